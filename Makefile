@@ -1,0 +1,135 @@
+# mmvisor: a KVM VMM (./vmm) and the 32-bit guest kernel it boots (guest/guest.elf).
+#
+#   make run    build everything and run the demo guest
+#   make test   build with ASan/UBSan and run every Criterion test
+#   make bench  run the benchmarks and print ratio tables
+#
+# `run` and `test` install missing Debian packages through `deps` first.
+
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+MM_DEBUG ?= 1
+
+DEB_PACKAGES := gcc binutils make libelf-dev libcriterion-dev pkg-config
+BENCH_PACKAGES := valgrind libjemalloc-dev libmimalloc-dev
+
+BUILD := build
+
+# ---------------------------------------------------------------- host (vmm)
+HOST_CC      := gcc
+ELF_CFLAGS   := $(shell pkg-config --cflags libelf 2>/dev/null)
+ELF_LIBS     := $(or $(shell pkg-config --libs libelf 2>/dev/null),-lelf)
+HOST_WARN    := -Wall -Wextra -Werror
+HOST_CFLAGS  := -std=gnu11 -g -O2 $(HOST_WARN) -Ishared -Ivmm -Ivmm/inspect $(ELF_CFLAGS) \
+                -D_GNU_SOURCE -DMM_DEBUG=$(MM_DEBUG)
+SAN_FLAGS    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST_LIBS    := $(ELF_LIBS) -lm
+
+VMM_SRCS     := $(wildcard vmm/*.c vmm/inspect/*.c)
+VMM_LIB_SRCS := $(filter-out vmm/main.c,$(VMM_SRCS))
+VMM_OBJS     := $(VMM_SRCS:%.c=$(BUILD)/host/%.o)
+VMM_ASAN_OBJS := $(VMM_SRCS:%.c=$(BUILD)/asan/%.o)
+VMM_ASAN_LIB_OBJS := $(VMM_LIB_SRCS:%.c=$(BUILD)/asan/%.o)
+
+# ---------------------------------------------------------------- guest
+GUEST_CC     := gcc
+GUEST_CFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
+                -fno-stack-protector -fno-builtin -mgeneral-regs-only -fno-omit-frame-pointer \
+                -fno-asynchronous-unwind-tables -fno-strict-aliasing \
+                $(HOST_WARN) -Ishared -Iguest/include -DMM_DEBUG=$(MM_DEBUG) -D__GUEST__
+GUEST_LDFLAGS := -m elf_i386 -T guest/guest.ld -nostdlib --no-warn-rwx-segments
+GUEST_SRCS   := $(wildcard guest/arch/*.S guest/arch/*.c guest/kernel/*.c guest/lib/*.c guest/mm/*.c)
+GUEST_OBJS   := $(patsubst %,$(BUILD)/guest/%.o,$(basename $(GUEST_SRCS)))
+GUEST_ELF    := guest/guest.elf
+
+# ---------------------------------------------------------------- tests
+# Host builds of guest mm code (DESIGN §3: the one place the wings meet).
+# guest/mm/host/*.c are thin host shims (printk, panic, arenas) that also
+# #include the guest mm sources they test.  Only tests/mm_*.c link them.
+MM_HOST_SRCS := $(wildcard guest/mm/host/*.c)
+MM_HOST_CFLAGS := -std=gnu11 -g -O2 $(HOST_WARN) -Ishared -Iguest/include -DMM_DEBUG=$(MM_DEBUG) \
+                -D_GNU_SOURCE -DHOST_BUILD
+MM_HOST_OBJS := $(MM_HOST_SRCS:%.c=$(BUILD)/mmhost/%.o)
+MM_HOST_ASAN_OBJS := $(MM_HOST_SRCS:%.c=$(BUILD)/mmhost-asan/%.o)
+TEST_SRCS    := $(wildcard tests/*.c)
+TEST_BINS    := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+TEST_CFLAGS  := $(HOST_CFLAGS) $(SAN_FLAGS) -Itests -DVMM_BIN=\"$(abspath $(BUILD)/asan/vmm)\" \
+                -DGUEST_ELF=\"$(abspath $(GUEST_ELF))\" -DSRC_ROOT=\"$(abspath .)\"
+
+.PHONY: all deps run test bench clean check-style
+all: vmm $(GUEST_ELF)
+
+# Install what is missing (Debian packages only).  Fast no-op when present.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES) $(EXTRA_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "deps: run as root, or install:$$missing" >&2; exit 1; fi; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null || \
+	  { DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null; }; \
+	fi
+
+vmm: $(VMM_OBJS)
+	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LIBS)
+
+$(BUILD)/asan/vmm: $(VMM_ASAN_OBJS)
+	$(Q)$(HOST_CC) $(SAN_FLAGS) -o $@ $^ $(HOST_LIBS)
+
+$(BUILD)/host/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/guest/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/guest/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(GUEST_ELF): $(GUEST_OBJS) guest/guest.ld
+	$(Q)ld $(GUEST_LDFLAGS) -o $@ $(GUEST_OBJS)
+
+$(BUILD)/mmhost/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(MM_HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/mmhost-asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(MM_HOST_CFLAGS) $(SAN_FLAGS) -MMD -MP -c $< -o $@
+
+# Each tests/X.c is its own Criterion binary under ASan and UBSan, linked
+# with the vmm library objects; tests/mm_*.c link the host mm build instead.
+$(BUILD)/tests/mm_%: tests/mm_%.c $(MM_HOST_ASAN_OBJS) $(wildcard tests/*.h)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(MM_HOST_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< $(MM_HOST_ASAN_OBJS) -lcriterion -lm
+
+$(BUILD)/tests/%: tests/%.c $(VMM_ASAN_LIB_OBJS) $(wildcard tests/*.h)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(TEST_CFLAGS) -o $@ $< $(VMM_ASAN_LIB_OBJS) -lcriterion $(HOST_LIBS)
+
+run: deps all
+	./vmm -m 128M -c "highmem=32M" $(GUEST_ELF)
+
+# CRITERION_OPTS, e.g. --verbose or --filter='boot/*'.
+test: deps
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/asan/vmm $(GUEST_ELF) $(TEST_BINS)
+	$(Q)set -e; fail=0; for t in $(TEST_BINS); do \
+	  echo "== $$t"; $$t --jobs 2 $(CRITERION_OPTS) || fail=1; \
+	done; exit $$fail
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory EXTRA_PACKAGES="$(BENCH_PACKAGES)" deps all
+	$(Q)scripts/bench.sh
+
+clean:
+	rm -rf $(BUILD) vmm $(GUEST_ELF)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,55 @@
+/*
+ * Core kernel helpers: printk, panic, BUG_ON, WARN_ON and the mm debug checks.
+ *
+ * In a host build of guest code (unit tests, benchmarks: __GUEST__ undefined)
+ * the same names are provided by the test harness (tests/host_kernel.c), so
+ * mm cores compile unchanged on both sides.
+ */
+#ifndef GUEST_KERNEL_H
+#define GUEST_KERNEL_H
+
+#include <stdarg.h>
+#include "types.h"
+#include "list.h"
+
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#define __noreturn  __attribute__((noreturn))
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ALIGN(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
+#define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
+#define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+#define min(a, b) ((a) < (b) ? (a) : (b))
+#define max(a, b) ((a) > (b) ? (a) : (b))
+#define clamp(v, lo, hi) min(max(v, lo), hi)
+#define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+#define barrier() __asm__ __volatile__("" ::: "memory")
+
+__printf(1, 2) int printk(const char *fmt, ...);
+int vprintk(const char *fmt, va_list ap);
+__printf(3, 4) int snprintf(char *buf, size_t size, const char *fmt, ...);
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+__printf(1, 2) __noreturn void panic(const char *fmt, ...);
+
+/* BUG() reports file/line and panics through the hypercall; never int3,
+ * which stops this KVM (DESIGN §2). */
+__noreturn void __bug(const char *file, int line, const char *cond);
+#define BUG() __bug(__FILE__, __LINE__, NULL)
+#define BUG_ON(cond) do { if (unlikely(cond)) __bug(__FILE__, __LINE__, #cond); } while (0)
+
+void __warn(const char *file, int line, const char *cond);
+#define WARN_ON(cond) ({ int __c = !!(cond); if (unlikely(__c)) __warn(__FILE__, __LINE__, #cond); unlikely(__c); })
+#define WARN_ON_ONCE(cond) ({ static bool __w; int __c = !!(cond); \
+	if (unlikely(__c) && !__w) { __w = true; __warn(__FILE__, __LINE__, #cond); } unlikely(__c); })
+
+/* MM_BUG_ON is the mm debug check: on by default, compiled out by
+ * `make MM_DEBUG=0`, and type-checked either way. */
+#ifndef MM_DEBUG
+#define MM_DEBUG 1
+#endif
+#define MM_BUG_ON(cond) do { if (MM_DEBUG) BUG_ON(cond); else (void)sizeof(cond); } while (0)
+
+#endif

@@ -1,0 +1,2 @@
+/* Host build of memblock for tests/mm_memblock.c. */
+#include "../memblock.c"

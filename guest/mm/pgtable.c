@@ -1,0 +1,164 @@
+/*
+ * Kernel page tables: building swapper_pg_dir at boot, the fixmap, and
+ * kernel-range PTE updates that flush the TLB once.
+ *
+ * swapper_pg_dir is the PAE pgd (PDPT) plus its PML4 wrapper page
+ * (asm/pgtable_types.h).  Only PDPT entry 3 (the kernel's 3-4 GiB) is used
+ * by the kernel; its PD (swapper_kernel_pmd) is shared by every address
+ * space, so kernel mappings need no syncing.  The PD holds:
+ *   - the direct map of lowmem at PAGE_OFFSET, 2 MiB pages where a whole
+ *     2 MiB of lowmem fits, 4 KiB pages at the top edge (this also maps the
+ *     kernel image, which lives in lowmem at 1 MiB);
+ *   - nothing yet for vmalloc (its page tables are allocated on demand);
+ *   - one page table for pkmap (LAST_PKMAP slots);
+ *   - one page table for the fixmap.
+ * Page-table pages are PG_table; early ones come from memblock (untouched,
+ * hence zero, RAM) or from the kernel image's bss.
+ */
+#include "kernel.h"
+#include "memblock.h"
+#include "mm.h"
+#include "asm/pgtable.h"
+
+/* Page-aligned so the CPU can use them directly; zero as loaded (bss). */
+pgd_t swapper_pg_dir[2 * PAGE_SIZE / sizeof(pgd_t)] __attribute__((aligned(PAGE_SIZE), section(".bss.page_aligned")));
+static pmd_t swapper_kernel_pmd[PTRS_PER_PMD] __attribute__((aligned(PAGE_SIZE), section(".bss.page_aligned")));
+
+pte_t *pkmap_page_table;     /* the PT behind PKMAP_BASE */
+static pte_t *fixmap_page_table;
+
+/* An early page-table page from memblock.  memblock hands out RAM nobody
+ * has written, which is zero, so no clearing (DESIGN §2). */
+static void *early_pt_alloc(void)
+{
+	phys_addr_t pa = memblock_phys_alloc(PAGE_SIZE, PAGE_SIZE);
+
+	if (!pa)
+		panic("paging_init: out of early memory for page tables");
+	return __va(pa);
+}
+
+static pte_t *early_pte_table(unsigned long vaddr)
+{
+	pmd_t *pmd = &swapper_kernel_pmd[pmd_index(vaddr)];
+
+	if (pmd_none(*pmd))
+		set_pmd(pmd, __pmd(__pa(early_pt_alloc()) | _KERNPG_TABLE));
+	BUG_ON(pmd_large(*pmd));
+	return (pte_t *)__va(pmd->pmd & PTE_PFN_MASK);
+}
+
+static void map_lowmem(void)
+{
+	unsigned long end_pfn = max_low_pfn;
+	unsigned long pfn = 0;
+
+	for (; pfn + PTRS_PER_PTE <= end_pfn; pfn += PTRS_PER_PTE) {
+		unsigned long va = PAGE_OFFSET + (pfn << PAGE_SHIFT);
+		set_pmd(&swapper_kernel_pmd[pmd_index(va)],
+			__pmd(((u64)pfn << PAGE_SHIFT) | __PAGE_KERNEL_LARGE));
+	}
+	if (pfn < end_pfn) {
+		pte_t *pt = early_pte_table(PAGE_OFFSET + (pfn << PAGE_SHIFT));
+		for (unsigned int i = 0; pfn < end_pfn; pfn++, i++)
+			set_pte(&pt[i], pfn_pte(pfn, PAGE_KERNEL));
+	}
+}
+
+static void mark_table(void *va)
+{
+	SetPageTable(virt_to_page(va));
+}
+
+void paging_init(void)
+{
+	pgd_t *pdpt = swapper_pg_dir;
+	u64 *pml4 = (u64 *)((char *)swapper_pg_dir + PAGE_SIZE);
+
+	pml4[0] = __pa(pdpt) | _PAGE_UPPER_TABLE;
+	set_pgd(&pdpt[pgd_index(PAGE_OFFSET)], __pgd(__pa(swapper_kernel_pmd) | _PAGE_UPPER_TABLE));
+
+	map_lowmem();
+	pkmap_page_table = early_pte_table(PKMAP_BASE);
+	fixmap_page_table = early_pte_table(FIXADDR_START);
+
+	/* Drop the VMM's boot tables: from here on there is no identity map,
+	 * so a stray low pointer faults instead of silently working. */
+	load_cr3(swapper_pg_dir);
+}
+
+/* Once mem_map exists: tag every kernel page-table page PG_table. */
+void pagetable_mark_pages(void)
+{
+	mark_table(swapper_pg_dir);
+	mark_table((char *)swapper_pg_dir + PAGE_SIZE);
+	mark_table(swapper_kernel_pmd);
+	for (unsigned int i = 0; i < PTRS_PER_PMD; i++) {
+		pmd_t pmd = swapper_kernel_pmd[i];
+		if (pmd_present(pmd) && !pmd_large(pmd))
+			mark_table(__va(pmd.pmd & PTE_PFN_MASK));
+	}
+}
+
+pte_t *lookup_pte_kernel(unsigned long addr)
+{
+	pgd_t *pgd = pgd_offset_k(addr);
+	pmd_t *pmd;
+
+	if (!pgd_present(*pgd))
+		return NULL;
+	pmd = pmd_offset(pgd, addr);
+	if (!pmd_present(*pmd) || pmd_large(*pmd))
+		return NULL;
+	return pte_offset_kernel(pmd, addr);
+}
+
+void flush_tlb_kernel_range(unsigned long start, unsigned long end)
+{
+	/* Past a few dozen pages one CR3 reload is cheaper than invlpg each
+	 * (each instruction costs ~1 us here either way). */
+	if ((end - start) >> PAGE_SHIFT > 32) {
+		flush_tlb_all();
+		return;
+	}
+	for (unsigned long a = start; a < end; a += PAGE_SIZE)
+		flush_tlb_one(a);
+}
+
+void set_pte_range_kernel(unsigned long addr, const u64 *pfns, unsigned int nr, pgprot_t prot)
+{
+	for (unsigned int i = 0; i < nr; i++) {
+		pte_t *ptep = lookup_pte_kernel(addr + i * PAGE_SIZE);
+		BUG_ON(!ptep);
+		set_pte(ptep, pfn_pte(pfns[i], prot));
+	}
+	flush_tlb_kernel_range(addr, addr + nr * PAGE_SIZE);
+}
+
+void clear_pte_range_kernel(unsigned long addr, unsigned int nr)
+{
+	for (unsigned int i = 0; i < nr; i++) {
+		pte_t *ptep = lookup_pte_kernel(addr + i * PAGE_SIZE);
+		if (ptep)
+			pte_clear(ptep);
+	}
+	flush_tlb_kernel_range(addr, addr + nr * PAGE_SIZE);
+}
+
+void set_fixmap(enum fixed_addresses idx, phys_addr_t phys, pgprot_t prot)
+{
+	unsigned long va = fix_to_virt(idx);
+
+	BUG_ON(idx <= FIX_HOLE || idx >= __end_of_fixed_addresses);
+	set_pte(&fixmap_page_table[pte_index(va)], pfn_pte(phys >> PAGE_SHIFT, prot));
+	flush_tlb_one(va);
+}
+
+void clear_fixmap(enum fixed_addresses idx)
+{
+	unsigned long va = fix_to_virt(idx);
+
+	BUG_ON(idx <= FIX_HOLE || idx >= __end_of_fixed_addresses);
+	pte_clear(&fixmap_page_table[pte_index(va)]);
+	flush_tlb_one(va);
+}

@@ -1,0 +1,421 @@
+/*
+ * Page-allocator workloads: selftest:buddy (deterministic checks of the
+ * buddy allocator's documented behaviour), stress:buddy (random mixed-order
+ * traffic with host checkpoints) and meminfo (the /proc reports).
+ *
+ * Allocated blocks are chained through their head page's lru, which belongs
+ * to the owner of an allocated page, so no bookkeeping memory is needed.
+ */
+#include "kernel.h"
+#include "cmdline.h"
+#include "fault_inject.h"
+#include "highmem.h"
+#include "hypercall.h"
+#include "mm.h"
+#include "procfs.h"
+#include "random.h"
+#include "string.h"
+#include "workload.h"
+
+struct buddy_snapshot {
+	unsigned long nr_free[MAX_NR_ZONES][MAX_ORDER];
+	unsigned long free_pages[MAX_NR_ZONES];
+};
+
+static void take_snapshot(struct buddy_snapshot *s)
+{
+	drain_all_pages(NULL);
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &contig_page_data.node_zones[z];
+		for (int o = 0; o < MAX_ORDER; o++)
+			s->nr_free[z][o] = zone->free_area[o].nr_free;
+		s->free_pages[z] = zone_page_state(zone, NR_FREE_PAGES);
+	}
+}
+
+static int compare_snapshot(const struct buddy_snapshot *a, const char *what)
+{
+	struct buddy_snapshot b;
+	int bad = 0;
+
+	take_snapshot(&b);
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		if (a->free_pages[z] != b.free_pages[z]) {
+			printk("selftest:buddy: %s: zone %s free %lu, expected %lu\n", what,
+			       contig_page_data.node_zones[z].name, b.free_pages[z], a->free_pages[z]);
+			bad = 1;
+		}
+		for (int o = 0; o < MAX_ORDER; o++)
+			if (a->nr_free[z][o] != b.nr_free[z][o]) {
+				printk("selftest:buddy: %s: zone %s order %d: %lu free blocks, expected %lu\n",
+				       what, contig_page_data.node_zones[z].name, o,
+				       b.nr_free[z][o], a->nr_free[z][o]);
+				bad = 1;
+			}
+	}
+	return bad;
+}
+
+/* Blocks held by a test, chained through page->lru; order in private. */
+struct held {
+	struct list_head list;
+	unsigned long nr;
+};
+
+static void hold(struct held *h, struct page *page, unsigned int order)
+{
+	page->private = order;
+	list_add_tail(&page->lru, &h->list);
+	h->nr++;
+}
+
+static void release_all(struct held *h)
+{
+	struct page *page, *n;
+
+	list_for_each_entry_safe(page, n, &h->list, lru) {
+		unsigned int order = page->private;
+		list_del(&page->lru);
+		page->private = 0;
+		__free_pages(page, order);
+	}
+	h->nr = 0;
+}
+
+#define CHECK(cond, ...) do {                                             \
+	if (!(cond)) {                                                    \
+		printk("selftest:buddy: FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+		printk(__VA_ARGS__);                                      \
+		printk("\n");                                             \
+		return 1;                                                 \
+	}                                                                 \
+} while (0)
+
+static const gfp_t zone_gfp[MAX_NR_ZONES] = {
+	[ZONE_DMA] = GFP_DMA | GFP_KERNEL,
+	[ZONE_NORMAL] = GFP_KERNEL,
+	[ZONE_HIGHMEM] = GFP_HIGHUSER,
+};
+
+static int test_every_order(void)
+{
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &contig_page_data.node_zones[z];
+		if (!managed_zone(zone))
+			continue;
+		for (unsigned int order = 0; order < MAX_ORDER; order++) {
+			struct page *page = alloc_pages(zone_gfp[z] | __GFP_NOWARN, order);
+			if (!page && zone->managed_pages < (4ul << order))
+				continue;   /* a tiny zone may not hold this order */
+			CHECK(page, "zone %s order %u", zone->name, order);
+			unsigned long pfn = page_to_pfn(page);
+			CHECK((pfn & ((1ul << order) - 1)) == 0, "pfn %#lx order %u misaligned", pfn, order);
+			CHECK(page_zone(page) == zone, "zone %s order %u came from %s",
+			      zone->name, order, page_zone(page)->name);
+			CHECK(page_count(page) == 1, "refcount %d", page_count(page));
+			__free_pages(page, order);
+		}
+	}
+	return 0;
+}
+
+/* Split one MAX_ORDER block down to order 0, then free: it must merge back. */
+static int test_split_merge(void)
+{
+	struct buddy_snapshot snap;
+	struct held h = { LIST_HEAD_INIT(h.list), 0 };
+
+	take_snapshot(&snap);
+	for (unsigned int order = 0; order < MAX_ORDER; order++) {
+		struct page *page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
+		CHECK(page, "order %u", order);
+		hold(&h, page, order);
+	}
+	release_all(&h);
+	return compare_snapshot(&snap, "split/merge");
+}
+
+/* Take everything a zone will give at one gfp, largest blocks first. */
+static unsigned long exhaust(struct held *h, gfp_t gfp, enum zone_type want, bool *fell_back)
+{
+	unsigned long pages = 0;
+
+	for (int order = MAX_ORDER - 1; order >= 0; order--) {
+		struct page *page;
+		while ((page = alloc_pages(gfp | __GFP_NOWARN, order)) != NULL) {
+			if (page_zonenum(page) != want) {
+				if (fell_back)
+					*fell_back = true;
+				__free_pages(page, order);
+				break;
+			}
+			hold(h, page, order);
+			pages += 1ul << order;
+		}
+	}
+	return pages;
+}
+
+static int test_exhaust_dma_and_fallback(void)
+{
+	struct held h = { LIST_HEAD_INIT(h.list), 0 };
+	struct zone *dma = &contig_page_data.node_zones[ZONE_DMA];
+	struct buddy_snapshot snap;
+
+	take_snapshot(&snap);
+	unsigned long got = exhaust(&h, GFP_DMA | GFP_KERNEL, ZONE_DMA, NULL);
+	CHECK(got > 0, "no DMA pages at all");
+	CHECK(!alloc_pages(GFP_DMA | GFP_KERNEL | __GFP_NOWARN, 0), "DMA not exhausted");
+	/* The zone stops at its watermark, not at zero. */
+	CHECK(zone_page_state(dma, NR_FREE_PAGES) <= min_wmark_pages(dma) + dma->lowmem_reserve[ZONE_DMA] + (1ul << (MAX_ORDER - 1)),
+	      "DMA stopped early: %lu free", zone_page_state(dma, NR_FREE_PAGES));
+	/* GFP_KERNEL falls back to nothing lower than Normal: still fine. */
+	struct page *p = alloc_page(GFP_KERNEL);
+	CHECK(p && page_zonenum(p) == ZONE_NORMAL, "GFP_KERNEL after DMA exhaustion");
+	__free_page(p);
+	printk("selftest:buddy: DMA exhausted after %lu pages\n", got);
+	release_all(&h);
+	return compare_snapshot(&snap, "DMA exhaustion");
+}
+
+static int test_exhaust_highmem_and_fallback(void)
+{
+	struct held h = { LIST_HEAD_INIT(h.list), 0 };
+	struct buddy_snapshot snap;
+	bool fell_back = false;
+	unsigned long above_4g = 0;
+
+	if (!managed_zone(&contig_page_data.node_zones[ZONE_HIGHMEM]))
+		return 0;
+	take_snapshot(&snap);
+	unsigned long got = exhaust(&h, GFP_HIGHUSER, ZONE_HIGHMEM, &fell_back);
+	CHECK(got > 0, "no HighMem pages");
+	CHECK(fell_back, "GFP_HIGHUSER did not fall back to Normal once HighMem was exhausted");
+	struct page *page;
+	list_for_each_entry(page, &h.list, lru)
+		if (page_to_pfn(page) >= (RAM_HOLE_END >> PAGE_SHIFT))
+			above_4g++;
+	printk("selftest:buddy: HighMem exhausted after %lu pages (%lu blocks above 4 GiB), then fell back\n",
+	       got, above_4g);
+	release_all(&h);
+	return compare_snapshot(&snap, "HighMem exhaustion");
+}
+
+static int test_gfp_zero(void)
+{
+	for (int z = ZONE_NORMAL; z <= ZONE_HIGHMEM; z++) {
+		if (!managed_zone(&contig_page_data.node_zones[z]))
+			continue;
+		struct page *page = alloc_pages(zone_gfp[z], 0);
+		CHECK(page, "alloc");
+		u8 *va = kmap_atomic(page);
+		memset(va, 0x5a, PAGE_SIZE);
+		kunmap_atomic(va);
+		unsigned long pfn = page_to_pfn(page);
+		__free_pages(page, 0);
+		/* The pcp hands the hot page straight back. */
+		page = alloc_pages(zone_gfp[z] | __GFP_ZERO, 0);
+		CHECK(page, "alloc zeroed");
+		CHECK(page_to_pfn(page) == pfn, "pcp did not return the hot page");
+		va = kmap_atomic(page);
+		unsigned int i = 0;
+		while (i < PAGE_SIZE && !va[i])
+			i++;
+		u8 bad = i < PAGE_SIZE ? va[i] : 0;
+		kunmap_atomic(va);
+		CHECK(i == PAGE_SIZE, "byte %u of a __GFP_ZERO page is 0x%x", i, bad);
+		__free_pages(page, 0);
+	}
+	return 0;
+}
+
+static int test_watermark_atomic(void)
+{
+	struct held h = { LIST_HEAD_INIT(h.list), 0 };
+	struct buddy_snapshot snap;
+
+	take_snapshot(&snap);
+	exhaust(&h, GFP_KERNEL, ZONE_NORMAL, NULL);
+	exhaust(&h, GFP_KERNEL, ZONE_DMA, NULL);
+	CHECK(!alloc_page(GFP_KERNEL | __GFP_NOWARN), "GFP_KERNEL got past the watermarks");
+	struct page *page = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
+	CHECK(page, "GFP_ATOMIC must dip below min where GFP_KERNEL fails");
+	hold(&h, page, 0);
+	release_all(&h);
+	return compare_snapshot(&snap, "watermarks");
+}
+
+static int test_pcp_batches(void)
+{
+	struct zone *zone = &contig_page_data.node_zones[ZONE_NORMAL];
+	struct per_cpu_pages *pcp = &zone->pageset[smp_processor_id()];
+	struct held h = { LIST_HEAD_INIT(h.list), 0 };
+
+	drain_all_pages(NULL);
+	CHECK(pcp->count == 0, "drain left %d", pcp->count);
+	CHECK(pcp->batch > 0 && pcp->high > pcp->batch, "high %d batch %d", pcp->high, pcp->batch);
+	struct page *page = alloc_page(GFP_KERNEL);
+	CHECK(page && page_zone(page) == zone, "alloc");
+	CHECK(pcp->count == pcp->batch - 1, "refill: count %d after one alloc, batch %d",
+	      pcp->count, pcp->batch);
+	hold(&h, page, 0);
+	/* Allocate enough to need more refills, then free them all: the list
+	 * grows to high and spills one batch back to the buddy lists. */
+	for (int i = 0; i < pcp->high + pcp->batch; i++) {
+		page = alloc_page(GFP_KERNEL);
+		CHECK(page, "alloc %d", i);
+		hold(&h, page, 0);
+	}
+	release_all(&h);
+	CHECK(pcp->count <= pcp->high && pcp->count > pcp->high - pcp->batch,
+	      "after frees count %d, high %d, batch %d", pcp->count, pcp->high, pcp->batch);
+	/* Hot at the head: the last page freed is the next one handed out. */
+	page = alloc_page(GFP_KERNEL);
+	struct page *again;
+	__free_page(page);
+	again = alloc_page(GFP_KERNEL);
+	CHECK(again == page, "hot page not reused");
+	__free_page(again);
+	return 0;
+}
+
+static int test_random_order_free(void)
+{
+	struct buddy_snapshot snap;
+	struct rnd_state rnd;
+	struct page *blocks[64];
+	unsigned int orders[64];
+
+	prandom_seed_state(&rnd, 42);
+	take_snapshot(&snap);
+	for (int i = 0; i < 64; i++) {
+		orders[i] = prandom_below(&rnd, 6);
+		blocks[i] = alloc_pages(GFP_KERNEL, orders[i]);
+		CHECK(blocks[i], "alloc %d", i);
+	}
+	for (int i = 63; i > 0; i--) {          /* Fisher-Yates */
+		int j = prandom_below(&rnd, i + 1);
+		struct page *tp = blocks[i]; unsigned int to = orders[i];
+		blocks[i] = blocks[j]; orders[i] = orders[j];
+		blocks[j] = tp; orders[j] = to;
+	}
+	for (int i = 0; i < 64; i++)
+		__free_pages(blocks[i], orders[i]);
+	return compare_snapshot(&snap, "random-order free");
+}
+
+static int test_fail_page_alloc(void)
+{
+	struct fail_page_alloc_attr saved = fail_page_alloc;
+	unsigned long inj0 = vm_event_states.event[PGALLOC_FAIL_INJECTED];
+	int failed = 0;
+
+	CHECK(setup_fail_page_alloc("1,100,0,3"), "parse");
+	for (int i = 0; i < 10; i++) {
+		struct page *page = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		if (!page)
+			failed++;
+		else
+			__free_page(page);
+	}
+	struct page *nofail = alloc_page(GFP_KERNEL | __GFP_NOFAIL);
+	fail_page_alloc = saved;
+	CHECK(nofail, "__GFP_NOFAIL");
+	__free_page(nofail);
+	CHECK(failed == 3, "times=3 gave %d failures", failed);
+	CHECK(vm_event_states.event[PGALLOC_FAIL_INJECTED] - inj0 == 3, "injected counter %lu",
+	      vm_event_states.event[PGALLOC_FAIL_INJECTED] - inj0);
+	return 0;
+}
+
+static int selftest_buddy(const char *arg)
+{
+	static const struct { const char *name; int (*fn)(void); } tests[] = {
+		{ "every order from each zone", test_every_order },
+		{ "split and merge", test_split_merge },
+		{ "DMA exhaustion and fallback", test_exhaust_dma_and_fallback },
+		{ "HighMem exhaustion and fallback", test_exhaust_highmem_and_fallback },
+		{ "__GFP_ZERO", test_gfp_zero },
+		{ "watermarks and GFP_ATOMIC", test_watermark_atomic },
+		{ "pcp batches", test_pcp_batches },
+		{ "random-order free", test_random_order_free },
+		{ "fail_page_alloc times=3", test_fail_page_alloc },
+	};
+	struct buddy_snapshot start;
+	int failed = 0;
+
+	(void)arg;
+	take_snapshot(&start);
+	for (unsigned int i = 0; i < ARRAY_SIZE(tests); i++) {
+		int r = tests[i].fn();
+		printk("selftest:buddy: %-34s %s\n", tests[i].name, r ? "FAIL" : "ok");
+		failed |= r;
+	}
+	failed |= compare_snapshot(&start, "end");
+	printk("selftest:buddy: %s\n", failed ? "FAILED" : "passed");
+	return failed ? 1 : 0;
+}
+DEFINE_WORKLOAD(selftest_buddy_wl, "selftest:buddy", selftest_buddy,
+		"deterministic buddy allocator checks; free counts must end where they began");
+
+static const gfp_t stress_gfp[] = {
+	GFP_KERNEL, GFP_KERNEL, GFP_HIGHUSER, GFP_HIGHUSER, GFP_ATOMIC, GFP_DMA | GFP_KERNEL,
+	GFP_KERNEL | __GFP_ZERO,
+};
+
+#define STRESS_MAX_HELD 1024
+
+static int stress_buddy(const char *arg)
+{
+	static struct { struct page *page; unsigned int order; } held[STRESS_MAX_HELD];
+	unsigned long seed = cmdline_get_uint("seed", 1);
+	unsigned long ops = cmdline_get_uint("ops", 2000);
+	unsigned long allocs = 0, frees = 0, fails = 0;
+	unsigned int nr = 0;
+	struct rnd_state rnd;
+
+	(void)arg;
+	prandom_seed_state(&rnd, (u32)seed);
+	for (unsigned long op = 1; op <= ops; op++) {
+		if (nr == 0 || (nr < STRESS_MAX_HELD && prandom_below(&rnd, 100) < 55)) {
+			/* Small orders dominate, as in a real kernel. */
+			unsigned int order = prandom_below(&rnd, 4) ? prandom_below(&rnd, 3)
+								    : prandom_below(&rnd, MAX_ORDER);
+			gfp_t gfp = stress_gfp[prandom_below(&rnd, ARRAY_SIZE(stress_gfp))];
+			struct page *page = alloc_pages(gfp | __GFP_NOWARN, order);
+			if (page) {
+				held[nr].page = page;
+				held[nr++].order = order;
+				allocs++;
+			} else {
+				fails++;
+			}
+		} else {
+			/* Free a random held block; the last one takes its slot. */
+			unsigned int k = prandom_below(&rnd, nr);
+			__free_pages(held[k].page, held[k].order);
+			held[k] = held[--nr];
+			frees++;
+		}
+		if (op % 100 == 0)
+			checkpoint(op);
+	}
+	while (nr) {
+		nr--;
+		__free_pages(held[nr].page, held[nr].order);
+	}
+	checkpoint(ops + 1);
+	printk("stress:buddy: seed %lu: %lu ops, %lu allocs, %lu frees, %lu failed\n",
+	       seed, ops, allocs, frees, fails);
+	return 0;
+}
+DEFINE_WORKLOAD(stress_buddy_wl, "stress:buddy", stress_buddy,
+		"random mixed-order alloc/free (seed=N ops=M), checkpoint every 100 ops");
+
+static int meminfo(const char *arg)
+{
+	(void)arg;
+	show_all_mem_reports();
+	return 0;
+}
+DEFINE_WORKLOAD(meminfo_wl, "meminfo", meminfo, "print buddyinfo, zoneinfo, meminfo and vmstat");

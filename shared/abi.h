@@ -1,0 +1,170 @@
+/*
+ * ABI shared by the host VMM (64-bit) and the guest kernel (32-bit i386).
+ *
+ * This is the only header both wings include.  Every struct here crosses the
+ * 32/64-bit boundary, so fields are fixed-width, 64-bit fields are 8-aligned
+ * by explicit padding, and each layout carries a _Static_assert on its size:
+ * a mismatch breaks the build on whichever side drifted.
+ */
+#ifndef MMVISOR_SHARED_ABI_H
+#define MMVISOR_SHARED_ABI_H
+
+#include <stdint.h>
+
+/* ---- Physical layout of the boot structures (DESIGN §4) ----------------
+ * The VMM writes everything below BOOT_AREA_END before the first KVM_RUN.
+ * The kernel image may not overlap [BOOT_AREA_START, BOOT_AREA_END).
+ */
+#define BOOT_AREA_START   0x00001000u
+#define BOOT_GDT_PA       0x00001000u /* boot GDT, BOOT_GDT_ENTRIES x 8 bytes */
+#define BOOT_INFO_PA      0x00002000u /* struct boot_info, one page */
+#define BOOT_PML4_PA      0x00010000u /* boot long-mode tables: PML4 */
+#define BOOT_PDPT_PA      0x00011000u /*   PAE-format PDPT (4 used entries) */
+#define BOOT_PD_PA        0x00012000u /*   PDs: identity map of low RAM */
+#define BOOT_PD_NR        1           /*   one PD = 1 GiB of 2 MiB pages */
+#define BOOT_AREA_END     0x00020000u
+
+/* Legacy ISA hole advertised as reserved in the memory map, as a PC has. */
+#define LEGACY_HOLE_START 0x000a0000u
+#define LEGACY_HOLE_END   0x00100000u
+
+/* Kernel image: linked at KERNEL_VIRT_BASE, loaded at KERNEL_PHYS_BASE. */
+#define PAGE_OFFSET_VAL   0xc0000000u
+#define KERNEL_PHYS_BASE  0x00100000u
+#define KERNEL_VIRT_BASE  (PAGE_OFFSET_VAL + KERNEL_PHYS_BASE)
+
+/* RAM above this line moves to 4 GiB, leaving a PCI-style hole (DESIGN §4). */
+#define RAM_HOLE_START    0xc0000000ull  /* 3 GiB */
+#define RAM_HOLE_END      0x100000000ull /* 4 GiB */
+
+/* ---- GDT selectors -----------------------------------------------------
+ * The same layout is used by the VMM's boot GDT and the kernel's own GDT.
+ * 64-bit code is used only by the IDT stubs; all C runs in the 32-bit
+ * (compatibility-mode) segments.
+ */
+#define GDT_ENTRY_KERNEL_CS64 1
+#define GDT_ENTRY_KERNEL_CS   2
+#define GDT_ENTRY_KERNEL_DS   3
+#define GDT_ENTRY_USER_CS     4
+#define GDT_ENTRY_USER_DS     5
+#define GDT_ENTRY_TSS         6   /* 16-byte system descriptor: slots 6 and 7 */
+#define BOOT_GDT_ENTRIES      8
+
+#define __KERNEL_CS64 (GDT_ENTRY_KERNEL_CS64 * 8)
+#define __KERNEL_CS   (GDT_ENTRY_KERNEL_CS * 8)
+#define __KERNEL_DS   (GDT_ENTRY_KERNEL_DS * 8)
+#define __USER_CS     (GDT_ENTRY_USER_CS * 8 + 3)
+#define __USER_DS     (GDT_ENTRY_USER_DS * 8 + 3)
+#define __TSS_SEL     (GDT_ENTRY_TSS * 8)
+
+/* Descriptor values (base 0, limit 4G, G=1).  CS64 has L=1; CS has D=1. */
+#define GDT_DESC_KERNEL_CS64 0x00af9a000000ffffull
+#define GDT_DESC_KERNEL_CS   0x00cf9a000000ffffull
+#define GDT_DESC_KERNEL_DS   0x00cf92000000ffffull
+#define GDT_DESC_USER_CS     0x00cffa000000ffffull
+#define GDT_DESC_USER_DS     0x00cff2000000ffffull
+
+/* ---- boot_info ---------------------------------------------------------
+ * Written by the VMM at BOOT_INFO_PA; the entry code receives its physical
+ * address in %esi (as Linux's boot protocol passes boot_params).
+ */
+#define BOOT_INFO_MAGIC   0x4d4d5642u /* "BVMM" */
+#define BOOT_INFO_VERSION 1
+#define E820_MAX          32
+#define BOOT_CMDLINE_MAX  1024        /* including the NUL */
+
+#define E820_RAM          1
+#define E820_RESERVED     2
+
+struct e820_entry {
+	uint64_t addr;  /* bytes */
+	uint64_t size;  /* bytes */
+	uint32_t type;  /* E820_RAM or E820_RESERVED */
+	uint32_t pad;
+};
+_Static_assert(sizeof(struct e820_entry) == 24, "e820_entry layout");
+
+/* boot_info.features */
+#define BI_FEAT_PV_PAGEOPS (1u << 0) /* HC_PAGEOPS is available */
+
+struct boot_info {
+	uint32_t magic;
+	uint32_t version;
+	uint32_t nr_cpus;
+	uint32_t tsc_khz;          /* from KVM_GET_TSC_KHZ; 0 if unknown */
+	uint64_t ram_bytes;        /* total RAM, holes excluded */
+	uint32_t hc_port;          /* I/O port of the hypercall interface */
+	uint32_t features;         /* BI_FEAT_* */
+	uint32_t e820_nr;
+	uint32_t pad;
+	struct e820_entry e820[E820_MAX];
+	char cmdline[BOOT_CMDLINE_MAX];
+};
+_Static_assert(sizeof(struct boot_info) == 40 + 24 * E820_MAX + BOOT_CMDLINE_MAX,
+	       "boot_info layout");
+_Static_assert(sizeof(struct boot_info) <= 4096, "boot_info fits one page");
+
+/* ---- Devices -------------------------------------------------------------- */
+#define SERIAL_COM1_BASE 0x3f8   /* minimal 16550: THR writes, LSR reads */
+#define SERIAL_LSR_OFF   5
+#define SERIAL_LSR_READY 0x60    /* THRE | TEMT: always ready */
+
+/* ---- Hypercalls ------------------------------------------------------------
+ * The guest fills a struct hc_req in its own memory and writes its physical
+ * address with a 32-bit OUT to HC_PORT.  The VMM validates every address and
+ * length inside the request, performs the call and stores the result in
+ * .ret before the guest resumes.  Arguments live in memory, not registers,
+ * so the VMM needs no KVM_GET_REGS on the hot path.
+ */
+#define HC_PORT 0x0500
+
+enum hc_nr {
+	HC_EXIT = 1,       /* a0 = status (0..63) */
+	HC_PANIC,          /* a0 = msg pa, a1 = msg len, a2 = backtrace pa (u32[]),
+			      a3 = backtrace entries */
+	HC_CONSOLE_WRITE,  /* a0 = pa, a1 = len (<= HC_CONSOLE_MAX) */
+	HC_CHECKPOINT,     /* a0 = tag */
+	HC_BENCH_BEGIN,    /* a0 = tag string pa, a1 = tag len, a2 = tsc */
+	HC_BENCH_END,      /* a0 = tag string pa, a1 = tag len, a2 = tsc, a3 = n_ops */
+	HC_PAGEOPS,        /* a0 = pa of struct hc_pageop[], a1 = count */
+	HC_NR_MAX
+};
+
+#define HC_CONSOLE_MAX   4096
+#define HC_TAG_MAX       64
+#define HC_BACKTRACE_MAX 32
+#define HC_PAGEOPS_MAX   512
+
+/* hc_req.ret values */
+#define HC_OK      0
+#define HC_EINVAL  1   /* bad argument: address not RAM, length too big ... */
+#define HC_ENOSYS  2   /* unknown call number */
+
+struct hc_req {
+	uint32_t nr;       /* enum hc_nr */
+	uint32_t ret;      /* HC_OK, HC_EINVAL, ... written by the VMM */
+	uint64_t a[6];
+};
+_Static_assert(sizeof(struct hc_req) == 56, "hc_req layout");
+
+/* HC_PAGEOPS batch element: one operation over nr_pages contiguous pfns.
+ * The VMM refuses the whole batch (HC_EINVAL, nothing done) if any range is
+ * not entirely RAM.  For VERIFY it writes back req.a[2] = index of the first
+ * element whose range is not filled with `fill` (~0 if all are) and
+ * req.a[3] = the byte offset of the first mismatch within that range. */
+#define PAGEOP_CLEAR  1    /* dst = 0 */
+#define PAGEOP_COPY   2    /* dst = src (ranges must not overlap) */
+#define PAGEOP_FILL   3    /* dst = fill byte */
+#define PAGEOP_VERIFY 4    /* is dst all fill bytes? */
+#define HC_PAGEOP_MAX_PAGES 1024   /* per element: one MAX_ORDER block */
+struct hc_pageop {
+	uint32_t op;        /* PAGEOP_* */
+	uint32_t fill;      /* FILL, VERIFY: byte value (0..255) */
+	uint32_t nr_pages;  /* 1..HC_PAGEOP_MAX_PAGES */
+	uint32_t pad;
+	uint64_t dst_pfn;
+	uint64_t src_pfn;   /* COPY only */
+};
+_Static_assert(sizeof(struct hc_pageop) == 32, "hc_pageop layout");
+
+#endif
