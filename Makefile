@@ -20,13 +20,13 @@ HOST_CC      := gcc
 ELF_CFLAGS   := $(shell pkg-config --cflags libelf 2>/dev/null)
 ELF_LIBS     := $(or $(shell pkg-config --libs libelf 2>/dev/null),-lelf)
 HOST_WARN    := -Wall -Wextra -Werror
-HOST_CFLAGS  := -std=gnu11 -g -O2 $(HOST_WARN) -Ishared -Ivmm -Ivmm/inspect $(ELF_CFLAGS) \
+HOST_CFLAGS  := -std=gnu11 -g -O2 $(HOST_WARN) -Ishared -Ihost -Ihost/inspect $(ELF_CFLAGS) \
                 -D_GNU_SOURCE -DMM_DEBUG=$(MM_DEBUG)
 SAN_FLAGS    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_LIBS    := $(ELF_LIBS) -lm
 
-VMM_SRCS     := $(wildcard vmm/*.c vmm/inspect/*.c)
-VMM_LIB_SRCS := $(filter-out vmm/main.c,$(VMM_SRCS))
+VMM_SRCS     := $(wildcard host/*.c host/inspect/*.c)
+VMM_LIB_SRCS := $(filter-out host/main.c,$(VMM_SRCS))
 VMM_OBJS     := $(VMM_SRCS:%.c=$(BUILD)/host/%.o)
 VMM_ASAN_OBJS := $(VMM_SRCS:%.c=$(BUILD)/asan/%.o)
 VMM_ASAN_LIB_OBJS := $(VMM_LIB_SRCS:%.c=$(BUILD)/asan/%.o)

@@ -184,7 +184,7 @@ Test(elf, elf64)
 
 	im.buf[EI_CLASS] = ELFCLASS64;
 	expect_refused(&im, EXIT_BAD_IMAGE,
-		       "ELF64 image: the guest must be a 32-bit (ELFCLASS32) i386 executable");
+		       "ELF64 image: the guest must be a 32-bit i386 executable (ELF32, EM_386)");
 }
 
 Test(elf, big_endian)

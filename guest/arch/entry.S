@@ -38,7 +38,7 @@
 irq_entries_start:
 vector = 0
 	.rept IDT_ENTRIES
-	.balign IDT_STUB_SIZE
+1:
 	.if vector < 32
 	.if ((ERRCODE_VECTORS >> vector) & 1) == 0
 	pushq $0
@@ -49,13 +49,10 @@ vector = 0
 	/* Vectors are < 256, so the sign-extending push is harmless here. */
 	pushq $vector
 	jmp common_interrupt
+	/* Pad to IDT_STUB_SIZE; gas refuses if the stub grew past it. */
+	.org 1b + IDT_STUB_SIZE, 0x90
 vector = vector + 1
 	.endr
-	.balign IDT_STUB_SIZE
-irq_entries_end:
-	.if irq_entries_end - irq_entries_start - IDT_ENTRIES * IDT_STUB_SIZE
-	.error "an IDT entry stub is larger than IDT_STUB_SIZE"
-	.endif
 
 /*
  * Entered in 64-bit mode with the vector and error code pushed.  The CPU

@@ -87,12 +87,48 @@ unsigned int stack_trace_save(unsigned long *store, unsigned int size)
 				   store, size);
 }
 
+/*
+ * Does addr follow a call instruction in kernel text?  Checks the encodings
+ * gcc emits: call rel32 (e8), and call *reg / *disp8(reg) / *disp32(reg)
+ * (ff /2 with mod 3, 1, 2; without SIB).  Text is always mapped, so the
+ * byte reads are safe.
+ */
+static bool after_call(unsigned long addr)
+{
+	const u8 *p = (const u8 *)addr;
+
+	if (!kernel_text_address(addr) || addr < (unsigned long)_text + 7)
+		return false;
+	return p[-5] == 0xe8 ||
+	       (p[-2] == 0xff && (p[-1] & 0xf8) == 0xd0) ||
+	       (p[-3] == 0xff && (p[-2] & 0xf8) == 0x50 && (p[-2] & 7) != 4) ||
+	       (p[-6] == 0xff && (p[-5] & 0xf8) == 0x90 && (p[-5] & 7) != 4);
+}
+
 unsigned int stack_trace_save_regs(const struct pt_regs *regs,
 				   unsigned long *store, unsigned int size)
 {
+	unsigned long base, top;
+	unsigned int nr;
+
 	if (user_mode(regs))
 		return stack_trace_save_bp(regs->ip, 0, store, size);
-	return stack_trace_save_bp(regs->ip, regs->bp, store, size);
+
+	/*
+	 * gcc sets up no frame in leaf functions that need no stack, even
+	 * with -fno-omit-frame-pointer.  If the trap hit one, %ebp is still
+	 * the caller's frame and the return address into the caller sits
+	 * at the top of the stack: take it when it looks like one, or the
+	 * caller would be missing from the trace.
+	 */
+	nr = stack_trace_save_bp(regs->ip, 0, store, size);
+	if (nr < size && kernel_stack_of(regs->sp, &base) &&
+	    regs->sp - base <= THREAD_SIZE - 4) {
+		top = *(const unsigned long *)regs->sp;
+		if (after_call(top) && regs->sp < regs->bp)
+			store[nr++] = top;
+	}
+	return nr + stack_trace_save_bp(0, regs->bp, store + nr, size - nr);
 }
 
 void stack_trace_print(const unsigned long *entries, unsigned int nr)

@@ -19,38 +19,40 @@
 
 static trap_handler_t trap_handlers[NR_VECTORS];
 
+/* Linux's spellings (do_error_trap and friends): the oops header reads
+ * "divide error: 0000 [#1]" as on Linux, which is what people grep for. */
 static const char *const trap_names[FIRST_EXTERNAL_VECTOR] = {
-	[X86_TRAP_DE]		= "Divide error",
-	[X86_TRAP_DB]		= "Debug",
+	[X86_TRAP_DE]		= "divide error",
+	[X86_TRAP_DB]		= "debug",
 	[X86_TRAP_NMI]		= "NMI",
-	[X86_TRAP_BP]		= "Breakpoint",
-	[X86_TRAP_OF]		= "Overflow",
-	[X86_TRAP_BR]		= "Bound range exceeded",
-	[X86_TRAP_UD]		= "Invalid opcode",
-	[X86_TRAP_NM]		= "Device not available",
-	[X86_TRAP_DF]		= "Double fault",
-	[X86_TRAP_OLD_MF]	= "Coprocessor segment overrun",
-	[X86_TRAP_TS]		= "Invalid TSS",
-	[X86_TRAP_NP]		= "Segment not present",
-	[X86_TRAP_SS]		= "Stack segment fault",
-	[X86_TRAP_GP]		= "General protection fault",
-	[X86_TRAP_PF]		= "Page fault",
-	[X86_TRAP_SPURIOUS]	= "Spurious interrupt bug",
-	[X86_TRAP_MF]		= "Coprocessor error",
-	[X86_TRAP_AC]		= "Alignment check",
-	[X86_TRAP_MC]		= "Machine check",
+	[X86_TRAP_BP]		= "int3",
+	[X86_TRAP_OF]		= "overflow",
+	[X86_TRAP_BR]		= "bounds",
+	[X86_TRAP_UD]		= "invalid opcode",
+	[X86_TRAP_NM]		= "device not available",
+	[X86_TRAP_DF]		= "double fault",
+	[X86_TRAP_OLD_MF]	= "coprocessor segment overrun",
+	[X86_TRAP_TS]		= "invalid TSS",
+	[X86_TRAP_NP]		= "segment not present",
+	[X86_TRAP_SS]		= "stack segment",
+	[X86_TRAP_GP]		= "general protection fault",
+	[X86_TRAP_PF]		= "page fault",
+	[X86_TRAP_SPURIOUS]	= "spurious interrupt bug",
+	[X86_TRAP_MF]		= "coprocessor error",
+	[X86_TRAP_AC]		= "alignment check",
+	[X86_TRAP_MC]		= "machine check",
 	[X86_TRAP_XF]		= "SIMD floating-point exception",
-	[X86_TRAP_VE]		= "Virtualization exception",
-	[X86_TRAP_CP]		= "Control protection fault",
+	[X86_TRAP_VE]		= "virtualization exception",
+	[X86_TRAP_CP]		= "control protection fault",
 	[X86_TRAP_VC]		= "VMM communication exception",
-	[X86_TRAP_SX]		= "Security exception",
+	[X86_TRAP_SX]		= "security exception",
 };
 
 const char *trap_name(unsigned int vector)
 {
 	if (vector < FIRST_EXTERNAL_VECTOR)
-		return trap_names[vector] ? trap_names[vector] : "Reserved exception";
-	return "Interrupt";
+		return trap_names[vector] ? trap_names[vector] : "reserved exception";
+	return "interrupt";
 }
 
 void idt_init(void)
@@ -105,7 +107,7 @@ void show_regs(const struct pt_regs *regs)
 	       regs->ds & 0xffff, regs->es & 0xffff, regs->ss & 0xffff,
 	       regs->cs & 0xffff, user_mode(regs) ? "user mode" : "kernel mode");
 	printk("CR0: %08lx CR2: %08lx CR3: %08lx CR4: %08lx\n",
-	       read_cr0(), read_cr2(), read_cr3(), read_cr4());
+	       read_cr0(), read_cr2(), __read_cr3(), read_cr4());
 }
 
 void die(const char *str, struct pt_regs *regs, long err)

@@ -17,6 +17,27 @@
 #include "gfp.h"
 #include "vmstat.h"
 
+#ifndef PFN_PHYS
+#define PFN_UP(x)   ((unsigned long)(((x) + PAGE_SIZE - 1) >> PAGE_SHIFT))
+#define PFN_DOWN(x) ((unsigned long)((x) >> PAGE_SHIFT))
+#define PFN_PHYS(x) ((phys_addr_t)(x) << PAGE_SHIFT)
+#endif
+
+#ifdef HOST_BUILD
+/*
+ * Host build of guest mm code (unit tests): "physical memory" is an arena
+ * the test supplies (guest/mm/host/mm_host.c), and physical address 0 is
+ * mm_arena_base, so the same mm sources run unchanged over test memory.
+ */
+extern char *mm_arena_base;
+#undef __pa
+#undef __va
+#define __pa(x) ((unsigned long)((const char *)(x) - mm_arena_base))
+#define __va(x) ((void *)(mm_arena_base + (unsigned long)(x)))
+#endif
+
+#define virt_to_pfn(kaddr) ((unsigned long)(__pa(kaddr) >> PAGE_SHIFT))
+
 /* ---- Globals (mm/page_alloc.c) --------------------------------------- */
 
 extern struct page *mem_map;         /* max_pfn entries, holes included */
@@ -51,7 +72,7 @@ static inline enum zone_type page_zonenum(const struct page *page)
 
 static inline struct zone *page_zone(const struct page *page)
 {
-	return &contig_page_data.node_zones[page_zonenum(page)];
+	return pfn_zone(page_to_pfn(page));
 }
 
 static inline bool PageHighMem(const struct page *page)
@@ -265,8 +286,8 @@ void kernel_unpoison_pages(struct page *page, unsigned int numpages);
 /* Content hooks behind them: poison_page() fills the page and returns false
  * if it could not reach the page (then it is not marked); check_poison_page()
  * returns -1 if the page is intact, else the offset of the first bad byte.
- * page_poison.c has weak guest defaults over the direct map; the kernel side
- * may back them with HC_PAGEOPS (PAGEOP_VERIFY), the host shim with the arena. */
+ * Provided by the kernel side (guest/mm/pageops.c: HC_PAGEOPS fill/verify,
+ * or a kmap_atomic'ed loop) and by the host shim over the test arena. */
 bool poison_page(struct page *page);
 long check_poison_page(struct page *page);
 

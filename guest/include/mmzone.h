@@ -142,6 +142,11 @@ static inline bool is_highmem(const struct zone *zone)
 	return is_highmem_idx(zone_idx(zone));
 }
 
+/* &contig_page_data.node_zones[i] as a table, so that hot paths turn a zone
+ * index into a zone with one load instead of a multiply by sizeof(struct
+ * zone) (Linux had the same zone_table[] before 2.6.18). */
+extern struct zone *const zone_table[MAX_NR_ZONES];
+
 /* The zones tile [0, max_pfn) in order, so a pfn's zone is the number of
  * zone starts above 0 that it has reached. */
 static inline enum zone_type pfn_zonenum(unsigned long pfn)
@@ -150,6 +155,11 @@ static inline enum zone_type pfn_zonenum(unsigned long pfn)
 
 	return (enum zone_type)((pfn >= z[ZONE_NORMAL].zone_start_pfn) +
 				(pfn >= z[ZONE_HIGHMEM].zone_start_pfn));
+}
+
+static inline struct zone *pfn_zone(unsigned long pfn)
+{
+	return zone_table[pfn_zonenum(pfn)];
 }
 
 #define for_each_zone(zone)                                            \

@@ -9,8 +9,9 @@
  * Data shared with interrupt handlers is protected by disabling interrupts
  * (local_irq_save), as Linux does for per-CPU lists.
  *
- * Guest: local_irq_save/restore are pushf/cli and push/popf.  Host build
- * (unit tests, single-threaded): they do nothing.
+ * Guest: local_irq_save/restore come from asm/irqflags.h (pushf/cli, then
+ * sti if interrupts were on).  Host build (unit tests, single-threaded):
+ * they do nothing.
  */
 #ifndef GUEST_SPINLOCK_H
 #define GUEST_SPINLOCK_H
@@ -51,39 +52,15 @@ static inline bool spin_is_locked(const spinlock_t *lock)
 #define lockdep_assert_held(lock) MM_BUG_ON(!spin_is_locked(lock))
 
 #ifdef __GUEST__
-static inline unsigned long arch_local_irq_save(void)
-{
-	unsigned long flags;
-
-	__asm__ __volatile__("pushfl; popl %0; cli" : "=r"(flags) : : "memory");
-	return flags;
-}
-
-static inline void arch_local_irq_restore(unsigned long flags)
-{
-	__asm__ __volatile__("pushl %0; popfl" : : "g"(flags) : "memory", "cc");
-}
-
-static inline void arch_local_irq_disable(void)
-{
-	__asm__ __volatile__("cli" : : : "memory");
-}
-
-static inline void arch_local_irq_enable(void)
-{
-	__asm__ __volatile__("sti" : : : "memory");
-}
+#include "asm/irqflags.h"   /* local_irq_save/restore: pushf/cli, sti if IF was set */
 #else
 static inline unsigned long arch_local_irq_save(void) { barrier(); return 0; }
 static inline void arch_local_irq_restore(unsigned long flags) { (void)flags; barrier(); }
-static inline void arch_local_irq_disable(void) { barrier(); }
-static inline void arch_local_irq_enable(void) { barrier(); }
-#endif
-
+static inline void local_irq_disable(void) { barrier(); }
+static inline void local_irq_enable(void) { barrier(); }
 #define local_irq_save(flags) do { (flags) = arch_local_irq_save(); } while (0)
 #define local_irq_restore(flags) arch_local_irq_restore(flags)
-#define local_irq_disable() arch_local_irq_disable()
-#define local_irq_enable() arch_local_irq_enable()
+#endif
 
 #define spin_lock_irqsave(lock, flags) \
 	do { local_irq_save(flags); spin_lock(lock); } while (0)

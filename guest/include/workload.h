@@ -6,7 +6,7 @@
  * DEFINE_WORKLOAD, so any file can add one without a central list:
  *
  *	static int wl_meminfo(const char *arg) { ...; return 0; }
- *	DEFINE_WORKLOAD("meminfo", wl_meminfo, "meminfo  print /proc/meminfo");
+ *	DEFINE_WORKLOAD("meminfo", wl_meminfo, "print /proc/meminfo");
  *
  * Names may contain ':' themselves ("selftest:buddy", "bench:calibrate").
  * A run item is matched against the longest registered name that equals
@@ -25,14 +25,20 @@
 
 struct workload {
 	const char *name;
+	unsigned int name_len;	/* strlen(name), set at compile time */
 	int (*fn)(const char *arg);
-	const char *help;	/* one line: usage, then what it does */
+	const char *help;	/* one line: what it does, and its argument */
 };
 
+/* _name must be a string literal (its length is taken with sizeof).
+ * no_reorder keeps a file's workloads in definition order, which is the
+ * order `workload_list` shows them in (files follow link order). */
 #define DEFINE_WORKLOAD(_name, _fn, _help)				\
 	static const struct workload __workload_##_fn			\
-	__attribute__((used, section("workloads"), aligned(4))) = {	\
-		.name = (_name), .fn = (_fn), .help = (_help),		\
+	__attribute__((used, no_reorder, section("workloads"),		\
+		       aligned(4))) = {					\
+		.name = (_name), .name_len = sizeof(_name) - 1,		\
+		.fn = (_fn), .help = (_help),				\
 	}
 
 /* Look up the workload for a run item of len bytes; *arg_off is set to the

@@ -33,7 +33,7 @@ static void format_page_flags(unsigned long flags, char *buf, size_t size)
 	buf[0] = '\0';
 	for (int bit = 0; bit < (int)(8 * sizeof(flags)); bit++) {
 		const char *name;
-		char unknown[12];
+		char unknown[2 + 2 * sizeof(long) + 1];
 
 		if (!(flags & (1ul << bit)))
 			continue;

@@ -38,6 +38,11 @@ unsigned long totalram_pages;
 unsigned long totalhigh_pages;
 int min_free_kbytes = 1024;
 struct pglist_data contig_page_data;
+struct zone *const zone_table[MAX_NR_ZONES] = {
+	&contig_page_data.node_zones[ZONE_DMA],
+	&contig_page_data.node_zones[ZONE_NORMAL],
+	&contig_page_data.node_zones[ZONE_HIGHMEM],
+};
 
 /* Ratio of a higher zone's size that a lower zone keeps back from requests
  * that could have used the higher zone (0: none). */
@@ -96,6 +101,8 @@ static const char *page_bad_reason(const struct page *page, unsigned long check_
 			reason = "PG_table still set";
 		else if (PageReserved(page))
 			reason = "PG_reserved set";
+		else if (PageHead(page))
+			reason = "PG_head set: compound page freed as order 0";
 		else
 			reason = "PAGE_FLAGS_CHECK_AT_FREE flag(s) set";
 	}
@@ -258,7 +265,7 @@ static noinline void free_pcppages_bulk(struct zone *zone, int count,
 	spin_unlock(&zone->lock);
 }
 
-static inline struct page *rmqueue_pcplist(struct zone *zone)
+static __always_inline struct page *rmqueue_pcplist(struct zone *zone)
 {
 	struct per_cpu_pages *pcp;
 	struct page *page;
@@ -331,18 +338,22 @@ void drain_all_pages(struct zone *zone)
 
 /* ---- Allocation ------------------------------------------------------------ */
 
-static struct page *rmqueue(struct zone *zone, unsigned int order)
+static noinline struct page *rmqueue_buddy(struct zone *zone, unsigned int order)
 {
 	struct page *page;
 	unsigned long flags;
-
-	if (likely(order == 0))
-		return rmqueue_pcplist(zone);
 
 	spin_lock_irqsave(&zone->lock, flags);
 	page = __rmqueue_smallest(zone, order);
 	spin_unlock_irqrestore(&zone->lock, flags);
 	return page;
+}
+
+static __always_inline struct page *rmqueue(struct zone *zone, unsigned int order)
+{
+	if (likely(order == 0))
+		return rmqueue_pcplist(zone);
+	return rmqueue_buddy(zone, order);
 }
 
 static bool __zone_watermark_ok(const struct zone *z, unsigned int order, unsigned long mark,
@@ -428,7 +439,7 @@ static __always_inline struct page *get_page_from_freelist(gfp_t gfp_mask, unsig
 	int z = (int)highest_zoneidx;
 
 	do {
-		struct zone *zone = &contig_page_data.node_zones[z];
+		struct zone *zone = zone_table[z];
 		unsigned long mark = zone->_watermark[alloc_flags & ALLOC_WMARK_MASK];
 		struct page *page;
 
@@ -555,16 +566,13 @@ static noinline struct page *alloc_pages_injected_failure(void)
 	return NULL;
 }
 
-struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
+/* The allocation proper.  Inlined twice into alloc_pages(): the instance
+ * with the constant order 0 folds into the per-CPU fast path. */
+static __always_inline struct page *__alloc_pages(gfp_t gfp_mask, unsigned int order)
 {
 	enum zone_type highest_zoneidx;
 	struct page *page;
 
-	if (unlikely(order >= MAX_ORDER)) {
-		WARN_ON_ONCE(!(gfp_mask & __GFP_NOWARN));
-		count_vm_event(PGALLOC_FAIL);
-		return NULL;
-	}
 	if (unlikely(fail_page_alloc_enabled()) && should_fail_alloc_page(gfp_mask, order))
 		return alloc_pages_injected_failure();
 
@@ -573,6 +581,18 @@ struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
 	if (likely(page))
 		return page;
 	return __alloc_pages_slowpath(gfp_mask, order, highest_zoneidx);
+}
+
+struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
+{
+	if (likely(order == 0))
+		return __alloc_pages(gfp_mask, 0);
+	if (unlikely(order >= MAX_ORDER)) {
+		WARN_ON_ONCE(!(gfp_mask & __GFP_NOWARN));
+		count_vm_event(PGALLOC_FAIL);
+		return NULL;
+	}
+	return __alloc_pages(gfp_mask, order);
 }
 
 unsigned long __get_free_pages(gfp_t gfp_mask, unsigned int order)
@@ -610,7 +630,6 @@ static __always_inline void free_pages_prepare(struct page *page, unsigned int o
 	const unsigned long head_flags = order ? PAGE_FLAGS_CHECK_AT_FREE
 					       : PAGE_FLAGS_CHECK_AT_FREE | 1ul << PG_head;
 
-	MM_BUG_ON_PAGE(!pfn_valid(page_to_pfn(page)), page);
 	if (unlikely(!page_expected_state(page, head_flags)))
 		check_free_page_bad(page, head_flags);
 	if (unlikely(order)) {
@@ -640,14 +659,17 @@ static __always_inline void free_pages_prepare(struct page *page, unsigned int o
 		kernel_poison_pages(page, 1u << order);
 }
 
-void free_hot_cold_page(struct page *page, bool cold)
+/* Order-0 free onto this CPU's list; inlined into each entry point so that
+ * __free_pages() of one page makes no further call. */
+static __always_inline void free_unref_page_commit(struct page *page, bool cold)
 {
+	unsigned long pfn = page_to_pfn(page);
+	struct zone *zone = pfn_zone(pfn);
 	struct per_cpu_pages *pcp;
-	struct zone *zone;
 	unsigned long flags;
 
+	MM_BUG_ON_PAGE(!pfn_valid(pfn), page);
 	free_pages_prepare(page, 0);
-	zone = page_zone(page);
 	local_irq_save(flags);
 	pcp = &zone->pageset[smp_processor_id()];
 	if (likely(!cold))
@@ -660,17 +682,23 @@ void free_hot_cold_page(struct page *page, bool cold)
 	count_vm_event(PGFREE);
 }
 
-void free_unref_page(struct page *page)
+void free_hot_cold_page(struct page *page, bool cold)
 {
-	free_hot_cold_page(page, false);
+	free_unref_page_commit(page, cold);
 }
 
-static void __free_pages_ok(struct page *page, unsigned int order)
+void free_unref_page(struct page *page)
+{
+	free_unref_page_commit(page, false);
+}
+
+static noinline void __free_pages_ok(struct page *page, unsigned int order)
 {
 	unsigned long pfn = page_to_pfn(page);
-	struct zone *zone = page_zone(page);
+	struct zone *zone = pfn_zone(pfn);
 	unsigned long flags;
 
+	MM_BUG_ON_PAGE(!pfn_valid(pfn), page);
 	free_pages_prepare(page, order);
 	spin_lock_irqsave(&zone->lock, flags);
 	__free_one_page(page, pfn, zone, order);
@@ -678,10 +706,10 @@ static void __free_pages_ok(struct page *page, unsigned int order)
 	count_vm_events(PGFREE, 1ul << order);
 }
 
-static inline void free_the_page(struct page *page, unsigned int order)
+static __always_inline void free_the_page(struct page *page, unsigned int order)
 {
 	if (likely(order == 0))
-		free_unref_page(page);
+		free_unref_page_commit(page, false);
 	else
 		__free_pages_ok(page, order);
 }
@@ -788,7 +816,7 @@ void memblock_free_pages_range(unsigned long start_pfn, unsigned long end_pfn)
 {
 	MM_BUG_ON(end_pfn > max_pfn);
 	while (start_pfn < end_pfn) {
-		struct zone *zone = &contig_page_data.node_zones[pfn_zonenum(start_pfn)];
+		struct zone *zone = pfn_zone(start_pfn);
 		unsigned long zone_end = min(end_pfn, zone_end_pfn(zone));
 		unsigned long nr = 0, flags;
 

@@ -355,7 +355,7 @@ static int selftest_buddy(const char *arg)
 	printk("selftest:buddy: %s\n", failed ? "FAILED" : "passed");
 	return failed ? 1 : 0;
 }
-DEFINE_WORKLOAD(selftest_buddy_wl, "selftest:buddy", selftest_buddy,
+DEFINE_WORKLOAD("selftest:buddy", selftest_buddy,
 		"deterministic buddy allocator checks; free counts must end where they began");
 
 static const gfp_t stress_gfp[] = {
@@ -409,7 +409,7 @@ static int stress_buddy(const char *arg)
 	       seed, ops, allocs, frees, fails);
 	return 0;
 }
-DEFINE_WORKLOAD(stress_buddy_wl, "stress:buddy", stress_buddy,
+DEFINE_WORKLOAD("stress:buddy", stress_buddy,
 		"random mixed-order alloc/free (seed=N ops=M), checkpoint every 100 ops");
 
 static int meminfo(const char *arg)
@@ -418,4 +418,4 @@ static int meminfo(const char *arg)
 	show_all_mem_reports();
 	return 0;
 }
-DEFINE_WORKLOAD(meminfo_wl, "meminfo", meminfo, "print buddyinfo, zoneinfo, meminfo and vmstat");
+DEFINE_WORKLOAD("meminfo", meminfo, "print buddyinfo, zoneinfo, meminfo and vmstat");

@@ -32,17 +32,13 @@ static inline unsigned long read_cr2(void)
 	return v;
 }
 
-static inline unsigned long read_cr3(void)
+/* Raw CR3 (the PML4's physical address).  asm/pgtable.h has the mm view:
+ * read_cr3(), load_cr3(pgd), flush_tlb_all(). */
+static inline unsigned long __read_cr3(void)
 {
 	unsigned long v;
 	__asm__ __volatile__("mov %%cr3, %0" : "=r"(v));
 	return v;
-}
-
-/* Also flushes every non-global TLB entry. */
-static inline void write_cr3(unsigned long v)
-{
-	__asm__ __volatile__("mov %0, %%cr3" : : "r"(v) : "memory");
 }
 
 static inline unsigned long read_cr4(void)

@@ -1,0 +1,275 @@
+/*
+ * Host shim for the guest mm core: the kernel services it calls (printk,
+ * panic, BUG, WARN, page clear/copy/poison hooks) done with stdio and
+ * abort(), plus the fake machine tests boot the allocator on (mm_host.h).
+ *
+ * snprintf and vsnprintf are the C library's: kernel.h declares them with
+ * the same prototypes.  panic() and BUG() abort(), so a test can expect
+ * `.signal = SIGABRT`.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "kernel.h"
+#include "mm.h"
+#include "mm_host.h"
+
+char *mm_arena_base;
+static size_t mm_arena_bytes;
+bool mm_host_quiet;
+unsigned long mm_host_warnings;
+
+/* ---- Kernel services ----------------------------------------------------- */
+
+int vprintk(const char *fmt, va_list ap)
+{
+	if (mm_host_quiet)
+		return 0;
+	return vfprintf(stdout, fmt, ap);
+}
+
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fprintf(stderr, "Kernel panic - not syncing: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	abort();
+}
+
+void __bug(const char *file, int line, const char *cond)
+{
+	fflush(stdout);
+	fprintf(stderr, "kernel BUG at %s:%d%s%s\n", file, line, cond ? ": " : "",
+		cond ? cond : "");
+	abort();
+}
+
+void __warn(const char *file, int line, const char *cond)
+{
+	mm_host_warnings++;
+	if (!mm_host_quiet)
+		fprintf(stderr, "WARNING: at %s:%d %s\n", file, line, cond ? cond : "");
+}
+
+/* ---- Page contents: the arena is all of "physical memory", highmem too --- */
+
+static void *pfn_data(unsigned long pfn)
+{
+	BUG_ON(pfn >= max_pfn);
+	return __va(PFN_PHYS(pfn));
+}
+
+void clear_page(void *addr)
+{
+	memset(addr, 0, PAGE_SIZE);
+}
+
+void copy_page(void *to, const void *from)
+{
+	memcpy(to, from, PAGE_SIZE);
+}
+
+void clear_highpage(struct page *page)
+{
+	clear_page(pfn_data(page_to_pfn(page)));
+}
+
+void copy_highpage(struct page *to, const struct page *from)
+{
+	copy_page(pfn_data(page_to_pfn(to)), pfn_data(page_to_pfn(from)));
+}
+
+bool poison_page(struct page *page)
+{
+	memset(pfn_data(page_to_pfn(page)), PAGE_POISON, PAGE_SIZE);
+	return true;
+}
+
+long check_poison_page(struct page *page)
+{
+	const unsigned char *p = pfn_data(page_to_pfn(page));
+
+	for (unsigned long i = 0; i < PAGE_SIZE; i++)
+		if (p[i] != PAGE_POISON)
+			return (long)i;
+	return -1;
+}
+
+/* ---- The fake machine ------------------------------------------------------ */
+
+void mm_host_teardown(void)
+{
+	free(mem_map);
+	mem_map = NULL;
+	if (mm_arena_base)
+		munmap(mm_arena_base, mm_arena_bytes);
+	mm_arena_base = NULL;
+	mm_arena_bytes = 0;
+}
+
+static bool in_ranges(unsigned long pfn, const struct mm_host_range *r, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (pfn >= r[i].start && pfn < r[i].end)
+			return true;
+	return false;
+}
+
+void mm_host_init(const struct mm_host_layout *l)
+{
+	unsigned long max_zone_pfn[MAX_NR_ZONES] = { l->dma_end, l->normal_end, l->nr_pfns };
+	unsigned long present[MAX_NR_ZONES] = { 0 };
+
+	mm_host_teardown();
+	mem_map = calloc(l->nr_pfns, sizeof(struct page));
+	mm_arena_bytes = l->nr_pfns * PAGE_SIZE;
+	mm_arena_base = mmap(NULL, mm_arena_bytes, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (!mem_map || mm_arena_base == MAP_FAILED) {
+		perror("mm_host_init");
+		abort();
+	}
+	memset(&vm_event_states, 0, sizeof(vm_event_states));
+
+	for (unsigned long pfn = 0; pfn < l->nr_pfns; pfn++) {
+		if (in_ranges(pfn, l->holes, l->nr_holes))
+			continue;
+		present[pfn < l->dma_end ? ZONE_DMA : pfn < l->normal_end ? ZONE_NORMAL
+									   : ZONE_HIGHMEM]++;
+	}
+	free_area_init(max_zone_pfn, present);
+
+	for (unsigned int i = 0; i < l->nr_reserved; i++)
+		for (unsigned long pfn = l->reserved[i].start; pfn < l->reserved[i].end; pfn++)
+			SetPageReserved(pfn_to_page(pfn));
+
+	if (!l->no_free) {
+		/* Maximal runs of RAM that is neither hole nor reserved, as
+		 * memblock's free-range iterator yields them at boot. */
+		unsigned long pfn = 0;
+
+		while (pfn < l->nr_pfns) {
+			unsigned long start;
+
+			while (pfn < l->nr_pfns && (in_ranges(pfn, l->holes, l->nr_holes) ||
+						    in_ranges(pfn, l->reserved, l->nr_reserved)))
+				pfn++;
+			start = pfn;
+			while (pfn < l->nr_pfns && !in_ranges(pfn, l->holes, l->nr_holes) &&
+			       !in_ranges(pfn, l->reserved, l->nr_reserved))
+				pfn++;
+			if (start < pfn)
+				memblock_free_pages_range(start, pfn);
+		}
+	}
+	if (!l->no_wmark)
+		init_per_zone_wmark_min();
+	if (!l->no_pcp)
+		setup_per_cpu_pageset();
+}
+
+unsigned long mm_host_pcp_pages(void)
+{
+	unsigned long n = 0;
+	struct zone *zone;
+
+	for_each_zone(zone)
+		for (int cpu = 0; cpu < NR_CPUS; cpu++)
+			n += (unsigned long)zone->pageset[cpu].count;
+	return n;
+}
+
+#define VERIFY(cond, ...)                                           \
+	do {                                                        \
+		if (!(cond)) {                                      \
+			snprintf(err, errlen, __VA_ARGS__);         \
+			free(seen);                                 \
+			return -1;                                  \
+		}                                                   \
+	} while (0)
+
+long mm_host_verify(char *err, size_t errlen)
+{
+	unsigned char *seen = calloc(max_pfn ? max_pfn : 1, 1);
+	long total = 0;
+	struct zone *zone;
+
+	if (!seen)
+		abort();
+	for_each_zone(zone) {
+		long zone_free = 0;
+
+		for (unsigned int order = 0; order < MAX_ORDER; order++) {
+			const struct list_head *head = &zone->free_area[order].free_list;
+			unsigned long n = 0;
+
+			for (const struct list_head *pos = head->next; pos != head; pos = pos->next) {
+				const struct page *page = list_entry(pos, struct page, lru);
+				unsigned long pfn = page_to_pfn(page);
+
+				VERIFY(pfn < max_pfn, "%s order %u: entry outside mem_map",
+				       zone->name, order);
+				VERIFY(pos->next->prev == pos, "pfn 0x%lx: broken list links", pfn);
+				VERIFY(PageBuddy(page), "pfn 0x%lx: on free list %u without PG_buddy",
+				       pfn, order);
+				VERIFY(page->private == order, "pfn 0x%lx: PageBuddy order %lu on list %u",
+				       pfn, page->private, order);
+				VERIFY(!(pfn & ((1ul << order) - 1)),
+				       "pfn 0x%lx: PageBuddy order %u but pfn not %lu-aligned", pfn,
+				       order, 1ul << order);
+				VERIFY(pfn >= zone->zone_start_pfn &&
+				       pfn + (1ul << order) <= zone_end_pfn(zone),
+				       "pfn 0x%lx order %u: block leaves zone %s", pfn, order,
+				       zone->name);
+				VERIFY(page->_refcount == 0 && page->_mapcount == 0 && !page->mapping,
+				       "pfn 0x%lx: free head in use", pfn);
+				VERIFY(!(page->flags & ~(1ul << PG_buddy | 1ul << PG_poisoned)),
+				       "pfn 0x%lx: free head flags 0x%lx", pfn, page->flags);
+				for (unsigned long i = 0; i < (1ul << order); i++) {
+					const struct page *t = page + i;
+					static const struct page zero;
+					struct page copy = *t;
+
+					VERIFY(!seen[pfn + i], "pfn 0x%lx: in two free blocks", pfn + i);
+					seen[pfn + i] = 1;
+					if (!i)
+						continue;
+					copy.flags &= ~(1ul << PG_poisoned);
+					VERIFY(!memcmp(&copy, &zero, sizeof(zero)),
+					       "pfn 0x%lx: tail of free block 0x%lx/%u not zero",
+					       pfn + i, pfn, order);
+				}
+				n++;
+				zone_free += 1l << order;
+				VERIFY(n <= max_pfn, "%s order %u: free list loops", zone->name, order);
+			}
+			VERIFY(n == zone->free_area[order].nr_free, "%s order %u: nr_free %lu, list has %lu",
+			       zone->name, order, zone->free_area[order].nr_free, n);
+		}
+		VERIFY(zone_free == zone->vm_stat[NR_FREE_PAGES], "%s: NR_FREE_PAGES %ld, lists hold %ld",
+		       zone->name, zone->vm_stat[NR_FREE_PAGES], zone_free);
+		total += zone_free;
+	}
+	VERIFY(total == vm_zone_stat[NR_FREE_PAGES], "global NR_FREE_PAGES %ld, lists hold %ld",
+	       vm_zone_stat[NR_FREE_PAGES], total);
+	free(seen);
+	return total;
+}

@@ -1,0 +1,64 @@
+/*
+ * The bench instrument: the guest brackets a measured region with
+ * HC_BENCH_BEGIN and HC_BENCH_END hypercalls; the VMM aggregates per tag the
+ * operations, the guest TSC cycles and, with --count-insns, the exact number
+ * of guest instructions, counted by single-stepping the vCPU in between.
+ */
+#ifndef VMM_BENCH_H
+#define VMM_BENCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "abi.h"
+
+#define BENCH_MAX_TAGS 64
+
+struct vm;
+
+struct bench_tag {
+	char name[HC_TAG_MAX + 1];
+	uint64_t runs;    /* completed BEGIN/END brackets */
+	uint64_t ops;     /* sum of END's n_ops */
+	uint64_t cycles;  /* sum of guest TSC deltas */
+	uint64_t insns;   /* sum of counted instructions (--count-insns) */
+};
+
+struct bench {
+	bool count_insns;
+	unsigned nr_tags;
+	struct bench_tag tag[BENCH_MAX_TAGS];
+	int active;        /* tag of the open bracket, or -1 */
+	uint64_t begin_tsc;
+	uint64_t steps;    /* single-step exits since BEGIN */
+	bool stepping;
+};
+
+void bench_init(struct bench *b);
+
+/* HC_BENCH_BEGIN / HC_BENCH_END: return the hc_req.ret value. */
+uint32_t bench_begin(struct vm *vm, const char *tag, uint64_t tsc);
+uint32_t bench_end(struct vm *vm, const char *tag, uint64_t tsc, uint64_t n_ops);
+
+/* Drop the open bracket, if any, and stop single-stepping. */
+void bench_cancel(struct vm *vm);
+
+/* A KVM_EXIT_DEBUG: true if it was one of ours (a counted instruction). */
+static inline bool bench_step(struct bench *b)
+{
+	if (!b->stepping)
+		return false;
+	b->steps++;
+	return true;
+}
+
+/* "bench TAG ops=N insns/op=X cycles/op=Y", one line per tag. */
+void bench_print(const struct bench *b, FILE *f);
+/* The same as JSON; 0 or -errno. */
+int bench_write_json(const struct bench *b, FILE *f);
+
+/* num/den with up to 2 decimals, or an integer when exact. */
+char *bench_ratio(char *buf, size_t len, uint64_t num, uint64_t den);
+
+#endif

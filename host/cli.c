@@ -1,0 +1,209 @@
+/*
+ * Command-line parsing for ./vmm (getopt_long) and the --help text, which
+ * is also where the exit-status table is documented for users.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "abi.h"
+#include "cli.h"
+#include "exitcodes.h"
+
+static int fmt_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fmt_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+#define MEM_SYNTAX "a number of bytes with an optional K, M or G suffix, from 16M to 64G (e.g. 128M)"
+
+int parse_mem_size(const char *s, uint64_t *out, char *err, size_t errlen)
+{
+	uint64_t v = 0, shift = 0;
+	const char *p = s;
+
+	if (!isdigit((unsigned char)*p))
+		return fmt_err(err, errlen, "invalid memory size '%s': expected " MEM_SYNTAX, s);
+	for (; isdigit((unsigned char)*p); p++) {
+		if (v > (UINT64_MAX - (*p - '0')) / 10)
+			return fmt_err(err, errlen, "memory size '%s' is too large: expected " MEM_SYNTAX, s);
+		v = v * 10 + (*p - '0');
+	}
+	switch (*p) {
+	case 'k': case 'K': shift = 10; p++; break;
+	case 'm': case 'M': shift = 20; p++; break;
+	case 'g': case 'G': shift = 30; p++; break;
+	case '\0': break;
+	default:
+		return fmt_err(err, errlen, "invalid memory size '%s': expected " MEM_SYNTAX, s);
+	}
+	if (*p)
+		return fmt_err(err, errlen, "invalid memory size '%s': expected " MEM_SYNTAX, s);
+	if (v > (UINT64_MAX >> shift))
+		return fmt_err(err, errlen, "memory size '%s' is too large: expected " MEM_SYNTAX, s);
+	v <<= shift;
+	if (v < MEM_MIN || v > MEM_MAX)
+		return fmt_err(err, errlen, "memory size '%s' is out of range: expected " MEM_SYNTAX, s);
+	if (v & 4095)
+		return fmt_err(err, errlen, "memory size '%s' is not a multiple of 4 KiB", s);
+	*out = v;
+	return 0;
+}
+
+static int parse_timeout(const char *s, double *out, char *err, size_t errlen)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end || errno || !isfinite(v) || v <= 0 || v > TIMEOUT_MAX)
+		return fmt_err(err, errlen,
+			       "invalid timeout '%s': expected a number of seconds greater than 0 and at most %g",
+			       s, TIMEOUT_MAX);
+	*out = v;
+	return 0;
+}
+
+enum { OPT_TIMEOUT = 256, OPT_STATS, OPT_COUNT_INSNS, OPT_BENCH_JSON, OPT_VERSION };
+
+static const struct option long_opts[] = {
+	{ "mem", required_argument, NULL, 'm' },
+	{ "cmdline", required_argument, NULL, 'c' },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "count-insns", no_argument, NULL, OPT_COUNT_INSNS },
+	{ "bench-json", required_argument, NULL, OPT_BENCH_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+enum cli_action cli_parse(int argc, char **argv, struct vmm_opts *o, char *err, size_t errlen)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->mem_bytes = MEM_DEFAULT;
+	o->cmdline = "";
+	err[0] = '\0';
+
+	optind = 0;  /* full reinitialisation, so tests can parse repeatedly */
+	opterr = 0;  /* messages are ours */
+	while ((c = getopt_long(argc, argv, ":m:c:h", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'm': {
+			char why[256];
+
+			if (parse_mem_size(optarg, &o->mem_bytes, why, sizeof(why))) {
+				fmt_err(err, errlen, "--mem: %s", why);
+				return CLI_ERROR;
+			}
+			break;
+		}
+		case 'c':
+			if (strlen(optarg) >= BOOT_CMDLINE_MAX) {
+				fmt_err(err, errlen, "the kernel command line is %zu bytes; the limit is %d",
+					strlen(optarg), BOOT_CMDLINE_MAX - 1);
+				return CLI_ERROR;
+			}
+			o->cmdline = optarg;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_timeout(optarg, &o->timeout_s, err, errlen))
+				return CLI_ERROR;
+			break;
+		case OPT_STATS:
+			o->stats = true;
+			break;
+		case OPT_COUNT_INSNS:
+			o->count_insns = true;
+			break;
+		case OPT_BENCH_JSON:
+			if (!*optarg) {
+				fmt_err(err, errlen, "--bench-json needs a file name");
+				return CLI_ERROR;
+			}
+			o->bench_json = optarg;
+			break;
+		case 'h':
+			return CLI_HELP;
+		case OPT_VERSION:
+			return CLI_VERSION;
+		case ':':
+			fmt_err(err, errlen, "option '%s' needs an argument", argv[optind - 1]);
+			return CLI_ERROR;
+		default:
+			if (optopt > 0 && optopt < 128 && isprint(optopt))
+				fmt_err(err, errlen, "unknown option '-%c'", optopt);
+			else
+				fmt_err(err, errlen, "unknown option '%s'", argv[optind - 1]);
+			return CLI_ERROR;
+		}
+	}
+	if (optind == argc) {
+		fmt_err(err, errlen, "no guest image given");
+		return CLI_ERROR;
+	}
+	if (argc - optind > 1) {
+		fmt_err(err, errlen, "one guest image expected, got '%s' and '%s'",
+			argv[optind], argv[optind + 1]);
+		return CLI_ERROR;
+	}
+	o->guest = argv[optind];
+	return CLI_RUN;
+}
+
+void cli_usage(FILE *f)
+{
+	fprintf(f,
+"Usage: vmm [options] guest.elf\n"
+"Boot a 32-bit guest kernel (an i386 ELF executable) under KVM.\n"
+"\n"
+"Options:\n"
+"  -m, --mem SIZE        guest RAM: bytes, or with a K, M or G suffix; 16M to 64G,\n"
+"                        a multiple of 4K (default 1G).  Above 3G, RAM continues\n"
+"                        at 4 GiB, leaving a hole from 3 to 4 GiB\n"
+"  -c, --cmdline STR     kernel command line, at most %d bytes\n"
+"      --timeout SECONDS stop the guest if it has not exited after SECONDS\n"
+"                        (fractions allowed), exit status 82\n"
+"      --stats           at exit, print to stderr: time to guest entry and to\n"
+"                        guest exit, VM exits by reason and I/O port, hypercalls,\n"
+"                        the VMM's peak RSS\n"
+"      --count-insns     count guest instructions inside bench brackets by\n"
+"                        single-stepping (about 14 us per instruction)\n"
+"      --bench-json FILE also write the bench results to FILE as JSON\n"
+"  -h, --help            show this help and exit\n"
+"      --version         show the version and exit\n"
+"\n"
+"Bench results (guest HC_BENCH_BEGIN/END) are printed to stdout at exit as\n"
+"  bench TAG ops=N [insns/op=X] cycles/op=Y\n"
+"\n"
+"Exit status:\n"
+"  0-63  the guest exited with this status\n"
+"  %d    usage error (bad option or value)\n"
+"  %d    bad guest image (not a 32-bit i386 ET_EXEC ELF, or it does not fit)\n"
+"  %d    guest image missing or unreadable\n"
+"  %d    KVM unavailable (no /dev/kvm, no permission, or too old)\n"
+"  %d    host system error, or a VM exit the VMM cannot handle (e.g. an\n"
+"        access to a physical address that is not RAM)\n"
+"  %d    guest panic, or a guest exit status outside 0-63\n"
+"  %d    triple fault, or the guest halted for good\n"
+"  %d    --timeout expired\n"
+"  %d    reserved: the host found a guest invariant violated\n",
+		BOOT_CMDLINE_MAX - 1, EXIT_USAGE, EXIT_BAD_IMAGE, EXIT_NO_IMAGE,
+		EXIT_NO_KVM, EXIT_HOST_ERROR, EXIT_GUEST_PANIC, EXIT_GUEST_SHUTDOWN,
+		EXIT_TIMEOUT, EXIT_INVARIANT);
+}

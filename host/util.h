@@ -1,0 +1,26 @@
+/*
+ * Diagnostics shared by every part of the VMM: die() for what cannot be
+ * recovered (with the exit status the caller chose), warn() for what can,
+ * and a monotonic clock for --stats and the bench instrument.
+ */
+#ifndef VMM_UTIL_H
+#define VMM_UTIL_H
+
+#include <stdarg.h>
+
+#define VMM_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+VMM_PRINTF(2, 3) __attribute__((noreturn)) void die(int status, const char *fmt, ...);
+VMM_PRINTF(2, 3) __attribute__((noreturn)) void die_errno(int status, const char *fmt, ...);
+/* An error the caller turns into an exit status: printed without "warning:". */
+VMM_PRINTF(1, 2) void error(const char *fmt, ...);
+VMM_PRINTF(1, 2) void error_errno(const char *fmt, ...);
+VMM_PRINTF(1, 2) void warn(const char *fmt, ...);
+VMM_PRINTF(1, 2) void warn_errno(const char *fmt, ...);
+
+/* Seconds on CLOCK_MONOTONIC. */
+double now_mono(void);
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

@@ -1,0 +1,363 @@
+/*
+ * Hypercall unit tests on a VM without KVM: a fake RAM buffer, requests
+ * written where a guest would write them.  The point is that every guest
+ * value is validated: bad addresses, lengths and pfns get HC_EINVAL (or are
+ * ignored) and never crash the host or touch memory they should not.
+ */
+#include <criterion/criterion.h>
+#include <criterion/redirect.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "abi.h"
+#include "bench.h"
+#include "elf_load.h"
+#include "exitcodes.h"
+#include "hypercall.h"
+#include "kvm.h"
+
+#define RAM (32ull << 20)
+#define REQ_PA 0x10000ull
+#define BUF_PA 0x20000ull
+#define PG(pfn) (ram + (uint64_t)(pfn) * 4096)
+
+static uint8_t *ram;
+static struct vm vm;
+static char *out_buf;
+static size_t out_len;
+
+static void setup(void)
+{
+	ram = calloc(1, RAM);
+	cr_assert(ram);
+	vm_init_state(&vm);
+	guest_mem_layout(&vm.mem, RAM, ram);
+	vm.serial.out = open_memstream(&out_buf, &out_len);
+}
+
+static void teardown(void)
+{
+	fclose(vm.serial.out);
+	free(out_buf);
+	free(ram);
+}
+
+TestSuite(hc, .init = setup, .fini = teardown);
+
+static struct hc_req *req(void)
+{
+	return (struct hc_req *)(ram + REQ_PA);
+}
+
+/* Put a request at REQ_PA and issue it; returns hc_handle's result. */
+static int call(uint32_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	*req() = (struct hc_req){ .nr = nr, .ret = 0xdead, .a = { a0, a1, a2, a3 } };
+	return hc_handle(&vm, REQ_PA);
+}
+
+Test(hc, exit_status)
+{
+	cr_assert_eq(call(HC_EXIT, 0, 0, 0, 0), 0);
+	cr_assert_eq(call(HC_EXIT, 7, 0, 0, 0), 7);
+	cr_assert_eq(call(HC_EXIT, 63, 0, 0, 0), 63);
+}
+
+Test(hc, exit_status_out_of_range)
+{
+	cr_redirect_stderr();
+	cr_assert_eq(call(HC_EXIT, 64, 0, 0, 0), EXIT_GUEST_PANIC);
+	cr_assert_eq(call(HC_EXIT, ~0ull, 0, 0, 0), EXIT_GUEST_PANIC);
+}
+
+Test(hc, request_not_in_ram)
+{
+	cr_redirect_stderr();
+	cr_assert_eq(hc_handle(&vm, RAM), HC_CONTINUE);
+	cr_assert_eq(hc_handle(&vm, RAM - 8), HC_CONTINUE);   /* straddles the end */
+	cr_assert_eq(hc_handle(&vm, 0xc0000000), HC_CONTINUE); /* the hole */
+	cr_assert_eq(hc_handle(&vm, ~0ull - 4), HC_CONTINUE);   /* wraps */
+	cr_assert_eq(vm.hc.bad_requests, 4);
+}
+
+Test(hc, console_write)
+{
+	memcpy(ram + BUF_PA, "hello", 5);
+	cr_assert_eq(call(HC_CONSOLE_WRITE, BUF_PA, 5, 0, 0), HC_CONTINUE);
+	cr_assert_eq(req()->ret, HC_OK);
+	cr_assert_eq(call(HC_CONSOLE_WRITE, BUF_PA, 0, 0, 0), HC_CONTINUE);
+	cr_assert_eq(req()->ret, HC_OK);
+	fflush(vm.serial.out);
+	cr_assert_eq(out_len, 5);
+	cr_assert_eq(memcmp(out_buf, "hello", 5), 0);
+
+	call(HC_CONSOLE_WRITE, BUF_PA, HC_CONSOLE_MAX + 1, 0, 0);
+	cr_assert_eq(req()->ret, HC_EINVAL);
+	call(HC_CONSOLE_WRITE, RAM - 2, 5, 0, 0);
+	cr_assert_eq(req()->ret, HC_EINVAL);
+	call(HC_CONSOLE_WRITE, ~0ull, 5, 0, 0);
+	cr_assert_eq(req()->ret, HC_EINVAL);
+	fflush(vm.serial.out);
+	cr_assert_eq(out_len, 5);
+}
+
+Test(hc, unknown_call)
+{
+	cr_redirect_stderr();
+	call(0, 0, 0, 0, 0);
+	cr_assert_eq(req()->ret, HC_ENOSYS);
+	call(HC_NR_MAX, 0, 0, 0, 0);
+	cr_assert_eq(req()->ret, HC_ENOSYS);
+	call(0xffffffff, 0, 0, 0, 0);
+	cr_assert_eq(req()->ret, HC_ENOSYS);
+}
+
+static uint64_t hook_tag;
+static int hook_calls;
+
+static int hook(struct vm *v, uint64_t tag, void *opaque)
+{
+	cr_assert_eq(v, &vm);
+	cr_assert_eq(opaque, &hook_calls);
+	hook_tag = tag;
+	return ++hook_calls == 2 ? EXIT_INVARIANT : 0;
+}
+
+Test(hc, checkpoint_hook)
+{
+	cr_assert_eq(call(HC_CHECKPOINT, 11, 0, 0, 0), HC_CONTINUE);
+	cr_assert_eq(vm.hc.checkpoints, 1);
+	vm_set_checkpoint_hook(&vm, hook, &hook_calls);
+	cr_assert_eq(call(HC_CHECKPOINT, 22, 0, 0, 0), HC_CONTINUE);
+	cr_assert_eq(hook_tag, 22);
+	cr_assert_eq(call(HC_CHECKPOINT, 33, 0, 0, 0), EXIT_INVARIANT);
+	cr_assert_eq(vm.hc.checkpoints, 3);
+	cr_assert_eq(vm.hc.last_checkpoint_tag, 33);
+}
+
+Test(hc, panic_backtrace_symbolised)
+{
+	static struct elf_symbol syms[] = {
+		{ .addr = 0xc0101200, .size = 0x120, .name = "start_kernel", .type = 2, .bind = 1 },
+	};
+	struct symtab t = { .sym = syms, .nr = 1 };
+	uint32_t bt[2] = { 0xc0101234, 0x1000 };
+
+	cr_redirect_stderr();
+	sym_set_default(&t);
+	memcpy(ram + BUF_PA, "oops\n", 5);
+	memcpy(ram + BUF_PA + 0x100, bt, sizeof(bt));
+	cr_assert_eq(call(HC_PANIC, BUF_PA, 5, BUF_PA + 0x100, 2), EXIT_GUEST_PANIC);
+	sym_set_default(NULL);
+	fflush(stderr);
+	cr_assert_stderr_eq_str("vmm: guest panic: oops\n"
+				"Call Trace:\n"
+				"  [<c0101234>] start_kernel+0x34/0x120\n"
+				"  [<00001000>] ?\n");
+}
+
+Test(hc, panic_with_bad_pointers)
+{
+	cr_redirect_stderr();
+	cr_assert_eq(call(HC_PANIC, RAM, 10, RAM, 3), EXIT_GUEST_PANIC);
+	cr_assert_eq(call(HC_PANIC, BUF_PA, ~0ull, BUF_PA, ~0ull), EXIT_GUEST_PANIC);
+	fflush(stderr);
+	cr_assert_stderr_neq_str("");
+}
+
+/* ---- HC_PAGEOPS ----------------------------------------------------------- */
+
+#define OPS_PA 0x30000ull
+
+static struct hc_pageop *ops(void)
+{
+	return (struct hc_pageop *)(ram + OPS_PA);
+}
+
+static uint32_t pageops(unsigned n)
+{
+	call(HC_PAGEOPS, OPS_PA, n, 0, 0);
+	return req()->ret;
+}
+
+Test(hc, pageops_clear_fill_copy_verify)
+{
+	memset(PG(0x100), 0x5a, 2 * 4096);
+	ops()[0] = (struct hc_pageop){ .op = PAGEOP_CLEAR, .nr_pages = 2, .dst_pfn = 0x100 };
+	ops()[1] = (struct hc_pageop){ .op = PAGEOP_FILL, .fill = 0xab, .nr_pages = 3, .dst_pfn = 0x200 };
+	ops()[2] = (struct hc_pageop){ .op = PAGEOP_COPY, .nr_pages = 3, .dst_pfn = 0x300, .src_pfn = 0x200 };
+	ops()[3] = (struct hc_pageop){ .op = PAGEOP_VERIFY, .fill = 0xab, .nr_pages = 3, .dst_pfn = 0x300 };
+	ops()[4] = (struct hc_pageop){ .op = PAGEOP_VERIFY, .fill = 0, .nr_pages = 2, .dst_pfn = 0x100 };
+	cr_assert_eq(pageops(5), HC_OK);
+	for (int i = 0; i < 2 * 4096; i++)
+		cr_assert_eq(PG(0x100)[i], 0);
+	for (int i = 0; i < 3 * 4096; i++)
+		cr_assert_eq(PG(0x300)[i], 0xab);
+	cr_assert_eq(PG(0x303)[0], 0);
+	cr_assert_eq(req()->a[2], ~0ull, "all verified");
+	cr_assert_eq(vm.hc.pages_cleared, 2);
+	cr_assert_eq(vm.hc.pages_filled, 3);
+	cr_assert_eq(vm.hc.pages_copied, 3);
+	cr_assert_eq(vm.hc.pages_verified, 5);
+}
+
+Test(hc, pageops_verify_reports_first_mismatch)
+{
+	memset(PG(0x400), 0x11, 4 * 4096);
+	PG(0x402)[17] = 0x12;
+	PG(0x403)[5] = 0x12;
+	ops()[0] = (struct hc_pageop){ .op = PAGEOP_VERIFY, .fill = 0x11, .nr_pages = 1, .dst_pfn = 0x400 };
+	ops()[1] = (struct hc_pageop){ .op = PAGEOP_VERIFY, .fill = 0x11, .nr_pages = 3, .dst_pfn = 0x401 };
+	cr_assert_eq(pageops(2), HC_OK);
+	cr_assert_eq(req()->a[2], 1);
+	cr_assert_eq(req()->a[3], 4096 + 17);
+}
+
+Test(hc, pageops_refuse_whole_batch)
+{
+	struct hc_pageop bad[] = {
+		{ .op = PAGEOP_CLEAR, .nr_pages = 1, .dst_pfn = RAM / 4096 },           /* past RAM */
+		{ .op = PAGEOP_CLEAR, .nr_pages = 2, .dst_pfn = RAM / 4096 - 1 },       /* straddles */
+		{ .op = PAGEOP_CLEAR, .nr_pages = 1, .dst_pfn = 0xc0000 },              /* the hole */
+		{ .op = PAGEOP_CLEAR, .nr_pages = 1, .dst_pfn = ~0ull },                /* overflow */
+		{ .op = PAGEOP_CLEAR, .nr_pages = 1, .dst_pfn = ~0ull / 4096 },         /* overflow */
+		{ .op = PAGEOP_CLEAR, .nr_pages = 0, .dst_pfn = 0x100 },
+		{ .op = PAGEOP_CLEAR, .nr_pages = HC_PAGEOP_MAX_PAGES + 1, .dst_pfn = 0x100 },
+		{ .op = PAGEOP_COPY, .nr_pages = 1, .dst_pfn = 0x100, .src_pfn = RAM / 4096 },
+		{ .op = PAGEOP_COPY, .nr_pages = 4, .dst_pfn = 0x100, .src_pfn = 0x102 }, /* overlap */
+		{ .op = PAGEOP_COPY, .nr_pages = 4, .dst_pfn = 0x102, .src_pfn = 0x100 }, /* overlap */
+		{ .op = PAGEOP_FILL, .fill = 256, .nr_pages = 1, .dst_pfn = 0x100 },
+		{ .op = PAGEOP_VERIFY, .fill = 0x1ff, .nr_pages = 1, .dst_pfn = 0x100 },
+		{ .op = 0, .nr_pages = 1, .dst_pfn = 0x100 },
+		{ .op = 99, .nr_pages = 1, .dst_pfn = 0x100 },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(PG(0x80), 0x77, 4096);
+		/* a good element first: it must not run when a later one is bad */
+		ops()[0] = (struct hc_pageop){ .op = PAGEOP_CLEAR, .nr_pages = 1, .dst_pfn = 0x80 };
+		ops()[1] = bad[i];
+		cr_assert_eq(pageops(2), HC_EINVAL, "bad element %zu accepted", i);
+		cr_assert_eq(PG(0x80)[0], 0x77, "batch with bad element %zu partly ran", i);
+	}
+	cr_assert_eq(vm.hc.pages_cleared, 0);
+}
+
+Test(hc, pageops_batch_limits)
+{
+	cr_assert_eq(pageops(0), HC_OK);
+	cr_assert_eq(pageops(HC_PAGEOPS_MAX + 1), HC_EINVAL);
+	call(HC_PAGEOPS, RAM - 16, 1, 0, 0);                 /* array straddles RAM's end */
+	cr_assert_eq(req()->ret, HC_EINVAL);
+	call(HC_PAGEOPS, OPS_PA, ~0ull, 0, 0);
+	cr_assert_eq(req()->ret, HC_EINVAL);
+	for (unsigned i = 0; i < HC_PAGEOPS_MAX; i++)
+		ops()[i] = (struct hc_pageop){ .op = PAGEOP_FILL, .fill = 1, .nr_pages = 1, .dst_pfn = 0x1000 + i };
+	cr_assert_eq(pageops(HC_PAGEOPS_MAX), HC_OK);
+	cr_assert_eq(PG(0x1000 + HC_PAGEOPS_MAX - 1)[4095], 1);
+}
+
+Test(hc, pageops_may_clear_their_own_request)
+{
+	/* The batch is copied first: clearing the page holding it is harmless. */
+	ops()[0] = (struct hc_pageop){ .op = PAGEOP_CLEAR, .nr_pages = 1, .dst_pfn = OPS_PA / 4096 };
+	ops()[1] = (struct hc_pageop){ .op = PAGEOP_FILL, .fill = 9, .nr_pages = 1, .dst_pfn = 0x500 };
+	ops()[2] = (struct hc_pageop){ .op = PAGEOP_CLEAR, .nr_pages = 1, .dst_pfn = REQ_PA / 4096 };
+	cr_assert_eq(pageops(3), HC_OK);
+	cr_assert_eq(PG(0x500)[0], 9);
+	cr_assert_eq(ops()[1].op, 0);
+	cr_assert_eq(req()->ret, HC_OK);
+}
+
+/* ---- bench ------------------------------------------------------------------ */
+
+#define TAG_PA 0x40000ull
+
+static void put_tag(const char *t)
+{
+	memcpy(ram + TAG_PA, t, strlen(t));
+}
+
+Test(hc, bench_brackets_aggregate)
+{
+	char line[256];
+
+	put_tag("alloc");
+	for (int i = 0; i < 3; i++) {
+		call(HC_BENCH_BEGIN, TAG_PA, 5, 1000, 0);
+		cr_assert_eq(req()->ret, HC_OK);
+		call(HC_BENCH_END, TAG_PA, 5, 1000 + 700, 2);
+		cr_assert_eq(req()->ret, HC_OK);
+	}
+	cr_assert_eq(vm.bench.nr_tags, 1);
+	cr_assert_eq(vm.bench.tag[0].runs, 3);
+	cr_assert_eq(vm.bench.tag[0].ops, 6);
+	cr_assert_eq(vm.bench.tag[0].cycles, 2100);
+
+	FILE *f = fmemopen(line, sizeof(line), "w");
+	bench_print(&vm.bench, f);
+	fclose(f);
+	cr_assert_str_eq(line, "bench alloc ops=6 cycles/op=350\n");
+}
+
+Test(hc, bench_bad_tags_and_unbalanced)
+{
+	cr_redirect_stderr();
+	put_tag("has space");
+	call(HC_BENCH_BEGIN, TAG_PA, 9, 0, 0);
+	cr_assert_eq(req()->ret, HC_EINVAL);
+	call(HC_BENCH_BEGIN, TAG_PA, 0, 0, 0);
+	cr_assert_eq(req()->ret, HC_EINVAL);
+	call(HC_BENCH_BEGIN, TAG_PA, HC_TAG_MAX + 1, 0, 0);
+	cr_assert_eq(req()->ret, HC_EINVAL);
+	call(HC_BENCH_BEGIN, RAM - 2, 4, 0, 0);
+	cr_assert_eq(req()->ret, HC_EINVAL);
+	put_tag("x\"y");
+	call(HC_BENCH_BEGIN, TAG_PA, 3, 0, 0);
+	cr_assert_eq(req()->ret, HC_EINVAL);
+	put_tag("ok");
+	call(HC_BENCH_END, TAG_PA, 2, 0, 1);  /* no BEGIN */
+	cr_assert_eq(req()->ret, HC_EINVAL);
+	call(HC_BENCH_BEGIN, TAG_PA, 2, 0, 0);
+	put_tag("ko");
+	call(HC_BENCH_END, TAG_PA, 2, 0, 1);  /* another tag */
+	cr_assert_eq(req()->ret, HC_EINVAL);
+	cr_assert_eq(vm.bench.tag[0].runs, 0);
+}
+
+Test(hc, bench_ratio_format)
+{
+	char b[32];
+
+	cr_assert_str_eq(bench_ratio(b, sizeof(b), 1000, 1), "1000");
+	cr_assert_str_eq(bench_ratio(b, sizeof(b), 2007, 2), "1003.5");
+	cr_assert_str_eq(bench_ratio(b, sizeof(b), 1, 3), "0.33");
+	cr_assert_str_eq(bench_ratio(b, sizeof(b), 2, 3), "0.67");
+	cr_assert_str_eq(bench_ratio(b, sizeof(b), 1000001, 1000), "1000");
+	cr_assert_str_eq(bench_ratio(b, sizeof(b), 10, 4), "2.5");
+	cr_assert_str_eq(bench_ratio(b, sizeof(b), 5, 0), "-");
+}
+
+Test(hc, bench_json)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	f = open_memstream(&buf, &len);
+	bench_write_json(&vm.bench, f);
+	fclose(f);
+	cr_assert_str_eq(buf, "{\n  \"count_insns\": false,\n  \"bench\": []\n}\n");
+	free(buf);
+
+	put_tag("t1");
+	call(HC_BENCH_BEGIN, TAG_PA, 2, 10, 0);
+	call(HC_BENCH_END, TAG_PA, 2, 40, 4);
+	f = open_memstream(&buf, &len);
+	bench_write_json(&vm.bench, f);
+	fclose(f);
+	cr_assert_str_eq(buf, "{\n  \"count_insns\": false,\n  \"bench\": [\n"
+			 "    {\"tag\": \"t1\", \"runs\": 1, \"ops\": 4, \"cycles\": 30, \"cycles_per_op\": 7.5}\n"
+			 "  ]\n}\n");
+	free(buf);
+}
