@@ -312,6 +312,8 @@ void init_per_zone_wmark_min(void);
 void setup_per_zone_wmarks(void);
 void setup_per_zone_lowmem_reserve(void);
 void setup_per_cpu_pageset(void);
+/* Linux's "Zone ranges:" boot report (free_area_init stays silent). */
+void show_zone_ranges(void);
 
 /* Linux's sysctl_lowmem_reserve_ratio defaults: DMA 256, Normal 32. */
 extern int sysctl_lowmem_reserve_ratio[MAX_NR_ZONES];

@@ -11,7 +11,9 @@
 #include "cmdline.h"
 #include "hypercall.h"
 #include "printk.h"
+#include "string.h"
 #include "workload.h"
+#include "setup.h"
 #include "asm/setup.h"
 #include "asm/traps.h"
 
@@ -50,6 +52,13 @@ void start_kernel(struct boot_info *bi)
 	boot_params = bi;
 
 	cmdline_init(bi->cmdline, sizeof(bi->cmdline));
+	/* bench=boot brackets boot up to a ready page allocator.  It starts
+	 * here because the command line must be parsed to know it was asked
+	 * for; idt_init and the parse before it are a few hundred
+	 * instructions. */
+	bool bench_boot = cmdline_get("bench") && !strcmp(cmdline_get("bench"), "boot");
+	if (bench_boot)
+		bench_begin("boot");
 	console_init();
 
 	if (bi->e820_nr > E820_MAX)
@@ -60,6 +69,12 @@ void start_kernel(struct boot_info *bi)
 		printk("mmvisor guest: %llu MiB RAM, command line: %s\n",
 		       /* rounded: the ISA hole makes 128M show as 127.6 */
 		       (e820_ram_bytes(bi) + (1 << 19)) >> 20, boot_command_line);
+
+	mm_init(bi);
+	if (bench_boot)
+		bench_end("boot", 1);
+	if (!cmdline_get("quiet"))
+		mm_print_layout();
 
 	run = cmdline_get("run");
 	if (!run || !*run)

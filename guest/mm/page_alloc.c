@@ -167,7 +167,8 @@ static inline bool page_is_buddy(const struct page *buddy, unsigned int order)
  * for as long as the buddy is a free block of the same order.  The buddy is
  * examined only once it is known to lie in this zone's span, which also
  * keeps it inside mem_map and in the same zone.  Only heads are written, so
- * a block freed at boot leaves its tails untouched.
+ * a block freed at boot leaves its tails untouched.  The caller accounts
+ * NR_FREE_PAGES, once per batch.
  */
 static void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone,
 			    unsigned int order)
@@ -176,7 +177,6 @@ static void __free_one_page(struct page *page, unsigned long pfn, struct zone *z
 	MM_BUG_ON_PAGE(!zone_spans_pfn(zone, pfn), page);
 	MM_BUG_ON_PAGE(PageBuddy(page), page);
 
-	__mod_zone_page_state(zone, NR_FREE_PAGES, 1l << order);
 	while (order < MAX_ORDER - 1) {
 		unsigned long buddy_pfn = pfn ^ (1ul << order);
 		struct page *buddy;
@@ -254,14 +254,17 @@ static noinline int rmqueue_bulk(struct zone *zone, int count, struct list_head 
 static noinline void free_pcppages_bulk(struct zone *zone, int count,
 					struct per_cpu_pages *pcp)
 {
+	long freed = 0;
+
 	spin_lock(&zone->lock);
-	while (count-- > 0 && pcp->count > 0) {
+	for (; count > 0 && pcp->count > 0; count--, freed++) {
 		struct page *page = list_last_entry(&pcp->list, struct page, lru);
 
 		list_del(&page->lru);
 		pcp->count--;
 		__free_one_page(page, page_to_pfn(page), zone, 0);
 	}
+	__mod_zone_page_state(zone, NR_FREE_PAGES, freed);
 	spin_unlock(&zone->lock);
 }
 
@@ -702,6 +705,7 @@ static noinline void __free_pages_ok(struct page *page, unsigned int order)
 	free_pages_prepare(page, order);
 	spin_lock_irqsave(&zone->lock, flags);
 	__free_one_page(page, pfn, zone, order);
+	__mod_zone_page_state(zone, NR_FREE_PAGES, 1l << order);
 	spin_unlock_irqrestore(&zone->lock, flags);
 	count_vm_events(PGFREE, 1ul << order);
 }
@@ -777,10 +781,15 @@ void free_area_init(const unsigned long max_zone_pfn[MAX_NR_ZONES],
 	max_pfn = start;
 	totalram_pages = 0;
 	totalhigh_pages = 0;
+}
 
+/* Linux's boot-time "Zone ranges" report; not printed by free_area_init()
+ * itself, since every character costs guest instructions (DESIGN §2). */
+void show_zone_ranges(void)
+{
 	printk("Zone ranges:\n");
 	for (int z = 0; z < MAX_NR_ZONES; z++) {
-		const struct zone *zone = &pgdat->node_zones[z];
+		const struct zone *zone = &contig_page_data.node_zones[z];
 
 		if (!zone->spanned_pages)
 			printk("  %s: empty\n", zone->name);
@@ -818,22 +827,37 @@ void memblock_free_pages_range(unsigned long start_pfn, unsigned long end_pfn)
 	while (start_pfn < end_pfn) {
 		struct zone *zone = pfn_zone(start_pfn);
 		unsigned long zone_end = min(end_pfn, zone_end_pfn(zone));
-		unsigned long nr = 0, flags;
+		unsigned long nr = zone_end - start_pfn, flags;
 
 		spin_lock_irqsave(&zone->lock, flags);
 		while (start_pfn < zone_end) {
-			unsigned int order = __fls(zone_end - start_pfn);
 			struct page *page = pfn_to_page(start_pfn);
+			unsigned int order;
 
+			if (IS_ALIGNED(start_pfn, MAX_ORDER_NR_PAGES) &&
+			    zone_end - start_pfn >= MAX_ORDER_NR_PAGES) {
+				/* Most of RAM: top-order blocks, which have no
+				 * buddy to merge with, straight onto their list. */
+				do {
+					if (unlikely(!page_expected_state(page, ~0ul)))
+						bad_page(page, "boot free of a page in use");
+					add_to_free_list(page, zone, MAX_ORDER - 1);
+					page += MAX_ORDER_NR_PAGES;
+					start_pfn += MAX_ORDER_NR_PAGES;
+				} while (zone_end - start_pfn >= MAX_ORDER_NR_PAGES);
+				continue;
+			}
+			/* An edge: the largest aligned block that fits, which
+			 * may merge with a neighbouring range's blocks. */
+			order = __fls(zone_end - start_pfn);
 			if (start_pfn)
 				order = min(order, __ffs(start_pfn));
-			order = min(order, (unsigned int)MAX_ORDER - 1);
 			if (unlikely(!page_expected_state(page, ~0ul)))
 				bad_page(page, "boot free of a page in use");
 			__free_one_page(page, start_pfn, zone, order);
 			start_pfn += 1ul << order;
-			nr += 1ul << order;
 		}
+		__mod_zone_page_state(zone, NR_FREE_PAGES, (long)nr);
 		spin_unlock_irqrestore(&zone->lock, flags);
 
 		zone->managed_pages += nr;
