@@ -122,7 +122,8 @@ run: deps all
 test: deps
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/asan/vmm $(GUEST_ELF) $(TEST_BINS)
 	$(Q)set -e; fail=0; for t in $(TEST_BINS); do \
-	  echo "== $$t"; $$t --jobs 2 $(CRITERION_OPTS) || fail=1; \
+	  echo "== $$t"; LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
+	    $$t --jobs 2 $(CRITERION_OPTS) || fail=1; \
 	done; exit $$fail
 
 bench: deps

@@ -506,9 +506,15 @@ const char *sym_lookup(uint64_t addr, uint64_t *offset)
 
 char *sym_format(char *buf, size_t len, uint64_t addr)
 {
-	uint64_t off, size;
-	const char *name = symtab_lookup(default_symtab, addr, &off, &size);
+	return sym_format_return(buf, len, addr, false);
+}
 
+char *sym_format_return(char *buf, size_t len, uint64_t addr, bool is_return)
+{
+	uint64_t off, size;
+	const char *name = symtab_lookup(default_symtab, addr - is_return, &off, &size);
+
+	off += is_return;
 	if (name)
 		snprintf(buf, len, "%s+%#llx/%#llx", name,
 			 (unsigned long long)off, (unsigned long long)size);

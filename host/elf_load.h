@@ -85,5 +85,7 @@ const char *sym_lookup(uint64_t addr, uint64_t *offset);
 
 /* "start_kernel+0x34/0x120" or "?" into buf; returns buf. */
 char *sym_format(char *buf, size_t len, uint64_t addr);
+/* The same for a return address: the symbol of the call, addr - 1 (like %pB). */
+char *sym_format_return(char *buf, size_t len, uint64_t addr, bool is_return);
 
 #endif

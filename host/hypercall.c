@@ -90,7 +90,11 @@ static int hc_panic(struct vm *vm, const struct hc_req *req)
 		uint32_t addr;
 
 		memcpy(&addr, bt + i * sizeof(addr), sizeof(addr));
-		fprintf(stderr, "  [<%08x>] %s\n", addr, sym_format(sym, sizeof(sym), addr));
+		/* Entries after the first are return addresses: the call is the
+		 * byte before, which matters after a call to a noreturn function
+		 * at the very end of its caller (Linux's %pB does the same). */
+		fprintf(stderr, "  [<%08x>] %s\n", addr,
+			sym_format_return(sym, sizeof(sym), addr, i > 0));
 	}
 	return EXIT_GUEST_PANIC;
 }

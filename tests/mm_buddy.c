@@ -876,6 +876,37 @@ Test(alloc, compound_pages)
 	verify();   /* includes: every tail is zero again */
 }
 
+Test(alloc, free_resets_what_owners_leave_in_struct_page)
+{
+	one_zone_machine(1024, false);
+	struct page *page = alloc_pages(GFP_KERNEL, 2);
+
+	/* Owner data that is legal to leave behind: flags outside the
+	 * free-time checks, index, private, lru links. */
+	page[0].index = 7;
+	page[0].private = 3;
+	__SetPageDirty(&page[0]);
+	page[1].index = 5;
+	page[3].private = 9;
+	__SetPageUptodate(&page[2]);
+	INIT_LIST_HEAD(&page[2].lru);
+	__free_pages(page, 2);
+	verify();   /* they are tails of a free block now: all zero */
+	page = alloc_pages(GFP_KERNEL, 0);
+	cr_assert_eq(page_to_pfn(page), 0);
+	cr_assert_eq(page->private, 0);
+	cr_assert_eq(page->index, 0);
+	cr_assert_eq(page->flags, 0);
+
+	page->private = 5;
+	page->index = 6;
+	__SetPageReferenced(page);
+	__free_pages(page, 0);
+	struct page *again = alloc_pages(GFP_KERNEL, 0);
+	cr_assert_eq(again, page);
+	cr_assert(again->private == 0 && again->index == 0 && again->flags == 0);
+}
+
 Test(alloc, gfp_zero_clears_lowmem_and_highmem)
 {
 	machine(&(struct mm_host_layout){

@@ -49,7 +49,7 @@ Test(memblock, alloc_is_top_down_below_limit_and_reserved)
 	cr_assert_eq(a, 64 * MiB - 3 * 4096);
 	cr_assert(memblock_is_reserved(a));
 	phys_addr_t b = memblock_phys_alloc(MiB, 2 * MiB);
-	cr_assert_eq(b, 62 * MiB);
+	cr_assert_eq(b, 62 * MiB, "got %llx", (unsigned long long)b);
 	cr_assert_not(memblock_overlaps_reserved(b + MiB, MiB - 3 * 4096));
 }
 

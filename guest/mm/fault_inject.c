@@ -65,7 +65,7 @@ bool should_fail(struct fault_attr *attr, long size)
 		return false;
 	if (attr->times == 0)
 		return false;
-	if (attr->interval > 1 && attr->space > size + 100) {
+	if (attr->space > size) {
 		attr->space -= (int)size;
 		return false;
 	}

@@ -177,7 +177,8 @@ phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align)
 	BUG_ON(memblock.frozen);
 	if (!align)
 		align = 4096;
-	size = ALIGN(size, align);
+	if (!size)
+		return 0;
 	/* Top-down, as Linux does, so low (DMA) memory is kept for those who
 	 * need it.  Try each memory region from the highest. */
 	for (int mi = (int)mem->cnt - 1; mi >= 0; mi--) {

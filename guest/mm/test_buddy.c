@@ -191,10 +191,29 @@ static int test_exhaust_highmem_and_fallback(void)
 	unsigned long got = exhaust(&h, GFP_HIGHUSER, ZONE_HIGHMEM, &fell_back);
 	CHECK(got > 0, "no HighMem pages");
 	CHECK(fell_back, "GFP_HIGHUSER did not fall back to Normal once HighMem was exhausted");
-	struct page *page;
+	struct page *page, *high4g = NULL;
 	list_for_each_entry(page, &h.list, lru)
-		if (page_to_pfn(page) >= (RAM_HOLE_END >> PAGE_SHIFT))
+		if (page_to_pfn(page) >= (RAM_HOLE_END >> PAGE_SHIFT)) {
 			above_4g++;
+			high4g = page;
+		}
+	if (high4g) {
+		/* RAM above 4 GiB is reachable only through PAE PTEs: write through
+		 * one temporary mapping, read back through another. */
+		u32 *w = kmap_atomic(high4g);
+		for (unsigned int i = 0; i < PAGE_SIZE / 4; i += 64)
+			w[i] = 0xc0de0000u ^ i;
+		kunmap_atomic(w);
+		u32 *r = kmap_atomic(high4g);
+		unsigned int i = 0;
+		while (i < PAGE_SIZE / 4 && r[i] == (0xc0de0000u ^ i))
+			i += 64;
+		kunmap_atomic(r);
+		CHECK(i >= PAGE_SIZE / 4, "pfn %#lx above 4 GiB: word %u read back wrong",
+		      page_to_pfn(high4g), i);
+		printk("selftest:buddy: pfn %#lx above 4 GiB: write and read back through kmap_atomic agree\n",
+		       page_to_pfn(high4g));
+	}
 	printk("selftest:buddy: HighMem exhausted after %lu pages (%lu blocks above 4 GiB), then fell back\n",
 	       got, above_4g);
 	release_all(&h);

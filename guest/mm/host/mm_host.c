@@ -241,6 +241,8 @@ long mm_host_verify(char *err, size_t errlen)
 				       zone->name);
 				VERIFY(page->_refcount == 0 && page->_mapcount == 0 && !page->mapping,
 				       "pfn 0x%lx: free head in use", pfn);
+				VERIFY(page->index == 0, "pfn 0x%lx: free head index 0x%lx", pfn,
+				       page->index);
 				VERIFY(!(page->flags & ~(1ul << PG_buddy | 1ul << PG_poisoned)),
 				       "pfn 0x%lx: free head flags 0x%lx", pfn, page->flags);
 				for (unsigned long i = 0; i < (1ul << order); i++) {
