@@ -251,6 +251,32 @@ static uint32_t hc_pageops(struct vm *vm, struct hc_req *req)
 	return HC_OK;
 }
 
+/* Guest-controlled: the stride must keep words 4-aligned and the whole
+ * strided span must lie in one RAM region (gpa_ptr checks that). */
+static uint32_t hc_mem_or32(struct vm *vm, const struct hc_req *req)
+{
+	uint64_t pa = req->a[0], stride = req->a[1], count = req->a[2];
+	uint32_t bits = (uint32_t)req->a[3];
+	uint8_t *base;
+
+	if (!count)
+		return HC_OK;
+	if (count > HC_MEM_OR32_MAX || stride < 4 || stride % 4 || pa % 4 ||
+	    stride > (1u << 20))
+		return HC_EINVAL;
+	base = gpa_ptr(vm, pa, (count - 1) * stride + 4);
+	if (!base)
+		return HC_EINVAL;
+	for (uint64_t i = 0; i < count; i++) {
+		uint32_t w;
+
+		memcpy(&w, base + i * stride, 4);
+		w |= bits;
+		memcpy(base + i * stride, &w, 4);
+	}
+	return HC_OK;
+}
+
 static uint32_t hc_unknown(struct vm *vm, uint32_t nr)
 {
 	bool *high = &vm->hc.enosys_warned_high;
@@ -314,6 +340,9 @@ int hc_handle(struct vm *vm, uint64_t req_pa)
 		if (ret == HC_OK)  /* the VERIFY result */
 			memcpy((uint8_t *)p + offsetof(struct hc_req, a[2]), &req.a[2],
 			       2 * sizeof(req.a[2]));
+		break;
+	case HC_MEM_OR32:
+		ret = hc_mem_or32(vm, &req);
 		break;
 	default:
 		ret = hc_unknown(vm, req.nr);

@@ -86,6 +86,7 @@ _Static_assert(sizeof(struct e820_entry) == 24, "e820_entry layout");
 
 /* boot_info.features */
 #define BI_FEAT_PV_PAGEOPS (1u << 0) /* HC_PAGEOPS is available */
+#define BI_FEAT_MEM_OR32   (1u << 1) /* HC_MEM_OR32 is available */
 
 struct boot_info {
 	uint32_t magic;
@@ -127,6 +128,10 @@ enum hc_nr {
 	HC_BENCH_BEGIN,    /* a0 = tag string pa, a1 = tag len, a2 = tsc */
 	HC_BENCH_END,      /* a0 = tag string pa, a1 = tag len, a2 = tsc, a3 = n_ops */
 	HC_PAGEOPS,        /* a0 = pa of struct hc_pageop[], a1 = count */
+	HC_MEM_OR32,       /* a0 = pa, a1 = stride (bytes), a2 = count, a3 = bits:
+			      for i < count: *(u32 *)(a0 + i * a1) |= a3.
+			      Sets a flag in a run of struct pages in one exit
+			      (PG_reserved on mem_map's own pages at boot). */
 	HC_NR_MAX
 };
 
@@ -134,6 +139,7 @@ enum hc_nr {
 #define HC_TAG_MAX       64
 #define HC_BACKTRACE_MAX 32
 #define HC_PAGEOPS_MAX   512
+#define HC_MEM_OR32_MAX  (1u << 24) /* words per call */
 
 /* hc_req.ret values */
 #define HC_OK      0

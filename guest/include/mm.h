@@ -299,8 +299,9 @@ long check_poison_page(struct page *page);
  *    max_zone_pfn[ZONE_DMA] (16 MiB), [ZONE_NORMAL] (= max_low_pfn),
  *    [ZONE_HIGHMEM] (= max_pfn) and the RAM pages present in each zone.
  *    Sets max_low_pfn and max_pfn.
- * 3. memblock_free_pages_range(start, end) for every free RAM range: one
- *    head struct page written per aligned block (O(blocks), DESIGN §2).
+ * 3. memblock_free_pages_range(start, end) for every free RAM range (it
+ *    splits ranges at zone edges itself): one head struct page written per
+ *    aligned block (O(blocks), DESIGN §2); the head must be all-zero.
  * 4. init_per_zone_wmark_min(): min_free_kbytes, watermarks, lowmem_reserve.
  * 5. setup_per_cpu_pageset(): per-CPU list sizes (until then every order-0
  *    request goes straight to the buddy lists).

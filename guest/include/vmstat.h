@@ -3,9 +3,9 @@
  * summed in vm_zone_stat) and global event counters (vm_event_states, shown
  * as /proc/vmstat's pgalloc_*, pgfree, ...).
  *
- * Zone counters change under zone->lock; events are bumped with interrupts
- * disabled or from code that may race only with itself on this one CPU, and a
- * lost event count is harmless (Linux's __count_vm_events is equally loose).
+ * Zone counters change under zone->lock.  Events are bumped without any
+ * lock: on this one CPU the bump is a single add to memory, which an
+ * interrupt cannot split (Linux's __count_vm_events is as loose).
  */
 #ifndef GUEST_VMSTAT_H
 #define GUEST_VMSTAT_H

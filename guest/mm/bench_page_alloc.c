@@ -14,6 +14,7 @@
 #include "cmdline.h"
 #include "hypercall.h"
 #include "mm.h"
+#include "string.h"
 #include "workload.h"
 
 void clear_page_rep(void *kaddr);
@@ -28,14 +29,16 @@ static void pairs(const char *tag, unsigned int order, unsigned int n)
 {
 	struct page *page = alloc_pages(GFP_KERNEL, order);   /* warm-up */
 
+	u32 len = strlen(tag);   /* outside the bracket */
+
 	BUG_ON(!page);
 	__free_pages(page, order);
-	bench_begin(tag);
+	__bench_begin(tag, len);
 	for (unsigned int i = 0; i < n; i++) {
 		page = alloc_pages(GFP_KERNEL, order);
 		__free_pages(page, order);
 	}
-	bench_end(tag, n);
+	__bench_end(tag, len, n);
 }
 
 static int bench_pcp(const char *arg)
