@@ -361,3 +361,37 @@ Test(hc, bench_json)
 			 "  ]\n}\n");
 	free(buf);
 }
+
+Test(hc, mem_or32_sets_bits_at_stride)
+{
+	uint32_t *w = (uint32_t *)PG(0x100);
+
+	w[0] = 0x10;
+	cr_assert_eq(call(HC_MEM_OR32, 0x100000, 32, 100, 0x80), HC_CONTINUE);
+	cr_assert_eq(req()->ret, HC_OK);
+	cr_assert_eq(w[0], 0x90, "existing bits kept");
+	for (int i = 1; i < 100; i++) {
+		cr_assert_eq(w[i * 8], 0x80, "word %d", i);
+		cr_assert_eq(w[i * 8 + 1], 0, "between the strides untouched");
+	}
+	cr_assert_eq(w[100 * 8], 0, "stops after count words");
+}
+
+Test(hc, mem_or32_refuses_bad_ranges)
+{
+	const uint64_t bad[][3] = {
+		{ RAM - 4, 32, 2 },           /* runs past the end of RAM */
+		{ 0x100002, 32, 1 },          /* misaligned word */
+		{ 0x100000, 6, 4 },           /* stride not a word multiple */
+		{ 0x100000, 0, 4 },           /* zero stride */
+		{ 0x100000, 32, (1ull << 24) + 1 },  /* too many words */
+		{ 0x100000, 1ull << 40, 2 },  /* stride overflows the span */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		call(HC_MEM_OR32, bad[i][0], bad[i][1], bad[i][2], 1);
+		cr_assert_eq(req()->ret, HC_EINVAL, "case %zu accepted", i);
+	}
+	cr_assert_eq(*(uint32_t *)PG(0x100), 0, "nothing written");
+	call(HC_MEM_OR32, 0x100000, 32, 0, 1);
+	cr_assert_eq(req()->ret, HC_OK, "count 0 is a no-op");
+}
