@@ -90,7 +90,7 @@ static void write_boot_info(struct boot_info *bi, const struct guest_mem *mem,
 	bi->tsc_khz = bp->tsc_khz;
 	bi->ram_bytes = mem->ram_bytes;
 	bi->hc_port = HC_PORT;
-	bi->features = BI_FEAT_PV_PAGEOPS | BI_FEAT_MEM_OR32;
+	bi->features = BI_FEAT_PV_PAGEOPS | BI_FEAT_MEM_OR32 | BI_FEAT_FIND_NONZERO;
 	/* A PC's map: low RAM, the legacy VGA/BIOS hole, RAM from 1 MiB. */
 	e820_add(bi, 0, LEGACY_HOLE_START, E820_RAM);
 	e820_add(bi, LEGACY_HOLE_START, LEGACY_HOLE_END - LEGACY_HOLE_START, E820_RESERVED);

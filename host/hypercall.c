@@ -277,6 +277,27 @@ static uint32_t hc_mem_or32(struct vm *vm, const struct hc_req *req)
 	return HC_OK;
 }
 
+static uint32_t hc_mem_find_nonzero(struct vm *vm, struct hc_req *req)
+{
+	uint64_t len = req->a[1];
+	const uint8_t *p;
+
+	req->a[2] = ~0ull;
+	if (len > HC_FIND_NONZERO_MAX)
+		return HC_EINVAL;
+	if (!len)
+		return HC_OK;
+	p = gpa_ptr(vm, req->a[0], len);
+	if (!p)
+		return HC_EINVAL;
+	for (uint64_t i = 0; i < len; i++)
+		if (p[i]) {
+			req->a[2] = i;
+			break;
+		}
+	return HC_OK;
+}
+
 static uint32_t hc_unknown(struct vm *vm, uint32_t nr)
 {
 	bool *high = &vm->hc.enosys_warned_high;
@@ -343,6 +364,12 @@ int hc_handle(struct vm *vm, uint64_t req_pa)
 		break;
 	case HC_MEM_OR32:
 		ret = hc_mem_or32(vm, &req);
+		break;
+	case HC_MEM_FIND_NONZERO:
+		ret = hc_mem_find_nonzero(vm, &req);
+		if (ret == HC_OK)
+			memcpy((uint8_t *)p + offsetof(struct hc_req, a[2]), &req.a[2],
+			       sizeof(req.a[2]));
 		break;
 	default:
 		ret = hc_unknown(vm, req.nr);

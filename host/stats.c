@@ -43,6 +43,7 @@ static const char *const hc_names[HC_NR_MAX] = {
 	[HC_BENCH_END] = "bench_end",
 	[HC_PAGEOPS] = "pageops",
 	[HC_MEM_OR32] = "mem_or32",
+	[HC_MEM_FIND_NONZERO] = "mem_find_nonzero",
 };
 
 const char *kvm_exit_name(uint32_t reason)

@@ -87,6 +87,7 @@ _Static_assert(sizeof(struct e820_entry) == 24, "e820_entry layout");
 /* boot_info.features */
 #define BI_FEAT_PV_PAGEOPS (1u << 0) /* HC_PAGEOPS is available */
 #define BI_FEAT_MEM_OR32   (1u << 1) /* HC_MEM_OR32 is available */
+#define BI_FEAT_FIND_NONZERO (1u << 2) /* HC_MEM_FIND_NONZERO is available */
 
 struct boot_info {
 	uint32_t magic;
@@ -132,6 +133,10 @@ enum hc_nr {
 			      for i < count: *(u32 *)(a0 + i * a1) |= a3.
 			      Sets a flag in a run of struct pages in one exit
 			      (PG_reserved on mem_map's own pages at boot). */
+	HC_MEM_FIND_NONZERO, /* a0 = pa, a1 = len (<= HC_FIND_NONZERO_MAX): the VMM
+			      writes a[2] = offset of the first nonzero byte, or
+			      ~0 if all are zero (checks that the tail struct
+			      pages of a freed block are clean, in one exit) */
 	HC_NR_MAX
 };
 
@@ -140,6 +145,7 @@ enum hc_nr {
 #define HC_BACKTRACE_MAX 32
 #define HC_PAGEOPS_MAX   512
 #define HC_MEM_OR32_MAX  (1u << 24) /* words per call */
+#define HC_FIND_NONZERO_MAX (64u << 20) /* bytes per call */
 
 /* hc_req.ret values */
 #define HC_OK      0

@@ -1167,3 +1167,27 @@ Test(random, oracle_with_fault_injection)
 {
 	random_run(7, 20000, false, true);
 }
+
+/* The free path skips the clean prefix of a big block's tails in one
+ * mem_find_nonzero() pass: whatever follows must still be checked and reset. */
+Test(alloc, late_dirty_tail_is_reset_after_a_clean_prefix)
+{
+	one_zone_machine(1024, false);
+	struct page *page = alloc_pages(GFP_KERNEL, 5);
+
+	page[20].index = 11;
+	page[31].private = 4;
+	__free_pages(page, 5);
+	verify();
+	cr_assert_eq(page[20].index, 0);
+	cr_assert_eq(page[31].private, 0);
+}
+
+Test(bad_page, late_tail_with_mapcount_after_clean_prefix, .signal = SIGABRT)
+{
+	one_zone_machine(1024, false);
+	struct page *page = alloc_pages(GFP_KERNEL, 5);
+
+	page[30]._mapcount = 1;
+	__free_pages(page, 5);
+}

@@ -130,7 +130,7 @@ Test(boot, boot_info_128m)
 	cr_assert_eq(bi()->tsc_khz, 2500000);
 	cr_assert_eq(bi()->ram_bytes, 128 * MiB);
 	cr_assert_eq(bi()->hc_port, HC_PORT);
-	cr_assert_eq(bi()->features, BI_FEAT_PV_PAGEOPS | BI_FEAT_MEM_OR32);
+	cr_assert_eq(bi()->features, BI_FEAT_PV_PAGEOPS | BI_FEAT_MEM_OR32 | BI_FEAT_FIND_NONZERO);
 	cr_assert_str_eq(bi()->cmdline, "run=exit:7 highmem=32M");
 	cr_assert_eq(bi()->e820_nr, 3);
 	expect_e820(0, 0, LEGACY_HOLE_START, E820_RAM);

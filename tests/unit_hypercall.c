@@ -395,3 +395,22 @@ Test(hc, mem_or32_refuses_bad_ranges)
 	call(HC_MEM_OR32, 0x100000, 32, 0, 1);
 	cr_assert_eq(req()->ret, HC_OK, "count 0 is a no-op");
 }
+
+Test(hc, mem_find_nonzero)
+{
+	uint8_t *b = PG(0x100);
+
+	cr_assert_eq(call(HC_MEM_FIND_NONZERO, 0x100000, 4096, 0, 0), HC_CONTINUE);
+	cr_assert_eq(req()->ret, HC_OK);
+	cr_assert_eq(req()->a[2], ~0ull, "all zero");
+	b[777] = 1;
+	b[900] = 2;
+	call(HC_MEM_FIND_NONZERO, 0x100000, 4096, 0, 0);
+	cr_assert_eq(req()->a[2], 777);
+	call(HC_MEM_FIND_NONZERO, 0x100000, 777, 0, 0);
+	cr_assert_eq(req()->a[2], ~0ull, "the range stops before the byte");
+	call(HC_MEM_FIND_NONZERO, RAM - 8, 16, 0, 0);
+	cr_assert_eq(req()->ret, HC_EINVAL, "past the end of RAM");
+	call(HC_MEM_FIND_NONZERO, 0, HC_FIND_NONZERO_MAX + 1ull, 0, 0);
+	cr_assert_eq(req()->ret, HC_EINVAL, "too long");
+}

@@ -267,6 +267,11 @@ void put_page(struct page *page);
  * temporary mapping), not by mm: the allocator only calls them.  The host
  * build's shim implements them over the test arena. */
 void clear_page(void *addr);
+/* Offset of the first nonzero byte of [p, p + len), or len if all are
+ * zero.  The kernel side does it in one HC_MEM_FIND_NONZERO exit when the
+ * VMM offers it; the free path uses it on the tail struct pages of big
+ * blocks. */
+unsigned long mem_find_nonzero(const void *p, unsigned long len);
 void copy_page(void *to, const void *from);
 void clear_highpage(struct page *page);
 void copy_highpage(struct page *to, const struct page *from);

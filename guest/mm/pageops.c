@@ -22,12 +22,14 @@
 #include "asm/pgtable.h"
 
 bool pv_pageops;
+static bool pv_find_nonzero;
 
 void pageops_init(const struct boot_info *bi)
 {
 	const char *s = cmdline_get("pv_pageops");
 
 	pv_pageops = !!(bi->features & BI_FEAT_PV_PAGEOPS);
+	pv_find_nonzero = !!(bi->features & BI_FEAT_FIND_NONZERO);
 	if (s) {
 		bool want = *s == '1';
 		if (want && !(bi->features & BI_FEAT_PV_PAGEOPS))
@@ -88,6 +90,22 @@ void copy_page(void *to, const void *from)
 		pv_pageop(PAGEOP_COPY, 0, virt_to_pfn(to), virt_to_pfn(from), 1, NULL);
 	else
 		rep_movsl(to, from, PAGE_SIZE / 4);
+}
+
+unsigned long mem_find_nonzero(const void *p, unsigned long len)
+{
+	if (pv_find_nonzero && len > 64) {
+		struct hc_req req = { .nr = HC_MEM_FIND_NONZERO, .a = { __pa(p), len } };
+
+		hypercall_req(&req);
+		BUG_ON(req.ret != HC_OK);   /* a lowmem range of our own */
+		return req.a[2] == ~0ull ? len : (unsigned long)req.a[2];
+	}
+	const u8 *b = p;
+	unsigned long i = 0;
+	while (i < len && !b[i])
+		i++;
+	return i;
 }
 
 /* The rep-path variants, exported for the clear_page benchmark. */

@@ -77,6 +77,16 @@ static void *pfn_data(unsigned long pfn)
 	return __va(PFN_PHYS(pfn));
 }
 
+unsigned long mem_find_nonzero(const void *p, unsigned long len)
+{
+	const unsigned char *b = p;
+	unsigned long i = 0;
+
+	while (i < len && !b[i])
+		i++;
+	return i;
+}
+
 void clear_page(void *addr)
 {
 	memset(addr, 0, PAGE_SIZE);
