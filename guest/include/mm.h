@@ -274,6 +274,8 @@ void clear_page(void *addr);
 unsigned long mem_find_nonzero(const void *p, unsigned long len);
 void copy_page(void *to, const void *from);
 void clear_highpage(struct page *page);
+/* nr contiguous pages from page: one HC_PAGEOPS exit on the PV path. */
+void clear_highpages(struct page *page, unsigned int nr);
 void copy_highpage(struct page *to, const struct page *from);
 
 /* ---- Page poisoning (mm/page_poison.c) --------------------------------

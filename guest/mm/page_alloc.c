@@ -426,10 +426,8 @@ static __always_inline void prep_new_page(struct page *page, unsigned int order,
 	if (unlikely(order) && unlikely(page_poisoning_enabled))
 		kernel_unpoison_pages(page + 1, (1u << order) - 1);
 	set_page_count(page, 1);
-	if (unlikely(gfp_flags & __GFP_ZERO)) {
-		for (unsigned long i = 0; i < (1ul << order); i++)
-			clear_highpage(page + i);
-	}
+	if (unlikely(gfp_flags & __GFP_ZERO))
+		clear_highpages(page, 1u << order);
 	if (unlikely(order) && (gfp_flags & __GFP_COMP))
 		prep_compound_page(page, order);
 }

@@ -248,6 +248,25 @@ static int test_gfp_zero(void)
 	return 0;
 }
 
+/* A zeroed order-2 block: every page, including those past the first. */
+static int test_gfp_zero_order2(void)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, 2);
+
+	CHECK(page, "alloc");
+	memset(page_address(page), 0xa5, 4 * PAGE_SIZE);
+	__free_pages(page, 2);
+	page = alloc_pages(GFP_KERNEL | __GFP_ZERO, 2);
+	CHECK(page, "alloc zeroed");
+	const u32 *w = page_address(page);
+	unsigned int i = 0;
+	while (i < PAGE_SIZE && !w[i])
+		i++;
+	__free_pages(page, 2);
+	CHECK(i == PAGE_SIZE, "word %u of a zeroed order-2 block is nonzero", i);
+	return 0;
+}
+
 /* GFP_KERNEL takes lowmem down to the min watermarks (the LOW mark first,
  * then MIN, as Linux's slow path does; lowmem_reserve keeps DMA's share);
  * GFP_ATOMIC may then dip below min. */
@@ -368,6 +387,7 @@ static int selftest_buddy(const char *arg)
 		{ "DMA exhaustion and fallback", test_exhaust_dma_and_fallback },
 		{ "HighMem exhaustion and fallback", test_exhaust_highmem_and_fallback },
 		{ "__GFP_ZERO", test_gfp_zero },
+		{ "__GFP_ZERO order 2", test_gfp_zero_order2 },
 		{ "watermarks and GFP_ATOMIC", test_watermark_atomic },
 		{ "pcp batches", test_pcp_batches },
 		{ "random-order free", test_random_order_free },

@@ -102,6 +102,12 @@ void clear_highpage(struct page *page)
 	clear_page(pfn_data(page_to_pfn(page)));
 }
 
+void clear_highpages(struct page *page, unsigned int nr)
+{
+	for (unsigned int i = 0; i < nr; i++)
+		clear_highpage(page + i);
+}
+
 void copy_highpage(struct page *to, const struct page *from)
 {
 	copy_page(pfn_data(page_to_pfn(to)), pfn_data(page_to_pfn(from)));
