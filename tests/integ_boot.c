@@ -9,6 +9,8 @@ Test(boot, default_run_prints_banner_and_exits_0, .timeout = 60)
 	struct vmm_result r = vmm_run(30, MEM, NULL);
 	assert_status(r, 0);
 	assert_out_has(r, "mmvisor guest");
+	assert_out_has(r, "== demo:mm");
+	assert_out_has(r, "MemTotal:");
 	vmm_result_free(&r);
 }
 

@@ -211,5 +211,6 @@ void mm_init(const struct boot_info *bi)
 
 void mm_print_layout(void)
 {
+	show_zone_ranges();
 	print_vm_layout();
 }

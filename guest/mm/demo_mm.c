@@ -1,0 +1,62 @@
+/*
+ * demo:mm, part of the default run (`make run`): a short, readable tour of
+ * the page allocator on the live kernel.  Each step says what Linux code
+ * path it exercises and shows /proc/buddyinfo where it changed.
+ */
+#include "kernel.h"
+#include "highmem.h"
+#include "mm.h"
+#include "procfs.h"
+#include "workload.h"
+
+static void step(const char *what, struct page *page, unsigned int order)
+{
+	printk("  %-34s -> pfn 0x%05lx order %u, zone %s\n", what,
+	       page_to_pfn(page), order, page_zone(page)->name);
+}
+
+static int demo_mm(const char *arg)
+{
+	struct zone *normal = &contig_page_data.node_zones[ZONE_NORMAL];
+	struct per_cpu_pages *pcp = &normal->pageset[smp_processor_id()];
+	struct page *p0, *p3, *hi, *dma;
+
+	(void)arg;
+	printk("\n== demo:mm: the buddy allocator (mm/page_alloc.c) ==\n");
+	drain_all_pages(NULL);
+	printk("free blocks per order (/proc/buddyinfo):\n");
+	show_buddyinfo();
+
+	p0 = alloc_pages(GFP_KERNEL, 0);
+	step("alloc_pages(GFP_KERNEL, 0)", p0, 0);
+	printk("    the per-CPU list was empty: rmqueue_bulk() moved a batch of %d,\n"
+	       "    one was handed out, %d wait on the list for the next order-0 request\n",
+	       pcp->batch, pcp->count);
+	p3 = alloc_pages(GFP_KERNEL, 3);
+	step("alloc_pages(GFP_KERNEL, 3)", p3, 3);
+	hi = alloc_pages(GFP_HIGHUSER, 0);
+	step("alloc_pages(GFP_HIGHUSER, 0)", hi, 0);
+	dma = alloc_pages(GFP_DMA, 0);
+	step("alloc_pages(GFP_DMA, 0)", dma, 0);
+	if (PageHighMem(hi)) {
+		u32 *va = kmap_atomic(hi);
+		va[0] = 0x12345678;
+		printk("    a HighMem page has no permanent address: kmap_atomic() mapped it at 0x%08lx\n",
+		       (unsigned long)va);
+		kunmap_atomic(va);
+	}
+	printk("after the allocations (expand() split bigger blocks):\n");
+	show_buddyinfo();
+
+	__free_pages(p3, 3);
+	__free_pages(p0, 0);
+	__free_pages(hi, 0);
+	__free_pages(dma, 0);
+	drain_all_pages(NULL);
+	printk("after freeing (__free_one_page() merged each block with its buddy at pfn ^ (1 << order)):\n");
+	show_buddyinfo();
+	printk("\n");
+	show_meminfo();
+	return 0;
+}
+DEFINE_WORKLOAD("demo:mm", demo_mm, "a short tour of the buddy allocator (part of the default run)");
