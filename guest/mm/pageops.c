@@ -40,17 +40,23 @@ void pageops_init(const struct boot_info *bi)
 }
 
 /* One op over `nr` contiguous pfns.  Returns the VMM's verdict; for VERIFY,
- * *bad_off gets the byte offset of the first mismatch (or -1). */
+ * *bad_off gets the byte offset of the first mismatch (or -1).
+ *
+ * The request and descriptor are static and only the fields the VMM reads
+ * are written: zero-initialising a fresh struct hc_req costs ~30 emulated
+ * instructions, more than the rest of the call.  Single CPU, and callers
+ * never nest (no interrupt handler clears pages), so one block suffices. */
 static long pv_pageop(u32 op, u32 fill, u64 dst_pfn, u64 src_pfn, u32 nr, long *bad_off)
 {
-	static struct hc_pageop desc;   /* lowmem, so its pa is __pa() */
-	struct hc_req req = { .nr = HC_PAGEOPS };
+	static struct hc_pageop desc;
+	static struct hc_req req;
 
 	desc.op = op;
 	desc.fill = fill;
 	desc.nr_pages = nr;
 	desc.dst_pfn = dst_pfn;
 	desc.src_pfn = src_pfn;
+	req.nr = HC_PAGEOPS;
 	req.a[0] = __pa(&desc);
 	req.a[1] = 1;
 	hypercall_req(&req);
@@ -95,8 +101,11 @@ void copy_page(void *to, const void *from)
 unsigned long mem_find_nonzero(const void *p, unsigned long len)
 {
 	if (pv_find_nonzero && len > 64) {
-		struct hc_req req = { .nr = HC_MEM_FIND_NONZERO, .a = { __pa(p), len } };
+		static struct hc_req req;   /* static: see pv_pageop() */
 
+		req.nr = HC_MEM_FIND_NONZERO;
+		req.a[0] = __pa(p);
+		req.a[1] = len;
 		hypercall_req(&req);
 		BUG_ON(req.ret != HC_OK);   /* a lowmem range of our own */
 		return req.a[2] == ~0ull ? len : (unsigned long)req.a[2];
