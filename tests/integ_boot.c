@@ -128,3 +128,15 @@ Test(boot, stats_report_entry_time_and_exits, .timeout = 60)
 	assert_err_has(r, "peak RSS");
 	vmm_result_free(&r);
 }
+
+/* The instrument's own test: the calibration loop is exactly 1000
+ * instructions and the bracket adds a fixed 14 (documented in
+ * guest/kernel/workloads_boot.c and guest/include/hypercall.h). */
+Test(boot, count_insns_calibrates_to_1000_plus_overhead, .timeout = 120)
+{
+	struct vmm_result r = vmm_run(60, MEM, "--count-insns", "-c", "run=bench:calibrate,bench:empty quiet", NULL);
+	assert_status(r, 0);
+	assert_out_has(r, "bench calibrate ops=1 insns/op=1014 ");
+	assert_out_has(r, "bench empty ops=1 insns/op=14 ");
+	vmm_result_free(&r);
+}
