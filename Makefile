@@ -107,11 +107,16 @@ $(BUILD)/mmhost-asan/%.o: %.c
 
 # Each tests/X.c is its own Criterion binary under ASan and UBSan, linked
 # with the vmm library objects; tests/mm_*.c link the host mm build instead.
-$(BUILD)/tests/mm_%: tests/mm_%.c $(MM_HOST_ASAN_OBJS) $(wildcard tests/*.h)
+# Static pattern rules: with two implicit rules make would pick by which
+# objects already exist, and a clean tree would pick the wrong one.
+MM_TEST_BINS := $(filter $(BUILD)/tests/mm_%,$(TEST_BINS))
+VMM_TEST_BINS := $(filter-out $(MM_TEST_BINS),$(TEST_BINS))
+
+$(MM_TEST_BINS): $(BUILD)/tests/%: tests/%.c $(MM_HOST_ASAN_OBJS) $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(MM_HOST_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< $(MM_HOST_ASAN_OBJS) -lcriterion -lm
 
-$(BUILD)/tests/%: tests/%.c $(VMM_ASAN_LIB_OBJS) $(wildcard tests/*.h)
+$(VMM_TEST_BINS): $(BUILD)/tests/%: tests/%.c $(VMM_ASAN_LIB_OBJS) $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(TEST_CFLAGS) -o $@ $< $(VMM_ASAN_LIB_OBJS) -lcriterion $(HOST_LIBS)
 
