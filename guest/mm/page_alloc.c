@@ -828,6 +828,36 @@ static inline unsigned int __fls(unsigned long x)
  * tails are left as they are, zero, which is what a tail of a free block
  * is (mm_types.h).
  */
+/*
+ * Most of RAM: a run of n consecutive top-order blocks, which have no buddy
+ * to merge with, goes straight onto free_area[MAX_ORDER - 1].  The result
+ * is exactly that of n add_to_free_list() calls (each block pushed at the
+ * head, so the last is first), but the list is stitched in one pass: about
+ * 9 instructions a block instead of ~25, and at 6 GiB there are 1.5K
+ * blocks (DESIGN §2).  Only the flags word is checked: it is where a
+ * reserved page wrongly handed over would show (PG_reserved).
+ * Caller holds zone->lock.
+ */
+static void free_top_order_run(struct zone *zone, struct page *page, unsigned long n)
+{
+	struct free_area *area = &zone->free_area[MAX_ORDER - 1];
+	struct list_head *head = &area->free_list, *next = head->next;
+	struct page *end = page + n * MAX_ORDER_NR_PAGES;
+
+	for (; page < end; page += MAX_ORDER_NR_PAGES) {
+		if (unlikely(page->flags))
+			bad_page(page, "boot free of a page in use");
+		page->flags = 1ul << PG_buddy;
+		page->private = MAX_ORDER - 1;
+		page->lru.next = next;
+		next->prev = &page->lru;
+		next = &page->lru;
+	}
+	head->next = next;
+	next->prev = head;
+	area->nr_free += n;
+}
+
 void memblock_free_pages_range(unsigned long start_pfn, unsigned long end_pfn)
 {
 	MM_BUG_ON(end_pfn > max_pfn);
@@ -843,15 +873,10 @@ void memblock_free_pages_range(unsigned long start_pfn, unsigned long end_pfn)
 
 			if (IS_ALIGNED(start_pfn, MAX_ORDER_NR_PAGES) &&
 			    zone_end - start_pfn >= MAX_ORDER_NR_PAGES) {
-				/* Most of RAM: top-order blocks, which have no
-				 * buddy to merge with, straight onto their list. */
-				do {
-					if (unlikely(!page_expected_state(page, ~0ul)))
-						bad_page(page, "boot free of a page in use");
-					add_to_free_list(page, zone, MAX_ORDER - 1);
-					page += MAX_ORDER_NR_PAGES;
-					start_pfn += MAX_ORDER_NR_PAGES;
-				} while (zone_end - start_pfn >= MAX_ORDER_NR_PAGES);
+				unsigned long n = (zone_end - start_pfn) / MAX_ORDER_NR_PAGES;
+
+				free_top_order_run(zone, page, n);
+				start_pfn += n * MAX_ORDER_NR_PAGES;
 				continue;
 			}
 			/* An edge: the largest aligned block that fits, which
