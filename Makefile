@@ -114,7 +114,7 @@ VMM_TEST_BINS := $(filter-out $(MM_TEST_BINS),$(TEST_BINS))
 
 $(MM_TEST_BINS): $(BUILD)/tests/%: tests/%.c $(MM_HOST_ASAN_OBJS) $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)
-	$(Q)$(HOST_CC) $(MM_HOST_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< $(MM_HOST_ASAN_OBJS) -lcriterion -lm
+	$(Q)$(HOST_CC) $(MM_HOST_CFLAGS) $(SAN_FLAGS) -Itests -Iguest/mm/host -o $@ $< $(MM_HOST_ASAN_OBJS) -lcriterion -lm
 
 $(VMM_TEST_BINS): $(BUILD)/tests/%: tests/%.c $(VMM_ASAN_LIB_OBJS) $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)

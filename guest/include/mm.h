@@ -86,11 +86,11 @@ static inline void *lowmem_page_address(const struct page *page)
 }
 
 /*
- * Kernel virtual address of a highmem page, or NULL if it is not mapped.
- * The default (page_alloc.c, weak) always answers NULL; the highmem issue
- * replaces it with the HASHED_PAGE_VIRTUAL lookup of kmap'ed pages.
+ * Kernel virtual address of a highmem page while kmap() holds it, else NULL
+ * (mm/page_address.c, Linux's HASHED_PAGE_VIRTUAL).
  */
 void *page_address_highmem(const struct page *page);
+void set_page_address(struct page *page, void *virtual);
 
 static inline void *page_address(const struct page *page)
 {

@@ -60,14 +60,6 @@ static const char *const zone_names[MAX_NR_ZONES] = {
 
 static DEFINE_RATELIMIT_STATE(nopage_rs, DEFAULT_RATELIMIT_BURST, DEFAULT_RATELIMIT_INTERVAL);
 
-/* Until the highmem issue adds kmap's HASHED_PAGE_VIRTUAL lookup, no highmem
- * page has a kernel address; its strong definition replaces this one. */
-__attribute__((weak)) void *page_address_highmem(const struct page *page)
-{
-	(void)page;
-	return NULL;
-}
-
 /* ---- Bad pages ---------------------------------------------------------- */
 
 /* Words that must all be zero for a page entering or leaving the allocator,

@@ -1,0 +1,394 @@
+/*
+ * The host inspector: a library that reads the guest from outside and
+ * checks it (DESIGN §6).  No run loop, no console, no KVM: it works on a
+ * struct guest_mem (real guest RAM or a test's fake buffer) and the layout
+ * the guest published (shared/layout_note.h plus .symtab).  The VMM glue
+ * (check_session.c), the console and the tests all call it.
+ *
+ * Every guest value is untrusted.  Guest memory is reached only through
+ * guest_mem_ptr(); every list walk and table walk is bounded; a corrupted
+ * guest gives violations, never a crash or a hang.
+ *
+ * One mechanism per file:
+ *   layout.c      the layout note and the symbols (static, per image)
+ *   state.c       runtime globals read at a checkpoint (mem_map, zones ...)
+ *   walk.c        the IA-32e/PAE page-table walker (LibVMI's page_info)
+ *   report.c      rules, violations, text and JSON
+ *   check_buddy.c free lists (buddy and per-CPU)
+ *   check_mem.c   mem_map, one sequential pass
+ *   check_pt.c    page tables
+ *   check.c       all checkers in order
+ *   views.c       translate, page decode, buddyinfo/zoneinfo/meminfo/vmstat
+ *   corrupt.c     fault injection for the checkers' tests (--corrupt, fuzz)
+ */
+#ifndef VMM_INSPECT_H
+#define VMM_INSPECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "guest_mem.h"
+
+struct elf_info;
+
+/* Host-side ceilings; a note beyond them is refused. */
+#define INSP_MAX_ORDER 15   /* pstate keeps order + 1 in 4 bits */
+#define INSP_MAX_ZONES 4
+#define INSP_MAX_CPUS  64
+#define INSP_MAX_STAT  16
+#define INSP_MAX_EVENTS 64
+
+/* ---- Layout (layout.c) ---------------------------------------------------- */
+
+/* Page flags the host knows by name; their bit numbers come from the note. */
+enum insp_pg {
+	IPG_locked, IPG_referenced, IPG_uptodate, IPG_dirty, IPG_lru, IPG_active,
+	IPG_slab, IPG_reserved, IPG_private, IPG_writeback, IPG_head,
+	IPG_swapbacked, IPG_buddy, IPG_table, IPG_poisoned,
+	IPG_NR
+};
+extern const char *const insp_pg_names[IPG_NR];
+
+struct insp_layout {
+	/* constants */
+	uint32_t page_shift, page_offset, sizeof_long, sizeof_ptr;
+	uint32_t max_order, max_nr_zones, nr_cpus;
+	uint32_t zone_dma, zone_normal, zone_highmem;
+	uint32_t nr_wmark, wmark_min, wmark_low, wmark_high;
+	uint32_t nr_free_pages, nr_zone_stat, nr_events;
+	uint32_t fixaddr_start, fixaddr_top, pkmap_base, last_pkmap;
+	uint32_t vmalloc_offset, vmalloc_end, maxmem, pgd_cr3_offset, ptrs_per_pgd;
+	uint32_t nr_pageflags;
+	uint32_t pg[IPG_NR];          /* bit number of each flag */
+	uint32_t pg_valid_mask;       /* all bits below nr_pageflags */
+	/* struct offsets and sizes */
+	struct { uint32_t size, flags, lru, mapping, index, private_, compound_head,
+			  compound_order, mapcount, refcount; } page;
+	struct { uint32_t size, next, prev; } list;
+	struct { uint32_t size, free_list, nr_free; } free_area;
+	struct { uint32_t size, count, high, batch, list; } pcp;
+	struct { uint32_t size, watermark, lowmem_reserve, vm_stat, pageset, name,
+			  start_pfn, spanned, present, managed, free_area; } zone;
+	struct { uint32_t size, node_zones, nr_zones; } pgdat;
+	struct { uint32_t size, event; } vm_event;
+	/* symbol addresses (guest virtual) */
+	struct {
+		uint64_t mem_map, max_pfn, max_low_pfn, high_memory;
+		uint64_t totalram_pages, totalhigh_pages, contig_page_data;
+		uint64_t swapper_pg_dir, vm_event_states, vm_zone_stat;
+		uint64_t zone_stat_names, vm_event_names, text, end;
+	} sym;
+};
+
+/*
+ * Parse a layout note (the section's bytes).  0, or -1 with the reason in
+ * err: bad magic, version or size, a duplicate or missing key, or a value
+ * the host cannot work with.
+ */
+int insp_layout_parse(const void *note, size_t len, struct insp_layout *l,
+		      char *err, size_t errlen);
+
+/* The note of a loaded image plus its symbols.  0 or -1 with err. */
+int insp_layout_load(const struct elf_info *elf, struct insp_layout *l,
+		     char *err, size_t errlen);
+
+/* ---- Page-table walker (walk.c) ------------------------------------------ */
+
+/*
+ * IA-32e paging as the CPU does it for this guest: CR3 -> PML4 -> PDPT
+ * (the PAE pgd) -> PD -> PT, 4 KiB and 2 MiB leaves.  Levels are numbered
+ * as in the SDM walk: 0 = PML4E, 1 = PDPTE, 2 = PDE, 3 = PTE.
+ */
+#define PT_P     0x001ull
+#define PT_RW    0x002ull
+#define PT_US    0x004ull
+#define PT_PWT   0x008ull
+#define PT_PCD   0x010ull
+#define PT_A     0x020ull
+#define PT_D     0x040ull
+#define PT_PS    0x080ull
+#define PT_G     0x100ull
+#define PT_NX    (1ull << 63)
+#define PT_ADDR_MASK 0x000ffffffffff000ull
+
+enum pt_level { PT_PML4E, PT_PDPTE, PT_PDE, PT_PTE, PT_NR_LEVELS };
+extern const char *const pt_level_names[PT_NR_LEVELS];
+
+enum pt_status {
+	PT_OK,
+	PT_NOT_PRESENT,   /* an entry without P: translation failure */
+	PT_RESERVED,      /* reserved bits set: the CPU would fault (#PF RSVD) */
+	PT_PDPTE_1G,      /* PS in a PDPTE: a 1 GiB page, never created here */
+	PT_TABLE_NOT_RAM, /* an entry points at a table outside guest RAM */
+	PT_NONCANONICAL,  /* va is not a canonical 48-bit address */
+};
+
+struct pt_cfg {
+	unsigned maxphyaddr;  /* guest CPUID.80000008h:EAX[7:0]; 52 if unknown */
+	bool nxe;             /* EFER.NXE: without it bit 63 is reserved */
+};
+
+struct pt_walk {
+	uint64_t va;
+	enum pt_status status;
+	int levels;           /* entries read: lvl[0 .. levels) */
+	struct {
+		uint64_t entry_pa; /* guest-physical address of the entry */
+		uint64_t entry;    /* its value */
+	} lvl[PT_NR_LEVELS];
+	int fail_level;       /* level of the entry that failed, if not PT_OK */
+	uint64_t reserved;    /* the reserved bits found, for PT_RESERVED */
+	uint64_t pa;          /* PT_OK: the translation */
+	uint64_t page_size;   /* PT_OK: 4 KiB or 2 MiB */
+	bool writable, user, nx; /* PT_OK: the effective permissions */
+};
+
+/* Reserved bits set in an entry at level lvl (0 if none).  A PDPTE with PS
+ * reports the 1 GiB-page reserved bits; pt_walk calls it PT_PDPTE_1G. */
+uint64_t pt_reserved_bits(const struct pt_cfg *cfg, enum pt_level lvl, uint64_t entry);
+
+/* Walk va from cr3.  Returns w->status.  Never reads outside guest RAM. */
+enum pt_status pt_walk(const struct guest_mem *mem, const struct pt_cfg *cfg,
+		       uint64_t cr3, uint64_t va, struct pt_walk *w);
+
+const char *pt_status_str(enum pt_status s);
+/* "P RW US A D PS" for the bits that are set. */
+char *pt_flags_str(char *buf, size_t len, uint64_t entry);
+
+/* ---- Reports (report.c) --------------------------------------------------- */
+
+enum insp_rule {
+	R_MEM_GEOMETRY, R_MEM_HOLE, R_MEM_RESERVED,
+	R_ZONE_SPAN, R_ZONE_TOTALS, R_ZONE_FREE,
+	R_PAGE_FLAGS, R_PAGE_COUNT, R_PAGE_FREE_REFCOUNT,
+	R_BUDDY_LIST, R_BUDDY_PREV, R_BUDDY_CYCLE, R_BUDDY_DOUBLE, R_BUDDY_FLAG,
+	R_BUDDY_ORDER, R_BUDDY_ALIGN, R_BUDDY_ZONE, R_BUDDY_OVERLAP,
+	R_BUDDY_UNMERGED, R_BUDDY_NR_FREE, R_BUDDY_TAIL, R_BUDDY_STRAY,
+	R_PCP_COUNT, R_PCP_PAGE,
+	R_PT_RAM, R_PT_TABLE, R_PT_DIRECTMAP, R_PT_USER, R_PT_FREED,
+	R_PT_RESERVED, R_PT_1G, R_PT_EXTRA,
+	R_WALKER_KVM,
+	R_NR
+};
+
+struct insp_rule_info {
+	const char *name;     /* "buddy.align" */
+	const char *desc;     /* one line: what must hold */
+};
+extern const struct insp_rule_info insp_rules[R_NR];
+/* The rule called name, or -1. */
+int insp_rule_find(const char *name);
+
+#define INSP_PLACE_MAX  64
+#define INSP_DETAIL_MAX 192
+
+struct insp_violation {
+	enum insp_rule rule;
+	char place[INSP_PLACE_MAX];
+	char detail[INSP_DETAIL_MAX];
+};
+
+struct insp_report {
+	struct insp_violation *v;  /* the first `store_max` violations */
+	size_t nr, cap, store_max;
+	uint64_t total;            /* every violation, stored or not */
+	uint64_t per_rule[R_NR];
+	uint64_t rules_run;        /* bit per rule evaluated */
+	double ms;                 /* time the checkers took */
+};
+
+void insp_report_init(struct insp_report *r, size_t store_max);
+void insp_report_reset(struct insp_report *r);
+void insp_report_free(struct insp_report *r);
+__attribute__((format(printf, 4, 5)))
+void insp_report_add(struct insp_report *r, enum insp_rule rule, const char *place,
+		     const char *fmt, ...);
+static inline void insp_report_ran(struct insp_report *r, enum insp_rule rule)
+{
+	if (r)
+		r->rules_run |= 1ull << rule;
+}
+unsigned insp_report_nr_rules(const struct insp_report *r);
+/* "rule: place: detail" lines, at most max (then "... and N more"). */
+void insp_report_print(const struct insp_report *r, FILE *f, size_t max);
+/* {"rules":R,"violations":V,"ms":T,"by_rule":{...},"list":[...]} */
+void insp_report_json(const struct insp_report *r, FILE *f);
+void json_string(FILE *f, const char *s);
+
+_Static_assert(R_NR <= 64, "rules_run is a 64-bit mask");
+
+/* ---- Runtime state (state.c) --------------------------------------------- */
+
+struct insp_zone {
+	char name[16];
+	uint64_t va;                  /* struct zone in the guest */
+	uint64_t start, spanned, present, managed;   /* pfns / pages */
+	int64_t vm_stat[INSP_MAX_STAT];
+	uint64_t wmark[3], lowmem_reserve[INSP_MAX_ZONES];
+	uint64_t nr_free[INSP_MAX_ORDER];
+	uint64_t head_va[INSP_MAX_ORDER];            /* free_area[o].free_list */
+	uint32_t head_next[INSP_MAX_ORDER], head_prev[INSP_MAX_ORDER];
+	struct {
+		int32_t count, high, batch;
+		uint64_t head_va;
+		uint32_t head_next, head_prev;
+	} pcp[INSP_MAX_CPUS];
+	/* filled by the checkers */
+	bool lists_broken;            /* some list walk of this zone stopped early */
+	uint64_t buddy_pages, pcp_pages, reserved_pages, ram_pages;
+};
+
+struct insp_state {
+	bool globals_ok;        /* the symbols' values could be read */
+	uint64_t mem_map_va, max_pfn, max_low_pfn, high_memory;
+	uint64_t totalram, totalhigh;
+	int64_t vm_zone_stat[INSP_MAX_STAT];
+	uint64_t events[INSP_MAX_EVENTS];
+	const uint8_t *mem_map; /* host pointer to mem_map[0], or NULL */
+	uint64_t npfn;          /* struct pages readable through mem_map */
+	uint64_t ram_end_pfn;   /* end of guest RAM (host's view) */
+	uint32_t nr_zones;
+	struct insp_zone zone[INSP_MAX_ZONES];
+	uint64_t swapper_pa;    /* the pgd (PDPT page) */
+	uint64_t swapper_cr3;   /* its PML4 page */
+};
+
+/* ---- The inspector ------------------------------------------------------- */
+
+/* pstate[pfn] bits: what the free-list walks found (check_buddy.c). */
+#define PS_ORDER_MASK 0x0f   /* buddy head: order + 1 */
+#define PS_TAIL       0x10   /* inside a free block, after its head */
+#define PS_PCP        0x20   /* on a per-CPU list */
+#define PS_CUR        0x80   /* on the list being walked (transient) */
+#define PS_FREE       (PS_ORDER_MASK | PS_TAIL | PS_PCP)
+
+struct insp_block {
+	uint64_t pfn;
+	uint8_t order, zone;
+};
+
+struct insp {
+	const struct guest_mem *mem;
+	const struct insp_layout *lay;
+	struct pt_cfg pt;
+	struct insp_state st;
+	struct insp_report *rep;   /* where checkers report; may be NULL in views */
+	/* scratch, kept across checks to avoid reallocation */
+	uint8_t *pstate;           /* max_pfn bytes, zero between checks */
+	size_t pstate_cap;
+	bool pstate_valid;         /* filled by the last free-list walk */
+	struct insp_block *blocks;
+	size_t nblocks, blocks_cap;
+	uint64_t *visited;         /* scratch for one list walk (pfns) */
+	size_t visited_cap;
+	uint64_t kernel_start_pa, kernel_end_pa;  /* from _text/_end */
+};
+
+void insp_init(struct insp *in, const struct guest_mem *mem, const struct insp_layout *lay);
+void insp_free(struct insp *in);
+
+/* Host pointer to guest kernel virtual [va, va + len) through the direct
+ * map (va - PAGE_OFFSET), or NULL if it is not lowmem RAM. */
+const void *insp_kptr(const struct insp *in, uint64_t va, uint64_t len);
+bool insp_read_u32(const struct insp *in, uint64_t va, uint32_t *out);
+
+/* Is pfn RAM in the guest's memory map (guest_mem minus the legacy ISA hole)? */
+bool insp_pfn_is_ram(const struct insp *in, uint64_t pfn);
+/* RAM pfns in [start, end). */
+uint64_t insp_ram_pages(const struct insp *in, uint64_t start, uint64_t end);
+
+/* Read the runtime state (state.c).  Reports mem.geometry and zone.span
+ * violations to in->rep if it is set.  Returns false if nothing sensible
+ * can be checked (the globals are unreadable). */
+bool insp_read_state(struct insp *in);
+
+/* Zone index of pfn, derived by compares as the guest does (pfn_zonenum). */
+unsigned insp_pfn_zone(const struct insp *in, uint64_t pfn);
+
+/* Host pointer to struct page of pfn, or NULL (pfn >= npfn). */
+static inline const uint8_t *insp_page(const struct insp *in, uint64_t pfn)
+{
+	if (!in->st.mem_map || pfn >= in->st.npfn)
+		return NULL;
+	return in->st.mem_map + pfn * in->lay->page.size;
+}
+
+static inline uint32_t insp_rd32(const uint8_t *p, uint32_t off)
+{
+	uint32_t v;
+	__builtin_memcpy(&v, p + off, 4);
+	return v;
+}
+
+static inline void insp_wr32(uint8_t *p, uint32_t off, uint32_t v)
+{
+	__builtin_memcpy(p + off, &v, 4);
+}
+
+static inline uint64_t insp_rd64(const uint8_t *p, uint32_t off)
+{
+	uint64_t v;
+	__builtin_memcpy(&v, p + off, 8);
+	return v;
+}
+
+/* Guest VA of struct page of pfn / the pfn of a struct page VA (or ~0). */
+uint64_t insp_page_va(const struct insp *in, uint64_t pfn);
+uint64_t insp_va_to_pfn(const struct insp *in, uint64_t page_va);
+
+/* ---- Checkers (check_*.c, check.c) -------------------------------------- */
+
+/* Free lists: fills in->pstate and in->blocks.  Needs insp_read_state. */
+void insp_check_buddy(struct insp *in);
+/* mem_map scan; uses pstate if valid. */
+void insp_check_mem(struct insp *in);
+/* Page tables reachable from cr3; uses pstate if valid. */
+void insp_check_pt(struct insp *in, uint64_t cr3);
+/* Forget the free-list walk (clears pstate). */
+void insp_clear_walk(struct insp *in);
+
+/*
+ * Everything, in order: state, free lists, mem_map, page tables from
+ * swapper_pg_dir (and from extra_cr3 too, if nonzero and different).
+ * Violations go to rep (which is reset first); rep->ms is set.
+ */
+void insp_check_all(struct insp *in, struct insp_report *rep, uint64_t extra_cr3);
+
+/* ---- Views (views.c) ------------------------------------------------------ */
+
+/* Translate va from cr3 and print each level; returns the walk status. */
+enum pt_status insp_view_translate(const struct insp *in, uint64_t cr3, uint64_t va, FILE *f);
+/* Decode struct page of pfn: flags by name, counts, order, zone, state. */
+void insp_view_page(struct insp *in, uint64_t pfn, FILE *f);
+/* /proc formats, byte-identical to the guest's mm/procfs.c.  Need state. */
+void insp_view_buddyinfo(const struct insp *in, FILE *f);
+void insp_view_zoneinfo(const struct insp *in, FILE *f);
+void insp_view_meminfo(const struct insp *in, FILE *f);
+void insp_view_vmstat(const struct insp *in, FILE *f);
+/* "buddyinfo", "zoneinfo", "meminfo", "vmstat": 0, or -1 if unknown. */
+int insp_view_by_name(struct insp *in, const char *name, FILE *f);
+
+/* ---- Fault injection (corrupt.c) ----------------------------------------- */
+
+struct insp_corruption {
+	const char *kind;      /* "buddy-order" */
+	enum insp_rule rule;   /* the rule that must catch it */
+	const char *desc;
+};
+extern const struct insp_corruption insp_corruptions[];
+extern const size_t insp_nr_corruptions;
+const struct insp_corruption *insp_corruption_find(const char *kind);
+
+/* Apply one corruption to guest memory.  Needs a clean state (it walks the
+ * free lists to find a target).  0, or -1 with the reason in err (no
+ * target found, e.g. no free block of the kind needed). */
+int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
+		 char *err, size_t errlen);
+
+/* Flip `flips` random bytes (xorshift from seed) in mem_map and in the page
+ * tables reachable from swapper_pg_dir.  Returns the flips done. */
+unsigned insp_fuzz(struct insp *in, unsigned flips, uint64_t seed);
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * Violation reports: the table of rules (name and what must hold), the
+ * collection a checker run fills, and its text (`rule: place: detail`) and
+ * JSON forms.  Only the first store_max violations are formatted and kept;
+ * the rest are counted, so a badly corrupted guest costs no more than a
+ * clean one to report.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inspect.h"
+
+const struct insp_rule_info insp_rules[R_NR] = {
+	[R_MEM_GEOMETRY] = { "mem.geometry", "max_pfn, max_low_pfn, high_memory and mem_map agree with guest RAM" },
+	[R_MEM_HOLE] = { "mem.hole", "a pfn in a hole of the memory map is never free, allocated or flagged" },
+	[R_MEM_RESERVED] = { "mem.reserved", "boot area, kernel image and mem_map pages are PG_reserved" },
+	[R_ZONE_SPAN] = { "zone.span", "zones tile [0, max_pfn) at DMA/lowmem edges; present = RAM in the span" },
+	[R_ZONE_TOTALS] = { "zone.totals", "reserved + managed = present, and free pages <= managed" },
+	[R_ZONE_FREE] = { "zone.free", "pages in the zone's free lists = its NR_FREE_PAGES counter" },
+	[R_PAGE_FLAGS] = { "page.flags", "no unknown flag bits, no illegal flag combinations" },
+	[R_PAGE_COUNT] = { "page.count", "refcount and mapcount are not negative" },
+	[R_PAGE_FREE_REFCOUNT] = { "page.free_refcount", "free pages (buddy, free-block tails, pcp) and PageBuddy pages have refcount 0 and mapcount 0" },
+	[R_BUDDY_LIST] = { "buddy.list", "every free-list entry is a struct page inside mem_map" },
+	[R_BUDDY_PREV] = { "buddy.prev", "next->prev == pos on every free list" },
+	[R_BUDDY_CYCLE] = { "buddy.cycle", "free lists end at their head (no cycle)" },
+	[R_BUDDY_DOUBLE] = { "buddy.double", "no page is on two free lists" },
+	[R_BUDDY_FLAG] = { "buddy.flag", "every free_area entry is PageBuddy" },
+	[R_BUDDY_ORDER] = { "buddy.order", "a free_area[n] entry has private == n" },
+	[R_BUDDY_ALIGN] = { "buddy.align", "a free block of order n starts at a pfn aligned to 2^n" },
+	[R_BUDDY_ZONE] = { "buddy.zone", "a free block lies inside the zone whose list holds it" },
+	[R_BUDDY_OVERLAP] = { "buddy.overlap", "free blocks (and pcp pages) do not overlap" },
+	[R_BUDDY_UNMERGED] = { "buddy.unmerged", "two buddies of the same order are never both free" },
+	[R_BUDDY_NR_FREE] = { "buddy.nr_free", "blocks on free_area[n] = free_area[n].nr_free" },
+	[R_BUDDY_TAIL] = { "buddy.tail", "pages of a free block after its head carry no state" },
+	[R_BUDDY_STRAY] = { "buddy.stray", "every PageBuddy page is on a free list" },
+	[R_PCP_COUNT] = { "pcp.count", "pages on a per-CPU list = its count" },
+	[R_PCP_PAGE] = { "pcp.page", "per-CPU pages are in their zone and carry no flags" },
+	[R_PT_RAM] = { "pt.ram", "every present entry points to guest RAM" },
+	[R_PT_TABLE] = { "pt.table", "page-table pages are PG_table" },
+	[R_PT_DIRECTMAP] = { "pt.directmap", "PAGE_OFFSET + pa maps pa for every lowmem pa" },
+	[R_PT_USER] = { "pt.user", "no user bit on kernel-half PD and PT entries" },
+	[R_PT_FREED] = { "pt.freed", "no kernel leaf outside the direct map (and pkmap) maps a free page" },
+	[R_PT_RESERVED] = { "pt.reserved", "no IA-32e reserved bits in present entries" },
+	[R_PT_1G] = { "pt.1g", "no PS bit in a PDPTE (no 1 GiB pages)" },
+	[R_PT_EXTRA] = { "pt.extra", "nothing is mapped above 4 GiB (PML4[1..], PDPT[4..])" },
+	[R_WALKER_KVM] = { "walker.kvm", "the host walker agrees with KVM_TRANSLATE" },
+};
+
+int insp_rule_find(const char *name)
+{
+	for (int i = 0; i < R_NR; i++)
+		if (!strcmp(insp_rules[i].name, name))
+			return i;
+	return -1;
+}
+
+void insp_report_init(struct insp_report *r, size_t store_max)
+{
+	memset(r, 0, sizeof(*r));
+	r->store_max = store_max;
+}
+
+void insp_report_reset(struct insp_report *r)
+{
+	r->nr = 0;
+	r->total = 0;
+	r->rules_run = 0;
+	r->ms = 0;
+	memset(r->per_rule, 0, sizeof(r->per_rule));
+}
+
+void insp_report_free(struct insp_report *r)
+{
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+void insp_report_add(struct insp_report *r, enum insp_rule rule, const char *place,
+		     const char *fmt, ...)
+{
+	struct insp_violation *v;
+	va_list ap;
+
+	if (!r)
+		return;
+	r->total++;
+	r->per_rule[rule]++;
+	r->rules_run |= 1ull << rule;
+	if (r->nr >= r->store_max)
+		return;
+	if (r->nr == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		void *n;
+
+		if (cap > r->store_max)
+			cap = r->store_max;
+		n = realloc(r->v, cap * sizeof(*r->v));
+		if (!n)
+			return;   /* counted, not stored */
+		r->v = n;
+		r->cap = cap;
+	}
+	v = &r->v[r->nr++];
+	v->rule = rule;
+	snprintf(v->place, sizeof(v->place), "%s", place);
+	va_start(ap, fmt);
+	vsnprintf(v->detail, sizeof(v->detail), fmt, ap);
+	va_end(ap);
+}
+
+unsigned insp_report_nr_rules(const struct insp_report *r)
+{
+	return (unsigned)__builtin_popcountll(r->rules_run);
+}
+
+void insp_report_print(const struct insp_report *r, FILE *f, size_t max)
+{
+	size_t n = r->nr < max ? r->nr : max;
+
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s: %s: %s\n", insp_rules[r->v[i].rule].name, r->v[i].place,
+			r->v[i].detail);
+	if (r->total > n)
+		fprintf(f, "... and %llu more violations\n", (unsigned long long)(r->total - n));
+}
+
+void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+void insp_report_json(const struct insp_report *r, FILE *f)
+{
+	bool first = true;
+
+	fprintf(f, "{\"rules\":%u,\"violations\":%llu,\"ms\":%.3f,\"by_rule\":{",
+		insp_report_nr_rules(r), (unsigned long long)r->total, r->ms);
+	for (int i = 0; i < R_NR; i++) {
+		if (!r->per_rule[i])
+			continue;
+		fprintf(f, "%s", first ? "" : ",");
+		json_string(f, insp_rules[i].name);
+		fprintf(f, ":%llu", (unsigned long long)r->per_rule[i]);
+		first = false;
+	}
+	fprintf(f, "},\"list\":[");
+	for (size_t i = 0; i < r->nr; i++) {
+		fprintf(f, "%s{\"rule\":", i ? "," : "");
+		json_string(f, insp_rules[r->v[i].rule].name);
+		fprintf(f, ",\"place\":");
+		json_string(f, r->v[i].place);
+		fprintf(f, ",\"detail\":");
+		json_string(f, r->v[i].detail);
+		fprintf(f, "}");
+	}
+	fprintf(f, "]}");
+}

@@ -1,0 +1,174 @@
+/*
+ * The layout note: how the guest tells the host inspector where things are
+ * in its structures (Linux's VMCOREINFO, as a table of numbers).
+ *
+ * guest/mm/layout_note.c fills it at compile time with sizeof, offsetof and
+ * constants, in the ELF section ".mmvisor_layout" of guest.elf.  The VMM
+ * (host/inspect/layout.c) reads it with libelf together with .symtab and
+ * hard-codes no guest offset: every struct field it reads is looked up here.
+ *
+ * Format (little-endian, 4-byte aligned):
+ *   struct layout_note_header   magic, version, size (bytes, header
+ *                               included), count (entries)
+ *   struct layout_note_entry    count times: { key, value }
+ * size == sizeof(header) + count * sizeof(entry), and it is the whole
+ * section.  Keys are unique.  A reader ignores keys it does not know and
+ * refuses a note that lacks a key it needs, so a later issue adds keys
+ * (kmem_cache, slab, vm_struct, mm_struct, vm_area_struct, pkmap ...) in
+ * the ranges reserved below without changing the version.  The version
+ * changes only when this format itself changes.
+ *
+ * Values are 32-bit: the guest is i386, so every size, offset and kernel
+ * virtual address fits.
+ */
+#ifndef MMVISOR_SHARED_LAYOUT_NOTE_H
+#define MMVISOR_SHARED_LAYOUT_NOTE_H
+
+#include <stdint.h>
+
+#define LAYOUT_NOTE_MAGIC   0x4c4d4d56u  /* "VMML" */
+#define LAYOUT_NOTE_VERSION 1
+#define LAYOUT_NOTE_MAX_ENTRIES 4096     /* readers refuse more */
+
+struct layout_note_header {
+	uint32_t magic;    /* LAYOUT_NOTE_MAGIC */
+	uint32_t version;  /* LAYOUT_NOTE_VERSION */
+	uint32_t size;     /* bytes, header included */
+	uint32_t count;    /* entries that follow */
+};
+_Static_assert(sizeof(struct layout_note_header) == 16, "layout_note_header layout");
+
+struct layout_note_entry {
+	uint32_t key;      /* enum layout_key */
+	uint32_t value;
+};
+_Static_assert(sizeof(struct layout_note_entry) == 8, "layout_note_entry layout");
+
+/*
+ * Keys.  Ranges of 0x100 per struct; LN_<STRUCT>_SIZEOF is sizeof, the
+ * others are offsetof of the field of that name.  Never renumber a key:
+ * add new ones at the end of their range.
+ */
+enum layout_key {
+	/* 0x0000: constants */
+	LN_PAGE_SHIFT = 0x0001,
+	LN_PAGE_OFFSET,
+	LN_SIZEOF_LONG,
+	LN_SIZEOF_PTR,
+	LN_MAX_ORDER,
+	LN_MAX_NR_ZONES,
+	LN_NR_CPUS,
+	LN_ZONE_DMA,
+	LN_ZONE_NORMAL,
+	LN_ZONE_HIGHMEM,
+	LN_NR_WMARK,
+	LN_WMARK_MIN,
+	LN_WMARK_LOW,
+	LN_WMARK_HIGH,
+	LN_NR_FREE_PAGES,          /* index in zone->vm_stat[] */
+	LN_NR_VM_ZONE_STAT_ITEMS,
+	LN_NR_VM_EVENT_ITEMS,
+	LN_FIXADDR_START,
+	LN_FIXADDR_TOP,
+	LN_PKMAP_BASE,
+	LN_LAST_PKMAP,
+	LN_VMALLOC_OFFSET,
+	LN_VMALLOC_END,
+	LN_MAXMEM,
+	LN_PGD_CR3_OFFSET,         /* CR3 (the PML4 page) = __pa(pgd) + this */
+	LN_PTRS_PER_PGD,
+	LN_KM_TYPE_NR,
+	LN_FIX_KMAP_BEGIN,
+	LN_FIX_KMAP_END,
+	LN_PGD_ALLOC_ORDER,
+
+	/* 0x0100: page flag bit numbers (enum pageflags) */
+	LN_NR_PAGEFLAGS = 0x0100,
+	LN_PG_locked,
+	LN_PG_referenced,
+	LN_PG_uptodate,
+	LN_PG_dirty,
+	LN_PG_lru,
+	LN_PG_active,
+	LN_PG_slab,
+	LN_PG_reserved,
+	LN_PG_private,
+	LN_PG_writeback,
+	LN_PG_head,
+	LN_PG_swapbacked,
+	LN_PG_buddy,
+	LN_PG_table,
+	LN_PG_poisoned,
+
+	/* 0x0200: struct page */
+	LN_PAGE_SIZEOF = 0x0200,
+	LN_PAGE_flags,
+	LN_PAGE_lru,
+	LN_PAGE_mapping,
+	LN_PAGE_index,
+	LN_PAGE_private,
+	LN_PAGE_compound_head,
+	LN_PAGE_compound_order,
+	LN_PAGE__mapcount,
+	LN_PAGE__refcount,
+	LN_PAGE_slab_cache,
+	LN_PAGE_freelist,
+
+	/* 0x0300: struct list_head */
+	LN_LIST_HEAD_SIZEOF = 0x0300,
+	LN_LIST_HEAD_next,
+	LN_LIST_HEAD_prev,
+
+	/* 0x0400: struct free_area */
+	LN_FREE_AREA_SIZEOF = 0x0400,
+	LN_FREE_AREA_free_list,
+	LN_FREE_AREA_nr_free,
+
+	/* 0x0500: struct per_cpu_pages */
+	LN_PCP_SIZEOF = 0x0500,
+	LN_PCP_count,
+	LN_PCP_high,
+	LN_PCP_batch,
+	LN_PCP_list,
+
+	/* 0x0600: struct zone */
+	LN_ZONE_SIZEOF = 0x0600,
+	LN_ZONE__watermark,
+	LN_ZONE_lowmem_reserve,
+	LN_ZONE_vm_stat,
+	LN_ZONE_pageset,
+	LN_ZONE_name,
+	LN_ZONE_zone_start_pfn,
+	LN_ZONE_spanned_pages,
+	LN_ZONE_present_pages,
+	LN_ZONE_managed_pages,
+	LN_ZONE_lock,
+	LN_ZONE_free_area,
+
+	/* 0x0700: struct pglist_data */
+	LN_PGDAT_SIZEOF = 0x0700,
+	LN_PGDAT_node_zones,
+	LN_PGDAT_nr_zones,
+	LN_PGDAT_node_start_pfn,
+	LN_PGDAT_node_present_pages,
+	LN_PGDAT_node_spanned_pages,
+
+	/* 0x0800: struct vm_event_state */
+	LN_VM_EVENT_STATE_SIZEOF = 0x0800,
+	LN_VM_EVENT_STATE_event,
+
+	/* Reserved for later issues (one range each, same conventions):
+	 * 0x1000 struct kmem_cache, 0x1100 slab (struct page slab fields and
+	 * slab constants), 0x1200 struct vm_struct / vmap_area,
+	 * 0x1300 struct mm_struct, 0x1400 struct vm_area_struct,
+	 * 0x1500 pkmap (pkmap_count, page_address_map), 0x1600 tasks. */
+	LN_KMEM_CACHE_BASE = 0x1000,
+	LN_SLAB_BASE = 0x1100,
+	LN_VM_STRUCT_BASE = 0x1200,
+	LN_MM_STRUCT_BASE = 0x1300,
+	LN_VMA_BASE = 0x1400,
+	LN_PKMAP_STATE_BASE = 0x1500,
+	LN_TASK_BASE = 0x1600,
+};
+
+#endif
