@@ -106,17 +106,6 @@ static struct vmm_result tiny(double limit_s, ...)
 	return r;
 }
 
-/* real(limit, ..., NULL): run the VMM on the real guest kernel. */
-static struct vmm_result real(double limit_s, ...)
-{
-	va_list ap;
-
-	va_start(ap, limit_s);
-	struct vmm_result r = run_on(GUEST_ELF, limit_s, ap);
-	va_end(ap);
-	return r;
-}
-
 #define M128 "-m", "128M"
 
 static int count(const char *hay, const char *needle)
@@ -333,20 +322,3 @@ Test(vmm, stats, .timeout = 60)
 	vmm_result_free(&r);
 }
 
-/* The real guest's calibration bracket: exactly 1000 instructions more than an empty one. */
-Test(vmm, real_guest_calibration_is_1000_instructions, .timeout = 120)
-{
-	struct vmm_result r = real(60, M128, "--count-insns", "-c",
-				   "run=bench:empty,bench:calibrate", NULL);
-	const char *e, *c;
-	long empty, cal;
-
-	assert_status(r, 0);
-	e = strstr(r.out, "bench empty ops=1 insns/op=");
-	c = strstr(r.out, "bench calibrate ops=1 insns/op=");
-	cr_assert(e && c, "%s", r.out);
-	empty = strtol(e + strlen("bench empty ops=1 insns/op="), NULL, 10);
-	cal = strtol(c + strlen("bench calibrate ops=1 insns/op="), NULL, 10);
-	cr_assert_eq(cal - empty, 1000, "calibrate %ld, empty %ld", cal, empty);
-	vmm_result_free(&r);
-}
