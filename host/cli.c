@@ -77,7 +77,98 @@ static int parse_timeout(const char *s, double *out, char *err, size_t errlen)
 	return 0;
 }
 
-enum { OPT_TIMEOUT = 256, OPT_STATS, OPT_COUNT_INSNS, OPT_BENCH_JSON, OPT_VERSION };
+/* --corrupt KIND[@N] */
+static int parse_corrupt(const char *s, struct inspector_opts *o, char *err, size_t errlen)
+{
+	static char kind[64];
+	const char *at = strchr(s, '@');
+	size_t len = at ? (size_t)(at - s) : strlen(s);
+	char *end;
+	unsigned long n = 1;
+
+	if (len == 0 || len >= sizeof(kind))
+		return fmt_err(err, errlen, "--corrupt: expected KIND[@N], got '%s'", s);
+	memcpy(kind, s, len);
+	kind[len] = '\0';
+	if (!insp_corruption_find(kind))
+		return fmt_err(err, errlen, "--corrupt: unknown kind '%s'; 'vmm --list-corruptions' "
+			       "lists them", kind);
+	if (at) {
+		errno = 0;
+		n = strtoul(at + 1, &end, 10);
+		if (!isdigit((unsigned char)at[1]) || *end || errno || n < 1 || n > 1000000000ul)
+			return fmt_err(err, errlen, "--corrupt: checkpoint '%s' is not a number from 1 "
+				       "to 1000000000", at + 1);
+	}
+	o->corrupt = kind;
+	o->corrupt_at = (unsigned)n;
+	return 0;
+}
+
+/* --fuzz FLIPS[@SEED] */
+static int parse_fuzz(const char *s, struct inspector_opts *o, char *err, size_t errlen)
+{
+	char *end;
+	unsigned long long flips, seed = 1;
+
+	errno = 0;
+	flips = strtoull(s, &end, 10);
+	if (!isdigit((unsigned char)*s) || errno || flips < 1 || flips > 10000000ull ||
+	    (*end && *end != '@'))
+		return fmt_err(err, errlen, "--fuzz: expected FLIPS[@SEED] with FLIPS from 1 to "
+			       "10000000, got '%s'", s);
+	if (*end == '@') {
+		const char *p = end + 1;
+
+		errno = 0;
+		seed = strtoull(p, &end, 0);
+		if (!isdigit((unsigned char)*p) || *end || errno)
+			return fmt_err(err, errlen, "--fuzz: seed '%s' is not a number", p);
+	}
+	o->fuzz_flips = (unsigned)flips;
+	o->fuzz_seed = seed;
+	return 0;
+}
+
+static int parse_show(const char *s, char *err, size_t errlen)
+{
+	const char *p = s;
+
+	if (!*s)
+		return fmt_err(err, errlen, "--show needs a list of views");
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		static const char *const views[] = { "buddyinfo", "zoneinfo", "meminfo", "vmstat" };
+		bool ok = false;
+
+		for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++)
+			ok |= strlen(views[i]) == len && !strncmp(views[i], p, len);
+		if (!ok)
+			return fmt_err(err, errlen, "--show: unknown view '%.*s'; expected buddyinfo, "
+				       "zoneinfo, meminfo or vmstat", (int)len, p);
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+static int parse_reps(const char *s, unsigned *out, char *err, size_t errlen)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (!isdigit((unsigned char)*s) || *end || errno || v < 1 || v > 100000)
+		return fmt_err(err, errlen, "--check-bench: '%s' is not a number from 1 to 100000", s);
+	*out = (unsigned)v;
+	return 0;
+}
+
+enum { OPT_TIMEOUT = 256, OPT_STATS, OPT_COUNT_INSNS, OPT_BENCH_JSON, OPT_VERSION,
+       OPT_CHECK, OPT_CHECK_JSON, OPT_CORRUPT, OPT_LIST_CORRUPTIONS, OPT_FUZZ, OPT_SHOW,
+       OPT_CHECK_BENCH };
 
 static const struct option long_opts[] = {
 	{ "mem", required_argument, NULL, 'm' },
@@ -86,6 +177,13 @@ static const struct option long_opts[] = {
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "count-insns", no_argument, NULL, OPT_COUNT_INSNS },
 	{ "bench-json", required_argument, NULL, OPT_BENCH_JSON },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "check-json", required_argument, NULL, OPT_CHECK_JSON },
+	{ "corrupt", required_argument, NULL, OPT_CORRUPT },
+	{ "list-corruptions", no_argument, NULL, OPT_LIST_CORRUPTIONS },
+	{ "fuzz", required_argument, NULL, OPT_FUZZ },
+	{ "show", required_argument, NULL, OPT_SHOW },
+	{ "check-bench", required_argument, NULL, OPT_CHECK_BENCH },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -138,6 +236,38 @@ enum cli_action cli_parse(int argc, char **argv, struct vmm_opts *o, char *err, 
 			}
 			o->bench_json = optarg;
 			break;
+		case OPT_CHECK:
+			o->inspect.check = true;
+			break;
+		case OPT_CHECK_JSON:
+			if (!*optarg) {
+				fmt_err(err, errlen, "--check-json needs a file name");
+				return CLI_ERROR;
+			}
+			o->inspect.json = optarg;
+			o->inspect.check = true;
+			break;
+		case OPT_CORRUPT:
+			if (parse_corrupt(optarg, &o->inspect, err, errlen))
+				return CLI_ERROR;
+			o->inspect.check = true;
+			break;
+		case OPT_LIST_CORRUPTIONS:
+			return CLI_LIST_CORRUPTIONS;
+		case OPT_FUZZ:
+			if (parse_fuzz(optarg, &o->inspect, err, errlen))
+				return CLI_ERROR;
+			o->inspect.check = true;
+			break;
+		case OPT_SHOW:
+			if (parse_show(optarg, err, errlen))
+				return CLI_ERROR;
+			o->inspect.show = optarg;
+			break;
+		case OPT_CHECK_BENCH:
+			if (parse_reps(optarg, &o->inspect.bench_reps, err, errlen))
+				return CLI_ERROR;
+			break;
 		case 'h':
 			return CLI_HELP;
 		case OPT_VERSION:
@@ -185,6 +315,26 @@ void cli_usage(FILE *f)
 "      --count-insns     count guest instructions inside bench brackets by\n"
 "                        single-stepping (about 14 us per instruction)\n"
 "      --bench-json FILE also write the bench results to FILE as JSON\n"
+"\n"
+"Host-side inspection (at guest checkpoints, HC_CHECKPOINT):\n"
+"      --check           run every checker (mem_map, free lists, per-CPU lists,\n"
+"                        page tables) at each checkpoint; on a violation print\n"
+"                        them all (up to %d) and exit %d; at exit print\n"
+"                        'check: N checkpoints, R rules, V violations, T ms total'.\n"
+"                        A --check run that reaches no checkpoint exits %d\n"
+"      --check-json FILE also write the check results to FILE as JSON\n"
+"                        (implies --check)\n"
+"      --corrupt KIND[@N] corrupt guest memory from the host at checkpoint N\n"
+"                        (default 1), then check (implies --check)\n"
+"      --list-corruptions print the corruption kinds as 'KIND RULE description',\n"
+"                        RULE being the rule that catches it, and exit\n"
+"      --fuzz FLIPS[@SEED] flip FLIPS random bytes of mem_map, the zones and the\n"
+"                        page tables at checkpoint 1, then check (implies --check)\n"
+"      --show VIEWS      at each checkpoint print the host-computed views to\n"
+"                        stdout: a comma list of buddyinfo, zoneinfo, meminfo,\n"
+"                        vmstat (the guest's /proc formats)\n"
+"      --check-bench REPS at checkpoint 1, time REPS full checks against REPS\n"
+"                        plain reads of mem_map and the page tables\n"
 "  -h, --help            show this help and exit\n"
 "      --version         show the version and exit\n"
 "\n"
@@ -194,16 +344,19 @@ void cli_usage(FILE *f)
 "Exit status:\n"
 "  0-63  the guest exited with this status\n"
 "  %d    usage error (bad option or value)\n"
-"  %d    bad guest image (not a 32-bit i386 ET_EXEC ELF, or it does not fit)\n"
+"  %d    bad guest image (not a 32-bit i386 ET_EXEC ELF, or it does not fit,\n"
+"        or its layout note is malformed or missing for --check)\n"
 "  %d    guest image missing or unreadable\n"
 "  %d    KVM unavailable (no /dev/kvm, no permission, or too old)\n"
 "  %d    host system error, or a VM exit the VMM cannot handle (e.g. an\n"
-"        access to a physical address that is not RAM)\n"
+"        access to a physical address that is not RAM); also a --corrupt that\n"
+"        could not be applied or that no checker caught\n"
 "  %d    guest panic, or a guest exit status outside 0-63\n"
 "  %d    triple fault, or the guest halted for good\n"
 "  %d    --timeout expired\n"
-"  %d    reserved: the host found a guest invariant violated\n",
-		BOOT_CMDLINE_MAX - 1, EXIT_USAGE, EXIT_BAD_IMAGE, EXIT_NO_IMAGE,
+"  %d    the host checker found a guest invariant violated (--check), or a\n"
+"        --check run reached no checkpoint\n",
+		BOOT_CMDLINE_MAX - 1, CHECK_PRINT_MAX, EXIT_INVARIANT, EXIT_INVARIANT, EXIT_USAGE, EXIT_BAD_IMAGE, EXIT_NO_IMAGE,
 		EXIT_NO_KVM, EXIT_HOST_ERROR, EXIT_GUEST_PANIC, EXIT_GUEST_SHUTDOWN,
 		EXIT_TIMEOUT, EXIT_INVARIANT);
 }

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "inspector.h"
+
 #define VMM_VERSION "0.1"
 
 #define MEM_MIN     (16ull << 20)
@@ -25,6 +27,7 @@ struct vmm_opts {
 	bool stats;
 	bool count_insns;
 	const char *bench_json;  /* NULL: none */
+	struct inspector_opts inspect; /* --check, --corrupt, --fuzz, --show ... */
 	const char *guest;       /* the ELF image */
 };
 
@@ -32,6 +35,7 @@ enum cli_action {
 	CLI_RUN,      /* opts are complete: run the guest */
 	CLI_HELP,     /* print cli_usage() to stdout, exit 0 */
 	CLI_VERSION,  /* print the version, exit 0 */
+	CLI_LIST_CORRUPTIONS, /* print the --corrupt kinds, exit 0 */
 	CLI_ERROR,    /* err holds the reason: exit EXIT_USAGE */
 };
 

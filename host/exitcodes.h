@@ -15,6 +15,6 @@
 #define EXIT_GUEST_PANIC   80  /* guest panic, or a bad guest exit request */
 #define EXIT_GUEST_SHUTDOWN 81 /* triple fault, dead (halted) guest */
 #define EXIT_TIMEOUT       82  /* --timeout expired */
-#define EXIT_INVARIANT     83  /* reserved: host checker found a violation */
+#define EXIT_INVARIANT     83  /* --check: a violation, or no checkpoint was reached */
 
 #endif

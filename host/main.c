@@ -12,6 +12,8 @@
 #include "cli.h"
 #include "elf_load.h"
 #include "exitcodes.h"
+#include "inspect/inspect.h"
+#include "inspector.h"
 #include "kvm.h"
 #include "run.h"
 #include "util.h"
@@ -22,6 +24,8 @@ int main(int argc, char **argv)
 	struct vmm_opts opts;
 	struct elf_info elf;
 	struct vm vm;
+	struct inspector insp;
+	bool inspecting = false;
 	FILE *json = NULL;
 	char err[512];
 	int status;
@@ -32,6 +36,9 @@ int main(int argc, char **argv)
 		return 0;
 	case CLI_VERSION:
 		printf("vmm (mmvisor) %s\n", VMM_VERSION);
+		return 0;
+	case CLI_LIST_CORRUPTIONS:
+		inspector_list_corruptions(stdout);
 		return 0;
 	case CLI_ERROR:
 		fprintf(stderr, "vmm: %s\nTry 'vmm --help' for more information.\n", err);
@@ -73,6 +80,23 @@ int main(int argc, char **argv)
 	vm.elf = &elf;
 	sym_set_default(&elf.symtab);
 
+	/* A layout note that is present must be one this vmm can read. */
+	if (elf.layout_note) {
+		struct insp_layout lay;
+
+		if (insp_layout_parse(elf.layout_note, elf.layout_note_len, &lay, err, sizeof(err))) {
+			fprintf(stderr, "vmm: %s: %s\n", opts.guest, err);
+			status = EXIT_BAD_IMAGE;
+			goto out;
+		}
+	}
+	if (inspector_wanted(&opts.inspect)) {
+		status = inspector_start(&insp, &vm, &elf, &opts.inspect);
+		inspecting = true;
+		if (status)
+			goto out;
+	}
+
 	status = boot_write_memory(&vm.mem, &elf,
 				   &(struct boot_params){ .cmdline = opts.cmdline,
 							  .tsc_khz = vm.tsc_khz, .nr_cpus = 1 },
@@ -88,6 +112,8 @@ int main(int argc, char **argv)
 	}
 
 	status = vm_run(&vm, opts.timeout_s);
+	if (inspecting)
+		status = inspector_finish(&insp, &vm, status);
 
 	fflush(stdout);
 	bench_print(&vm.bench, stdout);
@@ -103,6 +129,8 @@ int main(int argc, char **argv)
 	if (opts.stats)
 		stats_print(&vm, stderr);
 out:
+	if (inspecting)
+		inspector_free(&insp);
 	if (json)
 		fclose(json);
 	sym_set_default(NULL);

@@ -60,3 +60,13 @@ if [ -x build/bench/buddy_host ]; then
 	echo "== Host-built buddy core vs glibc malloc(4096)/free on the same sequence"
 	build/bench/buddy_host --report
 fi
+
+echo
+echo "== Host inspector: full check vs a plain sequential read of the same bytes (mem_map + page tables)"
+echo "   (vmm --check-bench: best of 20 each, at the first checkpoint of stress:buddy; goal: ratio <= 4)"
+printf "  %-4s %12s %12s %12s %8s\n" mem bytes check_ms read_ms ratio
+for m in 1G 6G; do
+	$VMM -m $m --check-bench 20 -c "run=stress:buddy ops=100 quiet" $GUEST > "$OUT/check-bench-$m.txt"
+	awk -v m=$m '/^check-bench:/ { r = $21; sub(/,$/, "", r); printf "  %-4s %12s %12s %12s %8s\n", m, $5, $14, $18, r }' \
+		"$OUT/check-bench-$m.txt"
+done

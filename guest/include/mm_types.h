@@ -40,6 +40,7 @@
 
 struct address_space;
 struct kmem_cache;
+struct slab;
 
 typedef unsigned long pgoff_t;
 
@@ -77,7 +78,11 @@ struct page {
 		struct {
 			struct list_head slab_list;
 			struct kmem_cache *slab_cache; /* overlays mapping: clear before freeing */
-			void *freelist;
+			union {
+				void *freelist;
+				struct slab *slab;     /* its slab descriptor (slab.h), on every
+							  page of the slab */
+			};
 			union {
 				void *s_mem;
 				unsigned long counters;

@@ -53,6 +53,8 @@ enum zone_watermarks {
 /* Per-zone counters (Linux's zone_stat_item), summed in vm_zone_stat[]. */
 enum zone_stat_item {
 	NR_FREE_PAGES,   /* pages in free_area[]; pages on pcp lists are not counted */
+	NR_SLAB_RECLAIMABLE,   /* slab pages of SLAB_RECLAIM_ACCOUNT caches */
+	NR_SLAB_UNRECLAIMABLE, /* slab pages of every other cache */
 	NR_VM_ZONE_STAT_ITEMS
 };
 

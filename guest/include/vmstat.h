@@ -53,6 +53,16 @@ static inline void __mod_zone_page_state(struct zone *zone, enum zone_stat_item 
 	vm_zone_stat[item] += delta;
 }
 
+/* The same with interrupts off instead of zone->lock (the slab counters). */
+static inline void mod_zone_page_state(struct zone *zone, enum zone_stat_item item, long delta)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	__mod_zone_page_state(zone, item, delta);
+	local_irq_restore(flags);
+}
+
 static inline unsigned long zone_page_state(const struct zone *zone,
 					    enum zone_stat_item item)
 {

@@ -78,7 +78,7 @@ void start_kernel(struct boot_info *bi)
 
 	run = cmdline_get("run");
 	if (!run || !*run)
-		run = "banner,demo:mm";
+		run = "banner,demo:mm,demo:slab";
 	ret = run_workloads(run);
 	if (ret < 0 || ret > 63) {
 		printk("workload status %d is outside 0..63, exiting with 1\n", ret);

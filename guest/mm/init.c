@@ -22,6 +22,7 @@
 #include "memblock.h"
 #include "mm.h"
 #include "fault_inject.h"
+#include "slab.h"
 #include "asm/pgtable.h"
 #include "setup.h"
 #include "hypercall.h"
@@ -190,6 +191,11 @@ static void parse_mm_cmdline(void)
 		page_poisoning_enabled = (*s == '1' || *s == 'y' || *s == 'o');
 	if ((s = cmdline_get("fail_page_alloc")) != NULL && !setup_fail_page_alloc(s))
 		printk("fail_page_alloc=: expected <interval>,<probability>,<space>,<times>, got '%s'\n", s);
+	/* slab_debug= before failslab=, and both before kmem_cache_init(). */
+	if ((s = cmdline_get("slab_debug")) != NULL || (s = cmdline_get("slub_debug")) != NULL)
+		setup_slab_debug(s);
+	if ((s = cmdline_get("failslab")) != NULL && !setup_failslab(s))
+		printk("failslab=: expected <interval>,<probability>,<space>,<times>, got '%s'\n", s);
 }
 
 void mm_init(const struct boot_info *bi)
@@ -207,6 +213,7 @@ void mm_init(const struct boot_info *bi)
 	init_per_zone_wmark_min();
 	setup_per_cpu_pageset();
 	pageops_init(bi);
+	kmem_cache_init();
 }
 
 void mm_print_layout(void)

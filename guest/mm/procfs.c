@@ -1,5 +1,6 @@
 /*
- * /proc-format memory reports: buddyinfo, zoneinfo, meminfo and vmstat,
+ * /proc-format memory reports: buddyinfo, zoneinfo, meminfo, vmstat and
+ * (from slab.c) slabinfo,
  * printed with Linux's exact formats so existing tools and eyes can read
  * them, and so the host's own computation (vmm/inspect) can be compared
  * byte for byte.  `run=meminfo` prints them all.
@@ -9,6 +10,7 @@
 #include "kernel.h"
 #include "mm.h"
 #include "procfs.h"
+#include "slab.h"
 
 #define K(pages) ((pages) << (PAGE_SHIFT - 10))
 
@@ -81,6 +83,9 @@ void show_meminfo(void)
 	show_val_kb("HighFree:", highfree);
 	show_val_kb("LowTotal:", totalram_pages - totalhigh_pages);
 	show_val_kb("LowFree:", free - highfree);
+	show_val_kb("Slab:", global_slab_pages());
+	show_val_kb("SReclaimable:", global_zone_page_state(NR_SLAB_RECLAIMABLE));
+	show_val_kb("SUnreclaim:", global_zone_page_state(NR_SLAB_UNRECLAIMABLE));
 }
 
 void show_vmstat(void)
@@ -101,4 +106,6 @@ void show_all_mem_reports(void)
 	show_meminfo();
 	printk("/proc/vmstat:\n");
 	show_vmstat();
+	printk("/proc/slabinfo:\n");
+	show_slabinfo();
 }

@@ -14,6 +14,8 @@ _Static_assert(PGALLOC_NORMAL == PGALLOC_DMA + ZONE_NORMAL &&
 
 const char *const zone_stat_names[NR_VM_ZONE_STAT_ITEMS] = {
 	[NR_FREE_PAGES] = "nr_free_pages",
+	[NR_SLAB_RECLAIMABLE] = "nr_slab_reclaimable",
+	[NR_SLAB_UNRECLAIMABLE] = "nr_slab_unreclaimable",
 };
 
 const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {

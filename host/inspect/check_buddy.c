@@ -47,7 +47,7 @@ static bool scratch(struct insp *in)
 	size_t n = in->st.npfn ? in->st.npfn : 1;
 
 	if (!grow((void **)&in->pstate, &in->pstate_cap, n, 1) ||
-	    !grow((void **)&in->visited, &in->visited_cap, n, sizeof(uint64_t)) ||
+	    !grow((void **)&in->visited, &in->visited_cap, n, sizeof(uint32_t)) ||
 	    !grow((void **)&in->blocks, &in->blocks_cap, n, sizeof(struct insp_block)))
 		return false;
 	memset(in->pstate, 0, n);
@@ -61,6 +61,19 @@ void insp_clear_walk(struct insp *in)
 		memset(in->pstate, 0, in->st.npfn);
 	in->pstate_valid = false;
 	in->nblocks = 0;
+}
+
+static bool all_zero(const uint8_t *p, uint64_t n)
+{
+	uint64_t acc = 0, w, i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		acc |= w;
+	}
+	for (; i < n; i++)
+		acc |= p[i];
+	return !acc;
 }
 
 static void pfn_place(char *buf, uint64_t pfn, const struct lwalk *w)
@@ -106,6 +119,10 @@ static void visit_buddy(struct insp *in, const struct lwalk *w, uint64_t pfn, co
 
 	if (ps[pfn] & PS_TAIL)
 		clash = pfn;
+	if (pfn + 1 < end && all_zero(ps + pfn + 1, end - pfn - 1)) {
+		memset(ps + pfn + 1, PS_TAIL, end - pfn - 1);   /* the usual case */
+		end = pfn + 1;
+	}
 	for (uint64_t p = pfn + 1; p < end; p++) {
 		if (ps[p]) {
 			if (clash == ~0ull)
@@ -120,7 +137,7 @@ static void visit_buddy(struct insp *in, const struct lwalk *w, uint64_t pfn, co
 				ps[clash] & PS_PCP ? "a per-CPU page" :
 				(ps[clash] & PS_ORDER_MASK) ? "another free block's head" :
 				"another free block", (unsigned long long)clash);
-	in->blocks[in->nblocks++] = (struct insp_block){ .pfn = pfn, .order = (uint8_t)w->order,
+	in->blocks[in->nblocks++] = (struct insp_block){ .pfn = (uint32_t)pfn, .order = (uint8_t)w->order,
 							 .zone = (uint8_t)w->zone };
 }
 
@@ -195,7 +212,7 @@ static uint64_t walk_list(struct insp *in, const struct lwalk *w, bool *complete
 			visit_buddy(in, w, pfn, page);
 		else
 			visit_pcp(in, w, pfn, page);
-		in->visited[n++] = pfn;
+		in->visited[n++] = (uint32_t)pfn;
 		prev_va = next;
 		next = insp_rd32(page, l->page.lru + l->list.next);
 	}

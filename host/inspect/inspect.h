@@ -3,7 +3,7 @@
  * checks it (DESIGN §6).  No run loop, no console, no KVM: it works on a
  * struct guest_mem (real guest RAM or a test's fake buffer) and the layout
  * the guest published (shared/layout_note.h plus .symtab).  The VMM glue
- * (check_session.c), the console and the tests all call it.
+ * (host/inspector.c), the console and the tests all call it.
  *
  * Every guest value is untrusted.  Guest memory is reached only through
  * guest_mem_ptr(); every list walk and table walk is bounded; a corrupted
@@ -20,6 +20,7 @@
  *   check.c       all checkers in order
  *   views.c       translate, page decode, buddyinfo/zoneinfo/meminfo/vmstat
  *   corrupt.c     fault injection for the checkers' tests (--corrupt, fuzz)
+ *   check_bench.c full check vs plain read (--check-bench, make bench)
  */
 #ifndef VMM_INSPECT_H
 #define VMM_INSPECT_H
@@ -154,6 +155,13 @@ enum pt_status pt_walk(const struct guest_mem *mem, const struct pt_cfg *cfg,
 		       uint64_t cr3, uint64_t va, struct pt_walk *w);
 
 const char *pt_status_str(enum pt_status s);
+/* Read guest-virtual [va, va + len) through the walker into buf; returns
+ * the bytes read (short at the first page that does not translate to RAM). */
+size_t pt_read_virt(const struct guest_mem *mem, const struct pt_cfg *cfg, uint64_t cr3,
+		    uint64_t va, void *buf, size_t len);
+/* Guest-physical addresses of the table pages reachable from cr3 (PML4,
+ * PDPTs, PDs, PTs; at most 512 per level below the PML4), up to max. */
+size_t pt_table_pages(const struct guest_mem *mem, uint64_t cr3, uint64_t *out, size_t max);
 /* "P RW US A D PS" for the bits that are set. */
 char *pt_flags_str(char *buf, size_t len, uint64_t entry);
 
@@ -265,7 +273,7 @@ struct insp_state {
 #define PS_FREE       (PS_ORDER_MASK | PS_TAIL | PS_PCP)
 
 struct insp_block {
-	uint64_t pfn;
+	uint32_t pfn;              /* pfns are < max_pfn <= 2^24 here */
 	uint8_t order, zone;
 };
 
@@ -281,7 +289,7 @@ struct insp {
 	bool pstate_valid;         /* filled by the last free-list walk */
 	struct insp_block *blocks;
 	size_t nblocks, blocks_cap;
-	uint64_t *visited;         /* scratch for one list walk (pfns) */
+	uint32_t *visited;         /* scratch for one list walk (pfns) */
 	size_t visited_cap;
 	uint64_t kernel_start_pa, kernel_end_pa;  /* from _text/_end */
 };
@@ -369,6 +377,18 @@ void insp_view_meminfo(const struct insp *in, FILE *f);
 void insp_view_vmstat(const struct insp *in, FILE *f);
 /* "buddyinfo", "zoneinfo", "meminfo", "vmstat": 0, or -1 if unknown. */
 int insp_view_by_name(struct insp *in, const char *name, FILE *f);
+
+/* ---- Benchmark (check_bench.c) -------------------------------------------- */
+
+struct insp_bench {
+	uint64_t bytes;          /* mem_map + page-table pages */
+	unsigned table_pages;
+	double check_ms;         /* best full check */
+	double read_ms;          /* best plain sequential read of the same bytes */
+	uint64_t violations;
+};
+/* Time reps full checks against reps plain reads (best of each). */
+void insp_bench(struct insp *in, unsigned reps, struct insp_bench *b);
 
 /* ---- Fault injection (corrupt.c) ----------------------------------------- */
 

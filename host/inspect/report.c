@@ -16,7 +16,7 @@ const struct insp_rule_info insp_rules[R_NR] = {
 	[R_MEM_HOLE] = { "mem.hole", "a pfn in a hole of the memory map is never free, allocated or flagged" },
 	[R_MEM_RESERVED] = { "mem.reserved", "boot area, kernel image and mem_map pages are PG_reserved" },
 	[R_ZONE_SPAN] = { "zone.span", "zones tile [0, max_pfn) at DMA/lowmem edges; present = RAM in the span" },
-	[R_ZONE_TOTALS] = { "zone.totals", "reserved + managed = present, and free pages <= managed" },
+	[R_ZONE_TOTALS] = { "zone.totals", "free + allocated + reserved = present: reserved + managed = present, free <= managed" },
 	[R_ZONE_FREE] = { "zone.free", "pages in the zone's free lists = its NR_FREE_PAGES counter" },
 	[R_PAGE_FLAGS] = { "page.flags", "no unknown flag bits, no illegal flag combinations" },
 	[R_PAGE_COUNT] = { "page.count", "refcount and mapcount are not negative" },

@@ -162,3 +162,62 @@ char *pt_flags_str(char *buf, size_t len, uint64_t e)
 		snprintf(buf, len, "-");
 	return buf;
 }
+
+size_t pt_table_pages(const struct guest_mem *mem, uint64_t cr3, uint64_t *out, size_t max)
+{
+	uint64_t stack[3][512];
+	size_t n = 0, nt[3] = { 0, 0, 0 };
+	uint64_t top = cr3 & PT_ADDR_MASK;
+
+	/* Level by level: PML4 -> PDPTs -> PDs -> PTs.  Each level reads only
+	 * tables found at the previous one, so the walk is bounded. */
+	if (!guest_mem_ptr(mem, top, 4096) || !max)
+		return 0;
+	out[n++] = top;
+	stack[0][nt[0]++] = top;
+	for (int lvl = 0; lvl < 3; lvl++) {
+		for (size_t t = 0; t < nt[lvl]; t++) {
+			const uint8_t *p = guest_mem_ptr(mem, stack[lvl][t], 4096);
+
+			for (unsigned i = 0; p && i < 512; i++) {
+				uint64_t e, next;
+
+				memcpy(&e, p + 8 * i, 8);
+				next = e & PT_ADDR_MASK;
+				if (!(e & PT_P) || (lvl > 0 && (e & PT_PS)) ||
+				    !guest_mem_ptr(mem, next, 4096))
+					continue;
+				if (n < max)
+					out[n++] = next;
+				if (lvl < 2 && nt[lvl + 1] < 512)
+					stack[lvl + 1][nt[lvl + 1]++] = next;
+			}
+		}
+	}
+	return n;
+}
+
+size_t pt_read_virt(const struct guest_mem *mem, const struct pt_cfg *cfg, uint64_t cr3,
+		    uint64_t va, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	/* Page by page: each page is translated on its own, so a buffer that
+	 * crosses into an unmapped page stops there. */
+	while (done < len) {
+		struct pt_walk w;
+		uint64_t chunk = 4096 - ((va + done) & 4095);
+		const void *p;
+
+		if (chunk > len - done)
+			chunk = len - done;
+		if (pt_walk(mem, cfg, cr3, va + done, &w) != PT_OK)
+			break;
+		p = guest_mem_ptr(mem, w.pa, chunk);
+		if (!p)
+			break;
+		memcpy((uint8_t *)buf + done, p, chunk);
+		done += chunk;
+	}
+	return done;
+}

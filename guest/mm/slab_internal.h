@@ -1,0 +1,155 @@
+/*
+ * What slab.c, slab_debug.c and kmalloc.c share and nobody else needs
+ * (Linux's mm/slab.h).
+ */
+#ifndef GUEST_MM_SLAB_INTERNAL_H
+#define GUEST_MM_SLAB_INTERNAL_H
+
+#include "kernel.h"
+#include "mm.h"
+#include "slab.h"
+
+#ifndef noinline
+#define noinline __attribute__((noinline))
+#endif
+
+/* Where bootstrap is: DOWN before kmem_cache_init, PARTIAL while it
+ * creates the kmalloc caches (tiny static array caches), UP after. */
+enum slab_state { DOWN, PARTIAL, UP };
+extern enum slab_state slab_state;
+
+static inline struct array_cache *cpu_cache_get(const struct kmem_cache *cachep)
+{
+	return cachep->cpu_cache[smp_processor_id()];
+}
+
+static inline void *index_to_obj(const struct kmem_cache *cachep, const struct slab *slabp,
+				 unsigned int idx)
+{
+	return (char *)slabp->s_mem + (unsigned long)cachep->size * idx;
+}
+
+/*
+ * Index of the buffer at objp, or ~0u if objp is not the exact start of one
+ * of the slab's buffers (an interior or foreign pointer).  One multiply by
+ * the reciprocal, exact for every multiple of size below 2^32 (Linux's
+ * obj_to_index), and a check that the index times size gives objp back.
+ */
+static inline unsigned int obj_to_index_checked(const struct kmem_cache *cachep,
+						const struct slab *slabp, const void *objp)
+{
+	unsigned long off = (unsigned long)objp - (unsigned long)slabp->s_mem;
+	unsigned int idx = (unsigned int)(((u64)(u32)off * cachep->reciprocal_buffer_size) >> 32);
+
+	if (unlikely(idx >= cachep->num || (unsigned long)idx * cachep->size != off))
+		return ~0u;
+	return idx;
+}
+
+static inline kmem_bufctl_t *slab_bufctl(struct slab *slabp)
+{
+	return slabp->bufctl;
+}
+
+/* The address the slab's pages start at. */
+static inline void *slab_page_addr(const struct kmem_cache *cachep, const struct slab *slabp)
+{
+	if (cachep->flags & CFLGS_OFF_SLAB)
+		return (char *)slabp->s_mem - slabp->colouroff;
+	return (char *)slabp - slabp->colouroff;
+}
+
+/* ---- slab.c: slow paths shared with kmalloc.c ------------------------- */
+
+__slabcall noinline void *slab_alloc_slow(struct kmem_cache *cachep, gfp_t flags,
+					  unsigned long caller);
+__slabcall noinline void slab_free_slow(struct kmem_cache *cachep, void *objp,
+					unsigned long caller);
+/* Create a cache in a struct the caller provides (bootstrap, kmalloc). */
+int __kmem_cache_create(struct kmem_cache *cachep, const char *name, unsigned int size,
+			unsigned int align, slab_flags_t flags, void (*ctor)(void *));
+
+/*
+ * The fast paths, shared by kmem_cache_alloc/free and kmalloc/kfree: a
+ * cache without debugging or failslab, and an array cache that is neither
+ * empty (alloc) nor full (free), is one pop or push with interrupts off.
+ * Everything else is a tail call to the slow path.  The public functions
+ * are leaves compiled without a frame pointer, so that a pair costs a few
+ * dozen instructions; a frame-pointer backtrace through them skips only
+ * their caller's frame.
+ */
+#if defined(__GUEST__)
+#define __fastpath __attribute__((optimize("omit-frame-pointer")))
+#else
+#define __fastpath
+#endif
+
+static __always_inline void *slab_alloc_fast(struct kmem_cache *cachep, gfp_t flags,
+					     unsigned long caller)
+{
+	struct array_cache *ac;
+	unsigned long irqflags;
+	void *objp;
+
+	if (unlikely(cachep->flags & SLAB_SLOWPATH_FLAGS) || unlikely(flags & __GFP_ZERO))
+		return slab_alloc_slow(cachep, flags, caller);
+	local_irq_save(irqflags);
+	ac = cpu_cache_get(cachep);
+	if (unlikely(!ac->avail)) {
+		local_irq_restore(irqflags);
+		return slab_alloc_slow(cachep, flags, caller);
+	}
+	objp = ac->entry[--ac->avail];
+	local_irq_restore(irqflags);
+	return objp;
+}
+
+static __always_inline void slab_free_fast(struct kmem_cache *cachep, void *objp,
+					   unsigned long caller)
+{
+	struct array_cache *ac;
+	unsigned long irqflags;
+
+	if (unlikely(cachep->flags & SLAB_SLOWPATH_FLAGS)) {
+		slab_free_slow(cachep, objp, caller);
+		return;
+	}
+	local_irq_save(irqflags);
+	ac = cpu_cache_get(cachep);
+	if (unlikely(ac->avail >= ac->limit)) {
+		local_irq_restore(irqflags);
+		slab_free_slow(cachep, objp, caller);
+		return;
+	}
+	ac->entry[ac->avail++] = objp;
+	local_irq_restore(irqflags);
+}
+
+/* ---- slab_debug.c --------------------------------------------------------- */
+
+/* A new slab's buffer: poison, red zones, user words as for a free object. */
+void slab_debug_init_obj(struct kmem_cache *cachep, void *buf);
+/* After a buffer left the array cache: check poison and red zones, mark
+ * in use, record the caller.  Returns the object address. */
+void *cache_alloc_debugcheck_after(struct kmem_cache *cachep, void *buf,
+				   unsigned long caller);
+/* Before the object goes back: check the pointer, red zones and double
+ * free, record the caller, poison.  Returns the buffer address. */
+void *cache_free_debugcheck(struct kmem_cache *cachep, void *objp, unsigned long caller);
+/* Before a slab goes back to the page allocator: all buffers are free, so
+ * their poison and red zones must be intact. */
+void slab_destroy_debugcheck(struct kmem_cache *cachep, struct slab *slabp);
+/* F: the free chain is well-formed and agrees with inuse. */
+void check_slabp(struct kmem_cache *cachep, struct slab *slabp);
+
+/* Reports that end in a panic.  buf is a buffer address, or NULL. */
+__noreturn void slab_bug(struct kmem_cache *cachep, struct slab *slabp, void *buf,
+			 const char *reason, const char *fmt, ...) __printf(5, 6);
+/* The buffer at idx was found free when freed again. */
+__noreturn void slab_double_free(struct kmem_cache *cachep, struct slab *slabp, void *buf,
+				 const char *where);
+/* objp handed to kmem_cache_free/kfree is not an object of cachep. */
+__noreturn void slab_bad_free(struct kmem_cache *cachep, const void *objp, unsigned long caller,
+			      const char *why);
+
+#endif

@@ -1,0 +1,491 @@
+/*
+ * Fault injection from the host, the checkers' test harness (--corrupt,
+ * --fuzz): each kind damages guest memory in one precise way and names
+ * the one rule that must catch it; the fuzzer flips random bytes in
+ * mem_map, the zone structures and the page tables to show that the
+ * checkers survive anything.  Targets are found from a fresh free-list
+ * walk of the (clean) guest, and every write goes through the same
+ * bounds-checked pointers the checkers read through.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "inspect.h"
+
+const struct insp_corruption insp_corruptions[] = {
+	{ "buddy-order", R_BUDDY_ORDER, "change private (the order) of a free block's head" },
+	{ "buddy-cycle", R_BUDDY_CYCLE, "point a free list's last entry back at its first" },
+	{ "buddy-double", R_BUDDY_DOUBLE, "put a free block on a second free list too" },
+	{ "buddy-unmerged", R_BUDDY_UNMERGED, "split a free block into two free halves, counts fixed" },
+	{ "nr-free", R_BUDDY_NR_FREE, "make a free_area's nr_free off by one" },
+	{ "page-flags", R_PAGE_FLAGS, "set PG_slab and PG_table on an allocated page" },
+	{ "hole-in-buddy", R_MEM_HOLE, "link a pfn of the ISA hole into an order-0 free list, counts fixed" },
+	{ "page-refcount", R_PAGE_FREE_REFCOUNT, "set refcount 1 on a free block's head" },
+	{ "pte-wild", R_PT_RAM, "map an unused fixmap slot to a pa beyond guest RAM" },
+	{ "pte-user", R_PT_USER, "set the U bit on a direct-map PDE" },
+	{ "pte-freed", R_PT_FREED, "map a buddy-free page at an unused fixmap slot" },
+	{ "directmap", R_PT_DIRECTMAP, "shift one direct-map entry by one page (or 2 MiB)" },
+	{ "zone-free", R_ZONE_FREE, "make a zone's NR_FREE_PAGES counter off by one" },
+	{ "pcp-count", R_PCP_COUNT, "make a per-CPU list's count off by one" },
+	{ "pte-reserved", R_PT_RESERVED, "set a reserved bit (13) in a direct-map 2 MiB PDE" },
+	{ "pdpte-1g", R_PT_1G, "make the unused PDPT entry 0 a 1 GiB page" },
+	{ "table-flag", R_PT_TABLE, "clear PG_table on the kernel page directory" },
+};
+const size_t insp_nr_corruptions = sizeof(insp_corruptions) / sizeof(insp_corruptions[0]);
+
+const struct insp_corruption *insp_corruption_find(const char *kind)
+{
+	for (size_t i = 0; i < insp_nr_corruptions; i++)
+		if (!strcmp(insp_corruptions[i].kind, kind))
+			return &insp_corruptions[i];
+	return NULL;
+}
+
+static int cfail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int cfail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static uint8_t *wk(struct insp *in, uint64_t va, uint64_t len)
+{
+	return (uint8_t *)insp_kptr(in, va, len);
+}
+
+static uint8_t *wpage(struct insp *in, uint64_t pfn)
+{
+	return (uint8_t *)insp_page(in, pfn);
+}
+
+/* The free lists of the guest as it is now, without reporting anything. */
+static bool survey(struct insp *in)
+{
+	struct insp_report *saved = in->rep;
+	bool ok;
+
+	in->rep = NULL;
+	ok = insp_read_state(in) && in->st.mem_map;
+	if (ok)
+		insp_check_buddy(in);
+	in->rep = saved;
+	return ok && in->pstate_valid;
+}
+
+static bool add32(struct insp *in, uint64_t va, int32_t delta)
+{
+	uint8_t *p = wk(in, va, 4);
+
+	if (!p)
+		return false;
+	insp_wr32(p, 0, insp_rd32(p, 0) + (uint32_t)delta);
+	return true;
+}
+
+/* list_head at guest va: next and prev. */
+static bool lh_get(struct insp *in, uint64_t va, uint32_t *next, uint32_t *prev)
+{
+	const uint8_t *p = wk(in, va, in->lay->list.size);
+
+	if (!p)
+		return false;
+	*next = insp_rd32(p, in->lay->list.next);
+	*prev = insp_rd32(p, in->lay->list.prev);
+	return true;
+}
+
+static bool lh_set(struct insp *in, uint64_t va, int which_next, uint32_t v)
+{
+	uint8_t *p = wk(in, va, in->lay->list.size);
+
+	if (!p)
+		return false;
+	insp_wr32(p, which_next ? in->lay->list.next : in->lay->list.prev, v);
+	return true;
+}
+
+static bool list_del_va(struct insp *in, uint64_t entry)
+{
+	uint32_t next, prev;
+
+	return lh_get(in, entry, &next, &prev) && lh_set(in, prev, 1, next) &&
+	       lh_set(in, next, 0, prev);
+}
+
+static bool list_add_va(struct insp *in, uint64_t entry, uint64_t head)
+{
+	uint32_t next, prev;
+
+	return lh_get(in, head, &next, &prev) && lh_set(in, next, 0, (uint32_t)entry) &&
+	       lh_set(in, entry, 1, next) && lh_set(in, entry, 0, (uint32_t)head) &&
+	       lh_set(in, head, 1, (uint32_t)entry);
+}
+
+static uint64_t lru_va(const struct insp *in, uint64_t pfn)
+{
+	return insp_page_va(in, pfn) + in->lay->page.lru;
+}
+
+static uint64_t nr_free_va(const struct insp *in, unsigned z, unsigned o)
+{
+	const struct insp_layout *l = in->lay;
+
+	return in->st.zone[z].va + l->zone.free_area + o * l->free_area.size + l->free_area.nr_free;
+}
+
+static uint64_t nr_free_pages_va(const struct insp *in, unsigned z)
+{
+	return in->st.zone[z].va + in->lay->zone.vm_stat + 4 * in->lay->nr_free_pages;
+}
+
+/* The index range [*first, *last] in blocks[] of the list (zone, order) of
+ * blocks[i], in list order. */
+static void list_run(const struct insp *in, size_t i, size_t *first, size_t *last)
+{
+	const struct insp_block *b = &in->blocks[i];
+	size_t a = i, e = i;
+
+	while (a > 0 && in->blocks[a - 1].zone == b->zone && in->blocks[a - 1].order == b->order)
+		a--;
+	while (e + 1 < in->nblocks && in->blocks[e + 1].zone == b->zone &&
+	       in->blocks[e + 1].order == b->order)
+		e++;
+	*first = a;
+	*last = e;
+}
+
+/* The leaf entry of va in swapper_pg_dir (PDE or PTE), host pointer. */
+static uint8_t *leaf_entry(struct insp *in, uint64_t va, struct pt_walk *w, bool want_present)
+{
+	pt_walk(in->mem, &in->pt, in->st.swapper_cr3, va, w);
+	if (want_present ? w->status != PT_OK :
+	    !(w->status == PT_NOT_PRESENT && w->fail_level == PT_PTE))
+		return NULL;
+	return guest_mem_ptr(in->mem, w->lvl[w->levels - 1].entry_pa, 8);
+}
+
+static void wr64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
+
+static uint64_t rd64p(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+#define KERNEL_PTE (PT_P | PT_RW | PT_A | PT_D)
+
+int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
+		 char *err, size_t errlen)
+{
+	const struct insp_layout *l = in->lay;
+	const uint32_t buddy = 1u << l->pg[IPG_buddy];
+	struct pt_walk w;
+	uint8_t *p, *e;
+
+	if (!insp_corruption_find(kind))
+		return cfail(err, errlen, "unknown corruption kind '%s' (see --list-corruptions)", kind);
+	if (!survey(in))
+		return cfail(err, errlen, "cannot read the guest's mm state to find a target");
+	struct insp_state *st = &in->st;
+
+	if (!strcmp(kind, "buddy-order") || !strcmp(kind, "page-refcount")) {
+		if (!in->nblocks)
+			return cfail(err, errlen, "no free block to corrupt");
+		p = wpage(in, in->blocks[0].pfn);
+		if (kind[0] == 'b') {
+			unsigned o = in->blocks[0].order, n = o ? o - 1 : 1;
+
+			insp_wr32(p, l->page.private_, n);
+			snprintf(what, whatlen, "pfn %#llx: private %u -> %u",
+				 (unsigned long long)in->blocks[0].pfn, o, n);
+		} else {
+			insp_wr32(p, l->page.refcount, 1);
+			snprintf(what, whatlen, "pfn %#llx: refcount 0 -> 1",
+				 (unsigned long long)in->blocks[0].pfn);
+		}
+		return 0;
+	}
+	if (!strcmp(kind, "buddy-cycle")) {
+		size_t a, z;
+
+		if (!in->nblocks)
+			return cfail(err, errlen, "no free block to corrupt");
+		list_run(in, 0, &a, &z);
+		if (!lh_set(in, lru_va(in, in->blocks[z].pfn), 1, (uint32_t)lru_va(in, in->blocks[a].pfn)))
+			return cfail(err, errlen, "list entry not writable");
+		snprintf(what, whatlen, "zone %s order %u: pfn %#llx's next -> pfn %#llx",
+			 st->zone[in->blocks[a].zone].name, in->blocks[a].order,
+			 (unsigned long long)in->blocks[z].pfn, (unsigned long long)in->blocks[a].pfn);
+		return 0;
+	}
+	if (!strcmp(kind, "buddy-double")) {
+		const struct insp_block *b;
+		uint64_t head;
+
+		if (!in->nblocks)
+			return cfail(err, errlen, "no free block to corrupt");
+		b = &in->blocks[0];
+		/* A list walked after b's: the top order, or the first pcp list. */
+		if (b->order + 1u < l->max_order)
+			head = st->zone[b->zone].head_va[l->max_order - 1];
+		else
+			head = st->zone[b->zone].pcp[0].head_va;
+		if (!lh_set(in, head, 1, (uint32_t)lru_va(in, b->pfn)))
+			return cfail(err, errlen, "list head not writable");
+		snprintf(what, whatlen, "zone %s: pfn %#llx (order %u) also linked from the %s list",
+			 st->zone[b->zone].name, (unsigned long long)b->pfn, b->order,
+			 b->order + 1u < l->max_order ? "top-order" : "cpu 0 per-CPU");
+		return 0;
+	}
+	if (!strcmp(kind, "buddy-unmerged")) {
+		for (size_t i = 0; i < in->nblocks; i++) {
+			const struct insp_block b = in->blocks[i];
+			const struct insp_zone *zn = &st->zone[b.zone];
+			uint64_t q;
+
+			if (!b.order)
+				continue;
+			q = b.pfn + (1ull << (b.order - 1));
+			if (!list_del_va(in, lru_va(in, b.pfn)) ||
+			    !list_add_va(in, lru_va(in, b.pfn), zn->head_va[b.order - 1]) ||
+			    !list_add_va(in, lru_va(in, q), zn->head_va[b.order - 1]))
+				return cfail(err, errlen, "list not writable");
+			insp_wr32(wpage(in, b.pfn), l->page.private_, b.order - 1u);
+			p = wpage(in, q);
+			insp_wr32(p, l->page.private_, b.order - 1u);
+			insp_wr32(p, l->page.flags, insp_rd32(p, l->page.flags) | buddy);
+			add32(in, nr_free_va(in, b.zone, b.order), -1);
+			add32(in, nr_free_va(in, b.zone, b.order - 1), 2);
+			snprintf(what, whatlen, "zone %s: order-%u block at pfn %#llx split into pfns "
+				 "%#llx and %#llx of order %u", zn->name, b.order,
+				 (unsigned long long)b.pfn, (unsigned long long)b.pfn,
+				 (unsigned long long)q, b.order - 1);
+			return 0;
+		}
+		return cfail(err, errlen, "no free block of order >= 1");
+	}
+	if (!strcmp(kind, "nr-free") || !strcmp(kind, "zone-free") || !strcmp(kind, "pcp-count")) {
+		for (unsigned z = 0; z < st->nr_zones; z++) {
+			const struct insp_zone *zn = &st->zone[z];
+			uint64_t va;
+
+			if (!zn->managed)
+				continue;
+			va = kind[0] == 'n' ? nr_free_va(in, z, 0) : kind[0] == 'z' ? nr_free_pages_va(in, z) :
+			     zn->pcp[0].head_va - l->pcp.list + l->pcp.count;
+			if (!add32(in, va, 1))
+				return cfail(err, errlen, "zone not writable");
+			snprintf(what, whatlen, "zone %s: %s + 1", zn->name,
+				 kind[0] == 'n' ? "free_area[0].nr_free" :
+				 kind[0] == 'z' ? "NR_FREE_PAGES" : "pageset[0].count");
+			return 0;
+		}
+		return cfail(err, errlen, "no zone with managed pages");
+	}
+	if (!strcmp(kind, "page-flags")) {
+		const uint32_t bits = 1u << l->pg[IPG_slab] | 1u << l->pg[IPG_table];
+		const uint32_t res = 1u << l->pg[IPG_reserved];
+
+		for (uint64_t pfn = 0; pfn < st->npfn; pfn++) {
+			p = wpage(in, pfn);
+			if ((int32_t)insp_rd32(p, l->page.refcount) <= 0 || insp_rd32(p, l->page.flags) ||
+			    in->pstate[pfn] || !insp_pfn_is_ram(in, pfn))
+				continue;
+			insp_wr32(p, l->page.flags, bits);
+			snprintf(what, whatlen, "allocated pfn %#llx: flags 0 -> %#x (slab|table)",
+				 (unsigned long long)pfn, bits);
+			return 0;
+		}
+		/* No allocated page: a reserved one (the kernel's first page). */
+		p = wpage(in, in->kernel_start_pa >> 12);
+		if (!p || !(insp_rd32(p, l->page.flags) & res))
+			return cfail(err, errlen, "no allocated or reserved page to flag");
+		insp_wr32(p, l->page.flags, insp_rd32(p, l->page.flags) | 1u << l->pg[IPG_slab]);
+		snprintf(what, whatlen, "reserved pfn %#llx: PG_slab added",
+			 (unsigned long long)(in->kernel_start_pa >> 12));
+		return 0;
+	}
+	if (!strcmp(kind, "hole-in-buddy")) {
+		for (uint64_t pfn = 0; pfn < st->npfn; pfn += 2) {
+			unsigned z;
+
+			if (insp_pfn_is_ram(in, pfn) || insp_pfn_is_ram(in, pfn ^ 1))
+				continue;
+			z = insp_pfn_zone(in, pfn);
+			if (!list_add_va(in, lru_va(in, pfn), st->zone[z].head_va[0]))
+				return cfail(err, errlen, "list not writable");
+			p = wpage(in, pfn);
+			insp_wr32(p, l->page.flags, buddy);
+			insp_wr32(p, l->page.private_, 0);
+			add32(in, nr_free_va(in, z, 0), 1);
+			add32(in, nr_free_pages_va(in, z), 1);
+			add32(in, l->sym.vm_zone_stat + 4 * l->nr_free_pages, 1);
+			snprintf(what, whatlen, "hole pfn %#llx linked into zone %s order 0",
+				 (unsigned long long)pfn, st->zone[z].name);
+			return 0;
+		}
+		return cfail(err, errlen, "no hole pfn in mem_map");
+	}
+	if (!strcmp(kind, "pte-wild") || !strcmp(kind, "pte-freed")) {
+		uint64_t va = l->fixaddr_start + (kind[4] == 'f' ? 4096 : 0), pa;
+
+		e = leaf_entry(in, va, &w, false);
+		if (!e)
+			return cfail(err, errlen, "fixmap slot %#llx is not an unused PTE (%s)",
+				     (unsigned long long)va, pt_status_str(w.status));
+		if (kind[4] == 'w') {
+			pa = (guest_mem_end(in->mem) + 0x200000) & ~0xfffull;
+		} else {
+			if (!in->nblocks)
+				return cfail(err, errlen, "no free page to map");
+			pa = in->blocks[0].pfn << 12;
+		}
+		wr64(e, pa | KERNEL_PTE);
+		snprintf(what, whatlen, "PTE for va %#llx -> pa %#llx%s", (unsigned long long)va,
+			 (unsigned long long)pa, kind[4] == 'w' ? " (beyond RAM)" : " (free page)");
+		return 0;
+	}
+	if (!strcmp(kind, "pte-user") || !strcmp(kind, "directmap") || !strcmp(kind, "pte-reserved")) {
+		uint64_t va = l->page_offset + (4ull << 20), v;
+
+		e = leaf_entry(in, va, &w, true);
+		if (!e)
+			return cfail(err, errlen, "direct-map va %#llx is not mapped (%s)",
+				     (unsigned long long)va, pt_status_str(w.status));
+		v = rd64p(e);
+		if (!strcmp(kind, "pte-user")) {
+			wr64(e, v | PT_US);
+		} else if (!strcmp(kind, "directmap")) {
+			wr64(e, v + w.page_size);
+		} else {
+			if (w.page_size != (2ull << 20))
+				return cfail(err, errlen, "va %#llx is not a 2 MiB mapping",
+					     (unsigned long long)va);
+			wr64(e, v | (1ull << 13));
+		}
+		snprintf(what, whatlen, "%s for va %#llx: %#llx -> %#llx",
+			 pt_level_names[w.levels - 1], (unsigned long long)va,
+			 (unsigned long long)v, (unsigned long long)rd64p(e));
+		return 0;
+	}
+	if (!strcmp(kind, "pdpte-1g")) {
+		pt_walk(in->mem, &in->pt, st->swapper_cr3, 0, &w);
+		if (w.levels < 2 || (w.lvl[1].entry & PT_P))
+			return cfail(err, errlen, "PDPT entry 0 is in use");
+		e = guest_mem_ptr(in->mem, w.lvl[1].entry_pa, 8);
+		if (!e)
+			return cfail(err, errlen, "PDPT not in RAM");
+		wr64(e, PT_P | PT_RW | PT_US | PT_PS);
+		snprintf(what, whatlen, "PDPTE[0] = %#llx", (unsigned long long)rd64p(e));
+		return 0;
+	}
+	if (!strcmp(kind, "table-flag")) {
+		uint64_t pd;
+
+		pt_walk(in->mem, &in->pt, st->swapper_cr3, l->page_offset, &w);
+		if (w.levels < 3)
+			return cfail(err, errlen, "no kernel page directory");
+		pd = w.lvl[1].entry & PT_ADDR_MASK;
+		p = wpage(in, pd >> 12);
+		if (!p)
+			return cfail(err, errlen, "kernel PD pfn %#llx has no struct page",
+				     (unsigned long long)(pd >> 12));
+		insp_wr32(p, l->page.flags, insp_rd32(p, l->page.flags) & ~(1u << l->pg[IPG_table]));
+		snprintf(what, whatlen, "kernel PD pfn %#llx: PG_table cleared",
+			 (unsigned long long)(pd >> 12));
+		return 0;
+	}
+	return cfail(err, errlen, "corruption kind '%s' has no implementation", kind);
+}
+
+/* ---- Fuzzing ------------------------------------------------------------ */
+
+static uint64_t xorshift(uint64_t *s)
+{
+	uint64_t x = *s;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*s = x;
+	return x * 0x2545f4914f6cdd1dull;
+}
+
+#define FUZZ_MAX_TABLES 2048
+
+unsigned insp_fuzz(struct insp *in, unsigned flips, uint64_t seed)
+{
+	const struct insp_layout *l = in->lay;
+	uint64_t tables[FUZZ_MAX_TABLES], s = seed * 0x9e3779b97f4a7c15ull + 1;
+	unsigned ntables = 0, done = 0;
+	uint8_t *mm, *zones;
+	uint64_t mm_len;
+
+	if (!survey(in))
+		return 0;
+	mm = (uint8_t *)in->st.mem_map;
+	mm_len = in->st.npfn * l->page.size;
+	zones = wk(in, l->sym.contig_page_data, l->pgdat.size);
+
+	/* Every table page reachable from swapper_pg_dir, before any flip. */
+	uint64_t pml4 = in->st.swapper_cr3 & PT_ADDR_MASK;
+	tables[ntables++] = pml4;
+	for (unsigned i = 0; i < 512 && ntables < FUZZ_MAX_TABLES; i++) {
+		const uint8_t *t = guest_mem_ptr(in->mem, pml4, 4096);
+		uint64_t e = t ? rd64p(t + 8 * i) : 0, pdpt = e & PT_ADDR_MASK;
+
+		if (!(e & PT_P) || !guest_mem_ptr(in->mem, pdpt, 4096))
+			continue;
+		tables[ntables++] = pdpt;
+		for (unsigned j = 0; j < 4 && ntables < FUZZ_MAX_TABLES; j++) {
+			uint64_t pe = rd64p((const uint8_t *)guest_mem_ptr(in->mem, pdpt, 4096) + 8 * j);
+			uint64_t pd = pe & PT_ADDR_MASK;
+
+			if (!(pe & PT_P) || (pe & PT_PS) || !guest_mem_ptr(in->mem, pd, 4096))
+				continue;
+			tables[ntables++] = pd;
+			for (unsigned k = 0; k < 512 && ntables < FUZZ_MAX_TABLES; k++) {
+				uint64_t de = rd64p((const uint8_t *)guest_mem_ptr(in->mem, pd, 4096) + 8 * k);
+				uint64_t pt = de & PT_ADDR_MASK;
+
+				if ((de & PT_P) && !(de & PT_PS) && guest_mem_ptr(in->mem, pt, 4096))
+					tables[ntables++] = pt;
+			}
+		}
+	}
+
+	for (unsigned i = 0; i < flips; i++) {
+		uint64_t r = xorshift(&s), pick = r % 100;
+		uint8_t mask = (uint8_t)(xorshift(&s) % 255 + 1);
+		uint8_t *b = NULL;
+
+		if (pick < 40 && mm_len) {
+			b = mm + xorshift(&s) % mm_len;                 /* anywhere in mem_map */
+		} else if (pick < 60 && in->nblocks && mm) {
+			/* a free block's head: its links, flags and order */
+			uint64_t pfn = in->blocks[xorshift(&s) % in->nblocks].pfn;
+			b = mm + pfn * l->page.size + xorshift(&s) % l->page.size;
+		} else if (pick < 70 && zones) {
+			b = zones + xorshift(&s) % l->pgdat.size;       /* zones, lists, counters */
+		} else if (ntables) {
+			uint64_t t = tables[xorshift(&s) % ntables];
+			b = guest_mem_ptr(in->mem, t + xorshift(&s) % 4096, 1);
+		}
+		if (!b)
+			continue;
+		*b ^= mask;
+		done++;
+	}
+	insp_clear_walk(in);
+	return done;
+}

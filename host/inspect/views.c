@@ -1,0 +1,269 @@
+/*
+ * Views of the guest computed from outside (crash's vtop and `kmem -p`,
+ * /proc): the translation of a virtual address level by level, the decoded
+ * struct page of a pfn, and /proc/buddyinfo, zoneinfo, meminfo and vmstat
+ * in the exact formats the guest's mm/procfs.c prints, so the two can be
+ * compared byte for byte.  The guest's arithmetic is 32-bit (unsigned
+ * long on i386), and so is the arithmetic here.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "inspect.h"
+
+enum pt_status insp_view_translate(const struct insp *in, uint64_t cr3, uint64_t va, FILE *f)
+{
+	struct pt_walk w;
+	char flags[64];
+
+	pt_walk(in->mem, &in->pt, cr3, va, &w);
+	fprintf(f, "va %#" PRIx64 " (cr3 %#" PRIx64 ")\n", va, cr3);
+	for (int i = 0; i < w.levels; i++) {
+		unsigned idx = (unsigned)((va >> (39 - 9 * i)) & 511);
+
+		fprintf(f, "  %-5s[%3u] @ pa %#012" PRIx64 " = %#018" PRIx64 "  %s\n",
+			pt_level_names[i], idx, w.lvl[i].entry_pa, w.lvl[i].entry,
+			pt_flags_str(flags, sizeof(flags), w.lvl[i].entry));
+	}
+	if (w.status == PT_OK)
+		fprintf(f, "  -> pa %#" PRIx64 " (%s page, %s, %s%s)\n", w.pa,
+			w.page_size == 4096 ? "4 KiB" : "2 MiB", w.writable ? "read-write" : "read-only",
+			w.user ? "user" : "kernel", w.nx ? ", no-execute" : "");
+	else if (w.status == PT_RESERVED)
+		fprintf(f, "  -> fault at %s: reserved bits %#" PRIx64 "\n",
+			pt_level_names[w.fail_level], w.reserved);
+	else
+		fprintf(f, "  -> no translation: %s%s%s\n", pt_status_str(w.status),
+			w.fail_level >= 0 ? " at " : "",
+			w.fail_level >= 0 ? pt_level_names[w.fail_level] : "");
+	return w.status;
+}
+
+/* Is pfn inside a free buddy block?  Finds the block's head by looking at
+ * the aligned pfns below it, as Linux's is_free_buddy_page() does. */
+static bool free_block_of(const struct insp *in, uint64_t pfn, uint64_t *head, unsigned *order)
+{
+	const struct insp_layout *l = in->lay;
+	uint32_t buddy = 1u << l->pg[IPG_buddy];
+
+	for (unsigned o = 0; o < l->max_order; o++) {
+		uint64_t h = pfn & ~((1ull << o) - 1);
+		const uint8_t *p = insp_page(in, h);
+
+		if (p && (insp_rd32(p, l->page.flags) & buddy) &&
+		    insp_rd32(p, l->page.private_) == o) {
+			*head = h;
+			*order = o;
+			return true;
+		}
+	}
+	return false;
+}
+
+void insp_view_page(struct insp *in, uint64_t pfn, FILE *f)
+{
+	const struct insp_layout *l = in->lay;
+	const uint8_t *p = insp_page(in, pfn);
+	uint32_t flags;
+	uint64_t head;
+	unsigned order, z;
+	bool first = true;
+
+	if (!p) {
+		fprintf(f, "pfn %#" PRIx64 ": no struct page (max_pfn %#" PRIx64 ")\n", pfn,
+			in->st.npfn);
+		return;
+	}
+	z = insp_pfn_zone(in, pfn);
+	flags = insp_rd32(p, l->page.flags);
+	fprintf(f, "pfn %#" PRIx64 " (pa %#" PRIx64 ") struct page at %#" PRIx64 ", zone %s%s\n",
+		pfn, pfn << 12, insp_page_va(in, pfn), in->st.zone[z].name,
+		insp_pfn_is_ram(in, pfn) ? "" : ", a hole in the memory map");
+	fprintf(f, "  flags %#x (", flags);
+	for (int i = 0; i < IPG_NR; i++) {
+		if (!(flags & (1u << l->pg[i])))
+			continue;
+		fprintf(f, "%s%s", first ? "" : "|", insp_pg_names[i]);
+		first = false;
+	}
+	if (flags & ~l->pg_valid_mask)
+		fprintf(f, "%sunknown %#x", first ? "" : "|", flags & ~l->pg_valid_mask);
+	else if (first)
+		fprintf(f, "none");
+	fprintf(f, ")\n  refcount %d  mapcount %d  private %u  mapping %#x  index %u\n",
+		(int32_t)insp_rd32(p, l->page.refcount), (int32_t)insp_rd32(p, l->page.mapcount),
+		insp_rd32(p, l->page.private_), insp_rd32(p, l->page.mapping),
+		insp_rd32(p, l->page.index));
+	fprintf(f, "  lru.next %#x  lru.prev %#x\n", insp_rd32(p, l->page.lru + l->list.next),
+		insp_rd32(p, l->page.lru + l->list.prev));
+	if (in->pstate_valid && pfn < in->st.npfn && (in->pstate[pfn] & PS_PCP))
+		fprintf(f, "  state: free, on a per-CPU list\n");
+	else if (free_block_of(in, pfn, &head, &order))
+		fprintf(f, head == pfn ? "  state: free, head of the order-%u block at pfn %#" PRIx64 "\n"
+			: "  state: free, inside the order-%u block at pfn %#" PRIx64 "\n", order, head);
+	else if (insp_rd32(p, l->page.compound_head) & 1)
+		fprintf(f, "  state: tail of the compound page whose head is at %#x\n",
+			insp_rd32(p, l->page.compound_head) - 1);
+	else if (flags & (1u << l->pg[IPG_reserved]))
+		fprintf(f, "  state: reserved\n");
+	else if ((int32_t)insp_rd32(p, l->page.refcount) > 0)
+		fprintf(f, "  state: allocated%s\n",
+			(flags & (1u << l->pg[IPG_head])) ? " (compound head)" : "");
+	else
+		fprintf(f, "  state: no references (unused, or part of an allocated block)\n");
+}
+
+static uint32_t clamp_stat(int64_t v)
+{
+	return v < 0 ? 0 : (uint32_t)v;
+}
+
+void insp_view_buddyinfo(const struct insp *in, FILE *f)
+{
+	for (unsigned z = 0; z < in->st.nr_zones; z++) {
+		const struct insp_zone *zn = &in->st.zone[z];
+
+		if (!zn->present)
+			continue;
+		fprintf(f, "Node 0, zone %8s ", zn->name);
+		for (unsigned o = 0; o < in->lay->max_order; o++)
+			fprintf(f, "%6" PRIu32 " ", (uint32_t)zn->nr_free[o]);
+		fprintf(f, "\n");
+	}
+}
+
+/* A guest string from a table of char pointers at va, or "?". */
+static void guest_str(const struct insp *in, uint64_t table_va, unsigned i, char *buf, size_t len)
+{
+	uint32_t p;
+
+	snprintf(buf, len, "?");
+	if (!insp_read_u32(in, table_va + 4 * i, &p))
+		return;
+	for (size_t k = 0; k + 1 < len; k++) {
+		const char *c = insp_kptr(in, (uint64_t)p + k, 1);
+
+		if (!c || *c < 0x20 || *c > 0x7e) {
+			buf[k] = '\0';
+			if (!k)
+				snprintf(buf, len, "?");
+			return;
+		}
+		buf[k] = *c;
+		buf[k + 1] = '\0';
+	}
+}
+
+void insp_view_zoneinfo(const struct insp *in, FILE *f)
+{
+	const struct insp_layout *l = in->lay;
+	char name[64];
+
+	for (unsigned z = 0; z < in->st.nr_zones; z++) {
+		const struct insp_zone *zn = &in->st.zone[z];
+
+		fprintf(f, "Node 0, zone %8s\n", zn->name);
+		fprintf(f, "  pages free     %" PRIu32 "\n", clamp_stat(zn->vm_stat[l->nr_free_pages]));
+		fprintf(f, "        min      %" PRIu32 "\n", (uint32_t)zn->wmark[0]);
+		fprintf(f, "        low      %" PRIu32 "\n", (uint32_t)zn->wmark[1]);
+		fprintf(f, "        high     %" PRIu32 "\n", (uint32_t)zn->wmark[2]);
+		fprintf(f, "        spanned  %" PRIu32 "\n", (uint32_t)zn->spanned);
+		fprintf(f, "        present  %" PRIu32 "\n", (uint32_t)zn->present);
+		fprintf(f, "        managed  %" PRIu32 "\n", (uint32_t)zn->managed);
+		fprintf(f, "        protection: (");
+		for (unsigned i = 0; i < l->max_nr_zones; i++)
+			fprintf(f, i ? ", %" PRIu32 : "%" PRIu32, (uint32_t)zn->lowmem_reserve[i]);
+		fprintf(f, ")\n");
+		for (unsigned i = 0; i < l->nr_zone_stat; i++) {
+			guest_str(in, l->sym.zone_stat_names, i, name, sizeof(name));
+			fprintf(f, "      %-12s %" PRIu32 "\n", name, clamp_stat(zn->vm_stat[i]));
+		}
+		fprintf(f, "  pagesets\n");
+		for (unsigned c = 0; c < l->nr_cpus; c++) {
+			fprintf(f, "    cpu: %u\n", c);
+			fprintf(f, "              count: %d\n", zn->pcp[c].count);
+			fprintf(f, "              high:  %d\n", zn->pcp[c].high);
+			fprintf(f, "              batch: %d\n", zn->pcp[c].batch);
+		}
+		fprintf(f, "  start_pfn:           %" PRIu32 "\n", (uint32_t)zn->start);
+	}
+}
+
+/* Index of the zone counter the guest calls name in /proc/vmstat, or -1. */
+static int stat_index(const struct insp *in, const char *name)
+{
+	char buf[64];
+
+	for (unsigned i = 0; i < in->lay->nr_zone_stat; i++) {
+		guest_str(in, in->lay->sym.zone_stat_names, i, buf, sizeof(buf));
+		if (!strcmp(buf, name))
+			return (int)i;
+	}
+	return -1;
+}
+
+static void val_kb(FILE *f, const char *name, uint32_t pages)
+{
+	fprintf(f, "%-16s%8" PRIu32 " kB\n", name, pages << 2);
+}
+
+void insp_view_meminfo(const struct insp *in, FILE *f)
+{
+	const struct insp_layout *l = in->lay;
+	uint32_t free = 0, highfree = 0;
+
+	for (unsigned z = 0; z < in->st.nr_zones; z++) {
+		uint32_t v = clamp_stat(in->st.zone[z].vm_stat[l->nr_free_pages]);
+
+		free += v;
+		if (z == l->zone_highmem)
+			highfree += v;
+	}
+	val_kb(f, "MemTotal:", (uint32_t)in->st.totalram);
+	val_kb(f, "MemFree:", free);
+	val_kb(f, "HighTotal:", (uint32_t)in->st.totalhigh);
+	val_kb(f, "HighFree:", highfree);
+	val_kb(f, "LowTotal:", (uint32_t)in->st.totalram - (uint32_t)in->st.totalhigh);
+	val_kb(f, "LowFree:", free - highfree);
+	/* The slab lines exist once the guest counts slab pages; the counters
+	 * are found by their /proc/vmstat names, as the guest publishes them. */
+	int rec = stat_index(in, "nr_slab_reclaimable"), unrec = stat_index(in, "nr_slab_unreclaimable");
+	if (rec >= 0 && unrec >= 0) {
+		uint32_t r = clamp_stat(in->st.vm_zone_stat[rec]);
+		uint32_t u = clamp_stat(in->st.vm_zone_stat[unrec]);
+
+		val_kb(f, "Slab:", r + u);
+		val_kb(f, "SReclaimable:", r);
+		val_kb(f, "SUnreclaim:", u);
+	}
+}
+
+void insp_view_vmstat(const struct insp *in, FILE *f)
+{
+	const struct insp_layout *l = in->lay;
+	char name[64];
+
+	for (unsigned i = 0; i < l->nr_zone_stat; i++) {
+		guest_str(in, l->sym.zone_stat_names, i, name, sizeof(name));
+		fprintf(f, "%s %" PRIu32 "\n", name, clamp_stat(in->st.vm_zone_stat[i]));
+	}
+	for (unsigned i = 0; i < l->nr_events; i++) {
+		guest_str(in, l->sym.vm_event_names, i, name, sizeof(name));
+		fprintf(f, "%s %" PRIu32 "\n", name, (uint32_t)in->st.events[i]);
+	}
+}
+
+int insp_view_by_name(struct insp *in, const char *name, FILE *f)
+{
+	if (!strcmp(name, "buddyinfo"))
+		insp_view_buddyinfo(in, f);
+	else if (!strcmp(name, "zoneinfo"))
+		insp_view_zoneinfo(in, f);
+	else if (!strcmp(name, "meminfo"))
+		insp_view_meminfo(in, f);
+	else if (!strcmp(name, "vmstat"))
+		insp_view_vmstat(in, f);
+	else
+		return -1;
+	return 0;
+}

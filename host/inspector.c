@@ -1,0 +1,282 @@
+/*
+ * Checkpoint-time inspection for ./vmm (see inspector.h).  The guest calls
+ * HC_CHECKPOINT with no mm lock held and the vCPU is stopped while the hook
+ * runs, so the checkers see a consistent image.  Order at a checkpoint:
+ * --show views (of the guest as it is), then --fuzz / --corrupt, then
+ * --check-bench, then the checkers; any violation stops the guest with
+ * EXIT_INVARIANT after printing every violation up to CHECK_PRINT_MAX.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "elf_load.h"
+#include "exitcodes.h"
+#include "inspector.h"
+#include "kvm.h"
+#include "util.h"
+
+bool inspector_wanted(const struct inspector_opts *o)
+{
+	return o->check || o->json || o->corrupt || o->fuzz_flips || o->show || o->bench_reps;
+}
+
+static bool checking(const struct inspector *s)
+{
+	return s->o.check || s->o.json || s->o.corrupt || s->o.fuzz_flips;
+}
+
+void inspector_list_corruptions(FILE *f)
+{
+	for (size_t i = 0; i < insp_nr_corruptions; i++)
+		fprintf(f, "%s %s %s\n", insp_corruptions[i].kind,
+			insp_rules[insp_corruptions[i].rule].name, insp_corruptions[i].desc);
+}
+
+/* MAXPHYADDR the guest sees (CPUID 0x80000008), for the reserved-bit rules. */
+static unsigned guest_maxphyaddr(struct vm *vm)
+{
+	struct kvm_cpuid2 *c;
+	unsigned m = 52;
+	int nent = 256;
+
+	if (vm->vcpu_fd < 0)
+		return m;
+	c = calloc(1, sizeof(*c) + nent * sizeof(c->entries[0]));
+	if (!c)
+		return m;
+	c->nent = nent;
+	if (ioctl(vm->vcpu_fd, KVM_GET_CPUID2, c) == 0) {
+		for (unsigned i = 0; i < c->nent; i++)
+			if (c->entries[i].function == 0x80000008u && (c->entries[i].eax & 0xff))
+				m = c->entries[i].eax & 0xff;
+	}
+	free(c);
+	return m;
+}
+
+/* Walker vs KVM_TRANSLATE on a sample of addresses: kernel text and data,
+ * the direct map, mem_map, the vmalloc gap, pkmap, fixmap, user space. */
+static void cross_check_translate(struct inspector *s, struct vm *vm, uint64_t cr3)
+{
+	const struct insp_layout *l = &s->lay;
+	const struct insp_state *st = &s->in.st;
+	uint64_t va[64];
+	unsigned n = 0;
+	uint64_t lowmem = st->max_low_pfn << 12;
+
+	if (vm->vcpu_fd < 0)
+		return;
+	insp_report_ran(&s->rep, R_WALKER_KVM);
+	va[n++] = l->sym.text;
+	va[n++] = l->page_offset + (4ull << 20) + 0x123;   /* where --corrupt edits */
+	va[n++] = l->fixaddr_start + 4096;
+	va[n++] = l->sym.swapper_pg_dir;
+	va[n++] = l->sym.contig_page_data;
+	va[n++] = st->mem_map_va;
+	va[n++] = st->high_memory;
+	va[n++] = st->high_memory + (8ull << 20);
+	va[n++] = l->pkmap_base;
+	va[n++] = l->fixaddr_start;
+	va[n++] = l->fixaddr_top - 4096;
+	va[n++] = 0xfffff000ull;
+	va[n++] = 0;
+	va[n++] = 0x08048000ull;
+	va[n++] = 0xbffff000ull;
+	for (unsigned k = 0; k < 32 && lowmem; k++)
+		va[n++] = l->page_offset + ((lowmem / 32) * k + 0x123 * k) % lowmem;
+	for (unsigned i = 0; i < n; i++) {
+		struct kvm_translation tr = { .linear_address = va[i] & 0xffffffffull };
+		struct pt_walk w;
+		char place[INSP_PLACE_MAX];
+		bool ours;
+
+		pt_walk(&vm->mem, &s->in.pt, cr3, tr.linear_address, &w);
+		ours = w.status == PT_OK;
+		/* A 1 GiB page is reported by pt.1g; whether KVM follows it
+		 * depends on the CPU's 1 GiB-page support, so do not compare. */
+		if (w.status == PT_PDPTE_1G || ioctl(vm->vcpu_fd, KVM_TRANSLATE, &tr) < 0)
+			continue;
+		if (ours == !!tr.valid && (!ours || w.pa == tr.physical_address))
+			continue;
+		snprintf(place, sizeof(place), "va %#llx", (unsigned long long)tr.linear_address);
+		insp_report_add(&s->rep, R_WALKER_KVM, place, "walker: %s %#llx; KVM_TRANSLATE: %s %#llx",
+				pt_status_str(w.status), (unsigned long long)w.pa,
+				tr.valid ? "valid" : "invalid", (unsigned long long)tr.physical_address);
+	}
+}
+
+static void show_views(struct inspector *s, struct vm *vm, uint64_t tag)
+{
+	char list[256], *save = NULL;
+
+	s->in.rep = NULL;
+	if (!insp_read_state(&s->in)) {
+		warn("--show: cannot read the guest's mm state at checkpoint %" PRIu64, s->checkpoints);
+		return;
+	}
+	snprintf(list, sizeof(list), "%s", s->o.show);
+	for (char *v = strtok_r(list, ",", &save); v; v = strtok_r(NULL, ",", &save)) {
+		fflush(vm->serial.out);
+		fprintf(vm->serial.out, "vmm: host %s at checkpoint %" PRIu64 " (tag %" PRIu64 "):\n",
+			v, s->checkpoints, tag);
+		insp_view_by_name(&s->in, v, vm->serial.out);
+		fflush(vm->serial.out);
+	}
+}
+
+static void json_checkpoint(struct inspector *s, uint64_t tag)
+{
+	if (!s->json)
+		return;
+	fprintf(s->json, "%s\n  {\"checkpoint\":%" PRIu64 ",\"tag\":%" PRIu64 ",\"report\":",
+		s->json_any ? "," : "", s->checkpoints, tag);
+	insp_report_json(&s->rep, s->json);
+	fprintf(s->json, "}");
+	s->json_any = true;
+}
+
+static int on_checkpoint(struct vm *vm, uint64_t tag, void *opaque)
+{
+	struct inspector *s = opaque;
+	uint64_t cr3 = 0;
+	struct kvm_sregs sregs;
+	char what[256], err[256];
+
+	s->checkpoints++;
+	if (vm->vcpu_fd >= 0 && ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs) == 0) {
+		cr3 = sregs.cr3;
+		s->in.pt.nxe = sregs.efer & (1u << 11);
+	}
+	if (s->o.show)
+		show_views(s, vm, tag);
+	if (s->o.fuzz_flips && s->checkpoints == 1) {
+		unsigned done = insp_fuzz(&s->in, s->o.fuzz_flips, s->o.fuzz_seed);
+
+		fprintf(stderr, "vmm: --fuzz: %u byte flips (seed %" PRIu64 ") at checkpoint 1\n",
+			done, s->o.fuzz_seed);
+		s->fuzzed = true;
+	}
+	if (s->o.corrupt && s->checkpoints == s->o.corrupt_at) {
+		if (insp_corrupt(&s->in, s->o.corrupt, what, sizeof(what), err, sizeof(err))) {
+			error("--corrupt %s at checkpoint %" PRIu64 ": %s", s->o.corrupt,
+			      s->checkpoints, err);
+			return EXIT_HOST_ERROR;
+		}
+		fprintf(stderr, "vmm: --corrupt %s at checkpoint %" PRIu64 ": %s\n", s->o.corrupt,
+			s->checkpoints, what);
+		s->corrupted = true;
+	}
+	if (s->o.bench_reps && s->checkpoints == 1) {
+		struct insp_bench b;
+
+		insp_bench(&s->in, s->o.bench_reps, &b);
+		printf("check-bench: %" PRIu64 " MiB guest, %" PRIu64 " bytes (mem_map + %u table "
+		       "pages): full check %.3f ms, plain read %.3f ms, ratio %.2f, %" PRIu64
+		       " violations\n", vm->mem.ram_bytes >> 20, b.bytes, b.table_pages, b.check_ms,
+		       b.read_ms, b.read_ms > 0 ? b.check_ms / b.read_ms : 0.0, b.violations);
+		fflush(stdout);
+	}
+	if (!checking(s))
+		return 0;
+
+	insp_check_all(&s->in, &s->rep, cr3);
+	if (s->in.st.globals_ok)
+		cross_check_translate(s, vm, cr3 ? cr3 : s->in.st.swapper_cr3);
+	s->checks++;
+	s->ms += s->rep.ms;
+	s->violations += s->rep.total;
+	s->rules_run |= s->rep.rules_run;
+	json_checkpoint(s, tag);
+	if (s->rep.total) {
+		fflush(stdout);
+		fprintf(stderr, "vmm: check at checkpoint %" PRIu64 " (tag %" PRIu64 "): %" PRIu64
+			" violation%s\n", s->checkpoints, tag, s->rep.total, s->rep.total == 1 ? "" : "s");
+		insp_report_print(&s->rep, stderr, CHECK_PRINT_MAX);
+		return EXIT_INVARIANT;
+	}
+	if (s->corrupted) {
+		error("--corrupt %s: no checker caught it (expected rule %s)", s->o.corrupt,
+		      insp_rules[insp_corruption_find(s->o.corrupt)->rule].name);
+		return EXIT_HOST_ERROR;
+	}
+	return 0;
+}
+
+int inspector_start(struct inspector *s, struct vm *vm, const struct elf_info *elf,
+		    const struct inspector_opts *o)
+{
+	char err[512];
+
+	memset(s, 0, sizeof(*s));
+	s->o = *o;
+	if (insp_layout_load(elf, &s->lay, err, sizeof(err))) {
+		error("%s", err);
+		fprintf(stderr, "vmm: --check, --corrupt, --fuzz, --show and --check-bench need a "
+			"guest built with its layout note (make guest/guest.elf)\n");
+		return EXIT_BAD_IMAGE;
+	}
+	insp_init(&s->in, &vm->mem, &s->lay);
+	s->in.pt.maxphyaddr = guest_maxphyaddr(vm);
+	insp_report_init(&s->rep, CHECK_STORE_MAX);
+	if (o->json) {
+		s->json = fopen(o->json, "w");
+		if (!s->json) {
+			error_errno("cannot create --check-json file %s", o->json);
+			return EXIT_HOST_ERROR;
+		}
+		fprintf(s->json, "{\"checkpoints\":[");
+	}
+	vm_set_checkpoint_hook(vm, on_checkpoint, s);
+	return 0;
+}
+
+int inspector_finish(struct inspector *s, struct vm *vm, int status)
+{
+	bool never = checking(s) && !s->checks;
+	const char *result;
+
+	(void)vm;
+	if (checking(s)) {
+		fflush(stdout);
+		fprintf(stderr, "check: %" PRIu64 " checkpoints, %u rules, %" PRIu64 " violations, "
+			"%.3f ms total\n", s->checks, (unsigned)__builtin_popcountll(s->rules_run),
+			s->violations, s->ms);
+	}
+	if (never) {
+		error("--check: the guest reached no checkpoint, so nothing was checked; run a "
+		      "workload that calls checkpoint (e.g. -c run=checkpoint or run=stress:buddy)");
+		if (status == 0)
+			status = EXIT_INVARIANT;
+	} else if (s->o.corrupt && !s->corrupted) {
+		error("--corrupt %s@%u: the guest reached only %" PRIu64 " checkpoint%s", s->o.corrupt,
+		      s->o.corrupt_at, s->checkpoints, s->checkpoints == 1 ? "" : "s");
+		if (status == 0)
+			status = EXIT_INVARIANT;
+	}
+	if (s->json) {
+		result = s->violations ? "violations" : never ? "no-checkpoint" : "ok";
+		fprintf(s->json, "\n],\"checks\":%" PRIu64 ",\"rules\":%u,\"violations\":%" PRIu64
+			",\"ms\":%.3f,\"result\":\"%s\",\"status\":%d}\n", s->checks,
+			(unsigned)__builtin_popcountll(s->rules_run), s->violations, s->ms, result,
+			status);
+		if (fclose(s->json) != 0) {
+			error_errno("cannot write --check-json file %s", s->o.json);
+			if (status <= EXIT_GUEST_MAX)
+				status = EXIT_HOST_ERROR;
+		}
+		s->json = NULL;
+	}
+	return status;
+}
+
+void inspector_free(struct inspector *s)
+{
+	if (s->json)
+		fclose(s->json);
+	s->json = NULL;
+	insp_report_free(&s->rep);
+	insp_free(&s->in);
+}

@@ -1,0 +1,341 @@
+/*
+ * Integration tests for the host inspector on the real guest under KVM:
+ * --check passes on a healthy guest (small with highmem, and 6 GiB), every
+ * --corrupt kind is caught by exactly the rule --list-corruptions names,
+ * a --check that never ran fails, the host's /proc views are byte-identical
+ * to the guest's at the same checkpoint, the walker agrees with
+ * KVM_TRANSLATE (rule walker.kvm runs at every checkpoint), and random byte
+ * flips never crash or hang the VMM (ASan build).
+ */
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "harness.h"
+#include "inspect/inspect.h"
+#include "exitcodes.h"
+
+#define SMALL "-m", "128M"
+
+static char *stress_cmdline(char *buf, size_t len, int seed, int ops)
+{
+	snprintf(buf, len, "highmem=32M run=stress:buddy seed=%d ops=%d", seed, ops);
+	return buf;
+}
+
+/* "check: N checkpoints, R rules, 0 violations" with all rules. */
+static void assert_clean_summary(const struct vmm_result *r, int checkpoints)
+{
+	char want[128];
+
+	snprintf(want, sizeof(want), "check: %d checkpoints, %d rules, 0 violations, ",
+		 checkpoints, R_NR);
+	cr_assert(strstr(r->err, want), "stderr lacks \"%s\"\nstderr:\n%.4000s", want, r->err);
+}
+
+Test(inspect, check_stress_seeds_1_to_5_at_128M, .timeout = 120)
+{
+	for (int seed = 1; seed <= 5; seed++) {
+		char cmd[128];
+		struct vmm_result r = vmm_run(60, SMALL, "-c", stress_cmdline(cmd, sizeof(cmd), seed, 300),
+					      "--check", NULL);
+
+		assert_status(r, 0);
+		assert_clean_summary(&r, 4);   /* ops 100, 200, 300 and the end */
+		assert_out_has(r, "stress:buddy: seed");
+		vmm_result_free(&r);
+	}
+}
+
+Test(inspect, check_stress_at_6G, .timeout = 120)
+{
+	struct vmm_result r = vmm_run(90, "-m", "6G", "-c", "run=stress:buddy seed=3 ops=300",
+				      "--check", NULL);
+
+	assert_status(r, 0);
+	assert_clean_summary(&r, 4);
+	vmm_result_free(&r);
+}
+
+Test(inspect, check_without_highmem_and_with_page_poison, .timeout = 60)
+{
+	struct vmm_result r = vmm_run(60, "-m", "64M", "-c",
+				      "page_poison=1 run=stress:buddy seed=9 ops=200", "--check", NULL);
+
+	assert_status(r, 0);
+	assert_clean_summary(&r, 3);
+	vmm_result_free(&r);
+}
+
+Test(inspect, no_checkpoint_fails, .timeout = 30)
+{
+	struct vmm_result r = vmm_run(20, SMALL, "-c", "run=banner", "--check", NULL);
+
+	assert_status(r, EXIT_INVARIANT);
+	assert_err_has(r, "reached no checkpoint, so nothing was checked");
+	assert_err_has(r, "check: 0 checkpoints");
+	vmm_result_free(&r);
+}
+
+Test(inspect, corrupt_at_unreached_checkpoint_fails, .timeout = 30)
+{
+	struct vmm_result r = vmm_run(20, SMALL, "-c", "run=checkpoint:5", "--corrupt",
+				      "nr-free@3", NULL);
+
+	assert_status(r, EXIT_INVARIANT);
+	assert_err_has(r, "--corrupt nr-free@3: the guest reached only 1 checkpoint");
+	vmm_result_free(&r);
+}
+
+Test(inspect, list_corruptions, .timeout = 10)
+{
+	struct vmm_result r = vmm_run(10, "--list-corruptions", HARNESS_NO_GUEST, NULL);
+	const char *p;
+
+	assert_status(r, 0);
+	p = r.out;
+	for (size_t i = 0; i < insp_nr_corruptions; i++) {
+		char line[256];
+
+		snprintf(line, sizeof(line), "%s %s %s\n", insp_corruptions[i].kind,
+			 insp_rules[insp_corruptions[i].rule].name, insp_corruptions[i].desc);
+		cr_assert(!strncmp(p, line, strlen(line)), "line %zu: want \"%s\" in:\n%s", i, line, r.out);
+		p += strlen(line);
+	}
+	cr_assert_eq(*p, '\0');
+	vmm_result_free(&r);
+}
+
+/* The rule names of the `rule: place: detail` lines in stderr. */
+static int violation_rules(const char *err, char rules[][32], int max)
+{
+	int n = 0;
+
+	for (const char *l = err; *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l)) {
+		size_t k = strspn(l, "abcdefghijklmnopqrstuvwxyz0123456789_.");
+
+		if (k == 0 || k >= 32 || l[k] != ':' || l[k + 1] != ' ' || !memchr(l, '.', k))
+			continue;
+		if (n < max) {
+			memcpy(rules[n], l, k);
+			rules[n][k] = '\0';
+		}
+		n++;
+	}
+	return n;
+}
+
+Test(inspect, every_corruption_is_caught_by_its_rule, .timeout = 180)
+{
+	for (size_t i = 0; i < insp_nr_corruptions; i++) {
+		const char *kind = insp_corruptions[i].kind;
+		const char *rule = insp_rules[insp_corruptions[i].rule].name;
+		char cmd[128], rules[64][32];
+		struct vmm_result r = vmm_run(60, SMALL, "-c", stress_cmdline(cmd, sizeof(cmd), 1, 200),
+					      "--corrupt", kind, NULL);
+		int n;
+
+		cr_assert_eq(r.status, EXIT_INVARIANT, "%s: status %d\nstderr:\n%s", kind, r.status, r.err);
+		n = violation_rules(r.err, rules, 64);
+		cr_assert(n > 0, "%s: no violation printed\n%s", kind, r.err);
+		for (int k = 0; k < n && k < 64; k++)
+			cr_assert_str_eq(rules[k], rule, "%s: rule %s fired, want only %s\n%s", kind,
+					 rules[k], rule, r.err);
+		assert_err_has(r, "at checkpoint 1");
+		vmm_result_free(&r);
+	}
+}
+
+Test(inspect, corrupt_at_a_later_checkpoint, .timeout = 60)
+{
+	char cmd[128];
+	struct vmm_result r = vmm_run(60, SMALL, "-c", stress_cmdline(cmd, sizeof(cmd), 2, 300),
+				      "--corrupt", "buddy-cycle@3", NULL);
+
+	assert_status(r, EXIT_INVARIANT);
+	assert_err_has(r, "--corrupt buddy-cycle at checkpoint 3");
+	assert_err_has(r, "\nbuddy.cycle: ");
+	assert_err_has(r, "check: 3 checkpoints");
+	vmm_result_free(&r);
+}
+
+/* The block of lines after `header` up to the next line starting with one
+ * of the stop prefixes. */
+static char *block_after(const char *s, const char *header)
+{
+	const char *p = strstr(s, header), *e;
+	static const char *const stops[] = { "/proc/", "vmm: ", "check: ", "stress:", "workload" };
+
+	if (!p)
+		return NULL;
+	p += strlen(header);
+	for (e = p; *e; e = strchr(e, '\n') + 1) {
+		bool stop = false;
+
+		for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+			stop |= !strncmp(e, stops[i], strlen(stops[i]));
+		if (stop || !strchr(e, '\n'))
+			break;
+	}
+	return strndup(p, (size_t)(e - p));
+}
+
+Test(inspect, host_views_byte_identical_to_guest, .timeout = 60)
+{
+	static const char *const views[] = { "buddyinfo", "zoneinfo", "meminfo", "vmstat" };
+	struct vmm_result r = vmm_run(60, SMALL, "-c",
+				      "highmem=32M run=stress:buddy,meminfo,checkpoint:77 seed=4 ops=200",
+				      "--show", "buddyinfo,zoneinfo,meminfo,vmstat", "--check", NULL);
+
+	assert_status(r, 0);
+	for (size_t i = 0; i < 4; i++) {
+		char gh[64], hh[128];
+		char *guest, *host;
+
+		snprintf(gh, sizeof(gh), "/proc/%s:\n", views[i]);
+		snprintf(hh, sizeof(hh), "vmm: host %s at checkpoint 4 (tag 77):\n", views[i]);
+		guest = block_after(r.out, gh);
+		host = block_after(r.out, hh);
+		cr_assert_not_null(guest, "guest %s missing\n%s", views[i], r.out);
+		cr_assert_not_null(host, "host %s missing\n%s", views[i], r.out);
+		cr_assert(strlen(guest) > 20);
+		cr_assert_str_eq(host, guest, "%s differs", views[i]);
+		free(guest);
+		free(host);
+	}
+	vmm_result_free(&r);
+}
+
+Test(inspect, check_json, .timeout = 60)
+{
+	char path[] = "/tmp/integ_inspect_XXXXXX", cmd[128], *buf;
+	int fd = mkstemp(path);
+	struct vmm_result r;
+	struct stat sb;
+	FILE *f;
+
+	cr_assert(fd >= 0);
+	close(fd);
+	r = vmm_run(60, SMALL, "-c", stress_cmdline(cmd, sizeof(cmd), 1, 200), "--check-json", path,
+		    "--corrupt", "buddy-order@2", NULL);
+	assert_status(r, EXIT_INVARIANT);
+	cr_assert(stat(path, &sb) == 0 && sb.st_size > 0);
+	buf = calloc(1, sb.st_size + 1);
+	f = fopen(path, "r");
+	cr_assert(fread(buf, 1, sb.st_size, f) == (size_t)sb.st_size);
+	fclose(f);
+	cr_assert(strstr(buf, "{\"checkpoints\":["), "%s", buf);
+	cr_assert(strstr(buf, "\"checkpoint\":1,\"tag\":100,\"report\":{\"rules\":"), "%s", buf);
+	cr_assert(strstr(buf, "\"by_rule\":{\"buddy.order\":1}"), "%s", buf);
+	cr_assert(strstr(buf, "{\"rule\":\"buddy.order\",\"place\":\"pfn 0x"), "%s", buf);
+	cr_assert(strstr(buf, "\"result\":\"violations\",\"status\":83}"), "%s", buf);
+	free(buf);
+	unlink(path);
+	vmm_result_free(&r);
+}
+
+Test(inspect, fuzz_never_crashes_or_hangs, .timeout = 180)
+{
+	const char *seeds[] = { "2000@1", "2000@2", "3000@3", "1000@4", "5000@5" };
+
+	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+		char cmd[128];
+		struct vmm_result r = vmm_run(60, SMALL, "-c", stress_cmdline(cmd, sizeof(cmd), 1, 100),
+					      "--fuzz", seeds[i], NULL);
+
+		cr_assert(r.status >= 0 && r.status < 128, "--fuzz %s: status %d (timeout or "
+			  "signal)\n%.3000s", seeds[i], r.status, r.err);
+		cr_assert_null(strstr(r.err, "AddressSanitizer"), "--fuzz %s:\n%.3000s", seeds[i], r.err);
+		cr_assert_null(strstr(r.err, "runtime error"), "--fuzz %s:\n%.3000s", seeds[i], r.err);
+		assert_err_has(r, "byte flips");
+		vmm_result_free(&r);
+	}
+}
+
+Test(inspect, fuzz_at_6G, .timeout = 120)
+{
+	struct vmm_result r = vmm_run(90, "-m", "6G", "-c", "run=checkpoint", "--fuzz", "4000@11", NULL);
+
+	cr_assert(r.status >= 0 && r.status < 128, "status %d\n%.3000s", r.status, r.err);
+	cr_assert_null(strstr(r.err, "AddressSanitizer"), "%.3000s", r.err);
+	cr_assert_null(strstr(r.err, "runtime error"), "%.3000s", r.err);
+	vmm_result_free(&r);
+}
+
+Test(inspect, check_bench_reports_a_ratio, .timeout = 60)
+{
+	struct vmm_result r = vmm_run(60, SMALL, "-c", "run=checkpoint", "--check-bench", "3", NULL);
+
+	assert_status(r, 0);
+	assert_out_has(r, "check-bench: 128 MiB guest, ");
+	assert_out_has(r, ", ratio ");
+	assert_out_has(r, ", 0 violations");
+	vmm_result_free(&r);
+}
+
+Test(inspect, usage_errors, .timeout = 30)
+{
+	struct vmm_result r = vmm_run(10, "--corrupt", "nope", NULL);
+
+	assert_status(r, EXIT_USAGE);
+	assert_err_has(r, "--corrupt: unknown kind 'nope'; 'vmm --list-corruptions' lists them");
+	vmm_result_free(&r);
+	r = vmm_run(10, "--corrupt", "nr-free@0", NULL);
+	assert_status(r, EXIT_USAGE);
+	vmm_result_free(&r);
+	r = vmm_run(10, "--show", "buddyinfo,slabinfo", NULL);
+	assert_status(r, EXIT_USAGE);
+	assert_err_has(r, "--show: unknown view 'slabinfo'");
+	vmm_result_free(&r);
+	r = vmm_run(10, "--fuzz", "0", NULL);
+	assert_status(r, EXIT_USAGE);
+	vmm_result_free(&r);
+	r = vmm_run(10, "--help", HARNESS_NO_GUEST, NULL);
+	assert_status(r, 0);
+	assert_out_has(r, "--corrupt KIND[@N]");
+	assert_out_has(r, "--check-json FILE");
+	assert_out_has(r, "A --check run that reaches no checkpoint exits 83");
+	vmm_result_free(&r);
+}
+
+/* A copy of guest.elf whose layout note has another version. */
+Test(inspect, bad_layout_note_is_refused, .timeout = 30)
+{
+	char path[] = "/tmp/integ_inspect_elf_XXXXXX";
+	FILE *f = fopen(GUEST_ELF, "rb");
+	struct stat sb;
+	uint8_t *buf;
+	int fd, hits = 0;
+	struct vmm_result r;
+
+	cr_assert_not_null(f);
+	cr_assert(fstat(fileno(f), &sb) == 0);
+	buf = malloc(sb.st_size);
+	cr_assert(fread(buf, 1, sb.st_size, f) == (size_t)sb.st_size);
+	fclose(f);
+	for (off_t i = 0; i + 8 <= sb.st_size; i++) {
+		uint32_t m, v;
+
+		memcpy(&m, buf + i, 4);
+		memcpy(&v, buf + i + 4, 4);
+		if (m == 0x4c4d4d56u && v == 1) {
+			v = 7;
+			memcpy(buf + i + 4, &v, 4);
+			hits++;
+		}
+	}
+	cr_assert_eq(hits, 1, "exactly one layout note header in guest.elf");
+	fd = mkstemp(path);
+	cr_assert(fd >= 0);
+	cr_assert(write(fd, buf, sb.st_size) == sb.st_size);
+	close(fd);
+	free(buf);
+
+	r = vmm_run(20, SMALL, "-c", "run=checkpoint", "--check", path, HARNESS_NO_GUEST, NULL);
+	assert_status(r, EXIT_BAD_IMAGE);
+	assert_err_has(r, "layout note: version 7, this vmm reads version 1");
+	vmm_result_free(&r);
+	r = vmm_run(20, SMALL, "-c", "run=exit:0", path, HARNESS_NO_GUEST, NULL);
+	assert_status(r, EXIT_BAD_IMAGE);
+	vmm_result_free(&r);
+	unlink(path);
+}

@@ -1,0 +1,467 @@
+/*
+ * A synthetic guest for inspector unit tests: a fake RAM buffer holding a
+ * hand-made mem_map, zones with free lists and per-CPU lists, kernel
+ * globals and page tables, described by a hand-made layout note, so the
+ * checkers, walker and views can be tested without KVM or a guest build.
+ *
+ * The layout is deliberately NOT the guest's (struct page is 40 bytes with
+ * its fields shuffled, zones are packed differently): the inspector must
+ * learn everything from the note.
+ *
+ * Machine: 32 MiB of RAM, the ISA hole at 0xa0000-0xfffff, zones DMA
+ * [0, 16M), Normal [16M, 23M) (lowmem ends 1 MiB short of a 2 MiB boundary,
+ * so the direct map has a 4 KiB page table at its edge), HighMem [23M, 32M).
+ * Kernel "image" at 1 MiB holding the globals and the early page tables,
+ * mem_map at 2 MiB.  Free RAM is split into maximal aligned blocks; pfn
+ * 0x301 and the order-2 block at 0x1404 are allocated, pfns 0x1400-0x1403
+ * sit on CPU 0's per-CPU list of Normal.
+ */
+#ifndef TESTS_SYNTH_GUEST_H
+#define TESTS_SYNTH_GUEST_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "abi.h"
+#include "guest_mem.h"
+#include "inspect/inspect.h"
+#include "layout_note.h"
+
+#define SG_RAM        (32ull << 20)
+#define SG_NPFN       (SG_RAM >> 12)
+#define SG_PO         0xc0000000u
+#define SG_MAX_LOW    5888u            /* 23 MiB */
+#define SG_DMA_END    4096u
+#define SG_ORDERS     11
+#define SG_CPUS       2
+#define SG_ZONES      3
+
+/* Physical layout. */
+#define SG_KERNEL_PA  0x100000u
+#define SG_KERNEL_END 0x110000u
+#define SG_GLOBALS_PA 0x108000u        /* mem_map, max_pfn ... */
+#define SG_PGDAT_PA   0x109000u        /* contig_page_data */
+#define SG_PDPT_PA    0x10a000u        /* swapper_pg_dir */
+#define SG_PML4_PA    0x10b000u        /* swapper_pg_dir + 4096 */
+#define SG_KPD_PA     0x10c000u
+#define SG_EDGE_PT_PA 0x10d000u        /* direct map [22M, 23M) */
+#define SG_FIX_PT_PA  0x10e000u
+#define SG_PKMAP_PT_PA 0x10f000u
+#define SG_MEMMAP_PA  0x200000u
+
+/* Globals inside SG_GLOBALS_PA. */
+#define SG_G_MEM_MAP     0x00
+#define SG_G_MAX_PFN     0x04
+#define SG_G_MAX_LOW     0x08
+#define SG_G_HIGH_MEMORY 0x0c
+#define SG_G_TOTALRAM    0x10
+#define SG_G_TOTALHIGH   0x14
+#define SG_G_ZONE_STAT   0x18
+#define SG_G_EVENTS      0x20        /* 6 x u32 */
+#define SG_G_STAT_NAMES  0x40        /* 1 x char* */
+#define SG_G_EVENT_NAMES 0x48        /* 6 x char* */
+#define SG_G_STRINGS     0x100
+
+/* Test layout of the structures. */
+#define SG_PAGE_SIZE 40
+#define SG_P_REF     0
+#define SG_P_FLAGS   4
+#define SG_P_LRU     8
+#define SG_P_MAPPING 16
+#define SG_P_INDEX   20
+#define SG_P_PRIVATE 24
+#define SG_P_MAPCOUNT 28
+#define SG_P_CHEAD   8
+#define SG_P_CORDER  13
+#define SG_FA_SIZE   12              /* free_list @0, nr_free @8 */
+#define SG_PCP_SIZE  20              /* count @0, high @4, batch @8, list @12 */
+#define SG_Z_NAME    0
+#define SG_Z_START   4
+#define SG_Z_SPANNED 8
+#define SG_Z_PRESENT 12
+#define SG_Z_MANAGED 16
+#define SG_Z_WMARK   20
+#define SG_Z_RESERVE 32
+#define SG_Z_VMSTAT  44
+#define SG_Z_PAGESET 48
+#define SG_Z_FREE_AREA 88
+#define SG_Z_LOCK    220
+#define SG_ZONE_SIZE 224
+#define SG_PGDAT_SIZE 688            /* zones @0, nr_zones @672 */
+
+/* Page flag bits, also shuffled. */
+enum { SG_PG_reserved = 0, SG_PG_buddy, SG_PG_table, SG_PG_slab, SG_PG_lru, SG_PG_head,
+       SG_PG_poisoned, SG_PG_locked, SG_PG_referenced, SG_PG_uptodate, SG_PG_dirty,
+       SG_PG_active, SG_PG_private, SG_PG_writeback, SG_PG_swapbacked, SG_NR_PAGEFLAGS };
+
+#define SG_FIXADDR_TOP   0xfffff000u
+#define SG_FIXADDR_START (SG_FIXADDR_TOP - 65u * 4096)
+#define SG_PKMAP_BASE    0xffc00000u
+#define SG_VMALLOC_END   (SG_PKMAP_BASE - 2 * 4096)
+#define SG_MAXMEM        (SG_VMALLOC_END - SG_PO - (128u << 20))
+
+struct sg {
+	uint8_t *ram;
+	struct guest_mem mem;
+	struct insp_layout lay;
+	struct insp in;
+	struct insp_report rep;
+	uint8_t note[4096];
+	size_t note_len;
+};
+
+static inline uint32_t sg_rd(struct sg *g, uint64_t pa)
+{
+	uint32_t v;
+	memcpy(&v, g->ram + pa, 4);
+	return v;
+}
+
+static inline void sg_wr(struct sg *g, uint64_t pa, uint32_t v)
+{
+	memcpy(g->ram + pa, &v, 4);
+}
+
+static inline void sg_wr64(struct sg *g, uint64_t pa, uint64_t v)
+{
+	memcpy(g->ram + pa, &v, 8);
+}
+
+static inline uint64_t sg_rd64(struct sg *g, uint64_t pa)
+{
+	uint64_t v;
+	memcpy(&v, g->ram + pa, 8);
+	return v;
+}
+
+static inline uint64_t sg_page_pa(uint64_t pfn) { return SG_MEMMAP_PA + pfn * SG_PAGE_SIZE; }
+static inline uint32_t sg_page_va(uint64_t pfn) { return (uint32_t)(SG_PO + sg_page_pa(pfn)); }
+static inline uint32_t sg_lru_va(uint64_t pfn) { return sg_page_va(pfn) + SG_P_LRU; }
+static inline uint64_t sg_zone_pa(unsigned z) { return SG_PGDAT_PA + z * SG_ZONE_SIZE; }
+static inline uint64_t sg_head_pa(unsigned z, unsigned o)
+{
+	return sg_zone_pa(z) + SG_Z_FREE_AREA + o * SG_FA_SIZE;
+}
+static inline uint64_t sg_pcp_pa(unsigned z, unsigned cpu)
+{
+	return sg_zone_pa(z) + SG_Z_PAGESET + cpu * SG_PCP_SIZE;
+}
+static inline uint64_t sg_va_pa(uint32_t va) { return va - SG_PO; }
+
+static inline void sg_flag(struct sg *g, uint64_t pfn, int bit, int on)
+{
+	uint32_t f = sg_rd(g, sg_page_pa(pfn) + SG_P_FLAGS);
+
+	f = on ? f | (1u << bit) : f & ~(1u << bit);
+	sg_wr(g, sg_page_pa(pfn) + SG_P_FLAGS, f);
+}
+
+/* list_add(entry, head) with guest VAs (both list_heads in direct-mapped RAM). */
+static inline void sg_list_add(struct sg *g, uint32_t entry, uint32_t head)
+{
+	uint32_t next = sg_rd(g, sg_va_pa(head));
+
+	sg_wr(g, sg_va_pa(next) + 4, entry);
+	sg_wr(g, sg_va_pa(entry), next);
+	sg_wr(g, sg_va_pa(entry) + 4, head);
+	sg_wr(g, sg_va_pa(head), entry);
+}
+
+static inline void sg_list_add_tail(struct sg *g, uint32_t entry, uint32_t head)
+{
+	uint32_t prev = sg_rd(g, sg_va_pa(head) + 4);
+
+	sg_wr(g, sg_va_pa(prev), entry);
+	sg_wr(g, sg_va_pa(entry), head);
+	sg_wr(g, sg_va_pa(entry) + 4, prev);
+	sg_wr(g, sg_va_pa(head) + 4, entry);
+}
+
+static inline void sg_list_del(struct sg *g, uint32_t entry)
+{
+	uint32_t next = sg_rd(g, sg_va_pa(entry)), prev = sg_rd(g, sg_va_pa(entry) + 4);
+
+	sg_wr(g, sg_va_pa(prev), next);
+	sg_wr(g, sg_va_pa(next) + 4, prev);
+}
+
+static inline void sg_add32(struct sg *g, uint64_t pa, int32_t d)
+{
+	sg_wr(g, pa, sg_rd(g, pa) + (uint32_t)d);
+}
+
+/* A free block on zone z's free_area[order], counts kept consistent. */
+static inline void sg_free_block(struct sg *g, unsigned z, uint64_t pfn, unsigned order)
+{
+	sg_list_add_tail(g, sg_lru_va(pfn), (uint32_t)(SG_PO + sg_head_pa(z, order)));
+	sg_flag(g, pfn, SG_PG_buddy, 1);
+	sg_wr(g, sg_page_pa(pfn) + SG_P_PRIVATE, order);
+	sg_add32(g, sg_head_pa(z, order) + 8, 1);
+	sg_add32(g, sg_zone_pa(z) + SG_Z_VMSTAT, 1 << order);
+	sg_add32(g, SG_GLOBALS_PA + SG_G_ZONE_STAT, 1 << order);
+}
+
+/* Undo sg_free_block (the page is left as an allocated head would be). */
+static inline void sg_unfree_block(struct sg *g, unsigned z, uint64_t pfn, unsigned order)
+{
+	sg_list_del(g, sg_lru_va(pfn));
+	sg_flag(g, pfn, SG_PG_buddy, 0);
+	sg_wr(g, sg_page_pa(pfn) + SG_P_PRIVATE, 0);
+	sg_add32(g, sg_head_pa(z, order) + 8, -1);
+	sg_add32(g, sg_zone_pa(z) + SG_Z_VMSTAT, -(1 << order));
+	sg_add32(g, SG_GLOBALS_PA + SG_G_ZONE_STAT, -(1 << order));
+}
+
+static inline unsigned sg_zone_of(uint64_t pfn)
+{
+	return pfn < SG_DMA_END ? 0 : pfn < SG_MAX_LOW ? 1 : 2;
+}
+
+static inline int sg_is_hole(uint64_t pfn)
+{
+	return pfn >= 0xa0 && pfn < 0x100;
+}
+
+/* Reserved RAM: boot area, kernel image, mem_map. */
+static inline int sg_is_reserved(uint64_t pfn)
+{
+	uint64_t mm_end = (SG_MEMMAP_PA + SG_NPFN * SG_PAGE_SIZE + 4095) >> 12;
+
+	return pfn < (BOOT_AREA_END >> 12) ||
+	       (pfn >= (SG_KERNEL_PA >> 12) && pfn < (SG_KERNEL_END >> 12)) ||
+	       (pfn >= (SG_MEMMAP_PA >> 12) && pfn < mm_end);
+}
+
+static inline int sg_is_used(uint64_t pfn)
+{
+	return pfn == 0x301 || (pfn >= 0x1400 && pfn < 0x1408);
+}
+
+static inline void sg_note(struct sg *g)
+{
+	struct layout_note_header *h = (void *)g->note;
+	struct layout_note_entry *e = (void *)(g->note + sizeof(*h));
+	unsigned n = 0;
+#define E(k, v) (e[n++] = (struct layout_note_entry){ (k), (uint32_t)(v) })
+	E(LN_PAGE_SHIFT, 12); E(LN_PAGE_OFFSET, SG_PO); E(LN_SIZEOF_LONG, 4); E(LN_SIZEOF_PTR, 4);
+	E(LN_MAX_ORDER, SG_ORDERS); E(LN_MAX_NR_ZONES, SG_ZONES); E(LN_NR_CPUS, SG_CPUS);
+	E(LN_ZONE_DMA, 0); E(LN_ZONE_NORMAL, 1); E(LN_ZONE_HIGHMEM, 2);
+	E(LN_NR_WMARK, 3); E(LN_WMARK_MIN, 0); E(LN_WMARK_LOW, 1); E(LN_WMARK_HIGH, 2);
+	E(LN_NR_FREE_PAGES, 0); E(LN_NR_VM_ZONE_STAT_ITEMS, 1); E(LN_NR_VM_EVENT_ITEMS, 6);
+	E(LN_FIXADDR_START, SG_FIXADDR_START); E(LN_FIXADDR_TOP, SG_FIXADDR_TOP);
+	E(LN_PKMAP_BASE, SG_PKMAP_BASE); E(LN_LAST_PKMAP, 512); E(LN_VMALLOC_OFFSET, 8u << 20);
+	E(LN_VMALLOC_END, SG_VMALLOC_END); E(LN_MAXMEM, SG_MAXMEM); E(LN_PGD_CR3_OFFSET, 4096);
+	E(LN_PTRS_PER_PGD, 4); E(LN_KM_TYPE_NR, 16); E(LN_FIX_KMAP_BEGIN, 1); E(LN_FIX_KMAP_END, 64);
+	E(LN_PGD_ALLOC_ORDER, 1);
+	E(LN_NR_PAGEFLAGS, SG_NR_PAGEFLAGS);
+	E(LN_PG_locked, SG_PG_locked); E(LN_PG_referenced, SG_PG_referenced);
+	E(LN_PG_uptodate, SG_PG_uptodate); E(LN_PG_dirty, SG_PG_dirty); E(LN_PG_lru, SG_PG_lru);
+	E(LN_PG_active, SG_PG_active); E(LN_PG_slab, SG_PG_slab); E(LN_PG_reserved, SG_PG_reserved);
+	E(LN_PG_private, SG_PG_private); E(LN_PG_writeback, SG_PG_writeback);
+	E(LN_PG_head, SG_PG_head); E(LN_PG_swapbacked, SG_PG_swapbacked); E(LN_PG_buddy, SG_PG_buddy);
+	E(LN_PG_table, SG_PG_table); E(LN_PG_poisoned, SG_PG_poisoned);
+	E(LN_PAGE_SIZEOF, SG_PAGE_SIZE); E(LN_PAGE_flags, SG_P_FLAGS); E(LN_PAGE_lru, SG_P_LRU);
+	E(LN_PAGE_mapping, SG_P_MAPPING); E(LN_PAGE_index, SG_P_INDEX);
+	E(LN_PAGE_private, SG_P_PRIVATE); E(LN_PAGE_compound_head, SG_P_CHEAD);
+	E(LN_PAGE_compound_order, SG_P_CORDER); E(LN_PAGE__mapcount, SG_P_MAPCOUNT);
+	E(LN_PAGE__refcount, SG_P_REF); E(LN_PAGE_slab_cache, SG_P_MAPPING);
+	E(LN_PAGE_freelist, SG_P_INDEX);
+	E(LN_LIST_HEAD_SIZEOF, 8); E(LN_LIST_HEAD_next, 0); E(LN_LIST_HEAD_prev, 4);
+	E(LN_FREE_AREA_SIZEOF, SG_FA_SIZE); E(LN_FREE_AREA_free_list, 0); E(LN_FREE_AREA_nr_free, 8);
+	E(LN_PCP_SIZEOF, SG_PCP_SIZE); E(LN_PCP_count, 0); E(LN_PCP_high, 4); E(LN_PCP_batch, 8);
+	E(LN_PCP_list, 12);
+	E(LN_ZONE_SIZEOF, SG_ZONE_SIZE); E(LN_ZONE__watermark, SG_Z_WMARK);
+	E(LN_ZONE_lowmem_reserve, SG_Z_RESERVE); E(LN_ZONE_vm_stat, SG_Z_VMSTAT);
+	E(LN_ZONE_pageset, SG_Z_PAGESET); E(LN_ZONE_name, SG_Z_NAME);
+	E(LN_ZONE_zone_start_pfn, SG_Z_START); E(LN_ZONE_spanned_pages, SG_Z_SPANNED);
+	E(LN_ZONE_present_pages, SG_Z_PRESENT); E(LN_ZONE_managed_pages, SG_Z_MANAGED);
+	E(LN_ZONE_lock, SG_Z_LOCK); E(LN_ZONE_free_area, SG_Z_FREE_AREA);
+	E(LN_PGDAT_SIZEOF, SG_PGDAT_SIZE); E(LN_PGDAT_node_zones, 0); E(LN_PGDAT_nr_zones, 672);
+	E(LN_PGDAT_node_start_pfn, 676); E(LN_PGDAT_node_present_pages, 680);
+	E(LN_PGDAT_node_spanned_pages, 684);
+	E(LN_VM_EVENT_STATE_SIZEOF, 24); E(LN_VM_EVENT_STATE_event, 0);
+	E(0x7777, 42);   /* a key the host does not know: ignored */
+#undef E
+	*h = (struct layout_note_header){ LAYOUT_NOTE_MAGIC, LAYOUT_NOTE_VERSION,
+		(uint32_t)(sizeof(*h) + n * sizeof(*e)), n };
+	g->note_len = h->size;
+}
+
+static inline uint32_t sg_str(struct sg *g, uint32_t *off, const char *s)
+{
+	uint32_t pa = SG_GLOBALS_PA + *off;
+
+	memcpy(g->ram + pa, s, strlen(s) + 1);
+	*off += (uint32_t)strlen(s) + 1;
+	return SG_PO + pa;
+}
+
+#define SG_KPTE (PT_P | PT_RW | PT_A | PT_D)
+
+static inline void sg_page_tables(struct sg *g)
+{
+	/* PML4[0] -> PDPT; PDPT[3] -> kernel PD (long mode: P|RW|US). */
+	sg_wr64(g, SG_PML4_PA, SG_PDPT_PA | PT_P | PT_RW | PT_US | PT_A);
+	sg_wr64(g, SG_PDPT_PA + 3 * 8, SG_KPD_PA | PT_P | PT_RW | PT_US | PT_A);
+	for (unsigned i = 0; i < SG_MAX_LOW / 512; i++)
+		sg_wr64(g, SG_KPD_PA + i * 8, ((uint64_t)i << 21) | SG_KPTE | PT_PS);
+	sg_wr64(g, SG_KPD_PA + (SG_MAX_LOW / 512) * 8, SG_EDGE_PT_PA | SG_KPTE);
+	for (unsigned i = 0; i < SG_MAX_LOW % 512; i++)
+		sg_wr64(g, SG_EDGE_PT_PA + i * 8,
+			((uint64_t)(SG_MAX_LOW / 512 * 512 + i) << 12) | SG_KPTE);
+	sg_wr64(g, SG_KPD_PA + ((SG_FIXADDR_START >> 21) & 511) * 8, SG_FIX_PT_PA | SG_KPTE);
+	sg_wr64(g, SG_KPD_PA + ((SG_PKMAP_BASE >> 21) & 511) * 8, SG_PKMAP_PT_PA | SG_KPTE);
+	/* A stale pkmap entry mapping a free page is legal. */
+	sg_wr64(g, SG_PKMAP_PT_PA + 5 * 8, ((uint64_t)0x1800 << 12) | SG_KPTE);
+	/* One live fixmap slot (kmap_atomic of an allocated highmem page). */
+	sg_wr64(g, SG_FIX_PT_PA + 511 * 8, ((uint64_t)0x1404 << 12) | SG_KPTE);
+	const uint64_t tables[] = { SG_PML4_PA, SG_PDPT_PA, SG_KPD_PA, SG_EDGE_PT_PA,
+				    SG_FIX_PT_PA, SG_PKMAP_PT_PA };
+	for (unsigned i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		sg_flag(g, tables[i] >> 12, SG_PG_table, 1);
+}
+
+/* Build the clean machine.  Returns 0 (asserts are the caller's). */
+static inline int sg_build(struct sg *g)
+{
+	char err[256];
+	uint32_t soff = SG_G_STRINGS;
+	static const char *const zname[SG_ZONES] = { "DMA", "Normal", "HighMem" };
+	static const char *const ev[6] = { "pgalloc_dma", "pgalloc_normal", "pgalloc_high",
+					   "pgfree", "pgalloc_fail", "pgalloc_fail_injected" };
+	uint64_t zstart[SG_ZONES] = { 0, SG_DMA_END, SG_MAX_LOW };
+	uint64_t zend[SG_ZONES] = { SG_DMA_END, SG_MAX_LOW, SG_NPFN };
+
+	memset(g, 0, sizeof(*g));
+	g->ram = calloc(1, SG_RAM);
+	if (!g->ram)
+		return -1;
+	guest_mem_layout(&g->mem, SG_RAM, g->ram);
+	sg_note(g);
+	if (insp_layout_parse(g->note, g->note_len, &g->lay, err, sizeof(err)))
+		return -1;
+	g->lay.sym.mem_map = SG_PO + SG_GLOBALS_PA + SG_G_MEM_MAP;
+	g->lay.sym.max_pfn = SG_PO + SG_GLOBALS_PA + SG_G_MAX_PFN;
+	g->lay.sym.max_low_pfn = SG_PO + SG_GLOBALS_PA + SG_G_MAX_LOW;
+	g->lay.sym.high_memory = SG_PO + SG_GLOBALS_PA + SG_G_HIGH_MEMORY;
+	g->lay.sym.totalram_pages = SG_PO + SG_GLOBALS_PA + SG_G_TOTALRAM;
+	g->lay.sym.totalhigh_pages = SG_PO + SG_GLOBALS_PA + SG_G_TOTALHIGH;
+	g->lay.sym.vm_zone_stat = SG_PO + SG_GLOBALS_PA + SG_G_ZONE_STAT;
+	g->lay.sym.vm_event_states = SG_PO + SG_GLOBALS_PA + SG_G_EVENTS;
+	g->lay.sym.zone_stat_names = SG_PO + SG_GLOBALS_PA + SG_G_STAT_NAMES;
+	g->lay.sym.vm_event_names = SG_PO + SG_GLOBALS_PA + SG_G_EVENT_NAMES;
+	g->lay.sym.contig_page_data = SG_PO + SG_PGDAT_PA;
+	g->lay.sym.swapper_pg_dir = SG_PO + SG_PDPT_PA;
+	g->lay.sym.text = SG_PO + SG_KERNEL_PA;
+	g->lay.sym.end = SG_PO + SG_KERNEL_END;
+
+	/* Globals. */
+	sg_wr(g, SG_GLOBALS_PA + SG_G_MEM_MAP, SG_PO + SG_MEMMAP_PA);
+	sg_wr(g, SG_GLOBALS_PA + SG_G_MAX_PFN, SG_NPFN);
+	sg_wr(g, SG_GLOBALS_PA + SG_G_MAX_LOW, SG_MAX_LOW);
+	sg_wr(g, SG_GLOBALS_PA + SG_G_HIGH_MEMORY, SG_PO + SG_MAX_LOW * 4096u);
+	sg_wr(g, SG_GLOBALS_PA + SG_G_STAT_NAMES, sg_str(g, &soff, "nr_free_pages"));
+	for (unsigned i = 0; i < 6; i++) {
+		sg_wr(g, SG_GLOBALS_PA + SG_G_EVENT_NAMES + 4 * i, sg_str(g, &soff, ev[i]));
+		sg_wr(g, SG_GLOBALS_PA + SG_G_EVENTS + 4 * i, 100 + i);
+	}
+
+	/* Zones: geometry, empty lists, pcp sizes. */
+	sg_wr(g, SG_PGDAT_PA + 672, SG_ZONES);
+	for (unsigned z = 0; z < SG_ZONES; z++) {
+		uint64_t zp = sg_zone_pa(z), present = 0, reserved = 0;
+
+		for (uint64_t p = zstart[z]; p < zend[z]; p++) {
+			present += !sg_is_hole(p);
+			reserved += !sg_is_hole(p) && sg_is_reserved(p);
+		}
+		sg_wr(g, zp + SG_Z_NAME, sg_str(g, &soff, zname[z]));
+		sg_wr(g, zp + SG_Z_START, (uint32_t)zstart[z]);
+		sg_wr(g, zp + SG_Z_SPANNED, (uint32_t)(zend[z] - zstart[z]));
+		sg_wr(g, zp + SG_Z_PRESENT, (uint32_t)present);
+		sg_wr(g, zp + SG_Z_MANAGED, (uint32_t)(present - reserved));
+		sg_add32(g, SG_GLOBALS_PA + SG_G_TOTALRAM, (int32_t)(present - reserved));
+		if (z == 2)
+			sg_wr(g, SG_GLOBALS_PA + SG_G_TOTALHIGH, (uint32_t)(present - reserved));
+		for (unsigned w = 0; w < 3; w++)
+			sg_wr(g, zp + SG_Z_WMARK + 4 * w, 10 * (z + 1) + w);
+		for (unsigned o = 0; o < SG_ORDERS; o++) {
+			uint32_t h = (uint32_t)(SG_PO + sg_head_pa(z, o));
+			sg_wr(g, sg_head_pa(z, o), h);
+			sg_wr(g, sg_head_pa(z, o) + 4, h);
+		}
+		for (unsigned c = 0; c < SG_CPUS; c++) {
+			uint32_t h = (uint32_t)(SG_PO + sg_pcp_pa(z, c) + 12);
+			sg_wr(g, sg_pcp_pa(z, c) + 4, 6);
+			sg_wr(g, sg_pcp_pa(z, c) + 8, 1);
+			sg_wr(g, sg_pcp_pa(z, c) + 12, h);
+			sg_wr(g, sg_pcp_pa(z, c) + 16, h);
+		}
+	}
+
+	/* mem_map: reserved pages, allocated pages, per-CPU pages. */
+	for (uint64_t p = 0; p < SG_NPFN; p++)
+		if (!sg_is_hole(p) && sg_is_reserved(p))
+			sg_flag(g, p, SG_PG_reserved, 1);
+	sg_wr(g, sg_page_pa(0x301) + SG_P_REF, 1);
+	sg_wr(g, sg_page_pa(0x1404) + SG_P_REF, 1);
+	sg_wr(g, sg_page_pa(0x1404) + SG_P_MAPCOUNT, 1);
+	for (uint64_t p = 0x1400; p < 0x1404; p++) {
+		sg_list_add_tail(g, sg_lru_va(p), (uint32_t)(SG_PO + sg_pcp_pa(1, 0) + 12));
+		sg_add32(g, sg_pcp_pa(1, 0), 1);
+	}
+
+	/* Free RAM as maximal aligned blocks, zone by zone. */
+	for (unsigned z = 0; z < SG_ZONES; z++) {
+		for (uint64_t p = zstart[z]; p < zend[z];) {
+			uint64_t e = p;
+			unsigned o;
+
+			if (sg_is_hole(p) || sg_is_reserved(p) || sg_is_used(p)) {
+				p++;
+				continue;
+			}
+			while (e < zend[z] && !sg_is_hole(e) && !sg_is_reserved(e) && !sg_is_used(e))
+				e++;
+			while (p < e) {
+				for (o = SG_ORDERS - 1; o > 0; o--)
+					if (!(p & ((1ull << o) - 1)) && p + (1ull << o) <= e)
+						break;
+				sg_free_block(g, z, p, o);
+				p += 1ull << o;
+			}
+		}
+	}
+	sg_page_tables(g);
+
+	insp_init(&g->in, &g->mem, &g->lay);
+	insp_report_init(&g->rep, 1000);
+	return 0;
+}
+
+static inline void sg_free(struct sg *g)
+{
+	insp_report_free(&g->rep);
+	insp_free(&g->in);
+	free(g->ram);
+	g->ram = NULL;
+}
+
+static inline void sg_check(struct sg *g)
+{
+	insp_check_all(&g->in, &g->rep, 0);
+}
+
+/* How many violations of rule; and how many of any other rule. */
+static inline uint64_t sg_count(struct sg *g, enum insp_rule r)
+{
+	return g->rep.per_rule[r];
+}
+
+static inline uint64_t sg_others(struct sg *g, enum insp_rule r)
+{
+	return g->rep.total - g->rep.per_rule[r];
+}
+
+#endif

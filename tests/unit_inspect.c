@@ -1,0 +1,648 @@
+/*
+ * Inspector checker unit tests on a synthetic guest (tests/synth_guest.h):
+ * the clean image passes every rule, and each rule is triggered by a
+ * minimal corruption.  Where the corruption is precise, the test also
+ * checks that no other rule fires, so a rule is known to catch exactly
+ * what it claims.  Every --corrupt kind is run on the synthetic image too,
+ * and a fuzz loop shows that no byte flip crashes or hangs the checkers.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "synth_guest.h"
+
+static struct sg g;
+
+static void setup(void)
+{
+	cr_assert_eq(sg_build(&g), 0);
+}
+
+static void teardown(void)
+{
+	sg_free(&g);
+}
+
+TestSuite(check, .init = setup, .fini = teardown);
+
+static void dump(void)
+{
+	insp_report_print(&g.rep, stderr, 20);
+}
+
+/* Run the checkers; the rule must fire, and (if only) nothing else. */
+static void expect(enum insp_rule r, bool only)
+{
+	sg_check(&g);
+	if (!sg_count(&g, r) || (only && sg_others(&g, r)))
+		dump();
+	cr_assert(sg_count(&g, r) > 0, "rule %s did not fire", insp_rules[r].name);
+	if (only)
+		cr_assert_eq(sg_others(&g, r), 0, "rules other than %s fired", insp_rules[r].name);
+}
+
+Test(check, clean_image_passes_every_rule)
+{
+	sg_check(&g);
+	if (g.rep.total)
+		dump();
+	cr_assert_eq(g.rep.total, 0);
+	/* Every rule but the KVM cross-check ran. */
+	cr_assert_eq(insp_report_nr_rules(&g.rep), R_NR - 1);
+	cr_assert(g.in.pstate_valid);
+	/* Counts the checkers derived. */
+	cr_assert_eq(g.in.st.zone[1].pcp_pages, 4);
+	cr_assert_eq(g.in.st.zone[0].reserved_pages, 32 + 16 + 80);
+	cr_assert_eq(g.in.st.npfn, SG_NPFN);
+}
+
+Test(check, clean_twice_and_report_reset)
+{
+	sg_check(&g);
+	sg_check(&g);
+	cr_assert_eq(g.rep.total, 0);
+	sg_add32(&g, sg_head_pa(0, 5) + 8, 1);
+	sg_check(&g);
+	cr_assert_eq(g.rep.total, 1);
+	sg_add32(&g, sg_head_pa(0, 5) + 8, -1);
+	sg_check(&g);
+	cr_assert_eq(g.rep.total, 0);
+}
+
+/* ---- every --corrupt kind on the synthetic image --------------------------- */
+
+Test(check, every_corruption_kind_fires_exactly_its_rule)
+{
+	for (size_t i = 0; i < insp_nr_corruptions; i++) {
+		const struct insp_corruption *c = &insp_corruptions[i];
+		char what[256], err[256];
+
+		sg_free(&g);
+		cr_assert_eq(sg_build(&g), 0);
+		cr_assert_eq(insp_corrupt(&g.in, c->kind, what, sizeof(what), err, sizeof(err)), 0,
+			     "%s: %s", c->kind, err);
+		sg_check(&g);
+		if (g.rep.per_rule[c->rule] != g.rep.total || !g.rep.total) {
+			fprintf(stderr, "--- %s (%s):\n", c->kind, what);
+			dump();
+		}
+		cr_assert(g.rep.per_rule[c->rule] > 0, "%s: rule %s did not fire", c->kind,
+			  insp_rules[c->rule].name);
+		cr_assert_eq(g.rep.total, g.rep.per_rule[c->rule], "%s: other rules fired", c->kind);
+	}
+}
+
+Test(check, unknown_corruption_kind)
+{
+	char what[64], err[256];
+
+	cr_assert_eq(insp_corrupt(&g.in, "nope", what, sizeof(what), err, sizeof(err)), -1);
+	cr_assert(strstr(err, "unknown corruption kind 'nope'"), "%s", err);
+	cr_assert_null(insp_corruption_find("nope"));
+	cr_assert_not_null(insp_corruption_find("pte-freed"));
+}
+
+/* ---- mem_map and zones ------------------------------------------------------ */
+
+Test(check, geometry_high_memory)
+{
+	sg_add32(&g, SG_GLOBALS_PA + SG_G_HIGH_MEMORY, 4096);
+	expect(R_MEM_GEOMETRY, true);
+}
+
+Test(check, geometry_max_pfn_beyond_ram_is_clamped)
+{
+	sg_wr(&g, SG_GLOBALS_PA + SG_G_MAX_PFN, 0x7fffffff);
+	sg_check(&g);
+	cr_assert(sg_count(&g, R_MEM_GEOMETRY) > 0);
+	cr_assert_eq(g.in.st.npfn, SG_NPFN, "mem_map still read up to the end of RAM");
+}
+
+Test(check, geometry_wild_mem_map)
+{
+	sg_wr(&g, SG_GLOBALS_PA + SG_G_MEM_MAP, 0xdead0000);
+	sg_check(&g);
+	cr_assert(sg_count(&g, R_MEM_GEOMETRY) > 0);
+	cr_assert_null(g.in.st.mem_map);
+}
+
+Test(check, unreadable_globals)
+{
+	g.lay.sym.max_pfn = 0xfffffffe;   /* not RAM */
+	sg_check(&g);
+	cr_assert(sg_count(&g, R_MEM_GEOMETRY) > 0);
+	cr_assert(!g.in.st.globals_ok);
+}
+
+Test(check, hole_page_allocated)
+{
+	sg_wr(&g, sg_page_pa(0xb0) + SG_P_REF, 1);
+	expect(R_MEM_HOLE, true);
+}
+
+Test(check, kernel_page_not_reserved)
+{
+	/* Keep the totals consistent so that only mem.reserved sees it. */
+	sg_flag(&g, 0x105, SG_PG_reserved, 0);
+	sg_add32(&g, sg_zone_pa(0) + SG_Z_MANAGED, 1);
+	expect(R_MEM_RESERVED, true);
+}
+
+Test(check, mem_map_page_not_reserved)
+{
+	sg_flag(&g, 0x240, SG_PG_reserved, 0);
+	expect(R_MEM_RESERVED, false);
+	cr_assert(sg_count(&g, R_ZONE_TOTALS) > 0);
+}
+
+Test(check, zone_span_past_max_pfn)
+{
+	sg_add32(&g, sg_zone_pa(2) + SG_Z_SPANNED, 1);
+	expect(R_ZONE_SPAN, true);
+}
+
+Test(check, zone_present_wrong)
+{
+	sg_add32(&g, sg_zone_pa(1) + SG_Z_PRESENT, 3);
+	expect(R_ZONE_SPAN, false);
+}
+
+Test(check, zone_totals_managed)
+{
+	sg_add32(&g, sg_zone_pa(2) + SG_Z_MANAGED, -1);
+	expect(R_ZONE_TOTALS, true);
+}
+
+Test(check, zone_free_counter)
+{
+	sg_add32(&g, sg_zone_pa(1) + SG_Z_VMSTAT, -2);
+	expect(R_ZONE_FREE, true);
+}
+
+Test(check, page_unknown_flag)
+{
+	sg_flag(&g, 0x301, 30, 1);
+	expect(R_PAGE_FLAGS, true);
+}
+
+Test(check, page_flag_pairs)
+{
+	static const int pairs[][2] = {
+		{ SG_PG_slab, SG_PG_table }, { SG_PG_table, SG_PG_lru }, { SG_PG_head, SG_PG_table },
+		{ SG_PG_slab, SG_PG_poisoned },
+	};
+
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		sg_free(&g);
+		cr_assert_eq(sg_build(&g), 0);
+		sg_flag(&g, 0x301, pairs[i][0], 1);
+		sg_flag(&g, 0x301, pairs[i][1], 1);
+		expect(R_PAGE_FLAGS, true);
+	}
+}
+
+Test(check, buddy_head_with_other_flags)
+{
+	sg_flag(&g, 0x20, SG_PG_lru, 1);
+	expect(R_PAGE_FLAGS, true);
+}
+
+Test(check, negative_refcount)
+{
+	sg_wr(&g, sg_page_pa(0x301) + SG_P_REF, (uint32_t)-1);
+	expect(R_PAGE_COUNT, true);
+}
+
+Test(check, free_tail_with_refcount)
+{
+	sg_wr(&g, sg_page_pa(0x21) + SG_P_REF, 1);
+	expect(R_PAGE_FREE_REFCOUNT, true);
+}
+
+Test(check, pcp_page_with_mapcount)
+{
+	sg_wr(&g, sg_page_pa(0x1402) + SG_P_MAPCOUNT, 2);
+	expect(R_PAGE_FREE_REFCOUNT, true);
+}
+
+/* ---- free lists ------------------------------------------------------------- */
+
+Test(check, wild_list_pointer)
+{
+	sg_wr(&g, sg_head_pa(0, 6), 0x12345678);
+	expect(R_BUDDY_LIST, true);
+}
+
+Test(check, list_pointer_into_the_middle_of_a_page)
+{
+	sg_wr(&g, sg_head_pa(0, 6), sg_lru_va(0x40) + 2);
+	expect(R_BUDDY_LIST, true);
+}
+
+Test(check, null_list_pointer)
+{
+	sg_wr(&g, sg_page_pa(0x40) + SG_P_LRU, 0);
+	expect(R_BUDDY_LIST, true);
+}
+
+Test(check, broken_prev)
+{
+	/* Order 10 of DMA holds three blocks; damage the middle one's prev. */
+	sg_wr(&g, sg_page_pa(0x800) + SG_P_LRU + 4, sg_lru_va(0x20));
+	expect(R_BUDDY_PREV, true);
+}
+
+Test(check, head_prev_wrong)
+{
+	sg_wr(&g, sg_head_pa(0, 10) + 4, sg_lru_va(0x400));
+	expect(R_BUDDY_PREV, true);
+}
+
+Test(check, self_loop)
+{
+	sg_wr(&g, sg_page_pa(0xc00) + SG_P_LRU, sg_lru_va(0xc00));
+	expect(R_BUDDY_CYCLE, true);
+}
+
+Test(check, page_on_two_lists_through_pcp)
+{
+	/* A pcp list's entry points at a buddy block. */
+	sg_wr(&g, sg_page_pa(0x1403) + SG_P_LRU, sg_lru_va(0x1000));
+	expect(R_BUDDY_DOUBLE, true);
+}
+
+Test(check, not_page_buddy)
+{
+	sg_flag(&g, 0x800, SG_PG_buddy, 0);
+	expect(R_BUDDY_FLAG, true);
+}
+
+Test(check, wrong_private)
+{
+	sg_wr(&g, sg_page_pa(0x800) + SG_P_PRIVATE, 9);
+	expect(R_BUDDY_ORDER, true);
+}
+
+Test(check, misaligned_block)
+{
+	/* The order-2 block at 0x304 becomes 0x304 (0), 0x305 (1, misaligned)
+	 * and 0x307 (0): same pages, counts fixed. */
+	sg_unfree_block(&g, 0, 0x304, 2);
+	sg_free_block(&g, 0, 0x304, 0);
+	sg_free_block(&g, 0, 0x305, 1);
+	sg_free_block(&g, 0, 0x307, 0);
+	expect(R_BUDDY_ALIGN, true);
+}
+
+Test(check, block_on_wrong_zone_list)
+{
+	/* DMA's order-0 block at 0x300 moves to Normal's list. */
+	sg_unfree_block(&g, 0, 0x300, 0);
+	sg_free_block(&g, 1, 0x300, 0);
+	expect(R_BUDDY_ZONE, true);
+}
+
+Test(check, overlapping_blocks)
+{
+	sg_free_block(&g, 0, 0x305, 0);   /* inside the order-2 block at 0x304 */
+	expect(R_BUDDY_OVERLAP, true);
+}
+
+Test(check, unmerged_buddies)
+{
+	sg_unfree_block(&g, 0, 0x800, 10);
+	sg_free_block(&g, 0, 0x800, 9);
+	sg_free_block(&g, 0, 0xa00, 9);
+	expect(R_BUDDY_UNMERGED, true);
+}
+
+Test(check, nr_free_off)
+{
+	sg_add32(&g, sg_head_pa(2, 10) + 8, -1);
+	expect(R_BUDDY_NR_FREE, true);
+}
+
+Test(check, tail_flagged)
+{
+	sg_flag(&g, 0x805, SG_PG_lru, 1);
+	expect(R_BUDDY_TAIL, true);
+}
+
+Test(check, tail_compound)
+{
+	sg_wr(&g, sg_page_pa(0x806) + SG_P_CHEAD, sg_page_va(0x800) | 1);
+	expect(R_BUDDY_TAIL, true);
+}
+
+Test(check, poisoned_tail_is_fine)
+{
+	sg_flag(&g, 0x805, SG_PG_poisoned, 1);
+	sg_flag(&g, 0x800, SG_PG_poisoned, 1);
+	sg_check(&g);
+	cr_assert_eq(g.rep.total, 0);
+}
+
+Test(check, stray_page_buddy)
+{
+	sg_flag(&g, 0x1405, SG_PG_buddy, 1);   /* tail of the allocated block */
+	expect(R_BUDDY_STRAY, true);
+}
+
+Test(check, pcp_count)
+{
+	sg_add32(&g, sg_pcp_pa(1, 0), 1);
+	expect(R_PCP_COUNT, true);
+}
+
+Test(check, pcp_page_flagged)
+{
+	sg_flag(&g, 0x1401, SG_PG_lru, 1);
+	expect(R_PCP_PAGE, true);
+}
+
+Test(check, pcp_page_of_another_zone)
+{
+	/* Move a pcp page from Normal to HighMem's list (counts fixed). */
+	sg_list_del(&g, sg_lru_va(0x1401));
+	sg_add32(&g, sg_pcp_pa(1, 0), -1);
+	sg_list_add(&g, sg_lru_va(0x1401), (uint32_t)(SG_PO + sg_pcp_pa(2, 1) + 12));
+	sg_add32(&g, sg_pcp_pa(2, 1), 1);
+	expect(R_PCP_PAGE, false);   /* HighMem is all free: its total is off too */
+}
+
+/* ---- page tables ------------------------------------------------------------ */
+
+Test(check, pml4_extra_entry)
+{
+	sg_wr64(&g, SG_PML4_PA + 8, SG_PDPT_PA | PT_P | PT_RW | PT_US);
+	expect(R_PT_EXTRA, true);
+}
+
+Test(check, pdpt_extra_entry)
+{
+	sg_wr64(&g, SG_PDPT_PA + 5 * 8, SG_KPD_PA | PT_P | PT_RW | PT_US);
+	expect(R_PT_EXTRA, true);
+}
+
+Test(check, table_outside_ram)
+{
+	/* A vmalloc-area PDE pointing at a page table beyond RAM. */
+	sg_wr64(&g, SG_KPD_PA + 100 * 8, (64ull << 20) | SG_KPTE);
+	expect(R_PT_RAM, true);
+}
+
+Test(check, table_in_the_isa_hole)
+{
+	sg_wr64(&g, SG_KPD_PA + 100 * 8, 0xb0000ull | SG_KPTE);
+	expect(R_PT_RAM, true);
+}
+
+Test(check, edge_pte_not_table)
+{
+	sg_flag(&g, SG_EDGE_PT_PA >> 12, SG_PG_table, 0);
+	expect(R_PT_TABLE, true);
+}
+
+Test(check, direct_map_hole_in_edge_pt)
+{
+	sg_wr64(&g, SG_EDGE_PT_PA + 17 * 8, 0);
+	expect(R_PT_DIRECTMAP, true);
+}
+
+Test(check, direct_map_pde_missing)
+{
+	sg_wr64(&g, SG_KPD_PA + 3 * 8, 0);
+	expect(R_PT_DIRECTMAP, true);
+}
+
+Test(check, direct_map_shifted_pte)
+{
+	sg_wr64(&g, SG_EDGE_PT_PA + 17 * 8, sg_rd64(&g, SG_EDGE_PT_PA + 17 * 8) + 4096);
+	expect(R_PT_DIRECTMAP, true);
+}
+
+Test(check, user_bit_on_kernel_pte)
+{
+	sg_wr64(&g, SG_EDGE_PT_PA + 3 * 8, sg_rd64(&g, SG_EDGE_PT_PA + 3 * 8) | PT_US);
+	expect(R_PT_USER, true);
+}
+
+Test(check, freed_page_mapped_by_2m_vmalloc_leaf)
+{
+	/* pfns 0xc00-0xdff are one free order-10 block... 2 MiB at 0xc00000. */
+	sg_wr64(&g, SG_KPD_PA + 100 * 8, 0xc00000ull | SG_KPTE | PT_PS);
+	expect(R_PT_FREED, true);
+}
+
+Test(check, freed_pcp_page_mapped)
+{
+	sg_wr64(&g, SG_FIX_PT_PA + 200 * 8, ((uint64_t)0x1402 << 12) | SG_KPTE);
+	expect(R_PT_FREED, true);
+}
+
+Test(check, allocated_page_mapped_is_fine)
+{
+	sg_wr64(&g, SG_FIX_PT_PA + 200 * 8, ((uint64_t)0x301 << 12) | SG_KPTE);
+	sg_check(&g);
+	cr_assert_eq(g.rep.total, 0);
+}
+
+Test(check, reserved_bits_each_level)
+{
+	const struct { uint64_t pa, bit; } cases[] = {
+		{ SG_PML4_PA, PT_PS },                       /* PS is reserved in a PML4E */
+		{ SG_KPD_PA + 2 * 8, 1ull << 13 },           /* 2 MiB PDE bits 20:13 */
+		{ SG_EDGE_PT_PA + 9 * 8, PT_NX },            /* NX without EFER.NXE */
+		{ SG_PDPT_PA + 3 * 8, PT_NX },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sg_free(&g);
+		cr_assert_eq(sg_build(&g), 0);
+		sg_wr64(&g, cases[i].pa, sg_rd64(&g, cases[i].pa) | cases[i].bit);
+		expect(R_PT_RESERVED, true);
+	}
+}
+
+Test(check, maxphyaddr_bits_reserved)
+{
+	g.in.pt.maxphyaddr = 36;
+	sg_wr64(&g, SG_EDGE_PT_PA + 9 * 8, sg_rd64(&g, SG_EDGE_PT_PA + 9 * 8) | (1ull << 40));
+	expect(R_PT_RESERVED, true);
+}
+
+Test(check, nx_is_fine_with_nxe)
+{
+	g.in.pt.nxe = true;
+	sg_wr64(&g, SG_EDGE_PT_PA + 9 * 8, sg_rd64(&g, SG_EDGE_PT_PA + 9 * 8) | PT_NX);
+	sg_check(&g);
+	cr_assert_eq(g.rep.total, 0);
+}
+
+Test(check, pdpte_1g)
+{
+	sg_wr64(&g, SG_PDPT_PA + 3 * 8, sg_rd64(&g, SG_PDPT_PA + 3 * 8) | PT_PS);
+	expect(R_PT_1G, true);
+}
+
+/* ---- robustness -------------------------------------------------------------- */
+
+Test(check, long_cycle_through_every_block_terminates)
+{
+	/* Chain every buddy head of HighMem order 10 into one ring without the
+	 * head, then make the last point at the first. */
+	sg_wr(&g, sg_page_pa(0x1c00) + SG_P_LRU, sg_lru_va(0x1800));
+	expect(R_BUDDY_CYCLE, false);
+}
+
+Test(check, fuzz_never_crashes, .timeout = 60)
+{
+	for (uint64_t seed = 1; seed <= 40; seed++) {
+		sg_free(&g);
+		cr_assert_eq(sg_build(&g), 0);
+		cr_assert(insp_fuzz(&g.in, 2000, seed) > 1000);
+		sg_check(&g);
+		/* Also the views, which read the same untrusted state. */
+		FILE *f = fopen("/dev/null", "w");
+		insp_view_buddyinfo(&g.in, f);
+		insp_view_zoneinfo(&g.in, f);
+		insp_view_meminfo(&g.in, f);
+		insp_view_vmstat(&g.in, f);
+		for (uint64_t pfn = 0; pfn < SG_NPFN; pfn += 97)
+			insp_view_page(&g.in, pfn, f);
+		fclose(f);
+	}
+}
+
+Test(check, random_garbage_everywhere, .timeout = 60)
+{
+	/* Worse than flips: fill mem_map and the zones with random words. */
+	uint64_t s = 88172645463325252ull;
+
+	for (uint64_t pa = SG_MEMMAP_PA; pa < SG_MEMMAP_PA + SG_NPFN * SG_PAGE_SIZE; pa += 4) {
+		s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+		sg_wr(&g, pa, (uint32_t)s);
+	}
+	for (uint64_t pa = SG_PGDAT_PA; pa < SG_PGDAT_PA + SG_PGDAT_SIZE; pa += 4) {
+		s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+		if (pa % 8 == 0)
+			sg_wr(&g, pa, sg_page_va(s % SG_NPFN) + SG_P_LRU);  /* plausible pointers */
+		else
+			sg_wr(&g, pa, (uint32_t)s);
+	}
+	sg_check(&g);
+	cr_assert(g.rep.total > 0);
+	cr_assert(g.rep.nr <= g.rep.store_max);
+}
+
+/* ---- reports, benchmark, command line ---------------------------------------- */
+
+Test(check, report_text_json_and_cap)
+{
+	struct insp_report r;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	insp_report_init(&r, 2);
+	insp_report_add(&r, R_BUDDY_ALIGN, "pfn 0x1a2c0 order 3", "pfn not aligned to %d", 8);
+	insp_report_add(&r, R_PT_USER, "PTE for va 0xc0001000", "has \"U\"");
+	insp_report_add(&r, R_PT_USER, "x", "stored? no");
+	cr_assert_eq(r.total, 3);
+	cr_assert_eq(r.nr, 2);
+	cr_assert_eq(r.per_rule[R_PT_USER], 2);
+	f = open_memstream(&buf, &len);
+	insp_report_print(&r, f, 1);
+	fclose(f);
+	cr_assert_str_eq(buf, "buddy.align: pfn 0x1a2c0 order 3: pfn not aligned to 8\n"
+			 "... and 2 more violations\n");
+	free(buf);
+	f = open_memstream(&buf, &len);
+	insp_report_json(&r, f);
+	fclose(f);
+	cr_assert(strstr(buf, "\"violations\":3"), "%s", buf);
+	cr_assert(strstr(buf, "\"by_rule\":{\"buddy.align\":1,\"pt.user\":2}"), "%s", buf);
+	cr_assert(strstr(buf, "\"detail\":\"has \\\"U\\\"\"}"), "%s", buf);
+	free(buf);
+	cr_assert_eq(insp_rule_find("pt.freed"), R_PT_FREED);
+	cr_assert_eq(insp_rule_find("pt.nope"), -1);
+	for (int i = 0; i < R_NR; i++)
+		cr_assert(insp_rules[i].name && insp_rules[i].desc, "rule %d has a name", i);
+	insp_report_free(&r);
+}
+
+Test(check, bench_on_the_synthetic_guest)
+{
+	struct insp_bench b;
+
+	insp_bench(&g.in, 3, &b);
+	cr_assert_eq(b.violations, 0);
+	cr_assert_eq(b.table_pages, 6);
+	cr_assert_eq(b.bytes, SG_NPFN * SG_PAGE_SIZE + 6 * 4096);
+	cr_assert(b.check_ms > 0 && b.read_ms > 0);
+}
+
+static struct vmm_opts o;
+static char cerr[256];
+
+static enum cli_action parse(int argc, const char **argv)
+{
+	char *copy[16];
+
+	for (int i = 0; i < argc; i++)
+		copy[i] = (char *)argv[i];
+	copy[argc] = NULL;
+	return cli_parse(argc, copy, &o, cerr, sizeof(cerr));
+}
+
+#define PARSE(...) ({ const char *av[] = { "vmm", __VA_ARGS__ }; parse(sizeof(av) / sizeof(av[0]), av); })
+
+Test(cli, inspector_options)
+{
+	cr_assert_eq(PARSE("--check", "g.elf"), CLI_RUN);
+	cr_assert(o.inspect.check);
+	cr_assert(inspector_wanted(&o.inspect));
+	cr_assert_eq(PARSE("g.elf"), CLI_RUN);
+	cr_assert(!inspector_wanted(&o.inspect));
+
+	cr_assert_eq(PARSE("--corrupt", "pte-user@7", "g.elf"), CLI_RUN);
+	cr_assert_str_eq(o.inspect.corrupt, "pte-user");
+	cr_assert_eq(o.inspect.corrupt_at, 7);
+	cr_assert(o.inspect.check, "--corrupt implies --check");
+	cr_assert_eq(PARSE("--corrupt", "directmap", "g.elf"), CLI_RUN);
+	cr_assert_eq(o.inspect.corrupt_at, 1);
+
+	cr_assert_eq(PARSE("--fuzz", "1000@0x10", "g.elf"), CLI_RUN);
+	cr_assert_eq(o.inspect.fuzz_flips, 1000);
+	cr_assert_eq(o.inspect.fuzz_seed, 16);
+	cr_assert_eq(PARSE("--check-json", "/tmp/x.json", "--show", "meminfo,buddyinfo",
+			   "--check-bench", "5", "g.elf"), CLI_RUN);
+	cr_assert_str_eq(o.inspect.json, "/tmp/x.json");
+	cr_assert_str_eq(o.inspect.show, "meminfo,buddyinfo");
+	cr_assert_eq(o.inspect.bench_reps, 5);
+	cr_assert_eq(PARSE("--list-corruptions"), CLI_LIST_CORRUPTIONS);
+}
+
+Test(cli, inspector_option_errors)
+{
+	static const struct { const char *opt, *arg, *msg; } bad[] = {
+		{ "--corrupt", "nope", "--corrupt: unknown kind 'nope'" },
+		{ "--corrupt", "nr-free@", "--corrupt: checkpoint '' is not a number" },
+		{ "--corrupt", "nr-free@0", "is not a number from 1" },
+		{ "--corrupt", "@3", "--corrupt: expected KIND[@N]" },
+		{ "--fuzz", "0", "--fuzz: expected FLIPS[@SEED]" },
+		{ "--fuzz", "10x", "--fuzz: expected FLIPS[@SEED]" },
+		{ "--fuzz", "10@z", "--fuzz: seed 'z' is not a number" },
+		{ "--show", "buddyinfo,,x", "--show: unknown view ''" },
+		{ "--show", "", "--show needs a list of views" },
+		{ "--check-bench", "0", "--check-bench: '0' is not a number" },
+		{ "--check-json", "", "--check-json needs a file name" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_assert_eq(PARSE(bad[i].opt, bad[i].arg, "g.elf"), CLI_ERROR, "%s %s", bad[i].opt,
+			     bad[i].arg);
+		cr_assert(strstr(cerr, bad[i].msg), "%s %s: %s", bad[i].opt, bad[i].arg, cerr);
+	}
+}
