@@ -73,6 +73,7 @@ void start_kernel(struct boot_info *bi)
 	mm_init(bi);
 	if (bench_boot)
 		bench_end("boot", 1);
+	mm_init_late();
 	if (!cmdline_get("quiet"))
 		mm_print_layout();
 

@@ -189,8 +189,6 @@ static void parse_mm_cmdline(void)
 		highmem_pages = (unsigned long)(memparse(s, NULL) >> PAGE_SHIFT);
 	if ((s = cmdline_get("page_poison")) != NULL)
 		page_poisoning_enabled = (*s == '1' || *s == 'y' || *s == 'o');
-	if ((s = cmdline_get("fail_page_alloc")) != NULL && !setup_fail_page_alloc(s))
-		printk("fail_page_alloc=: expected <interval>,<probability>,<space>,<times>, got '%s'\n", s);
 	/* slab_debug= before failslab=, and both before kmem_cache_init(). */
 	if ((s = cmdline_get("slab_debug")) != NULL || (s = cmdline_get("slub_debug")) != NULL)
 		setup_slab_debug(s);
@@ -213,7 +211,18 @@ void mm_init(const struct boot_info *bi)
 	init_per_zone_wmark_min();
 	setup_per_cpu_pageset();
 	pageops_init(bi);
+}
+
+/* After mm_init: the slab allocator, then fault injection.  Injection is
+ * armed last because boot allocations must not fail (in Linux they come
+ * from memblock, which fail_page_alloc never sees). */
+void mm_init_late(void)
+{
+	const char *s;
+
 	kmem_cache_init();
+	if ((s = cmdline_get("fail_page_alloc")) != NULL && !setup_fail_page_alloc(s))
+		printk("fail_page_alloc=: expected <interval>,<probability>,<space>,<times>, got '%s'\n", s);
 }
 
 void mm_print_layout(void)

@@ -215,12 +215,12 @@ static noinline void kfree_not_slab(struct page *page, const void *objp, unsigne
 	slab_bad_free(NULL, objp, caller, "neither a slab object nor a kmalloc large block");
 }
 
-static noinline void kfree_bad_address(const void *objp, unsigned long caller)
+static noinline __noreturn void kfree_bad_address(const void *objp, unsigned long caller)
 {
 	slab_bad_free(NULL, objp, caller, "not a direct-mapped kernel address (not from kmalloc)");
 }
 
-static noinline void kfree_bad_object(struct kmem_cache *c, const void *objp, unsigned long caller)
+static noinline __noreturn void kfree_bad_object(struct kmem_cache *c, const void *objp, unsigned long caller)
 {
 	slab_bad_free(c, objp, caller, "not the start of an object (an interior pointer?)");
 }

@@ -631,15 +631,101 @@ static noinline void cache_flusharray(struct kmem_cache *cachep, struct array_ca
 
 /* ---- Allocation and freeing ----------------------------------------------- */
 
-__slabcall __fastpath void *kmem_cache_alloc(struct kmem_cache *cachep, gfp_t flags)
+#if defined(__GUEST__)
+/*
+ * The guest's fast paths (see slab_internal.h for why assembly, and for the
+ * C they implement).  CPU 0's array cache and scratch word are hard-wired:
+ * one vCPU runs.  Arguments in %eax and %edx (regparm); the slow paths get
+ * the caller's return address, still at (%esp), in %ecx.
+ *
+ * kmem_cache_alloc(cachep, flags), 13 instructions on the fast path:
+ *   debugging or failslab, or __GFP_ZERO: slow path
+ *   pushf; cli: save and disable interrupts
+ *   ac = cachep->cpu_cache[0]; if (ac->avail-- == 0) undo, slow path
+ *   return ac->entry[ac->avail], restoring the interrupt flag with popf
+ * kmem_cache_free(cachep, objp), 13 instructions: the same with a push,
+ *   cachep parked in slab_fast_cache while %eax holds the index.
+ */
+#define KMC_CPU_CACHE_OFF 0
+#define KMC_FLAGS_OFF     16
+#define AC_AVAIL_OFF      0
+#define AC_LIMIT_OFF      4
+#define AC_ENTRY_OFF      16
+#define SLOWPATH_ASM      0x02010d00
+#define GFP_ZERO_ASM      0x100
+_Static_assert(offsetof(struct kmem_cache, cpu_cache) == KMC_CPU_CACHE_OFF, "asm offset");
+_Static_assert(offsetof(struct kmem_cache, flags) == KMC_FLAGS_OFF, "asm offset");
+_Static_assert(offsetof(struct array_cache, avail) == AC_AVAIL_OFF, "asm offset");
+_Static_assert(offsetof(struct array_cache, limit) == AC_LIMIT_OFF, "asm offset");
+_Static_assert(offsetof(struct array_cache, entry) == AC_ENTRY_OFF, "asm offset");
+_Static_assert(SLAB_SLOWPATH_FLAGS == SLOWPATH_ASM, "asm constant");
+_Static_assert(__GFP_ZERO == GFP_ZERO_ASM, "asm constant");
+
+#define __S(x) #x
+#define S(x) __S(x)
+
+/* kmem_cache_free's cachep while %eax is busy; interrupts are off. */
+struct kmem_cache *slab_fast_cache[NR_CPUS];
+
+__asm__(
+"	.text\n"
+"	.globl	kmem_cache_alloc\n"
+"	.type	kmem_cache_alloc, @function\n"
+"	.p2align 4\n"
+"kmem_cache_alloc:\n"
+"	testl	$" S(SLOWPATH_ASM) ", " S(KMC_FLAGS_OFF) "(%eax)\n"
+"	jnz	2f\n"
+"	testl	$" S(GFP_ZERO_ASM) ", %edx\n"
+"	jnz	2f\n"
+"	pushfl\n"
+"	cli\n"
+"	movl	" S(KMC_CPU_CACHE_OFF) "(%eax), %ecx\n"
+"	subl	$1, " S(AC_AVAIL_OFF) "(%ecx)\n"
+"	jc	1f\n"
+"	movl	" S(AC_AVAIL_OFF) "(%ecx), %eax\n"
+"	movl	" S(AC_ENTRY_OFF) "(%ecx,%eax,4), %eax\n"
+"	popfl\n"
+"	ret\n"
+"1:	addl	$1, " S(AC_AVAIL_OFF) "(%ecx)\n"
+"	popfl\n"
+"2:	movl	(%esp), %ecx\n"
+"	jmp	slab_alloc_slow\n"
+"	.size	kmem_cache_alloc, .-kmem_cache_alloc\n"
+"\n"
+"	.globl	kmem_cache_free\n"
+"	.type	kmem_cache_free, @function\n"
+"	.p2align 4\n"
+"kmem_cache_free:\n"
+"	testl	$" S(SLOWPATH_ASM) ", " S(KMC_FLAGS_OFF) "(%eax)\n"
+"	jnz	2f\n"
+"	pushfl\n"
+"	cli\n"
+"	movl	" S(KMC_CPU_CACHE_OFF) "(%eax), %ecx\n"
+"	movl	%eax, slab_fast_cache\n"
+"	movl	" S(AC_AVAIL_OFF) "(%ecx), %eax\n"
+"	cmpl	" S(AC_LIMIT_OFF) "(%ecx), %eax\n"
+"	jae	1f\n"
+"	movl	%edx, " S(AC_ENTRY_OFF) "(%ecx,%eax,4)\n"
+"	incl	" S(AC_AVAIL_OFF) "(%ecx)\n"
+"	popfl\n"
+"	ret\n"
+"1:	movl	slab_fast_cache, %eax\n"
+"	popfl\n"
+"2:	movl	(%esp), %ecx\n"
+"	jmp	slab_free_slow\n"
+"	.size	kmem_cache_free, .-kmem_cache_free\n"
+);
+#else
+__slabcall void *kmem_cache_alloc(struct kmem_cache *cachep, gfp_t flags)
 {
 	return slab_alloc_fast(cachep, flags, _RET_IP_);
 }
 
-__slabcall __fastpath void kmem_cache_free(struct kmem_cache *cachep, void *objp)
+__slabcall void kmem_cache_free(struct kmem_cache *cachep, void *objp)
 {
 	slab_free_fast(cachep, objp, _RET_IP_);
 }
+#endif
 
 /* Everything the fast path does not: failslab, refills, debugging,
  * __GFP_ZERO. */
