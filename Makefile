@@ -136,8 +136,25 @@ $(BUILD)/bench/buddy_host: scripts/bench_buddy_host.c $(MM_HOST_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(MM_HOST_CFLAGS) -Iguest/mm/host -o $@ $< $(MM_HOST_OBJS) -lm
 
+# The host-built slab core and kmalloc against glibc, jemalloc and mimalloc:
+# one source, one binary per allocator (scripts/bench_slab_host.c).
+SLAB_BENCH_BINS := $(BUILD)/bench/slab_host $(BUILD)/bench/slab_host_jemalloc \
+                   $(BUILD)/bench/slab_host_mimalloc
+$(BUILD)/bench/slab_host: scripts/bench_slab_host.c $(MM_HOST_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(MM_HOST_CFLAGS) -Iguest/mm/host -o $@ $< $(MM_HOST_OBJS) -lm
+
+$(BUILD)/bench/slab_host_jemalloc: scripts/bench_slab_host.c $(MM_HOST_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(MM_HOST_CFLAGS) -DPEER_JEMALLOC -Iguest/mm/host -o $@ $< $(MM_HOST_OBJS) -lm -ljemalloc
+
+$(BUILD)/bench/slab_host_mimalloc: scripts/bench_slab_host.c $(MM_HOST_OBJS)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(MM_HOST_CFLAGS) -DPEER_MIMALLOC -Iguest/mm/host -o $@ $< $(MM_HOST_OBJS) -lm -lmimalloc
+
 bench: deps
-	$(Q)$(MAKE) --no-print-directory EXTRA_PACKAGES="$(BENCH_PACKAGES)" deps all $(BUILD)/bench/buddy_host
+	$(Q)$(MAKE) --no-print-directory EXTRA_PACKAGES="$(BENCH_PACKAGES)" deps all $(BUILD)/bench/buddy_host \
+	  $(SLAB_BENCH_BINS)
 	$(Q)scripts/bench.sh
 
 clean:

@@ -27,7 +27,10 @@
 #include <stdint.h>
 
 #define LAYOUT_NOTE_MAGIC   0x4c4d4d56u  /* "VMML" */
-#define LAYOUT_NOTE_VERSION 1
+/* 2: free_area[MAX_ORDER - 1].nr_free and NR_FREE_PAGES also count the
+ * zone's deferred top-order blocks, which are not on the list (ZONE_deferred,
+ * struct deferred_range).  A version-1 host would misread such a guest. */
+#define LAYOUT_NOTE_VERSION 2
 #define LAYOUT_NOTE_MAX_ENTRIES 4096     /* readers refuse more */
 
 struct layout_note_header {
@@ -81,6 +84,7 @@ enum layout_key {
 	LN_FIX_KMAP_BEGIN,
 	LN_FIX_KMAP_END,
 	LN_PGD_ALLOC_ORDER,
+	LN_NR_DEFERRED_RANGES,     /* entries of zone->deferred[] */
 
 	/* 0x0100: page flag bit numbers (enum pageflags) */
 	LN_NR_PAGEFLAGS = 0x0100,
@@ -144,6 +148,8 @@ enum layout_key {
 	LN_ZONE_managed_pages,
 	LN_ZONE_lock,
 	LN_ZONE_free_area,
+	LN_ZONE_nr_deferred_ranges,
+	LN_ZONE_deferred,
 
 	/* 0x0700: struct pglist_data */
 	LN_PGDAT_SIZEOF = 0x0700,
@@ -156,6 +162,11 @@ enum layout_key {
 	/* 0x0800: struct vm_event_state */
 	LN_VM_EVENT_STATE_SIZEOF = 0x0800,
 	LN_VM_EVENT_STATE_event,
+
+	/* 0x0900: struct deferred_range (zone->deferred[]) */
+	LN_DEFERRED_RANGE_SIZEOF = 0x0900,
+	LN_DEFERRED_RANGE_start_pfn,
+	LN_DEFERRED_RANGE_end_pfn,
 
 	/* Reserved for later issues (one range each, same conventions):
 	 * 0x1000 struct kmem_cache, 0x1100 slab (struct page slab fields and

@@ -13,6 +13,7 @@
 #include "harness.h"
 #include "inspect/inspect.h"
 #include "exitcodes.h"
+#include "layout_note.h"
 
 #define SMALL "-m", "128M"
 
@@ -317,7 +318,7 @@ Test(inspect, bad_layout_note_is_refused, .timeout = 30)
 
 		memcpy(&m, buf + i, 4);
 		memcpy(&v, buf + i + 4, 4);
-		if (m == 0x4c4d4d56u && v == 1) {
+		if (m == LAYOUT_NOTE_MAGIC && v == LAYOUT_NOTE_VERSION) {
 			v = 7;
 			memcpy(buf + i + 4, &v, 4);
 			hits++;
@@ -332,7 +333,10 @@ Test(inspect, bad_layout_note_is_refused, .timeout = 30)
 
 	r = vmm_run(20, SMALL, "-c", "run=checkpoint", "--check", path, HARNESS_NO_GUEST, NULL);
 	assert_status(r, EXIT_BAD_IMAGE);
-	assert_err_has(r, "layout note: version 7, this vmm reads version 1");
+	char want[80];
+	snprintf(want, sizeof(want), "layout note: version 7, this vmm reads version %u",
+		 LAYOUT_NOTE_VERSION);
+	assert_err_has(r, want);
 	vmm_result_free(&r);
 	r = vmm_run(20, SMALL, "-c", "run=exit:0", path, HARNESS_NO_GUEST, NULL);
 	assert_status(r, EXIT_BAD_IMAGE);

@@ -2,9 +2,9 @@
  * Unit tests of the page allocator core (guest/mm/page_alloc.c,
  * fault_inject.c, page_poison.c built for the host over a test arena by
  * guest/mm/host/): splitting and merging, buddies at zone edges and holes,
- * boot population, watermarks and lowmem_reserve, per-CPU lists, fault
- * injection, bad-page detection, poisoning, and a randomized run checked
- * against an oracle.
+ * boot population, deferred top-order blocks, watermarks and
+ * lowmem_reserve, per-CPU lists, fault injection, bad-page detection,
+ * poisoning, and a randomized run checked against an oracle.
  */
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
@@ -57,14 +57,29 @@ static void one_zone_machine(unsigned long nr_pfns, bool pcp)
 static const struct mm_host_range std_holes[] = { { 160, 256 }, { 2500, 2600 } };
 static const struct mm_host_range std_reserved[] = { { 0, 16 }, { 256, 700 }, { 4090, 4110 } };
 
+static const struct mm_host_layout std_layout = {
+	.nr_pfns = 6000, .dma_end = 1000, .normal_end = 4100,
+	.holes = std_holes, .nr_holes = NR(std_holes),
+	.reserved = std_reserved, .nr_reserved = NR(std_reserved),
+};
+
 static void std_machine(void)
 {
-	machine(&(struct mm_host_layout){
-		.nr_pfns = 6000, .dma_end = 1000, .normal_end = 4100,
-		.holes = std_holes, .nr_holes = NR(std_holes),
-		.reserved = std_reserved, .nr_reserved = NR(std_reserved),
-	});
+	machine(&std_layout);
 }
+
+/* Big enough to defer (runs of >= DEFERRED_MIN_BLOCKS top-order blocks):
+ * DMA [0, 4096) has 3 whole blocks (eager); Normal [4096, 40000) a run of
+ * 25 (deferred) before the reserved [30000, 30100) and one of 9 after it
+ * (eager, so listed above the deferred run); HighMem [40000, 100000) runs
+ * of 18 and 36 around the hole [60000, 62000) (two deferred ranges). */
+static const struct mm_host_range big_holes[] = { { 60000, 62000 } };
+static const struct mm_host_range big_reserved[] = { { 0, 16 }, { 30000, 30100 } };
+static const struct mm_host_layout big_layout = {
+	.nr_pfns = 100000, .dma_end = 4096, .normal_end = 40000,
+	.holes = big_holes, .nr_holes = NR(big_holes),
+	.reserved = big_reserved, .nr_reserved = NR(big_reserved),
+};
 
 static bool in_ranges(unsigned long pfn, const struct mm_host_range *r, size_t n)
 {
@@ -267,6 +282,290 @@ Test(boot, zone_setup)
 	cr_assert_eq(page_zonenum(pfn_to_page(4100)), ZONE_HIGHMEM);
 	cr_assert(!PageHighMem(pfn_to_page(4099)));
 	cr_assert(PageHighMem(pfn_to_page(4100)));
+}
+
+/* ---- Deferred top-order blocks ------------------------------------------------ */
+
+static bool range_is(const struct zone *z, unsigned long i, unsigned long start, unsigned long end)
+{
+	return z->deferred[i].start_pfn == start && z->deferred[i].end_pfn == end;
+}
+
+static bool all_zero_pages(unsigned long start, unsigned long end)
+{
+	for (unsigned long pfn = start; pfn < end; pfn++)
+		if (!page_is_zero(pfn_to_page(pfn)))
+			return false;
+	return true;
+}
+
+Test(deferred, boot_defers_long_runs_below_the_list_only)
+{
+	machine(&big_layout);
+	const struct zone *dma = zone_of(ZONE_DMA), *normal = zone_of(ZONE_NORMAL);
+	const struct zone *high = zone_of(ZONE_HIGHMEM);
+
+	cr_assert_eq(dma->nr_deferred_ranges, 0, "3 blocks: too short to defer");
+	cr_assert_eq(normal->nr_deferred_ranges, 1);
+	cr_assert(range_is(normal, 0, 4096, 29696), "[%#lx, %#lx)", normal->deferred[0].start_pfn,
+		  normal->deferred[0].end_pfn);
+	cr_assert(range_is(normal, 1, 0, 0), "unused entries are zero");
+	/* The 9 blocks after the reserved range were linked: PageBuddy heads. */
+	cr_assert_eq(normal->free_area[MAX_ORDER - 1].nr_free, 25 + 9);
+	cr_assert(PageBuddy(pfn_to_page(30720)) && PageBuddy(pfn_to_page(38912)));
+	cr_assert_eq(high->nr_deferred_ranges, 2);
+	cr_assert(range_is(high, 0, 40960, 59392));
+	cr_assert(range_is(high, 1, 62464, 99328));
+	cr_assert_eq(high->free_area[MAX_ORDER - 1].nr_free, 18 + 36);
+	cr_assert(list_empty(&high->free_area[MAX_ORDER - 1].free_list));
+	cr_assert_eq(zone_deferred_blocks(high), 54);
+	/* Not one struct page of a deferred range was written. */
+	cr_assert(all_zero_pages(4096, 29696));
+	cr_assert(all_zero_pages(40960, 59392));
+	cr_assert(all_zero_pages(62464, 99328));
+	verify();
+}
+
+/* Everything /proc and the watermarks see, for comparing two boots. */
+struct mm_counts {
+	unsigned long nr_free[MAX_NR_ZONES][MAX_ORDER];
+	long zone_free[MAX_NR_ZONES], global_free;
+	unsigned long managed[MAX_NR_ZONES], wmark[MAX_NR_ZONES][NR_WMARK];
+	unsigned long reserve[MAX_NR_ZONES][MAX_NR_ZONES];
+	unsigned long totalram, totalhigh;
+	int min_free_kbytes, batch[MAX_NR_ZONES];
+};
+
+static void counts(struct mm_counts *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		const struct zone *zone = zone_of(z);
+
+		for (int o = 0; o < MAX_ORDER; o++)
+			c->nr_free[z][o] = zone->free_area[o].nr_free;
+		c->zone_free[z] = zone->vm_stat[NR_FREE_PAGES];
+		c->managed[z] = zone->managed_pages;
+		for (int w = 0; w < NR_WMARK; w++)
+			c->wmark[z][w] = zone->_watermark[w];
+		for (int r = 0; r < MAX_NR_ZONES; r++)
+			c->reserve[z][r] = zone->lowmem_reserve[r];
+		c->batch[z] = zone->pageset[0].batch;
+	}
+	c->global_free = vm_zone_stat[NR_FREE_PAGES];
+	c->totalram = totalram_pages;
+	c->totalhigh = totalhigh_pages;
+	c->min_free_kbytes = min_free_kbytes;
+}
+
+static void eager_machine(const struct mm_host_layout *layout)
+{
+	deferred_init_min_blocks = ~0ul;
+	machine(layout);
+	deferred_init_min_blocks = DEFERRED_MIN_BLOCKS;
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		cr_assert_eq(zone_of(z)->nr_deferred_ranges, 0);
+}
+
+Test(deferred, counts_identical_to_eager_init)
+{
+	struct mm_counts deferred, eager;
+
+	machine(&big_layout);
+	counts(&deferred);
+	cr_assert_gt(zone_deferred_blocks(zone_of(ZONE_HIGHMEM)), 0);
+	eager_machine(&big_layout);
+	counts(&eager);
+	cr_assert(!memcmp(&deferred, &eager, sizeof(eager)),
+		  "buddyinfo, NR_FREE_PAGES, managed, totals or watermarks differ");
+	verify();
+}
+
+/* A fixed pseudo-random sequence of allocations and frees; out[i] is the
+ * pfn each allocation got (or ~0ul).  Returns how many were recorded. */
+static unsigned long replay(unsigned long *out, unsigned long max, u32 seed)
+{
+	static const gfp_t gfps[] = { GFP_KERNEL, GFP_HIGHUSER, GFP_KERNEL | GFP_DMA,
+				      GFP_ATOMIC | __GFP_HIGHMEM, GFP_HIGHUSER | __GFP_COMP };
+	static struct { struct page *page; unsigned int order; bool comp; } held[4096];
+	unsigned long n = 0, nheld = 0;
+
+	while (n < max) {
+		u32 r = seed = seed * 1103515245u + 12345u;
+		unsigned int order = (r >> 8) % 4 == 0 ? MAX_ORDER - 1 : (r >> 12) % 6;
+
+		if (nheld && ((r >> 4) % 10 < 3 || nheld == NR(held))) {
+			unsigned long i = (r >> 16) % nheld;
+
+			if (held[i].comp)
+				put_page(held[i].page);
+			else
+				__free_pages(held[i].page, held[i].order);
+			held[i] = held[--nheld];
+			continue;
+		}
+		gfp_t gfp = gfps[(r >> 20) % NR(gfps)] | __GFP_NOWARN;
+		struct page *page = alloc_pages(gfp, order);
+
+		out[n++] = page ? page_to_pfn(page) : ~0ul;
+		if (page)
+			held[nheld++] = (typeof(held[0])){ page, order, (gfp & __GFP_COMP) && order };
+	}
+	while (nheld--)
+		__free_pages(held[nheld].page, held[nheld].order);
+	return n;
+}
+
+Test(deferred, every_allocation_gets_the_pfn_eager_init_gives, .timeout = 60)
+{
+	enum { N = 3000 };
+	static unsigned long a[N], b[N];
+	unsigned long failed = 0;
+
+	machine(&big_layout);
+	replay(a, N, 1);
+	cr_assert_eq(zone_of(ZONE_HIGHMEM)->nr_deferred_ranges, 0, "HighMem's ranges were used up");
+	cr_assert_eq(zone_of(ZONE_NORMAL)->nr_deferred_ranges, 0, "and Normal's");
+	verify();
+	eager_machine(&big_layout);
+	replay(b, N, 1);
+	for (int i = 0; i < N; i++) {
+		cr_assert_eq(a[i], b[i], "allocation %d: pfn %#lx deferred, %#lx eager", i, a[i], b[i]);
+		failed += a[i] == ~0ul;
+	}
+	cr_assert_gt(failed, 0, "the sequence ran out of memory at some point");
+	cr_assert_lt(failed, N / 2);
+}
+
+Test(deferred, allocating_everything_uses_the_lists_then_the_ranges, .timeout = 60)
+{
+	machine(&(struct mm_host_layout){
+		.nr_pfns = big_layout.nr_pfns, .dma_end = big_layout.dma_end,
+		.normal_end = big_layout.normal_end,
+		.holes = big_holes, .nr_holes = NR(big_holes),
+		.reserved = big_reserved, .nr_reserved = NR(big_reserved), .no_wmark = true,
+	});
+	struct zone *normal = zone_of(ZONE_NORMAL), *high = zone_of(ZONE_HIGHMEM);
+	struct mm_counts before, after;
+	unsigned char *owned = calloc(max_pfn, 1);
+	static struct page *pages[100000];
+	unsigned long n = 0, free0 = nr_free_pages();
+
+	counts(&before);
+	/* Normal: its 9 listed blocks (and the edges) come before the range. */
+	while (normal->free_area[MAX_ORDER - 1].nr_free > 25) {
+		struct page *p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_ORDER - 1);
+
+		cr_assert_geq(page_to_pfn(p), 30720, "listed blocks first");
+		cr_assert(range_is(normal, 0, 4096, 29696), "range untouched meanwhile");
+		pages[n++] = p;
+	}
+	/* Then the range, from its top down. */
+	struct page *p = alloc_pages(GFP_KERNEL, MAX_ORDER - 1);
+	cr_assert_eq(page_to_pfn(p), 28672);
+	cr_assert(range_is(normal, 0, 4096, 28672));
+	cr_assert_eq(normal->free_area[MAX_ORDER - 1].nr_free, 24);
+	pages[n++] = p;
+	while (n < NR(pages) && (pages[n] = alloc_pages(GFP_HIGHUSER | __GFP_NOWARN, 0)))
+		n++;
+	drain_all_pages(NULL);
+	while (n < NR(pages) && (pages[n] = alloc_pages(GFP_HIGHUSER | __GFP_NOWARN, 0)))
+		n++;
+	cr_assert_eq(nr_free_pages() + mm_host_pcp_pages(), 0, "everything allocated");
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		cr_assert_eq(zone_of(z)->nr_deferred_ranges, 0, "zone %d", z);
+		cr_assert(range_is(zone_of(z), 0, 0, 0) && range_is(zone_of(z), 1, 0, 0));
+		for (int o = 0; o < MAX_ORDER; o++)
+			cr_assert_eq(zone_of(z)->free_area[o].nr_free, 0);
+	}
+	for (unsigned long i = 0; i < n; i++) {
+		unsigned long pfn = page_to_pfn(pages[i]);
+		unsigned int order = i < 10 ? MAX_ORDER - 1 : 0;
+
+		for (unsigned long k = 0; k < (1ul << order); k++) {
+			cr_assert_not(owned[pfn + k], "pfn %lu handed out twice", pfn + k);
+			owned[pfn + k] = 1;
+		}
+	}
+	verify();
+	cr_assert_eq(high->free_area[MAX_ORDER - 1].nr_free, 0);
+
+	for (unsigned long i = n; i-- > 0;)
+		__free_pages(pages[i], i < 10 ? MAX_ORDER - 1 : 0);
+	drain_all_pages(NULL);
+	counts(&after);
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		for (int o = 0; o < MAX_ORDER; o++)
+			cr_assert_eq(after.nr_free[z][o], before.nr_free[z][o], "zone %d order %d", z, o);
+	cr_assert_eq(nr_free_pages(), free0);
+	/* Freed blocks are listed now: no range comes back. */
+	cr_assert_eq(high->nr_deferred_ranges, 0);
+	cr_assert(PageBuddy(pfn_to_page(40960)) && page_private(pfn_to_page(40960)) == MAX_ORDER - 1);
+	verify();
+	free(owned);
+}
+
+Test(deferred, ranges_are_bounded_and_adjacent_runs_extend_one)
+{
+	machine(&(struct mm_host_layout){
+		.nr_pfns = 140 * 1024, .dma_end = 0, .normal_end = 1024, .no_free = true,
+		.no_wmark = true, .no_pcp = true,
+	});
+	struct zone *high = zone_of(ZONE_HIGHMEM);
+	const unsigned long B = MAX_ORDER_NR_PAGES;
+
+	/* Five separate long runs: four ranges, then the fifth is linked. */
+	for (unsigned long i = 0; i < 5; i++)
+		memblock_free_pages_range((1 + 20 * i) * B, (1 + 20 * i + 16) * B);
+	cr_assert_eq(high->nr_deferred_ranges, NR_DEFERRED_RANGES);
+	cr_assert(range_is(high, 3, 61 * B, 77 * B));
+	cr_assert_eq(high->free_area[MAX_ORDER - 1].nr_free, 5 * 16);
+	cr_assert(PageBuddy(pfn_to_page(81 * B)), "fifth run linked");
+	verify();
+	/* Now that something is listed, no run is deferred any more. */
+	memblock_free_pages_range(101 * B, 120 * B);
+	cr_assert_eq(high->nr_deferred_ranges, NR_DEFERRED_RANGES);
+	cr_assert(PageBuddy(pfn_to_page(101 * B)));
+	verify();
+
+	/* A run right after the last range extends it (still the stack top). */
+	machine(&(struct mm_host_layout){
+		.nr_pfns = 40 * 1024, .dma_end = 0, .normal_end = 1024, .no_free = true,
+		.no_wmark = true, .no_pcp = true,
+	});
+	high = zone_of(ZONE_HIGHMEM);
+	memblock_free_pages_range(1 * B, 17 * B);
+	memblock_free_pages_range(17 * B, 33 * B);
+	cr_assert_eq(high->nr_deferred_ranges, 1);
+	cr_assert(range_is(high, 0, 1 * B, 33 * B));
+	/* Short runs are linked, whatever the list. */
+	memblock_free_pages_range(34 * B, 40 * B);
+	cr_assert_eq(high->nr_deferred_ranges, 1);
+	cr_assert_eq(high->free_area[MAX_ORDER - 1].nr_free, 32 + 6);
+	verify();
+	cr_assert_eq(page_to_pfn(alloc_pages(GFP_HIGHUSER, MAX_ORDER - 1)), 39 * B);
+}
+
+Test(deferred, a_written_deferred_block_is_a_bad_page, .signal = SIGABRT)
+{
+	machine(&big_layout);
+	struct zone *high = zone_of(ZONE_HIGHMEM);
+
+	/* The next deferred block HighMem hands out is the top of range 1. */
+	pfn_to_page(high->deferred[1].end_pfn - MAX_ORDER_NR_PAGES)->flags = 1ul << PG_lru;
+	alloc_pages(GFP_HIGHUSER, MAX_ORDER - 1);
+}
+
+Test(deferred, small_machines_never_defer)
+{
+	std_machine();
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		cr_assert_eq(zone_of(z)->nr_deferred_ranges, 0);
+	one_zone_machine(15 * 1024, false);
+	cr_assert_eq(zone_of(ZONE_NORMAL)->nr_deferred_ranges, 0, "15 blocks: linked");
+	one_zone_machine(16 * 1024, false);
+	cr_assert_eq(zone_of(ZONE_NORMAL)->nr_deferred_ranges, 1, "16 blocks: deferred");
+	verify();
 }
 
 /* ---- Watermarks and lowmem_reserve --------------------------------------- */
@@ -1041,7 +1340,8 @@ static void snapshot(unsigned long out[MAX_NR_ZONES][MAX_ORDER])
 			out[z][o] = zone_of(z)->free_area[o].nr_free;
 }
 
-static void random_run(u32 seed, int ops, bool poison, bool inject)
+static void random_run_on(const struct mm_host_layout *layout, u32 seed, int ops, bool poison,
+			  bool inject)
 {
 	static const gfp_t gfps[] = { GFP_KERNEL, GFP_HIGHUSER, GFP_KERNEL | GFP_DMA, GFP_ATOMIC,
 				      GFP_NOWAIT | __GFP_HIGHMEM, GFP_KERNEL | __GFP_COMP,
@@ -1054,7 +1354,7 @@ static void random_run(u32 seed, int ops, bool poison, bool inject)
 
 	mm_host_quiet = true;
 	page_poisoning_enabled = poison;
-	std_machine();
+	machine(layout);
 	owned = calloc(max_pfn, 1);
 	cr_assert(held && owned);
 	if (inject) {
@@ -1099,8 +1399,9 @@ static void random_run(u32 seed, int ops, bool poison, bool inject)
 			cr_assert_eq(page_count(page), 1);
 			for (unsigned long k = 0; k < (1ul << order); k++) {
 				cr_assert_not(owned[pfn + k], "pfn %lu handed out twice", pfn + k);
-				cr_assert_not(in_ranges(pfn + k, std_holes, NR(std_holes)), "hole pfn %lu", pfn + k);
-				cr_assert_not(in_ranges(pfn + k, std_reserved, NR(std_reserved)),
+				cr_assert_not(in_ranges(pfn + k, layout->holes, layout->nr_holes),
+					      "hole pfn %lu", pfn + k);
+				cr_assert_not(in_ranges(pfn + k, layout->reserved, layout->nr_reserved),
 					      "reserved pfn %lu", pfn + k);
 				owned[pfn + k] = 1;
 			}
@@ -1140,12 +1441,17 @@ static void random_run(u32 seed, int ops, bool poison, bool inject)
 				     z, o, final[z][o], initial[z][o]);
 	cr_assert_eq(nr_free_pages(), totalram_pages);
 	for (unsigned long pfn = 0; pfn < max_pfn; pfn++)
-		if (in_ranges(pfn, std_holes, NR(std_holes)))
+		if (in_ranges(pfn, layout->holes, layout->nr_holes))
 			cr_assert(page_is_zero(pfn_to_page(pfn)), "hole pfn %lu written", pfn);
 	if (inject)
 		cr_assert_gt(vm_event_states.event[PGALLOC_FAIL_INJECTED], 0);
 	free(owned);
 	free(held);
+}
+
+static void random_run(u32 seed, int ops, bool poison, bool inject)
+{
+	random_run_on(&std_layout, seed, ops, poison, inject);
 }
 
 Test(random, oracle_20k_ops)
@@ -1166,6 +1472,16 @@ Test(random, oracle_with_poisoning)
 Test(random, oracle_with_fault_injection)
 {
 	random_run(7, 20000, false, true);
+}
+
+Test(random, oracle_on_a_deferring_machine, .timeout = 60)
+{
+	random_run_on(&big_layout, 0x5eed, 20000, false, false);
+}
+
+Test(random, oracle_on_a_deferring_machine_with_poison_and_injection, .timeout = 60)
+{
+	random_run_on(&big_layout, 99, 8000, true, true);
 }
 
 /* The free path skips the clean prefix of a big block's tails in one

@@ -14,7 +14,9 @@
  * Kernel "image" at 1 MiB holding the globals and the early page tables,
  * mem_map at 2 MiB.  Free RAM is split into maximal aligned blocks; pfn
  * 0x301 and the order-2 block at 0x1404 are allocated, pfns 0x1400-0x1403
- * sit on CPU 0's per-CPU list of Normal.
+ * sit on CPU 0's per-CPU list of Normal.  No zone has a deferred range
+ * unless a test makes one with sg_defer() (e.g. HighMem's top block
+ * [0x1c00, 0x2000)).
  */
 #ifndef TESTS_SYNTH_GUEST_H
 #define TESTS_SYNTH_GUEST_H
@@ -87,8 +89,15 @@
 #define SG_Z_PAGESET 48
 #define SG_Z_FREE_AREA 88
 #define SG_Z_LOCK    220
-#define SG_ZONE_SIZE 224
-#define SG_PGDAT_SIZE 688            /* zones @0, nr_zones @672 */
+#define SG_Z_NR_DEFERRED 224
+#define SG_Z_DEFERRED 228            /* SG_NR_DEFERRED x struct deferred_range */
+#define SG_ZONE_SIZE 244
+#define SG_NR_DEFERRED 2             /* the guest has another count: learnt from the note */
+#define SG_DR_SIZE   8               /* deferred_range: end_pfn @0, start_pfn @4 (shuffled) */
+#define SG_DR_END    0
+#define SG_DR_START  4
+#define SG_PGDAT_NR_ZONES (SG_ZONES * SG_ZONE_SIZE)
+#define SG_PGDAT_SIZE (SG_PGDAT_NR_ZONES + 16)   /* zones, nr_zones, node_{start,present,spanned} */
 
 /* Page flag bits, also shuffled. */
 enum { SG_PG_reserved = 0, SG_PG_buddy, SG_PG_table, SG_PG_slab, SG_PG_lru, SG_PG_head,
@@ -213,6 +222,29 @@ static inline void sg_unfree_block(struct sg *g, unsigned z, uint64_t pfn, unsig
 	sg_add32(g, SG_GLOBALS_PA + SG_G_ZONE_STAT, -(1 << order));
 }
 
+static inline uint64_t sg_deferred_pa(unsigned z, unsigned i)
+{
+	return sg_zone_pa(z) + SG_Z_DEFERRED + i * SG_DR_SIZE;
+}
+
+/*
+ * Turn the listed top-order blocks [start, end) of zone z into the zone's
+ * next deferred range, as the guest's boot would have left them: off the
+ * list, heads all-zero, still counted in nr_free and NR_FREE_PAGES.
+ */
+static inline void sg_defer(struct sg *g, unsigned z, uint64_t start, uint64_t end)
+{
+	uint32_t i = sg_rd(g, sg_zone_pa(z) + SG_Z_NR_DEFERRED);
+
+	for (uint64_t pfn = start; pfn < end; pfn += 1u << (SG_ORDERS - 1)) {
+		sg_list_del(g, sg_lru_va(pfn));
+		memset(g->ram + sg_page_pa(pfn), 0, SG_PAGE_SIZE);
+	}
+	sg_wr(g, sg_deferred_pa(z, i) + SG_DR_START, (uint32_t)start);
+	sg_wr(g, sg_deferred_pa(z, i) + SG_DR_END, (uint32_t)end);
+	sg_wr(g, sg_zone_pa(z) + SG_Z_NR_DEFERRED, i + 1);
+}
+
 static inline unsigned sg_zone_of(uint64_t pfn)
 {
 	return pfn < SG_DMA_END ? 0 : pfn < SG_MAX_LOW ? 1 : 2;
@@ -253,7 +285,7 @@ static inline void sg_note(struct sg *g)
 	E(LN_PKMAP_BASE, SG_PKMAP_BASE); E(LN_LAST_PKMAP, 512); E(LN_VMALLOC_OFFSET, 8u << 20);
 	E(LN_VMALLOC_END, SG_VMALLOC_END); E(LN_MAXMEM, SG_MAXMEM); E(LN_PGD_CR3_OFFSET, 4096);
 	E(LN_PTRS_PER_PGD, 4); E(LN_KM_TYPE_NR, 16); E(LN_FIX_KMAP_BEGIN, 1); E(LN_FIX_KMAP_END, 64);
-	E(LN_PGD_ALLOC_ORDER, 1);
+	E(LN_PGD_ALLOC_ORDER, 1); E(LN_NR_DEFERRED_RANGES, SG_NR_DEFERRED);
 	E(LN_NR_PAGEFLAGS, SG_NR_PAGEFLAGS);
 	E(LN_PG_locked, SG_PG_locked); E(LN_PG_referenced, SG_PG_referenced);
 	E(LN_PG_uptodate, SG_PG_uptodate); E(LN_PG_dirty, SG_PG_dirty); E(LN_PG_lru, SG_PG_lru);
@@ -277,9 +309,14 @@ static inline void sg_note(struct sg *g)
 	E(LN_ZONE_zone_start_pfn, SG_Z_START); E(LN_ZONE_spanned_pages, SG_Z_SPANNED);
 	E(LN_ZONE_present_pages, SG_Z_PRESENT); E(LN_ZONE_managed_pages, SG_Z_MANAGED);
 	E(LN_ZONE_lock, SG_Z_LOCK); E(LN_ZONE_free_area, SG_Z_FREE_AREA);
-	E(LN_PGDAT_SIZEOF, SG_PGDAT_SIZE); E(LN_PGDAT_node_zones, 0); E(LN_PGDAT_nr_zones, 672);
-	E(LN_PGDAT_node_start_pfn, 676); E(LN_PGDAT_node_present_pages, 680);
-	E(LN_PGDAT_node_spanned_pages, 684);
+	E(LN_ZONE_nr_deferred_ranges, SG_Z_NR_DEFERRED); E(LN_ZONE_deferred, SG_Z_DEFERRED);
+	E(LN_DEFERRED_RANGE_SIZEOF, SG_DR_SIZE); E(LN_DEFERRED_RANGE_start_pfn, SG_DR_START);
+	E(LN_DEFERRED_RANGE_end_pfn, SG_DR_END);
+	E(LN_PGDAT_SIZEOF, SG_PGDAT_SIZE); E(LN_PGDAT_node_zones, 0);
+	E(LN_PGDAT_nr_zones, SG_PGDAT_NR_ZONES);
+	E(LN_PGDAT_node_start_pfn, SG_PGDAT_NR_ZONES + 4);
+	E(LN_PGDAT_node_present_pages, SG_PGDAT_NR_ZONES + 8);
+	E(LN_PGDAT_node_spanned_pages, SG_PGDAT_NR_ZONES + 12);
 	E(LN_VM_EVENT_STATE_SIZEOF, 24); E(LN_VM_EVENT_STATE_event, 0);
 	E(0x7777, 42);   /* a key the host does not know: ignored */
 #undef E
@@ -368,7 +405,7 @@ static inline int sg_build(struct sg *g)
 	}
 
 	/* Zones: geometry, empty lists, pcp sizes. */
-	sg_wr(g, SG_PGDAT_PA + 672, SG_ZONES);
+	sg_wr(g, SG_PGDAT_PA + SG_PGDAT_NR_ZONES, SG_ZONES);
 	for (unsigned z = 0; z < SG_ZONES; z++) {
 		uint64_t zp = sg_zone_pa(z), present = 0, reserved = 0;
 

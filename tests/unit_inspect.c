@@ -80,6 +80,9 @@ Test(check, every_corruption_kind_fires_exactly_its_rule)
 
 		sg_free(&g);
 		cr_assert_eq(sg_build(&g), 0);
+		/* A deferred range too, as a big guest has (deferred-dirty
+		 * needs one; every other kind must not mind it). */
+		sg_defer(&g, 2, 0x1c00, 0x2000);
 		cr_assert_eq(insp_corrupt(&g.in, c->kind, what, sizeof(what), err, sizeof(err)), 0,
 			     "%s: %s", c->kind, err);
 		sg_check(&g);
@@ -369,6 +372,211 @@ Test(check, pcp_page_of_another_zone)
 	sg_list_add(&g, sg_lru_va(0x1401), (uint32_t)(SG_PO + sg_pcp_pa(2, 1) + 12));
 	sg_add32(&g, sg_pcp_pa(2, 1), 1);
 	expect(R_PCP_PAGE, false);   /* HighMem is all free: its total is off too */
+}
+
+/* ---- deferred top-order ranges ------------------------------------------------ */
+
+/* HighMem's top block and DMA's upper two become deferred ranges, as boot
+ * leaves a long run (counts unchanged). */
+static void setup_deferred(void)
+{
+	cr_assert_eq(sg_build(&g), 0);
+	sg_defer(&g, 2, 0x1c00, 0x2000);
+	sg_defer(&g, 0, 0x800, 0x1000);
+}
+
+TestSuite(deferred, .init = setup_deferred, .fini = teardown);
+
+static char *view(void (*fn)(const struct insp *, FILE *))
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	fn(&g.in, f);
+	fclose(f);
+	return buf;
+}
+
+Test(deferred, clean_image_passes_and_counts_them_free)
+{
+	sg_check(&g);
+	if (g.rep.total)
+		dump();
+	cr_assert_eq(g.rep.total, 0);
+	cr_assert_eq(insp_report_nr_rules(&g.rep), R_NR - 1);
+	cr_assert_eq(g.in.st.zone[2].deferred_pages, 1024);
+	cr_assert_eq(g.in.st.zone[0].deferred_pages, 2048);
+	cr_assert_eq(g.in.st.zone[1].deferred_pages, 0);
+	cr_assert_eq(g.in.pstate[0x1c00] & PS_DEFERRED, PS_DEFERRED);
+	cr_assert_eq(g.in.pstate[0xfff], PS_DEFERRED);
+	cr_assert_eq(g.in.pstate[0x7ff], PS_TAIL, "0x400's block is still listed");
+}
+
+Test(deferred, views_are_those_of_eager_init)
+{
+	static void (*const fns[])(const struct insp *, FILE *) = {
+		insp_view_buddyinfo, insp_view_zoneinfo, insp_view_meminfo, insp_view_vmstat,
+	};
+	char *deferred[4];
+
+	sg_check(&g);
+	for (int i = 0; i < 4; i++)
+		deferred[i] = view(fns[i]);
+	sg_free(&g);
+	cr_assert_eq(sg_build(&g), 0);   /* the same machine, every block listed */
+	sg_check(&g);
+	cr_assert_eq(g.rep.total, 0);
+	for (int i = 0; i < 4; i++) {
+		char *eager = view(fns[i]);
+
+		cr_assert_str_eq(deferred[i], eager);
+		free(eager);
+		free(deferred[i]);
+	}
+}
+
+Test(deferred, page_view_says_deferred)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	sg_check(&g);
+	insp_view_page(&g.in, 0x1c05, f);
+	insp_view_page(&g.in, 0x400, f);
+	fclose(f);
+	cr_assert(strstr(buf, "state: free, inside the deferred order-10 block at pfn 0x1c00"), "%s", buf);
+	cr_assert(strstr(buf, "state: free, head of the order-10 block at pfn 0x400"), "%s", buf);
+	free(buf);
+}
+
+Test(deferred, dirty_tail)
+{
+	sg_flag(&g, 0x1c05, SG_PG_lru, 1);
+	expect(R_BUDDY_DEFERRED, true);
+}
+
+Test(deferred, dirty_head_that_looks_listed)
+{
+	/* PG_buddy and the order on a deferred head: not a stray, a bad range. */
+	sg_flag(&g, 0xc00, SG_PG_buddy, 1);
+	sg_wr(&g, sg_page_pa(0xc00) + SG_P_PRIVATE, 10);
+	expect(R_BUDDY_DEFERRED, true);
+}
+
+Test(deferred, refcount_and_stale_links)
+{
+	sg_wr(&g, sg_page_pa(0x1e00) + SG_P_REF, 1);
+	expect(R_BUDDY_DEFERRED, true);
+	sg_wr(&g, sg_page_pa(0x1e00) + SG_P_REF, 0);
+	sg_wr(&g, sg_page_pa(0x1e00) + SG_P_LRU, sg_lru_va(0x1800));
+	expect(R_BUDDY_DEFERRED, true);
+}
+
+Test(deferred, misaligned_range)
+{
+	sg_wr(&g, sg_deferred_pa(2, 0) + SG_DR_START, 0x1c01);
+	expect(R_BUDDY_DEFERRED, true);
+}
+
+Test(deferred, empty_range_in_use)
+{
+	sg_wr(&g, sg_deferred_pa(2, 0) + SG_DR_END, 0x1c00);
+	expect(R_BUDDY_DEFERRED, true);
+}
+
+Test(deferred, range_outside_its_zone)
+{
+	/* DMA's range reaching into Normal ([0x1000, 0x1400) is listed there). */
+	sg_wr(&g, sg_deferred_pa(0, 0) + SG_DR_END, 0x1400);
+	expect(R_BUDDY_DEFERRED, true);
+}
+
+Test(deferred, range_over_a_hole)
+{
+	sg_wr(&g, sg_deferred_pa(0, 0) + SG_DR_START, 0);
+	expect(R_BUDDY_DEFERRED, false);
+	cr_assert_eq(sg_count(&g, R_MEM_HOLE), 0, "a range over a hole is not marked");
+}
+
+Test(deferred, range_overlapping_a_listed_block)
+{
+	/* DMA's range grows down over the listed block at 0x400. */
+	sg_wr(&g, sg_deferred_pa(0, 0) + SG_DR_START, 0x400);
+	expect(R_BUDDY_DEFERRED, false);
+}
+
+Test(deferred, range_overlapping_pcp_pages)
+{
+	sg_wr(&g, sg_deferred_pa(1, 0) + SG_DR_START, 0x1400);
+	sg_wr(&g, sg_deferred_pa(1, 0) + SG_DR_END, 0x1800);
+	sg_wr(&g, sg_zone_pa(1) + SG_Z_NR_DEFERRED, 1);
+	expect(R_BUDDY_DEFERRED, false);
+}
+
+Test(deferred, two_ranges_overlap)
+{
+	sg_wr(&g, sg_deferred_pa(2, 1) + SG_DR_START, 0x1c00);
+	sg_wr(&g, sg_deferred_pa(2, 1) + SG_DR_END, 0x2000);
+	sg_wr(&g, sg_zone_pa(2) + SG_Z_NR_DEFERRED, 2);
+	expect(R_BUDDY_DEFERRED, false);
+}
+
+Test(deferred, unused_entry_not_zero)
+{
+	sg_wr(&g, sg_deferred_pa(2, 1) + SG_DR_END, 0x1800);
+	expect(R_BUDDY_DEFERRED, true);
+}
+
+Test(deferred, too_many_ranges_in_use)
+{
+	sg_wr(&g, sg_zone_pa(2) + SG_Z_NR_DEFERRED, SG_NR_DEFERRED + 1);
+	expect(R_BUDDY_DEFERRED, true);
+}
+
+Test(deferred, boot_reserved_ram_inside_a_range)
+{
+	/* Pretend the kernel image lies in HighMem's deferred block. */
+	g.in.kernel_start_pa = 0x1c00000;
+	g.in.kernel_end_pa = 0x1c02000;
+	expect(R_BUDDY_DEFERRED, true);
+	cr_assert_eq(sg_count(&g, R_BUDDY_DEFERRED), 2, "one violation per page");
+}
+
+Test(deferred, nr_free_counts_deferred_blocks)
+{
+	sg_add32(&g, sg_head_pa(0, 10) + 8, -1);   /* 1 listed + 2 deferred, says 2 */
+	expect(R_BUDDY_NR_FREE, true);
+}
+
+Test(deferred, zone_free_counts_deferred_pages)
+{
+	sg_add32(&g, sg_zone_pa(2) + SG_Z_VMSTAT, -1024);
+	expect(R_ZONE_FREE, true);
+}
+
+Test(deferred, deferred_page_mapped_is_freed)
+{
+	/* A 2 MiB vmalloc-area leaf over DMA's deferred [0x800, 0xa00). */
+	sg_wr64(&g, SG_KPD_PA + 100 * 8, 0x800000ull | SG_KPTE | PT_PS);
+	expect(R_PT_FREED, true);
+}
+
+Test(deferred, materialised_block_is_clean)
+{
+	/* The guest took HighMem's only deferred block: range and count go. */
+	sg_wr(&g, sg_deferred_pa(2, 0) + SG_DR_START, 0);
+	sg_wr(&g, sg_deferred_pa(2, 0) + SG_DR_END, 0);
+	sg_wr(&g, sg_zone_pa(2) + SG_Z_NR_DEFERRED, 0);
+	sg_add32(&g, sg_head_pa(2, 10) + 8, -1);
+	sg_add32(&g, sg_zone_pa(2) + SG_Z_VMSTAT, -1024);
+	sg_add32(&g, SG_GLOBALS_PA + SG_G_ZONE_STAT, -1024);
+	sg_wr(&g, sg_page_pa(0x1c00) + SG_P_REF, 1);   /* now allocated */
+	sg_check(&g);
+	if (g.rep.total)
+		dump();
+	cr_assert_eq(g.rep.total, 0);
 }
 
 /* ---- page tables ------------------------------------------------------------ */

@@ -230,6 +230,12 @@ Test(layout, synthetic_note_parsed)
 	cr_assert_eq(g.lay.pg[IPG_buddy], SG_PG_buddy);
 	cr_assert_eq(g.lay.zone.free_area, SG_Z_FREE_AREA);
 	cr_assert_eq(g.lay.pg_valid_mask, (1u << SG_NR_PAGEFLAGS) - 1);
+	cr_assert_eq(g.lay.nr_deferred_ranges, SG_NR_DEFERRED);
+	cr_assert_eq(g.lay.zone.nr_deferred, SG_Z_NR_DEFERRED);
+	cr_assert_eq(g.lay.zone.deferred, SG_Z_DEFERRED);
+	cr_assert_eq(g.lay.deferred_range.size, SG_DR_SIZE);
+	cr_assert_eq(g.lay.deferred_range.start_pfn, SG_DR_START);
+	cr_assert_eq(g.lay.deferred_range.end_pfn, SG_DR_END);
 }
 
 static int parse(const void *note, size_t len, char *err)
@@ -254,7 +260,10 @@ Test(layout, refusals)
 	memcpy(n, g.note, g.note_len);
 	h->version = LAYOUT_NOTE_VERSION + 1;
 	cr_assert_eq(parse(n, g.note_len, err), -1);
-	cr_assert(strstr(err, "version 2, this vmm reads version 1"), "%s", err);
+	char want[80];
+	snprintf(want, sizeof(want), "version %u, this vmm reads version %u",
+		 LAYOUT_NOTE_VERSION + 1, LAYOUT_NOTE_VERSION);
+	cr_assert(strstr(err, want), "%s", err);
 
 	memcpy(n, g.note, g.note_len);
 	cr_assert_eq(parse(n, g.note_len - 8, err), -1, "section shorter than size");
@@ -296,6 +305,26 @@ Test(layout, refusals)
 			e[i].value = 40;
 	cr_assert_eq(parse(n, g.note_len, err), -1);
 	cr_assert(strstr(err, "MAX_ORDER 40"), "%s", err);
+
+	/* Deferred ranges: too many entries, or an array beyond struct zone. */
+	memcpy(n, g.note, g.note_len);
+	for (uint32_t i = 0; i < h->count; i++)
+		if (e[i].key == LN_NR_DEFERRED_RANGES)
+			e[i].value = 99;
+	cr_assert_eq(parse(n, g.note_len, err), -1);
+	cr_assert(strstr(err, "NR_DEFERRED_RANGES 99"), "%s", err);
+	memcpy(n, g.note, g.note_len);
+	for (uint32_t i = 0; i < h->count; i++)
+		if (e[i].key == LN_ZONE_deferred)
+			e[i].value = SG_ZONE_SIZE - 4;
+	cr_assert_eq(parse(n, g.note_len, err), -1);
+	cr_assert(strstr(err, "deferred ranges do not fit"), "%s", err);
+	memcpy(n, g.note, g.note_len);
+	for (uint32_t i = 0; i < h->count; i++)
+		if (e[i].key == LN_ZONE_deferred)
+			e[i].key = 0x6666;
+	cr_assert_eq(parse(n, g.note_len, err), -1);
+	cr_assert(strstr(err, "lacks LN_ZONE_deferred"), "%s", err);
 }
 
 Test(layout, real_guest_note_and_symbols)

@@ -308,7 +308,9 @@ long check_poison_page(struct page *page);
  *    Sets max_low_pfn and max_pfn.
  * 3. memblock_free_pages_range(start, end) for every free RAM range (it
  *    splits ranges at zone edges itself): one head struct page written per
- *    aligned block (O(blocks), DESIGN §2); the head must be all-zero.
+ *    aligned block (O(blocks), DESIGN §2); the head must be all-zero.  A
+ *    run of at least deferred_init_min_blocks whole top-order blocks writes
+ *    no struct page at all: it becomes a deferred range (mmzone.h).
  * 4. init_per_zone_wmark_min(): min_free_kbytes, watermarks, lowmem_reserve.
  * 5. setup_per_cpu_pageset(): per-CPU list sizes (until then every order-0
  *    request goes straight to the buddy lists).
@@ -316,6 +318,10 @@ long check_poison_page(struct page *page);
 void free_area_init(const unsigned long max_zone_pfn[MAX_NR_ZONES],
 		    const unsigned long zone_present[MAX_NR_ZONES]);
 void memblock_free_pages_range(unsigned long start_pfn, unsigned long end_pfn);
+/* Shortest run of whole MAX_ORDER - 1 blocks that boot defers instead of
+ * linking (DEFERRED_MIN_BLOCKS); ~0ul turns deferral off (host tests). */
+#define DEFERRED_MIN_BLOCKS 16ul
+extern unsigned long deferred_init_min_blocks;
 void init_per_zone_wmark_min(void);
 void setup_per_zone_wmarks(void);
 void setup_per_zone_lowmem_reserve(void);

@@ -29,6 +29,13 @@
  * to confirm that it is not itself a PG_buddy head.  That is why boot can
  * free a whole block by writing its head alone.
  *
+ * Deferred top-order blocks go one step further: boot writes no struct
+ * page at all for a long run of MAX_ORDER - 1 blocks, and records the run
+ * as a pfn range in its zone (mmzone.h, struct deferred_range).  Such a
+ * block is free, and counted as free everywhere, but its head is all-zero
+ * too, i.e. not PageBuddy: the range, not the head, says it is free.  The
+ * allocator writes the head when it hands the block out (page_alloc.c).
+ *
  * Holes in the physical map stay all-zero forever and never reach the buddy
  * allocator; RAM the allocator must never hand out carries PG_reserved.
  */

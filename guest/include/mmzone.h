@@ -10,6 +10,7 @@
  *
  * Locking:
  *   zone->lock          free_area[] (lists and nr_free), vm_stat[NR_FREE_PAGES],
+ *                       the deferred ranges (nr_deferred_ranges, deferred[]),
  *                       and the buddy state (PG_buddy, private) of free heads.
  *   interrupts disabled pageset[cpu] (per-CPU lists are touched only by their
  *                       CPU; disabling interrupts keeps handlers out).  Taken
@@ -52,7 +53,8 @@ enum zone_watermarks {
 
 /* Per-zone counters (Linux's zone_stat_item), summed in vm_zone_stat[]. */
 enum zone_stat_item {
-	NR_FREE_PAGES,   /* pages in free_area[]; pages on pcp lists are not counted */
+	NR_FREE_PAGES,   /* pages in free_area[], deferred blocks included; pages
+			    on pcp lists are not counted */
 	NR_SLAB_RECLAIMABLE,   /* slab pages of SLAB_RECLAIM_ACCOUNT caches */
 	NR_SLAB_UNRECLAIMABLE, /* slab pages of every other cache */
 	NR_VM_ZONE_STAT_ITEMS
@@ -60,7 +62,41 @@ enum zone_stat_item {
 
 struct free_area {
 	struct list_head free_list;  /* heads of free blocks of this order */
-	unsigned long nr_free;       /* blocks, not pages */
+	unsigned long nr_free;       /* blocks, not pages; at MAX_ORDER - 1 this
+					includes the zone's deferred blocks */
+};
+
+/*
+ * Deferred top-order blocks (Linux's CONFIG_DEFERRED_STRUCT_PAGE_INIT idea,
+ * adapted; page_alloc.c has the algorithm).  Boot frees a long run of whole
+ * MAX_ORDER - 1 blocks without writing a single struct page: the run is
+ * recorded here instead of being linked onto free_area[MAX_ORDER - 1].
+ *
+ * Encoding, per zone (under zone->lock):
+ *   - deferred[0 .. nr_deferred_ranges) are the ranges in use, each
+ *     [start_pfn, end_pfn) with start_pfn < end_pfn, both multiples of
+ *     MAX_ORDER_NR_PAGES, inside the zone's span, all of it RAM that boot
+ *     handed to the allocator (no hole, nothing reserved);
+ *   - deferred[nr_deferred_ranges ..] are unused and all zero;
+ *   - ranges never overlap each other or any listed free block or per-CPU
+ *     page;
+ *   - every MAX_ORDER_NR_PAGES block in a range is a FREE block of order
+ *     MAX_ORDER - 1: it is counted in free_area[MAX_ORDER - 1].nr_free, in
+ *     NR_FREE_PAGES and in managed_pages/totalram_pages exactly as if it
+ *     were on the list, but it is not on the list, and every struct page of
+ *     it, the head included, is all-zero (so it is not PageBuddy);
+ *   - logically the ranges are the bottom of free_area[MAX_ORDER - 1]'s
+ *     LIFO stack, below every listed block: deferred[0] was pushed first,
+ *     and within a range the lowest pfn was pushed first.  A block is taken
+ *     from the top: the highest block of the last range in use, and only
+ *     when every free list of the zone that could serve the request is
+ *     empty.  A block never returns to a range; freed, it goes on the list.
+ */
+#define NR_DEFERRED_RANGES 4
+
+struct deferred_range {
+	unsigned long start_pfn;   /* first pfn of the lowest deferred block */
+	unsigned long end_pfn;     /* one past the highest deferred block */
 };
 
 /* Order-0 cache of one CPU in one zone: `list` holds `count` free pages,
@@ -92,6 +128,10 @@ struct zone {
 
 	spinlock_t lock;
 	struct free_area free_area[MAX_ORDER];
+	/* Deferred top-order blocks, encoded as described above struct
+	 * deferred_range: ranges in use, then the ranges. */
+	unsigned long nr_deferred_ranges;
+	struct deferred_range deferred[NR_DEFERRED_RANGES];
 };
 
 struct pglist_data {
@@ -117,6 +157,16 @@ static inline unsigned long zone_end_pfn(const struct zone *zone)
 static inline bool zone_spans_pfn(const struct zone *zone, unsigned long pfn)
 {
 	return pfn - zone->zone_start_pfn < zone->spanned_pages;
+}
+
+/* Free top-order blocks of the zone that are deferred (not on the list). */
+static inline unsigned long zone_deferred_blocks(const struct zone *zone)
+{
+	unsigned long n = 0;
+
+	for (unsigned long i = 0; i < zone->nr_deferred_ranges; i++)
+		n += (zone->deferred[i].end_pfn - zone->deferred[i].start_pfn) / MAX_ORDER_NR_PAGES;
+	return n;
 }
 
 static inline bool populated_zone(const struct zone *zone)

@@ -169,19 +169,27 @@ static noinline void *kmalloc_odd_size(size_t size, gfp_t flags)
 	return kmalloc_large(size, flags);
 }
 
+/* GFP_DMA: the dma-kmalloc cache, made on first use. */
+static noinline __slabcall void *kmalloc_dma(size_t size, gfp_t flags, unsigned long caller)
+{
+	struct kmem_cache *c = kmalloc_dma_cache(size_to_index(size), flags);
+
+	return c ? slab_alloc_slow(c, flags, caller) : NULL;
+}
+
 __slabcall __fastpath void *__kmalloc(size_t size, gfp_t flags)
 {
 	struct kmem_cache *c;
 
 	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE))
 		return kmalloc_odd_size(size, flags);
-	if (unlikely(flags & __GFP_DMA)) {
-		c = kmalloc_dma_cache(size_to_index(size), flags);
-		if (!c)
-			return NULL;
-	} else {
-		c = kmalloc_caches[KMALLOC_NORMAL][size_to_index(size)];
-	}
+	if (unlikely(flags & __GFP_DMA))
+		return kmalloc_dma(size, flags, _RET_IP_);
+	c = kmalloc_caches[KMALLOC_NORMAL][size_to_index(size)];
+	/* Explicitly here, so that the caller recorded for SLAB_STORE_USER is
+	 * ours whether or not the compiler makes the fast path a tail call. */
+	if (unlikely(c->flags & SLAB_SLOWPATH_FLAGS))
+		return slab_alloc_slow(c, flags, _RET_IP_);
 	return slab_alloc_fast(c, flags, _RET_IP_);
 }
 
@@ -215,6 +223,8 @@ static noinline void kfree_not_slab(struct page *page, const void *objp, unsigne
 	slab_bad_free(NULL, objp, caller, "neither a slab object nor a kmalloc large block");
 }
 
+__slabcall noinline void kfree_checked(const void *objp, unsigned long caller);
+
 static noinline __noreturn void kfree_bad_address(const void *objp, unsigned long caller)
 {
 	slab_bad_free(NULL, objp, caller, "not a direct-mapped kernel address (not from kmalloc)");
@@ -225,7 +235,13 @@ static noinline __noreturn void kfree_bad_object(struct kmem_cache *c, const voi
 	slab_bad_free(c, objp, caller, "not the start of an object (an interior pointer?)");
 }
 
-__slabcall __fastpath void kfree(const void *objp)
+/*
+ * kfree with every check, from the pointer alone.  The host's kfree, and
+ * the guest's slow path: the assembly kfree below handles a valid object
+ * of a cache without debugging whose array cache has room, and jumps here
+ * for everything else (which this re-checks and reports).
+ */
+static __always_inline void __kfree(const void *objp, unsigned long caller)
 {
 	struct kmem_cache *c;
 	struct page *page;
@@ -234,25 +250,133 @@ __slabcall __fastpath void kfree(const void *objp)
 	if (unlikely(ZERO_OR_NULL_PTR(objp)))
 		return;
 	pfn = virt_to_pfn(objp);
-	if (unlikely(pfn >= max_low_pfn)) {
-		kfree_bad_address(objp, _RET_IP_);
-		return;
-	}
+	if (unlikely(pfn >= max_low_pfn))
+		kfree_bad_address(objp, caller);
 	page = pfn_to_page(pfn);
 	if (unlikely(!PageSlab(page))) {
-		kfree_not_slab(page, objp, _RET_IP_);
+		kfree_not_slab(page, objp, caller);
 		return;
 	}
 	c = page->slab_cache;
 	/* Debug caches check the pointer in their slow path; the others here,
 	 * before it can reach an array cache. */
-	if (likely(!(c->flags & SLAB_SLOWPATH_FLAGS)) &&
-	    unlikely(obj_to_index_checked(c, page->slab, objp) == ~0u)) {
-		kfree_bad_object(c, objp, _RET_IP_);
+	if (unlikely(c->flags & SLAB_SLOWPATH_FLAGS)) {
+		slab_free_slow(c, (void *)objp, caller);
 		return;
 	}
-	slab_free_fast(c, (void *)objp, _RET_IP_);
+	if (unlikely(obj_to_index_checked(c, page->slab, objp) == ~0u))
+		kfree_bad_object(c, objp, caller);
+	slab_free_fast(c, (void *)objp, caller);
 }
+
+__slabcall noinline void kfree_checked(const void *objp, unsigned long caller)
+{
+	__kfree(objp, caller);
+}
+
+#if defined(__GUEST__)
+/*
+ * kfree(objp), 36 instructions for a valid object (eax = objp):
+ *   NULL or ZERO_SIZE_PTR: return
+ *   page = mem_map + ((objp - PAGE_OFFSET) >> 12), below max_low_pfn
+ *   PG_slab, and its cache without debugging or failslab
+ *   idx = (objp - slab->s_mem) * reciprocal >> 32; idx < num and
+ *   idx * size == objp - s_mem (an object's first byte)
+ *   then kmem_cache_free's push onto the array cache, inline.
+ * Anything else goes to kfree_checked with the caller's address.
+ */
+#define PAGE_SLAB_CACHE_OFF 12
+#define PAGE_SLAB_OFF       16
+#define SLAB_SMEM_OFF       8
+#define KMC_SIZE_OFF        20
+#define KMC_RECIP_OFF       24
+#define KMC_NUM_OFF         28
+#define KMC_CPU_CACHE_OFF   0
+#define KMC_FLAGS_OFF       16
+#define AC_AVAIL_OFF        0
+#define AC_LIMIT_OFF        4
+#define AC_ENTRY_OFF        16
+#define SLOWPATH_ASM        0x02010d00
+#define PG_SLAB_MASK_ASM    0x40
+#define PAGE_OFFSET_ASM     0xc0000000
+_Static_assert(offsetof(struct page, slab_cache) == PAGE_SLAB_CACHE_OFF, "asm offset");
+_Static_assert(offsetof(struct page, slab) == PAGE_SLAB_OFF, "asm offset");
+_Static_assert(sizeof(struct page) == 32, "asm: shll $5");
+_Static_assert(offsetof(struct slab, s_mem) == SLAB_SMEM_OFF, "asm offset");
+_Static_assert(offsetof(struct kmem_cache, size) == KMC_SIZE_OFF, "asm offset");
+_Static_assert(offsetof(struct kmem_cache, reciprocal_buffer_size) == KMC_RECIP_OFF, "asm offset");
+_Static_assert(offsetof(struct kmem_cache, num) == KMC_NUM_OFF, "asm offset");
+_Static_assert(offsetof(struct kmem_cache, cpu_cache) == KMC_CPU_CACHE_OFF, "asm offset");
+_Static_assert(offsetof(struct kmem_cache, flags) == KMC_FLAGS_OFF, "asm offset");
+_Static_assert(offsetof(struct array_cache, avail) == AC_AVAIL_OFF, "asm offset");
+_Static_assert(offsetof(struct array_cache, limit) == AC_LIMIT_OFF, "asm offset");
+_Static_assert(offsetof(struct array_cache, entry) == AC_ENTRY_OFF, "asm offset");
+_Static_assert(SLAB_SLOWPATH_FLAGS == SLOWPATH_ASM, "asm constant");
+_Static_assert((1u << PG_slab) == PG_SLAB_MASK_ASM, "asm constant");
+_Static_assert(PAGE_OFFSET == PAGE_OFFSET_ASM && PAGE_SHIFT == 12, "asm constant");
+_Static_assert((unsigned long)ZERO_SIZE_PTR == 16, "asm constant");
+
+#define __S(x) #x
+#define S(x) __S(x)
+
+__asm__(
+"	.text\n"
+"	.globl	kfree\n"
+"	.type	kfree, @function\n"
+"	.p2align 4\n"
+"kfree:\n"
+"	cmpl	$16, %eax\n"
+"	jbe	9f\n"
+"	leal	-" S(PAGE_OFFSET_ASM) "(%eax), %ecx\n"
+"	shrl	$12, %ecx\n"
+"	cmpl	max_low_pfn, %ecx\n"
+"	jae	8f\n"
+"	shll	$5, %ecx\n"
+"	addl	mem_map, %ecx\n"
+"	testb	$" S(PG_SLAB_MASK_ASM) ", (%ecx)\n"
+"	jz	8f\n"
+"	pushl	%ebx\n"
+"	movl	" S(PAGE_SLAB_CACHE_OFF) "(%ecx), %ebx\n"
+"	testl	$" S(SLOWPATH_ASM) ", " S(KMC_FLAGS_OFF) "(%ebx)\n"
+"	jnz	7f\n"
+"	pushl	%eax\n"
+"	movl	" S(PAGE_SLAB_OFF) "(%ecx), %ecx\n"
+"	subl	" S(SLAB_SMEM_OFF) "(%ecx), %eax\n"
+"	movl	%eax, %ecx\n"
+"	mull	" S(KMC_RECIP_OFF) "(%ebx)\n"
+"	cmpl	" S(KMC_NUM_OFF) "(%ebx), %edx\n"
+"	jae	6f\n"
+"	imull	" S(KMC_SIZE_OFF) "(%ebx), %edx\n"
+"	cmpl	%edx, %ecx\n"
+"	jne	6f\n"
+"	popl	%edx\n"
+"	pushfl\n"
+"	cli\n"
+"	movl	" S(KMC_CPU_CACHE_OFF) "(%ebx), %ecx\n"
+"	movl	" S(AC_AVAIL_OFF) "(%ecx), %eax\n"
+"	cmpl	" S(AC_LIMIT_OFF) "(%ecx), %eax\n"
+"	jae	5f\n"
+"	movl	%edx, " S(AC_ENTRY_OFF) "(%ecx,%eax,4)\n"
+"	incl	" S(AC_AVAIL_OFF) "(%ecx)\n"
+"	popfl\n"
+"	popl	%ebx\n"
+"9:	ret\n"
+"5:	popfl\n"
+"	movl	%edx, %eax\n"
+"	popl	%ebx\n"
+"	jmp	8f\n"
+"6:	popl	%eax\n"
+"7:	popl	%ebx\n"
+"8:	movl	(%esp), %edx\n"
+"	jmp	kfree_checked\n"
+"	.size	kfree, .-kfree\n"
+);
+#else
+__slabcall void kfree(const void *objp)
+{
+	__kfree(objp, _RET_IP_);
+}
+#endif
 
 size_t ksize(const void *objp)
 {

@@ -43,6 +43,7 @@
 	X(FIX_KMAP_BEGIN, FIX_KMAP_BEGIN)                                      \
 	X(FIX_KMAP_END, FIX_KMAP_END)                                          \
 	X(PGD_ALLOC_ORDER, PGD_ALLOC_ORDER)                                    \
+	X(NR_DEFERRED_RANGES, NR_DEFERRED_RANGES)                              \
 	X(NR_PAGEFLAGS, NR_PAGEFLAGS)                                          \
 	X(PG_locked, PG_locked)                                                \
 	X(PG_referenced, PG_referenced)                                        \
@@ -94,6 +95,11 @@
 	X(ZONE_managed_pages, offsetof(struct zone, managed_pages))            \
 	X(ZONE_lock, offsetof(struct zone, lock))                              \
 	X(ZONE_free_area, offsetof(struct zone, free_area))                    \
+	X(ZONE_nr_deferred_ranges, offsetof(struct zone, nr_deferred_ranges))  \
+	X(ZONE_deferred, offsetof(struct zone, deferred))                      \
+	X(DEFERRED_RANGE_SIZEOF, sizeof(struct deferred_range))                \
+	X(DEFERRED_RANGE_start_pfn, offsetof(struct deferred_range, start_pfn)) \
+	X(DEFERRED_RANGE_end_pfn, offsetof(struct deferred_range, end_pfn))    \
 	X(PGDAT_SIZEOF, sizeof(struct pglist_data))                            \
 	X(PGDAT_node_zones, offsetof(struct pglist_data, node_zones))          \
 	X(PGDAT_nr_zones, offsetof(struct pglist_data, nr_zones))              \

@@ -12,6 +12,40 @@
  * the order-0 alloc+free pair through the per-CPU list is kept short: no
  * division, no per-page writes beyond the page itself, debug checks folded
  * into one OR of the words that must be zero.
+ *
+ * Deferred top-order blocks (Linux's CONFIG_DEFERRED_STRUCT_PAGE_INIT,
+ * adapted; the encoding is in mmzone.h above struct deferred_range).  Most
+ * of a big guest's RAM is long runs of whole MAX_ORDER - 1 blocks; linking
+ * each onto free_area[MAX_ORDER - 1] costs ~9 emulated instructions and a
+ * host page fault on the mem_map page of its head (1.3K blocks at 6 GiB).
+ * Instead, a run of at least deferred_init_min_blocks blocks that reaches a
+ * zone whose top-order list is still empty is recorded as a pfn range and
+ * no struct page is written.  Its blocks are free in every count (nr_free,
+ * NR_FREE_PAGES, managed_pages), so buddyinfo, zoneinfo, meminfo and every
+ * watermark decision are those of eager init.
+ *   - Order.  The top-order list is a LIFO stack (nothing merges at the top
+ *     order, so blocks leave it only from the head).  A run deferred while
+ *     the list is empty is exactly the bottom of that stack, so the ranges
+ *     sit logically below every listed block.  __rmqueue_smallest() takes
+ *     a deferred block only when no list from the requested order up has a
+ *     block, and takes the highest one of the last range, which is the
+ *     block eager init would have popped there: every allocation returns
+ *     the same pfn as with eager init.  A run that arrives once something
+ *     is listed is linked as before, so the order never changes.
+ *   - Materialising.  The block is handed out directly (rmqueue_deferred):
+ *     its head is zero, which is what del_page_from_free_list() leaves, so
+ *     expand() and prep_new_page() treat it like a block popped off the
+ *     list.  It never goes back to a range; freed, it is listed.
+ *   - Merging.  __free_one_page() stops below MAX_ORDER - 1, and every
+ *     buddy of an order < MAX_ORDER - 1 lies in the same top-order block,
+ *     so a lower-order merge never looks into a deferred block; and a
+ *     deferred block's pages are zero, not PageBuddy, so nothing could
+ *     pair with them anyway.
+ *   - When.  Runs shorter than deferred_init_min_blocks (16 blocks, 64
+ *     MiB) are linked as before: small machines, and the host unit tests'
+ *     fixed layouts, keep PageBuddy heads for all their free RAM.
+ * The host inspector (host/inspect/check_buddy.c) counts the ranges as free
+ * and checks them (rule buddy.deferred).
  */
 #include "kernel.h"
 #include "mm.h"
@@ -37,6 +71,7 @@ unsigned long max_low_pfn;
 unsigned long totalram_pages;
 unsigned long totalhigh_pages;
 int min_free_kbytes = 1024;
+unsigned long deferred_init_min_blocks = DEFERRED_MIN_BLOCKS;
 struct pglist_data contig_page_data;
 struct zone *const zone_table[MAX_NR_ZONES] = {
 	&contig_page_data.node_zones[ZONE_DMA],
@@ -205,6 +240,35 @@ static inline void expand(struct zone *zone, struct page *page, unsigned int low
 	}
 }
 
+/*
+ * Every list from `order` up is empty, but the zone has deferred top-order
+ * blocks: hand out the highest block of the last range (the top of the
+ * deferred part of the stack, see the header) and split it as if it had
+ * been popped off free_area[MAX_ORDER - 1].  Its struct pages were never
+ * written, so they are all zero; the head is checked like a listed head
+ * (a write into a deferred struct page is a bug somewhere else).
+ */
+static noinline struct page *rmqueue_deferred(struct zone *zone, unsigned int order)
+{
+	struct deferred_range *r = &zone->deferred[zone->nr_deferred_ranges - 1];
+	unsigned long pfn = r->end_pfn - MAX_ORDER_NR_PAGES;
+	struct page *page = pfn_to_page(pfn);
+
+	if (unlikely(!page_expected_state(page, ~0ul) || page->private))
+		bad_page(page, "deferred top-order block in use");
+	if (pfn == r->start_pfn) {
+		/* Empty: unused entries are all zero (mmzone.h). */
+		r->start_pfn = 0;
+		pfn = 0;
+		zone->nr_deferred_ranges--;
+	}
+	r->end_pfn = pfn;
+	zone->free_area[MAX_ORDER - 1].nr_free--;
+	expand(zone, page, order, MAX_ORDER - 1);
+	__mod_zone_page_state(zone, NR_FREE_PAGES, -(1l << order));
+	return page;
+}
+
 static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order)
 {
 	for (unsigned int current_order = order; current_order < MAX_ORDER; current_order++) {
@@ -219,6 +283,9 @@ static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order)
 		__mod_zone_page_state(zone, NR_FREE_PAGES, -(1l << order));
 		return page;
 	}
+	/* The bottom of the top-order stack: only when all lists are empty. */
+	if (unlikely(zone->nr_deferred_ranges))
+		return rmqueue_deferred(zone, order);
 	return NULL;
 }
 
@@ -821,12 +888,39 @@ static inline unsigned int __fls(unsigned long x)
  * is (mm_types.h).
  */
 /*
+ * Defer a run of n top-order blocks at pfn (see the header): possible only
+ * while the top-order list is empty, so that the run lies below everything
+ * listed, and while a range is free (or the run extends the last range,
+ * which it then continues upwards, keeping the stack order).  Nothing in
+ * mem_map is written or read.  Caller holds zone->lock and counts the
+ * blocks in nr_free.
+ */
+static bool defer_top_order_run(struct zone *zone, unsigned long pfn, unsigned long n)
+{
+	unsigned long end = pfn + n * MAX_ORDER_NR_PAGES, i = zone->nr_deferred_ranges;
+
+	if (n < deferred_init_min_blocks ||
+	    !list_empty(&zone->free_area[MAX_ORDER - 1].free_list))
+		return false;
+	if (i && zone->deferred[i - 1].end_pfn == pfn) {
+		zone->deferred[i - 1].end_pfn = end;
+		return true;
+	}
+	if (i == NR_DEFERRED_RANGES)
+		return false;
+	zone->deferred[i].start_pfn = pfn;
+	zone->deferred[i].end_pfn = end;
+	zone->nr_deferred_ranges = i + 1;
+	return true;
+}
+
+/*
  * Most of RAM: a run of n consecutive top-order blocks, which have no buddy
- * to merge with, goes straight onto free_area[MAX_ORDER - 1].  The result
- * is exactly that of n add_to_free_list() calls (each block pushed at the
- * head, so the last is first), but the list is stitched in one pass: about
- * 9 instructions a block instead of ~25, and at 6 GiB there are 1.5K
- * blocks (DESIGN §2).  Only the flags word is checked: it is where a
+ * to merge with.  A long one is deferred; otherwise it goes straight onto
+ * free_area[MAX_ORDER - 1].  The result is exactly that of n
+ * add_to_free_list() calls (each block pushed at the head, so the last is
+ * first), but the list is stitched in one pass: about 9 instructions a
+ * block instead of ~25.  Only the flags word is checked: it is where a
  * reserved page wrongly handed over would show (PG_reserved).
  * Caller holds zone->lock.
  */
@@ -836,6 +930,10 @@ static void free_top_order_run(struct zone *zone, struct page *page, unsigned lo
 	struct list_head *head = &area->free_list, *next = head->next;
 	struct page *end = page + n * MAX_ORDER_NR_PAGES;
 
+	if (defer_top_order_run(zone, page_to_pfn(page), n)) {
+		area->nr_free += n;
+		return;
+	}
 	for (; page < end; page += MAX_ORDER_NR_PAGES) {
 		if (unlikely(page->flags))
 			bad_page(page, "boot free of a page in use");

@@ -34,8 +34,12 @@
  * only checks against recursion.
  *
  * Cost (DESIGN §2): every guest instruction is emulated, so the fast paths
- * are leaf functions with register arguments and one test of the cache's
- * flags that routes debugging and failslab to the out-of-line slow path.
+ * (kmem_cache_alloc/free here, kfree in kmalloc.c) are assembly leaves with
+ * register arguments and one test of the cache's flags that routes
+ * debugging, failslab and __GFP_ZERO to the out-of-line slow path: 13
+ * instructions each, 36 per alloc+free pair with the calls and loop of
+ * bench:slab (kmalloc+kfree of a constant size: 57).  Host builds compile
+ * the equivalent C in slab_internal.h.
  */
 #include "kernel.h"
 #include "mm.h"

@@ -13,6 +13,15 @@
  * A list that could not be walked to its end makes no count claims
  * (nr_free, zone free total, stray PageBuddy pages of that zone): the
  * structural violation is the one reported.
+ *
+ * Deferred top-order blocks (guest mmzone.h, struct deferred_range) are
+ * free but on no list: each zone's ranges in use must be non-empty,
+ * aligned to a top-order block, inside the zone and all RAM, and must not
+ * overlap a listed block, a per-CPU page or another range; unused entries
+ * are zero (buddy.deferred).  Their pages are marked PS_DEFERRED, counted
+ * as free (nr_free of the top order, the zone's free total) and checked
+ * all-zero by the mem_map scan.  A range that cannot be trusted (bad
+ * shape) is not marked and makes no count claims, like a broken list.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -117,7 +126,7 @@ static void visit_buddy(struct insp *in, const struct lwalk *w, uint64_t pfn, co
 	uint8_t *ps = in->pstate;
 	uint64_t clash = ~0ull;
 
-	if (ps[pfn] & PS_TAIL)
+	if (ps[pfn] & (PS_TAIL | PS_DEFERRED))
 		clash = pfn;
 	if (pfn + 1 < end && all_zero(ps + pfn + 1, end - pfn - 1)) {
 		memset(ps + pfn + 1, PS_TAIL, end - pfn - 1);   /* the usual case */
@@ -136,6 +145,7 @@ static void visit_buddy(struct insp *in, const struct lwalk *w, uint64_t pfn, co
 		insp_report_add(rep, R_BUDDY_OVERLAP, place, "free block overlaps %s at pfn %#llx",
 				ps[clash] & PS_PCP ? "a per-CPU page" :
 				(ps[clash] & PS_ORDER_MASK) ? "another free block's head" :
+				(ps[clash] & PS_DEFERRED) ? "a deferred range" :
 				"another free block", (unsigned long long)clash);
 	in->blocks[in->nblocks++] = (struct insp_block){ .pfn = (uint32_t)pfn, .order = (uint8_t)w->order,
 							 .zone = (uint8_t)w->zone };
@@ -154,8 +164,9 @@ static void visit_pcp(struct insp *in, const struct lwalk *w, uint64_t pfn, cons
 				"its span", zn->name);
 	if (flags & ~(1u << l->pg[IPG_poisoned]))
 		insp_report_add(in->rep, R_PCP_PAGE, place, "per-CPU free page has flags %#x", flags);
-	if (in->pstate[pfn] & PS_TAIL)
-		insp_report_add(in->rep, R_BUDDY_OVERLAP, place, "per-CPU page lies inside a free block");
+	if (in->pstate[pfn] & (PS_TAIL | PS_DEFERRED))
+		insp_report_add(in->rep, R_BUDDY_OVERLAP, place, "per-CPU page lies inside a free %s",
+				(in->pstate[pfn] & PS_DEFERRED) ? "deferred range" : "block");
 	in->pstate[pfn] |= PS_PCP | PS_CUR;
 }
 
@@ -246,6 +257,84 @@ static void unmerged_rule(struct insp *in)
 	}
 }
 
+/*
+ * Zone z's deferred ranges, after every list of every zone was walked (so
+ * an overlap with any listed block or per-CPU page shows in pstate).
+ * Marks their pages PS_DEFERRED and sums them in deferred_pages.
+ */
+static void check_deferred(struct insp *in, unsigned z)
+{
+	const struct insp_layout *l = in->lay;
+	struct insp_zone *zn = &in->st.zone[z];
+	const uint64_t bsz = 1ull << (l->max_order - 1);
+	const uint64_t zend = zn->start + zn->spanned;
+	uint8_t *ps = in->pstate;
+	char place[INSP_PLACE_MAX];
+
+	zn->deferred_pages = 0;
+	zn->deferred_broken = false;
+	if (zn->nr_deferred > l->nr_deferred_ranges) {
+		snprintf(place, sizeof(place), "zone %s", zn->name);
+		insp_report_add(in->rep, R_BUDDY_DEFERRED, place, "nr_deferred_ranges is %u, but "
+				"there are only %u ranges", zn->nr_deferred, l->nr_deferred_ranges);
+		zn->deferred_broken = true;
+	}
+	for (unsigned i = 0; i < l->nr_deferred_ranges; i++) {
+		uint64_t s = zn->deferred[i].start, e = zn->deferred[i].end, clash = ~0ull;
+
+		snprintf(place, sizeof(place), "zone %s deferred[%u]", zn->name, i);
+		if (i >= zn->nr_deferred) {
+			if (s || e)
+				insp_report_add(in->rep, R_BUDDY_DEFERRED, place, "unused entry is "
+						"[%#llx, %#llx), not zero", (unsigned long long)s,
+						(unsigned long long)e);
+			continue;
+		}
+		if (s >= e || (s & (bsz - 1)) || (e & (bsz - 1))) {
+			insp_report_add(in->rep, R_BUDDY_DEFERRED, place, "[%#llx, %#llx) is empty or "
+					"not aligned to %llu pages", (unsigned long long)s,
+					(unsigned long long)e, (unsigned long long)bsz);
+			zn->deferred_broken = true;
+			continue;
+		}
+		if (s < zn->start || e > zend || e > in->st.npfn) {
+			insp_report_add(in->rep, R_BUDDY_DEFERRED, place, "[%#llx, %#llx) is not inside "
+					"zone %s [%#llx, %#llx)", (unsigned long long)s,
+					(unsigned long long)e, zn->name, (unsigned long long)zn->start,
+					(unsigned long long)zend);
+			zn->deferred_broken = true;
+			continue;
+		}
+		if (insp_ram_pages(in, s, e) != e - s) {
+			insp_report_add(in->rep, R_BUDDY_DEFERRED, place, "[%#llx, %#llx) covers "
+					"%llu pages that are not RAM", (unsigned long long)s,
+					(unsigned long long)e,
+					(unsigned long long)(e - s - insp_ram_pages(in, s, e)));
+			zn->deferred_broken = true;
+			continue;
+		}
+		if (all_zero(ps + s, e - s)) {
+			memset(ps + s, PS_DEFERRED, e - s);   /* the usual case */
+		} else {
+			for (uint64_t p = s; p < e; p++) {
+				if (!ps[p])
+					ps[p] = PS_DEFERRED;
+				else if (clash == ~0ull)
+					clash = p;
+			}
+		}
+		if (clash != ~0ull)
+			insp_report_add(in->rep, R_BUDDY_DEFERRED, place, "[%#llx, %#llx) overlaps %s "
+					"at pfn %#llx", (unsigned long long)s, (unsigned long long)e,
+					(ps[clash] & PS_PCP) ? "a per-CPU page" :
+					(ps[clash] & PS_ORDER_MASK) ? "a listed free block's head" :
+					(ps[clash] & PS_TAIL) ? "a listed free block" :
+					"another deferred range", (unsigned long long)clash);
+		zn->deferred_pages += e - s;
+	}
+	zn->buddy_pages += zn->deferred_pages;
+}
+
 void insp_check_buddy(struct insp *in)
 {
 	const struct insp_layout *l = in->lay;
@@ -253,8 +342,10 @@ void insp_check_buddy(struct insp *in)
 	static const enum insp_rule rules[] = {
 		R_BUDDY_LIST, R_BUDDY_PREV, R_BUDDY_CYCLE, R_BUDDY_DOUBLE, R_BUDDY_FLAG,
 		R_BUDDY_ORDER, R_BUDDY_ALIGN, R_BUDDY_ZONE, R_BUDDY_OVERLAP, R_BUDDY_UNMERGED,
-		R_BUDDY_NR_FREE, R_ZONE_FREE, R_PCP_COUNT, R_PCP_PAGE,
+		R_BUDDY_NR_FREE, R_ZONE_FREE, R_PCP_COUNT, R_PCP_PAGE, R_BUDDY_DEFERRED,
 	};
+	uint64_t top_listed[INSP_MAX_ZONES] = { 0 };
+	bool top_complete[INSP_MAX_ZONES] = { false };
 
 	in->pstate_valid = false;
 	if (!in->st.mem_map || !scratch(in))
@@ -264,7 +355,6 @@ void insp_check_buddy(struct insp *in)
 
 	for (unsigned z = 0; z < in->st.nr_zones; z++) {
 		struct insp_zone *zn = &in->st.zone[z];
-		char place[INSP_PLACE_MAX];
 		bool complete;
 
 		zn->lists_broken = false;
@@ -281,6 +371,12 @@ void insp_check_buddy(struct insp *in)
 			zn->buddy_pages += n << o;
 			if (!complete) {
 				zn->lists_broken = true;
+				continue;
+			}
+			if (o + 1 == l->max_order) {
+				/* Checked with the deferred blocks, below. */
+				top_listed[z] = n;
+				top_complete[z] = true;
 				continue;
 			}
 			if (n != zn->nr_free[o])
@@ -306,10 +402,28 @@ void insp_check_buddy(struct insp *in)
 				insp_report_add(rep, R_PCP_COUNT, w.place, "%llu pages on the list, count "
 						"says %d", (unsigned long long)n, zn->pcp[c].count);
 		}
+	}
+	/* Deferred ranges last: every listed block and pcp page is marked. */
+	for (unsigned z = 0; z < in->st.nr_zones; z++) {
+		struct insp_zone *zn = &in->st.zone[z];
+		const unsigned top = l->max_order - 1;
+		char place[INSP_PLACE_MAX];
+
+		check_deferred(in, z);
+		if (zn->deferred_broken)
+			continue;
+		snprintf(place, sizeof(place), "zone %s order %u", zn->name, top);
+		if (top_complete[z] &&
+		    top_listed[z] + (zn->deferred_pages >> top) != zn->nr_free[top])
+			insp_report_add(rep, R_BUDDY_NR_FREE, place, "%llu blocks on the list + %llu "
+					"deferred, nr_free says %llu", (unsigned long long)top_listed[z],
+					(unsigned long long)(zn->deferred_pages >> top),
+					(unsigned long long)zn->nr_free[top]);
 		snprintf(place, sizeof(place), "zone %s", zn->name);
 		if (!zn->lists_broken && (int64_t)zn->buddy_pages != zn->vm_stat[l->nr_free_pages])
-			insp_report_add(rep, R_ZONE_FREE, place, "%llu pages in its free lists, "
-					"NR_FREE_PAGES says %lld", (unsigned long long)zn->buddy_pages,
+			insp_report_add(rep, R_ZONE_FREE, place, "%llu pages in its free lists and "
+					"deferred ranges, NR_FREE_PAGES says %lld",
+					(unsigned long long)zn->buddy_pages,
 					(long long)zn->vm_stat[l->nr_free_pages]);
 	}
 	unmerged_rule(in);

@@ -9,6 +9,8 @@
  *
  * Uses the free-list walk's pstate (check_buddy.c) to know which pages are
  * free; without it only the rules that need no free-list knowledge run.
+ * A page in a deferred range (PS_DEFERRED) must be all-zero and not
+ * boot-reserved; that is all that is checked of it (buddy.deferred).
  */
 #include <string.h>
 
@@ -114,6 +116,35 @@ static void slow_page(struct run_ctx *c, uint64_t pfn, const uint8_t *p, uint8_t
 	}
 }
 
+static bool page_all_zero(const uint8_t *p, uint32_t size)
+{
+	uint8_t acc = 0;
+
+	for (uint32_t i = 0; i < size; i++)
+		acc |= p[i];
+	return !acc;
+}
+
+/* A page of a deferred range that the fast path did not clear. */
+static void deferred_page(struct run_ctx *c, uint64_t pfn, const uint8_t *p, bool must_reserve)
+{
+	const struct insp_layout *l = c->in->lay;
+	char place[INSP_PLACE_MAX];
+
+	if (must_reserve) {
+		place_pfn(place, pfn);
+		insp_report_add(c->in->rep, R_BUDDY_DEFERRED, place, "boot-reserved RAM (boot area, "
+				"kernel image or mem_map) inside a deferred range");
+	} else if (!page_all_zero(p, l->page.size)) {
+		place_pfn(place, pfn);
+		insp_report_add(c->in->rep, R_BUDDY_DEFERRED, place, "inside a deferred range but "
+				"its struct page is not all zero (flags %#x, refcount %d, mapcount %d, "
+				"private %#x)", insp_rd32(p, l->page.flags),
+				(int32_t)insp_rd32(p, l->page.refcount),
+				(int32_t)insp_rd32(p, l->page.mapcount), insp_rd32(p, l->page.private_));
+	}
+}
+
 static void scan_ram(struct run_ctx *c, uint64_t s, uint64_t e, unsigned z, bool must_reserve)
 {
 	struct insp *in = c->in;
@@ -130,14 +161,16 @@ static void scan_ram(struct run_ctx *c, uint64_t s, uint64_t e, unsigned z, bool
 	for (uint64_t pfn = s; pfn < e; pfn++) {
 		const uint8_t *p = mm + pfn * sz;
 
-		/* Fast path for most of RAM: 8 untouched pages, or 8 tails of a
-		 * free block, are 8 all-zero struct pages (one OR over them). */
+		/* Fast path for most of RAM: 8 untouched pages, 8 tails of a
+		 * free block or 8 pages of a deferred range are 8 all-zero
+		 * struct pages (one OR over them). */
 		if (!must_reserve && !(pfn & 7) && pfn + 8 <= e && !(sz & 7)) {
 			uint64_t ps8 = 0, acc = 0, w;
 
 			if (ps)
 				memcpy(&ps8, ps + pfn, 8);
-			if (ps8 == 0 || ps8 == PS_TAIL * 0x0101010101010101ull) {
+			if (ps8 == 0 || ps8 == PS_TAIL * 0x0101010101010101ull ||
+			    ps8 == PS_DEFERRED * 0x0101010101010101ull) {
 				for (uint32_t off = 0; off < 8 * sz; off += 8) {
 					memcpy(&w, p + off, 8);
 					acc |= w;
@@ -153,6 +186,10 @@ static void scan_ram(struct run_ctx *c, uint64_t s, uint64_t e, unsigned z, bool
 		uint8_t st = ps ? ps[pfn] : 0;
 
 		nres += (flags & reserved) != 0;
+		if (st & PS_DEFERRED) {
+			deferred_page(c, pfn, p, must_reserve);
+			continue;
+		}
 		if (!st) {
 			/* Untouched, allocated without flags, or reserved: no
 			 * negative count, and PG_reserved where boot reserved. */

@@ -7,7 +7,8 @@
  *   - the direct map is exact: PAGE_OFFSET + pa -> pa for all lowmem;
  *   - kernel-half PD/PT entries have no U bit;
  *   - no kernel leaf outside the direct map maps a page that is free in
- *     the buddy allocator (pstate from check_buddy.c), except in pkmap:
+ *     the buddy allocator (pstate from check_buddy.c: listed blocks,
+ *     per-CPU pages and deferred ranges), except in pkmap:
  *     Linux keeps stale pkmap PTEs until the next flush_all_zero_pkmaps(),
  *     so pkmap is left to the rules the highmem issue adds.  The fixmap is
  *     checked: kunmap_atomic clears its slot, so at a checkpoint every
@@ -118,7 +119,8 @@ static void leaf(struct ptctx *c, enum pt_level lvl, uint64_t va, uint64_t e, ui
 				"free in the buddy allocator, first pfn %#llx%s",
 				(unsigned long long)pa, (unsigned long long)nfree,
 				(unsigned long long)which,
-				(in->pstate[which] & PS_PCP) ? " (per-CPU list)" : "");
+				(in->pstate[which] & PS_PCP) ? " (per-CPU list)" :
+				(in->pstate[which] & PS_DEFERRED) ? " (deferred range)" : "");
 	}
 }
 

@@ -30,6 +30,7 @@ const struct insp_corruption insp_corruptions[] = {
 	{ "pte-reserved", R_PT_RESERVED, "set a reserved bit (13) in a direct-map 2 MiB PDE" },
 	{ "pdpte-1g", R_PT_1G, "make the unused PDPT entry 0 a 1 GiB page" },
 	{ "table-flag", R_PT_TABLE, "clear PG_table on the kernel page directory" },
+	{ "deferred-dirty", R_BUDDY_DEFERRED, "set PG_dirty on a struct page inside a deferred top-order range" },
 };
 const size_t insp_nr_corruptions = sizeof(insp_corruptions) / sizeof(insp_corruptions[0]);
 
@@ -404,6 +405,30 @@ int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
 		snprintf(what, whatlen, "kernel PD pfn %#llx: PG_table cleared",
 			 (unsigned long long)(pd >> 12));
 		return 0;
+	}
+	if (!strcmp(kind, "deferred-dirty")) {
+		for (unsigned z = 0; z < st->nr_zones; z++) {
+			const struct insp_zone *zn = &st->zone[z];
+			uint64_t pfn;
+
+			if (!zn->nr_deferred || zn->deferred[0].start >= zn->deferred[0].end ||
+			    !(in->pstate[zn->deferred[0].start] & PS_DEFERRED))
+				continue;
+			/* A tail in the middle of the range's lowest block: the
+			 * guest takes that block last. */
+			pfn = zn->deferred[0].start + 5;
+			p = wpage(in, pfn);
+			if (!p)
+				continue;
+			insp_wr32(p, l->page.flags, insp_rd32(p, l->page.flags) | 1u << l->pg[IPG_dirty]);
+			snprintf(what, whatlen, "zone %s: pfn %#llx in deferred range [%#llx, %#llx): "
+				 "PG_dirty set", zn->name, (unsigned long long)pfn,
+				 (unsigned long long)zn->deferred[0].start,
+				 (unsigned long long)zn->deferred[0].end);
+			return 0;
+		}
+		return cfail(err, errlen, "no zone has a deferred range (the guest defers only runs "
+			     "of whole top-order blocks of 64 MiB or more)");
 	}
 	return cfail(err, errlen, "corruption kind '%s' has no implementation", kind);
 }

@@ -40,6 +40,7 @@ struct elf_info;
 #define INSP_MAX_CPUS  64
 #define INSP_MAX_STAT  16
 #define INSP_MAX_EVENTS 64
+#define INSP_MAX_DEFERRED 16  /* zone->deferred[] entries */
 
 /* ---- Layout (layout.c) ---------------------------------------------------- */
 
@@ -62,6 +63,7 @@ struct insp_layout {
 	uint32_t fixaddr_start, fixaddr_top, pkmap_base, last_pkmap;
 	uint32_t vmalloc_offset, vmalloc_end, maxmem, pgd_cr3_offset, ptrs_per_pgd;
 	uint32_t nr_pageflags;
+	uint32_t nr_deferred_ranges;  /* NR_DEFERRED_RANGES */
 	uint32_t pg[IPG_NR];          /* bit number of each flag */
 	uint32_t pg_valid_mask;       /* all bits below nr_pageflags */
 	/* struct offsets and sizes */
@@ -71,7 +73,9 @@ struct insp_layout {
 	struct { uint32_t size, free_list, nr_free; } free_area;
 	struct { uint32_t size, count, high, batch, list; } pcp;
 	struct { uint32_t size, watermark, lowmem_reserve, vm_stat, pageset, name,
-			  start_pfn, spanned, present, managed, free_area; } zone;
+			  start_pfn, spanned, present, managed, free_area,
+			  nr_deferred, deferred; } zone;
+	struct { uint32_t size, start_pfn, end_pfn; } deferred_range;
 	struct { uint32_t size, node_zones, nr_zones; } pgdat;
 	struct { uint32_t size, event; } vm_event;
 	/* symbol addresses (guest virtual) */
@@ -173,7 +177,7 @@ enum insp_rule {
 	R_PAGE_FLAGS, R_PAGE_COUNT, R_PAGE_FREE_REFCOUNT,
 	R_BUDDY_LIST, R_BUDDY_PREV, R_BUDDY_CYCLE, R_BUDDY_DOUBLE, R_BUDDY_FLAG,
 	R_BUDDY_ORDER, R_BUDDY_ALIGN, R_BUDDY_ZONE, R_BUDDY_OVERLAP,
-	R_BUDDY_UNMERGED, R_BUDDY_NR_FREE, R_BUDDY_TAIL, R_BUDDY_STRAY,
+	R_BUDDY_UNMERGED, R_BUDDY_NR_FREE, R_BUDDY_TAIL, R_BUDDY_STRAY, R_BUDDY_DEFERRED,
 	R_PCP_COUNT, R_PCP_PAGE,
 	R_PT_RAM, R_PT_TABLE, R_PT_DIRECTMAP, R_PT_USER, R_PT_FREED,
 	R_PT_RESERVED, R_PT_1G, R_PT_EXTRA,
@@ -243,9 +247,18 @@ struct insp_zone {
 		uint64_t head_va;
 		uint32_t head_next, head_prev;
 	} pcp[INSP_MAX_CPUS];
+	/* Deferred top-order blocks (guest mmzone.h, struct deferred_range):
+	 * nr_deferred ranges in use, then unused (zero) entries; the ranges'
+	 * blocks are free and counted in nr_free[max_order - 1] but not
+	 * listed, and their struct pages are all zero. */
+	uint32_t nr_deferred;
+	struct { uint64_t start, end; } deferred[INSP_MAX_DEFERRED];
 	/* filled by the checkers */
 	bool lists_broken;            /* some list walk of this zone stopped early */
-	uint64_t buddy_pages, pcp_pages, reserved_pages, ram_pages;
+	bool deferred_broken;         /* a deferred range could not be counted */
+	uint64_t buddy_pages;         /* free pages: listed blocks + deferred ranges */
+	uint64_t deferred_pages;      /* of which in deferred ranges */
+	uint64_t pcp_pages, reserved_pages, ram_pages;
 };
 
 struct insp_state {
@@ -269,8 +282,9 @@ struct insp_state {
 #define PS_ORDER_MASK 0x0f   /* buddy head: order + 1 */
 #define PS_TAIL       0x10   /* inside a free block, after its head */
 #define PS_PCP        0x20   /* on a per-CPU list */
+#define PS_DEFERRED   0x40   /* inside a zone's deferred range (free) */
 #define PS_CUR        0x80   /* on the list being walked (transient) */
-#define PS_FREE       (PS_ORDER_MASK | PS_TAIL | PS_PCP)
+#define PS_FREE       (PS_ORDER_MASK | PS_TAIL | PS_PCP | PS_DEFERRED)
 
 struct insp_block {
 	uint32_t pfn;              /* pfns are < max_pfn <= 2^24 here */
@@ -348,7 +362,8 @@ uint64_t insp_va_to_pfn(const struct insp *in, uint64_t page_va);
 
 /* ---- Checkers (check_*.c, check.c) -------------------------------------- */
 
-/* Free lists: fills in->pstate and in->blocks.  Needs insp_read_state. */
+/* Free lists and deferred ranges: fills in->pstate and in->blocks.  Needs
+ * insp_read_state. */
 void insp_check_buddy(struct insp *in);
 /* mem_map scan; uses pstate if valid. */
 void insp_check_mem(struct insp *in);

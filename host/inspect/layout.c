@@ -49,6 +49,7 @@ static const struct {
 	F(LN_VMALLOC_OFFSET, vmalloc_offset), F(LN_VMALLOC_END, vmalloc_end),
 	F(LN_MAXMEM, maxmem), F(LN_PGD_CR3_OFFSET, pgd_cr3_offset),
 	F(LN_PTRS_PER_PGD, ptrs_per_pgd), F(LN_NR_PAGEFLAGS, nr_pageflags),
+	F(LN_NR_DEFERRED_RANGES, nr_deferred_ranges),
 	F(LN_PG_locked, pg[IPG_locked]), F(LN_PG_referenced, pg[IPG_referenced]),
 	F(LN_PG_uptodate, pg[IPG_uptodate]), F(LN_PG_dirty, pg[IPG_dirty]),
 	F(LN_PG_lru, pg[IPG_lru]), F(LN_PG_active, pg[IPG_active]),
@@ -74,6 +75,10 @@ static const struct {
 	F(LN_ZONE_zone_start_pfn, zone.start_pfn), F(LN_ZONE_spanned_pages, zone.spanned),
 	F(LN_ZONE_present_pages, zone.present), F(LN_ZONE_managed_pages, zone.managed),
 	F(LN_ZONE_free_area, zone.free_area),
+	F(LN_ZONE_nr_deferred_ranges, zone.nr_deferred), F(LN_ZONE_deferred, zone.deferred),
+	F(LN_DEFERRED_RANGE_SIZEOF, deferred_range.size),
+	F(LN_DEFERRED_RANGE_start_pfn, deferred_range.start_pfn),
+	F(LN_DEFERRED_RANGE_end_pfn, deferred_range.end_pfn),
 	F(LN_PGDAT_SIZEOF, pgdat.size), F(LN_PGDAT_node_zones, pgdat.node_zones),
 	F(LN_PGDAT_nr_zones, pgdat.nr_zones),
 	F(LN_VM_EVENT_STATE_SIZEOF, vm_event.size), F(LN_VM_EVENT_STATE_event, vm_event.event),
@@ -148,6 +153,14 @@ static int validate(const struct insp_layout *l, char *err, size_t errlen)
 	    !fits(l->zone.free_area, l->free_area.size * l->max_order, l->zone.size))
 		return lfail(err, errlen, "layout note: struct zone fields do not fit its size %u",
 			     l->zone.size);
+	if (l->nr_deferred_ranges > INSP_MAX_DEFERRED)
+		return lfail(err, errlen, "layout note: NR_DEFERRED_RANGES %u > %d",
+			     l->nr_deferred_ranges, INSP_MAX_DEFERRED);
+	if (l->deferred_range.size > 64 || !fits(l->deferred_range.start_pfn, 4, l->deferred_range.size) ||
+	    !fits(l->deferred_range.end_pfn, 4, l->deferred_range.size) ||
+	    !fits(l->zone.nr_deferred, 4, l->zone.size) ||
+	    !fits(l->zone.deferred, l->deferred_range.size * l->nr_deferred_ranges, l->zone.size))
+		return lfail(err, errlen, "layout note: zone deferred ranges do not fit");
 	if (l->pgdat.size > 262144 ||
 	    !fits(l->pgdat.node_zones, l->zone.size * l->max_nr_zones, l->pgdat.size) ||
 	    !fits(l->pgdat.nr_zones, 4, l->pgdat.size))

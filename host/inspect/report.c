@@ -34,6 +34,7 @@ const struct insp_rule_info insp_rules[R_NR] = {
 	[R_BUDDY_NR_FREE] = { "buddy.nr_free", "blocks on free_area[n] = free_area[n].nr_free" },
 	[R_BUDDY_TAIL] = { "buddy.tail", "pages of a free block after its head carry no state" },
 	[R_BUDDY_STRAY] = { "buddy.stray", "every PageBuddy page is on a free list" },
+	[R_BUDDY_DEFERRED] = { "buddy.deferred", "deferred top-order ranges are aligned, inside their zone, RAM, disjoint from listed and per-CPU free pages and boot-reserved RAM, unused entries zero, and their struct pages all zero" },
 	[R_PCP_COUNT] = { "pcp.count", "pages on a per-CPU list = its count" },
 	[R_PCP_PAGE] = { "pcp.page", "per-CPU pages are in their zone and carry no flags" },
 	[R_PT_RAM] = { "pt.ram", "every present entry points to guest RAM" },

@@ -2,10 +2,10 @@
  * Runtime state: the guest globals the checkers start from, read at their
  * symbol addresses through the direct map (VA - PAGE_OFFSET) at a
  * checkpoint: mem_map, max_pfn, max_low_pfn, high_memory, the totals, the
- * node's zones with their free-list heads and per-CPU lists, and
- * swapper_pg_dir.  Each value is checked against what the host knows
- * independently (guest RAM, the layout constants) before anything uses it:
- * mem.geometry and zone.span report the disagreements.
+ * node's zones with their free-list heads, per-CPU lists and deferred
+ * ranges, and swapper_pg_dir.  Each value is checked against what the host
+ * knows independently (guest RAM, the layout constants) before anything
+ * uses it: mem.geometry and zone.span report the disagreements.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -194,6 +194,13 @@ static void decode_zone(struct insp *in, const uint8_t *pgdat, unsigned z)
 		zn->head_va[o] = zn->va + fa + l->free_area.free_list;
 		zn->head_next[o] = insp_rd32(zp, fa + l->free_area.free_list + l->list.next);
 		zn->head_prev[o] = insp_rd32(zp, fa + l->free_area.free_list + l->list.prev);
+	}
+	zn->nr_deferred = insp_rd32(zp, l->zone.nr_deferred);
+	for (unsigned i = 0; i < l->nr_deferred_ranges; i++) {
+		uint32_t ro = l->zone.deferred + i * l->deferred_range.size;
+
+		zn->deferred[i].start = insp_rd32(zp, ro + l->deferred_range.start_pfn);
+		zn->deferred[i].end = insp_rd32(zp, ro + l->deferred_range.end_pfn);
 	}
 	for (unsigned c = 0; c < l->nr_cpus; c++) {
 		uint32_t po = l->zone.pageset + c * l->pcp.size;

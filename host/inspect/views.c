@@ -60,6 +60,22 @@ static bool free_block_of(const struct insp *in, uint64_t pfn, uint64_t *head, u
 	return false;
 }
 
+/* Is pfn inside one of its zone's deferred ranges (as the guest says)? */
+static bool deferred_block_of(const struct insp *in, uint64_t pfn, uint64_t *head)
+{
+	const struct insp_zone *zn = &in->st.zone[insp_pfn_zone(in, pfn)];
+	unsigned n = zn->nr_deferred < in->lay->nr_deferred_ranges ? zn->nr_deferred
+								  : in->lay->nr_deferred_ranges;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (pfn >= zn->deferred[i].start && pfn < zn->deferred[i].end) {
+			*head = pfn & ~((1ull << (in->lay->max_order - 1)) - 1);
+			return true;
+		}
+	}
+	return false;
+}
+
 void insp_view_page(struct insp *in, uint64_t pfn, FILE *f)
 {
 	const struct insp_layout *l = in->lay;
@@ -98,6 +114,9 @@ void insp_view_page(struct insp *in, uint64_t pfn, FILE *f)
 		insp_rd32(p, l->page.lru + l->list.prev));
 	if (in->pstate_valid && pfn < in->st.npfn && (in->pstate[pfn] & PS_PCP))
 		fprintf(f, "  state: free, on a per-CPU list\n");
+	else if (deferred_block_of(in, pfn, &head))
+		fprintf(f, "  state: free, inside the deferred order-%u block at pfn %#" PRIx64
+			" (struct pages never written)\n", in->lay->max_order - 1, head);
 	else if (free_block_of(in, pfn, &head, &order))
 		fprintf(f, head == pfn ? "  state: free, head of the order-%u block at pfn %#" PRIx64 "\n"
 			: "  state: free, inside the order-%u block at pfn %#" PRIx64 "\n", order, head);

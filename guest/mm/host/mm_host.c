@@ -222,6 +222,55 @@ unsigned long mm_host_pcp_pages(void)
 		}                                                   \
 	} while (0)
 
+/*
+ * The zone's deferred ranges (mmzone.h): used entries non-empty, aligned,
+ * inside the zone and not overlapping anything seen so far (listed blocks,
+ * other ranges), unused entries zero, every struct page in them all-zero
+ * (not even PG_poisoned: nobody has ever touched them).  Marks them in
+ * seen.  Returns the number of deferred blocks, or ~0ul with err set.
+ */
+static unsigned long verify_deferred(const struct zone *zone, unsigned char *seen, char *err,
+				     size_t errlen)
+{
+	static const struct page zero;
+	unsigned long blocks = 0;
+
+#define DVERIFY(cond, ...)                                          \
+	do {                                                        \
+		if (!(cond)) {                                      \
+			snprintf(err, errlen, __VA_ARGS__);         \
+			return ~0ul;                                \
+		}                                                   \
+	} while (0)
+	DVERIFY(zone->nr_deferred_ranges <= NR_DEFERRED_RANGES, "%s: %lu deferred ranges",
+		zone->name, zone->nr_deferred_ranges);
+	for (unsigned long i = 0; i < NR_DEFERRED_RANGES; i++) {
+		const struct deferred_range *r = &zone->deferred[i];
+
+		if (i >= zone->nr_deferred_ranges) {
+			DVERIFY(!r->start_pfn && !r->end_pfn, "%s: unused deferred range %lu is "
+				"[0x%lx, 0x%lx), not zero", zone->name, i, r->start_pfn, r->end_pfn);
+			continue;
+		}
+		DVERIFY(r->start_pfn < r->end_pfn && !(r->start_pfn % MAX_ORDER_NR_PAGES) &&
+			!(r->end_pfn % MAX_ORDER_NR_PAGES),
+			"%s: deferred range %lu [0x%lx, 0x%lx) empty or not MAX_ORDER-aligned",
+			zone->name, i, r->start_pfn, r->end_pfn);
+		DVERIFY(r->start_pfn >= zone->zone_start_pfn && r->end_pfn <= zone_end_pfn(zone),
+			"%s: deferred range %lu [0x%lx, 0x%lx) leaves the zone", zone->name, i,
+			r->start_pfn, r->end_pfn);
+		for (unsigned long pfn = r->start_pfn; pfn < r->end_pfn; pfn++) {
+			DVERIFY(!seen[pfn], "pfn 0x%lx: deferred and also free elsewhere", pfn);
+			seen[pfn] = 1;
+			DVERIFY(!memcmp(pfn_to_page(pfn), &zero, sizeof(zero)),
+				"pfn 0x%lx: struct page in a deferred range is not zero", pfn);
+		}
+		blocks += (r->end_pfn - r->start_pfn) / MAX_ORDER_NR_PAGES;
+	}
+#undef DVERIFY
+	return blocks;
+}
+
 long mm_host_verify(char *err, size_t errlen)
 {
 	unsigned char *seen = calloc(max_pfn ? max_pfn : 1, 1);
@@ -278,6 +327,17 @@ long mm_host_verify(char *err, size_t errlen)
 				n++;
 				zone_free += 1l << order;
 				VERIFY(n <= max_pfn, "%s order %u: free list loops", zone->name, order);
+			}
+			if (order == MAX_ORDER - 1) {
+				/* Deferred blocks count in nr_free (mmzone.h). */
+				unsigned long d = verify_deferred(zone, seen, err, errlen);
+
+				if (d == ~0ul) {
+					free(seen);
+					return -1;
+				}
+				n += d;
+				zone_free += (long)(d * MAX_ORDER_NR_PAGES);
 			}
 			VERIFY(n == zone->free_area[order].nr_free, "%s order %u: nr_free %lu, list has %lu",
 			       zone->name, order, zone->free_area[order].nr_free, n);

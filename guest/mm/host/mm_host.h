@@ -43,9 +43,10 @@ unsigned long mm_host_pcp_pages(void);
  * Walk every free list and check the buddy invariants from outside: heads
  * are PG_buddy with private == order, aligned, inside their zone, on the
  * list of their order exactly once; nr_free and NR_FREE_PAGES agree with
- * the lists; no two free blocks overlap; every tail of a free block is
- * all-zero but for PG_poisoned.  Returns the free page count, or -1 with a
- * message in err.
+ * the lists plus the deferred ranges; the deferred ranges follow their
+ * encoding (mmzone.h) and their struct pages are all-zero; no two free
+ * blocks overlap; every tail of a free block is all-zero but for
+ * PG_poisoned.  Returns the free page count, or -1 with a message in err.
  */
 long mm_host_verify(char *err, size_t errlen);
 
