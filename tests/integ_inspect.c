@@ -57,6 +57,30 @@ Test(inspect, check_stress_at_6G, .timeout = 120)
 	vmm_result_free(&r);
 }
 
+/* At 6G boot defers most of Normal and HighMem (deferred top-order ranges);
+ * selftest:buddy exhausts HighMem with order-10 allocations, which takes
+ * every deferred block, and gives everything back: clean before and after,
+ * and HighMem's buddyinfo line is the same (its blocks are listed now). */
+Test(inspect, check_selftest_at_6G_through_the_deferred_ranges, .timeout = 200)
+{
+	static const char high[] = "Node 0, zone  HighMem ";
+	struct vmm_result r = vmm_run(180, "-m", "6G", "-c", "run=checkpoint:1,selftest:buddy,checkpoint:2",
+				      "--check", "--show", "buddyinfo", NULL);
+	char *before, *after;
+
+	assert_status(r, 0);
+	assert_out_has(r, "selftest:buddy: passed");
+	assert_clean_summary(&r, 2);
+	before = strstr(r.out, "vmm: host buddyinfo at checkpoint 1 (tag 1):\n");
+	after = strstr(r.out, "vmm: host buddyinfo at checkpoint 2 (tag 2):\n");
+	cr_assert(before && after, "%s", r.out);
+	before = strstr(before, high);
+	after = strstr(after, high);
+	cr_assert(before && after, "%s", r.out);
+	cr_assert(!strncmp(before, after, strcspn(before, "\n") + 1), "HighMem differs:\n%s", r.out);
+	vmm_result_free(&r);
+}
+
 Test(inspect, check_without_highmem_and_with_page_poison, .timeout = 60)
 {
 	struct vmm_result r = vmm_run(60, "-m", "64M", "-c",

@@ -17,7 +17,7 @@
  * adapted; the encoding is in mmzone.h above struct deferred_range).  Most
  * of a big guest's RAM is long runs of whole MAX_ORDER - 1 blocks; linking
  * each onto free_area[MAX_ORDER - 1] costs ~9 emulated instructions and a
- * host page fault on the mem_map page of its head (1.3K blocks at 6 GiB).
+ * host page fault on the mem_map page of its head (~1.5K blocks at 6 GiB).
  * Instead, a run of at least deferred_init_min_blocks blocks that reaches a
  * zone whose top-order list is still empty is recorded as a pfn range and
  * no struct page is written.  Its blocks are free in every count (nr_free,
