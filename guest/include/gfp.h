@@ -6,7 +6,7 @@
 #ifndef GUEST_GFP_H
 #define GUEST_GFP_H
 
-#include "types.h"
+#include "kernel.h"
 #include "mmzone.h"
 
 struct page;
@@ -72,14 +72,14 @@ static inline enum zone_type gfp_zone(gfp_t flags)
 
 /* ---- Allocation and freeing (mm/page_alloc.c) ------------------------ */
 
-struct page *alloc_pages(gfp_t gfp_mask, unsigned int order);
+__regparm3 struct page *alloc_pages(gfp_t gfp_mask, unsigned int order);
 #define alloc_page(gfp_mask) alloc_pages(gfp_mask, 0)
 /* Lowmem only: __GFP_HIGHMEM is ignored, the result is a kernel address. */
 unsigned long __get_free_pages(gfp_t gfp_mask, unsigned int order);
 #define __get_free_page(gfp_mask) __get_free_pages((gfp_mask), 0)
 unsigned long get_zeroed_page(gfp_t gfp_mask);
 
-void __free_pages(struct page *page, unsigned int order);
+__regparm3 void __free_pages(struct page *page, unsigned int order);
 void free_pages(unsigned long addr, unsigned int order);
 #define __free_page(page) __free_pages((page), 0)
 #define free_page(addr) free_pages((addr), 0)

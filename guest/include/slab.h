@@ -140,13 +140,9 @@ typedef u16 kmem_bufctl_t;
 #define _RET_IP_ ((unsigned long)__builtin_return_address(0))
 #endif
 
-/* The allocation entry points take their arguments in registers on i386,
- * as Linux's whole kernel does (-mregparm=3): part of the fast path. */
-#if defined(__i386__)
-#define __slabcall __attribute__((regparm(3)))
-#else
-#define __slabcall
-#endif
+/* The allocation entry points take their arguments in registers on i386
+ * (kernel.h). */
+#define __slabcall __regparm3
 
 /* ---- Data structures (plain, documented above) --------------------------- */
 

@@ -643,7 +643,7 @@ static __always_inline struct page *__alloc_pages(gfp_t gfp_mask, unsigned int o
 	return __alloc_pages_slowpath(gfp_mask, order, highest_zoneidx);
 }
 
-struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
+__regparm3 __fastpath struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
 {
 	if (likely(order == 0))
 		return __alloc_pages(gfp_mask, 0);
@@ -784,7 +784,7 @@ static __always_inline void free_the_page(struct page *page, unsigned int order)
 		__free_pages_ok(page, order);
 }
 
-void __free_pages(struct page *page, unsigned int order)
+__regparm3 __fastpath void __free_pages(struct page *page, unsigned int order)
 {
 	if (put_page_testzero(page))
 		free_the_page(page, order);

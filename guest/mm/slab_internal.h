@@ -83,12 +83,9 @@ int __kmem_cache_create(struct kmem_cache *cachep, const char *name, unsigned in
  * also the reference for what the assembly does.
  */
 #if defined(__GUEST__)
-#define __fastpath __attribute__((optimize("omit-frame-pointer")))
 #define slab_alloc_fast(cachep, flags, caller) kmem_cache_alloc(cachep, flags)
 #define slab_free_fast(cachep, objp, caller) kmem_cache_free(cachep, objp)
 #else
-#define __fastpath
-
 static __always_inline void *slab_alloc_fast(struct kmem_cache *cachep, gfp_t flags,
 					     unsigned long caller)
 {
