@@ -138,14 +138,15 @@ static int parse_show(const char *s, char *err, size_t errlen)
 		return fmt_err(err, errlen, "--show needs a list of views");
 	while (*p) {
 		size_t len = strcspn(p, ",");
-		static const char *const views[] = { "buddyinfo", "zoneinfo", "meminfo", "vmstat" };
+		static const char *const views[] = { "buddyinfo", "zoneinfo", "meminfo", "vmstat",
+						     "slabinfo" };
 		bool ok = false;
 
 		for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++)
 			ok |= strlen(views[i]) == len && !strncmp(views[i], p, len);
 		if (!ok)
 			return fmt_err(err, errlen, "--show: unknown view '%.*s'; expected buddyinfo, "
-				       "zoneinfo, meminfo or vmstat", (int)len, p);
+				       "zoneinfo, meminfo, vmstat or slabinfo", (int)len, p);
 		p += len;
 		if (*p == ',')
 			p++;
@@ -328,11 +329,12 @@ void cli_usage(FILE *f)
 "                        (default 1), then check (implies --check)\n"
 "      --list-corruptions print the corruption kinds as 'KIND RULE description',\n"
 "                        RULE being the rule that catches it, and exit\n"
-"      --fuzz FLIPS[@SEED] flip FLIPS random bytes of mem_map, the zones and the\n"
-"                        page tables at checkpoint 1, then check (implies --check)\n"
+"      --fuzz FLIPS[@SEED] flip FLIPS random bytes of mem_map, the zones, the slab\n"
+"                        structures and the page tables at checkpoint 1, then\n"
+"                        check (implies --check)\n"
 "      --show VIEWS      at each checkpoint print the host-computed views to\n"
 "                        stdout: a comma list of buddyinfo, zoneinfo, meminfo,\n"
-"                        vmstat (the guest's /proc formats)\n"
+"                        vmstat, slabinfo (the guest's /proc formats)\n"
 "      --check-bench REPS at checkpoint 1, time REPS full checks against REPS\n"
 "                        plain reads of mem_map and the page tables\n"
 "  -h, --help            show this help and exit\n"

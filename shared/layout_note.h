@@ -14,8 +14,9 @@
  * size == sizeof(header) + count * sizeof(entry), and it is the whole
  * section.  Keys are unique.  A reader ignores keys it does not know and
  * refuses a note that lacks a key it needs, so a later issue adds keys
- * (kmem_cache, slab, vm_struct, mm_struct, vm_area_struct, pkmap ...) in
- * the ranges reserved below without changing the version.  The version
+ * (vm_struct, mm_struct, vm_area_struct, pkmap ...) in the ranges reserved
+ * below without changing the version (the slab issue added kmem_cache,
+ * slab, array_cache, fault_attr and the slab constants that way).  The version
  * changes only when this format itself changes.
  *
  * Values are 32-bit: the guest is i386, so every size, offset and kernel
@@ -117,6 +118,7 @@ enum layout_key {
 	LN_PAGE__refcount,
 	LN_PAGE_slab_cache,
 	LN_PAGE_freelist,
+	LN_PAGE_slab,              /* struct slab * of a slab page (overlays freelist) */
 
 	/* 0x0300: struct list_head */
 	LN_LIST_HEAD_SIZEOF = 0x0300,
@@ -168,13 +170,99 @@ enum layout_key {
 	LN_DEFERRED_RANGE_start_pfn,
 	LN_DEFERRED_RANGE_end_pfn,
 
+	/* 0x0a00: struct fault_attr (fail_page_alloc.attr, failslab.attr) */
+	LN_FAULT_ATTR_SIZEOF = 0x0a00,
+	LN_FAULT_ATTR_probability,
+	LN_FAULT_ATTR_interval,
+	LN_FAULT_ATTR_times,
+	LN_FAULT_ATTR_space,
+	LN_FAULT_ATTR_verbose,
+	LN_FAULT_ATTR_count,
+
+	/* 0x1000: struct kmem_cache (guest/include/slab.h documents it) */
+	LN_KMEM_CACHE_SIZEOF = 0x1000,
+	LN_KMEM_CACHE_cpu_cache,   /* struct array_cache *[NR_CPUS] */
+	LN_KMEM_CACHE_flags,
+	LN_KMEM_CACHE_size,
+	LN_KMEM_CACHE_num,
+	LN_KMEM_CACHE_limit,
+	LN_KMEM_CACHE_batchcount,
+	LN_KMEM_CACHE_shared,
+	LN_KMEM_CACHE_gfporder,
+	LN_KMEM_CACHE_colour,
+	LN_KMEM_CACHE_colour_off,
+	LN_KMEM_CACHE_slab_size,
+	LN_KMEM_CACHE_freelist_cache,
+	LN_KMEM_CACHE_name,
+	LN_KMEM_CACHE_list,
+	LN_KMEM_CACHE_object_size,
+	LN_KMEM_CACHE_align,
+	LN_KMEM_CACHE_obj_offset,
+	LN_KMEM_CACHE_node,        /* the embedded struct kmem_cache_node */
+
+	/* 0x1040: struct kmem_cache_node (inside struct kmem_cache) */
+	LN_KMEM_CACHE_NODE_SIZEOF = 0x1040,
+	LN_KMEM_CACHE_NODE_slabs_partial,
+	LN_KMEM_CACHE_NODE_slabs_full,
+	LN_KMEM_CACHE_NODE_slabs_free,
+	LN_KMEM_CACHE_NODE_total_slabs,
+	LN_KMEM_CACHE_NODE_free_slabs,
+	LN_KMEM_CACHE_NODE_free_objects,
+	LN_KMEM_CACHE_NODE_free_limit,
+	LN_KMEM_CACHE_NODE_colour_next,
+
+	/* 0x1080: struct array_cache (per-CPU "magazine") */
+	LN_ARRAY_CACHE_SIZEOF = 0x1080,
+	LN_ARRAY_CACHE_avail,
+	LN_ARRAY_CACHE_limit,
+	LN_ARRAY_CACHE_batchcount,
+	LN_ARRAY_CACHE_entry,      /* void *entry[limit] */
+
+	/* 0x10c0: struct failslab_attr (symbol failslab) */
+	LN_FAILSLAB_ATTR_SIZEOF = 0x10c0,
+	LN_FAILSLAB_ATTR_attr,
+	LN_FAILSLAB_ATTR_ignore_gfp_wait,
+	LN_FAILSLAB_ATTR_injected,
+
+	/* 0x1100: struct slab (the slab descriptor) and the slab constants */
+	LN_SLAB_SIZEOF = 0x1100,   /* without bufctl[] */
+	LN_SLAB_list,
+	LN_SLAB_s_mem,
+	LN_SLAB_colouroff,
+	LN_SLAB_inuse,
+	LN_SLAB_free,              /* kmem_bufctl_t */
+	LN_SLAB_bufctl,            /* kmem_bufctl_t bufctl[num] */
+	LN_SIZEOF_BUFCTL = 0x1140, /* sizeof(kmem_bufctl_t) */
+	LN_BUFCTL_END,
+	LN_BUFCTL_ACTIVE,
+	LN_SLAB_OBJ_MAX_NUM,
+	LN_CFLGS_OFF_SLAB,
+	LN_CFLGS_KMALLOC,
+	LN_SLAB_CONSISTENCY_CHECKS,
+	LN_SLAB_RED_ZONE,
+	LN_SLAB_POISON,
+	LN_SLAB_STORE_USER,
+	LN_SLAB_RECLAIM_ACCOUNT,
+	LN_SLAB_CACHE_DMA,
+	LN_SLAB_FAILSLAB,
+	LN_POISON_INUSE,
+	LN_POISON_FREE,
+	LN_POISON_END,
+	LN_RED_INACTIVE_LO,        /* the u64 red-zone words, low and high halves */
+	LN_RED_INACTIVE_HI,
+	LN_RED_ACTIVE_LO,
+	LN_RED_ACTIVE_HI,
+	LN_REDZONE_SIZE,           /* bytes of each red zone */
+	LN_REDZONE_ALIGN,          /* red zone 2 at obj_offset + ALIGN(object_size, this) */
+	LN_NR_KMALLOC_TYPES,       /* kmalloc_caches[NR_KMALLOC_TYPES][KMALLOC_SHIFT_HIGH + 1] */
+	LN_KMALLOC_SHIFT_HIGH,
+	LN_NR_SLAB_RECLAIMABLE,    /* indices in zone->vm_stat[] */
+	LN_NR_SLAB_UNRECLAIMABLE,
+
 	/* Reserved for later issues (one range each, same conventions):
-	 * 0x1000 struct kmem_cache, 0x1100 slab (struct page slab fields and
-	 * slab constants), 0x1200 struct vm_struct / vmap_area,
+	 * 0x1200 struct vm_struct / vmap_area,
 	 * 0x1300 struct mm_struct, 0x1400 struct vm_area_struct,
 	 * 0x1500 pkmap (pkmap_count, page_address_map), 0x1600 tasks. */
-	LN_KMEM_CACHE_BASE = 0x1000,
-	LN_SLAB_BASE = 0x1100,
 	LN_VM_STRUCT_BASE = 0x1200,
 	LN_MM_STRUCT_BASE = 0x1300,
 	LN_VMA_BASE = 0x1400,

@@ -1,6 +1,7 @@
 /*
  * Integration tests for the host inspector on the real guest under KVM:
- * --check passes on a healthy guest (small with highmem, and 6 GiB), every
+ * --check passes on a healthy guest (small with highmem, and 6 GiB; buddy
+ * and slab traffic, with and without slab_debug), every
  * --corrupt kind is caught by exactly the rule --list-corruptions names,
  * a --check that never ran fails, the host's /proc views are byte-identical
  * to the guest's at the same checkpoint, the walker agrees with
@@ -20,6 +21,13 @@
 static char *stress_cmdline(char *buf, size_t len, int seed, int ops)
 {
 	snprintf(buf, len, "highmem=32M run=stress:buddy seed=%d ops=%d", seed, ops);
+	return buf;
+}
+
+/* Slab traffic; the red-zone and poison kinds need slab_debug=ZP. */
+static char *slab_cmdline(char *buf, size_t len, const char *debug, int seed, int ops)
+{
+	snprintf(buf, len, "highmem=32M %s run=stress:slab seed=%d ops=%d", debug, seed, ops);
 	return buf;
 }
 
@@ -45,6 +53,33 @@ Test(inspect, check_stress_seeds_1_to_5_at_128M, .timeout = 120)
 		assert_out_has(r, "stress:buddy: seed");
 		vmm_result_free(&r);
 	}
+}
+
+/* stress:slab checkpoints every 100 ops and once more after freeing all. */
+Test(inspect, check_stress_slab_seeds_1_to_5, .timeout = 120)
+{
+	for (int seed = 1; seed <= 5; seed++) {
+		char cmd[160];
+		struct vmm_result r = vmm_run(60, SMALL, "-c", slab_cmdline(cmd, sizeof(cmd), "", seed, 300),
+					      "--check", NULL);
+
+		assert_status(r, 0);
+		assert_clean_summary(&r, 4);   /* ops 100, 200, 300 and the end */
+		assert_out_has(r, "stress:slab: seed");
+		vmm_result_free(&r);
+	}
+}
+
+Test(inspect, check_stress_slab_with_slab_debug_FZPU, .timeout = 60)
+{
+	char cmd[160];
+	struct vmm_result r = vmm_run(60, SMALL, "-c", slab_cmdline(cmd, sizeof(cmd), "slab_debug=FZPU",
+								 6, 400), "--check", NULL);
+
+	assert_status(r, 0);
+	assert_clean_summary(&r, 5);
+	assert_out_has(r, " 0 failed");
+	vmm_result_free(&r);
 }
 
 Test(inspect, check_stress_at_6G, .timeout = 120)
@@ -149,14 +184,18 @@ static int violation_rules(const char *err, char rules[][32], int max)
 	return n;
 }
 
-Test(inspect, every_corruption_is_caught_by_its_rule, .timeout = 180)
+/* The buddy and page-table kinds run on stress:buddy; the slab kinds on
+ * stress:slab with red zones and poisoning (slab_debug=ZP). */
+Test(inspect, every_corruption_is_caught_by_its_rule, .timeout = 240)
 {
 	for (size_t i = 0; i < insp_nr_corruptions; i++) {
 		const char *kind = insp_corruptions[i].kind;
 		const char *rule = insp_rules[insp_corruptions[i].rule].name;
-		char cmd[128], rules[64][32];
-		struct vmm_result r = vmm_run(60, SMALL, "-c", stress_cmdline(cmd, sizeof(cmd), 1, 200),
-					      "--corrupt", kind, NULL);
+		char cmd[160], rules[64][32];
+		bool slab = !strncmp(kind, "slab-", 5);
+		struct vmm_result r = vmm_run(60, SMALL, "-c",
+					      slab ? slab_cmdline(cmd, sizeof(cmd), "slab_debug=ZP", 1, 200) :
+					      stress_cmdline(cmd, sizeof(cmd), 1, 200), "--corrupt", kind, NULL);
 		int n;
 
 		cr_assert_eq(r.status, EXIT_INVARIANT, "%s: status %d\nstderr:\n%s", kind, r.status, r.err);
@@ -204,15 +243,14 @@ static char *block_after(const char *s, const char *header)
 	return strndup(p, (size_t)(e - p));
 }
 
-Test(inspect, host_views_byte_identical_to_guest, .timeout = 60)
+static void views_identical(const char *cmdline)
 {
-	static const char *const views[] = { "buddyinfo", "zoneinfo", "meminfo", "vmstat" };
-	struct vmm_result r = vmm_run(60, SMALL, "-c",
-				      "highmem=32M run=stress:buddy,meminfo,checkpoint:77 seed=4 ops=200",
-				      "--show", "buddyinfo,zoneinfo,meminfo,vmstat", "--check", NULL);
+	static const char *const views[] = { "buddyinfo", "zoneinfo", "meminfo", "vmstat", "slabinfo" };
+	struct vmm_result r = vmm_run(60, SMALL, "-c", cmdline,
+				      "--show", "buddyinfo,zoneinfo,meminfo,vmstat,slabinfo", "--check", NULL);
 
 	assert_status(r, 0);
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < 5; i++) {
 		char gh[64], hh[128];
 		char *guest, *host;
 
@@ -228,6 +266,18 @@ Test(inspect, host_views_byte_identical_to_guest, .timeout = 60)
 		free(host);
 	}
 	vmm_result_free(&r);
+}
+
+Test(inspect, host_views_byte_identical_to_guest, .timeout = 60)
+{
+	views_identical("highmem=32M run=stress:buddy,meminfo,checkpoint:77 seed=4 ops=200");
+}
+
+/* slabinfo after slab traffic, with the debug layouts (bigger buffers, fewer
+ * objects per slab) and the dma-kmalloc caches made on demand. */
+Test(inspect, host_slabinfo_byte_identical_after_slab_traffic, .timeout = 60)
+{
+	views_identical("highmem=32M slab_debug=ZP run=stress:slab,meminfo,checkpoint:77 seed=4 ops=200");
 }
 
 Test(inspect, check_json, .timeout = 60)
@@ -276,6 +326,26 @@ Test(inspect, fuzz_never_crashes_or_hangs, .timeout = 180)
 	}
 }
 
+/* The same with slab traffic and debug caches: flips land in the caches,
+ * descriptors, bufctl arrays, array caches and objects too. */
+Test(inspect, fuzz_with_slab_traffic, .timeout = 180)
+{
+	const char *seeds[] = { "3000@21", "3000@22", "3000@23" };
+
+	for (size_t i = 0; i < sizeof(seeds) / sizeof(seeds[0]); i++) {
+		char cmd[160];
+		struct vmm_result r = vmm_run(60, SMALL, "-c", slab_cmdline(cmd, sizeof(cmd), "slab_debug=ZP",
+									 1, 100), "--fuzz", seeds[i], NULL);
+
+		cr_assert(r.status >= 0 && r.status < 128, "--fuzz %s: status %d (timeout or "
+			  "signal)\n%.3000s", seeds[i], r.status, r.err);
+		cr_assert_null(strstr(r.err, "AddressSanitizer"), "--fuzz %s:\n%.3000s", seeds[i], r.err);
+		cr_assert_null(strstr(r.err, "runtime error"), "--fuzz %s:\n%.3000s", seeds[i], r.err);
+		assert_err_has(r, "byte flips");
+		vmm_result_free(&r);
+	}
+}
+
 Test(inspect, fuzz_at_6G, .timeout = 120)
 {
 	struct vmm_result r = vmm_run(90, "-m", "6G", "-c", "run=checkpoint", "--fuzz", "4000@11", NULL);
@@ -307,9 +377,9 @@ Test(inspect, usage_errors, .timeout = 30)
 	r = vmm_run(10, "--corrupt", "nr-free@0", NULL);
 	assert_status(r, EXIT_USAGE);
 	vmm_result_free(&r);
-	r = vmm_run(10, "--show", "buddyinfo,slabinfo", NULL);
+	r = vmm_run(10, "--show", "buddyinfo,vmallocinfo", NULL);
 	assert_status(r, EXIT_USAGE);
-	assert_err_has(r, "--show: unknown view 'slabinfo'");
+	assert_err_has(r, "--show: unknown view 'vmallocinfo'");
 	vmm_result_free(&r);
 	r = vmm_run(10, "--fuzz", "0", NULL);
 	assert_status(r, EXIT_USAGE);

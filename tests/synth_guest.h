@@ -17,6 +17,11 @@
  * sit on CPU 0's per-CPU list of Normal.  No zone has a deferred range
  * unless a test makes one with sg_defer() (e.g. HighMem's top block
  * [0x1c00, 0x2000)).
+ *
+ * The slab world (sg_slab_world) lives in Normal's pfns 0x1408-0x140f:
+ * three caches, their array caches and an off-slab descriptor in the plain
+ * allocated page 0x1408, and seven slab pages (see the block comment
+ * before sg_slab_world).  Its structures have their own shuffled layout.
  */
 #ifndef TESTS_SYNTH_GUEST_H
 #define TESTS_SYNTH_GUEST_H
@@ -59,10 +64,13 @@
 #define SG_G_HIGH_MEMORY 0x0c
 #define SG_G_TOTALRAM    0x10
 #define SG_G_TOTALHIGH   0x14
-#define SG_G_ZONE_STAT   0x18
 #define SG_G_EVENTS      0x20        /* 6 x u32 */
-#define SG_G_STAT_NAMES  0x40        /* 1 x char* */
 #define SG_G_EVENT_NAMES 0x48        /* 6 x char* */
+#define SG_G_STAT_NAMES  0x60        /* SG_NR_STAT x char* */
+#define SG_G_ZONE_STAT   0x70        /* SG_NR_STAT x long */
+#define SG_G_SLAB_CACHES 0x80        /* struct list_head slab_caches */
+#define SG_G_KMALLOC     0x88        /* kmalloc_caches[2][4] */
+#define SG_G_FAILSLAB    0xa8        /* struct failslab_attr (40 bytes) */
 #define SG_G_STRINGS     0x100
 
 /* Test layout of the structures. */
@@ -85,13 +93,16 @@
 #define SG_Z_MANAGED 16
 #define SG_Z_WMARK   20
 #define SG_Z_RESERVE 32
-#define SG_Z_VMSTAT  44
 #define SG_Z_PAGESET 48
 #define SG_Z_FREE_AREA 88
 #define SG_Z_LOCK    220
 #define SG_Z_NR_DEFERRED 224
 #define SG_Z_DEFERRED 228            /* SG_NR_DEFERRED x struct deferred_range */
-#define SG_ZONE_SIZE 244
+#define SG_Z_VMSTAT  244             /* SG_NR_STAT x long */
+#define SG_ZONE_SIZE 256
+#define SG_NR_STAT   3               /* nr_free_pages, nr_slab_reclaimable, nr_slab_unreclaimable */
+#define SG_STAT_SLAB_RECL   1
+#define SG_STAT_SLAB_UNRECL 2
 #define SG_NR_DEFERRED 2             /* the guest has another count: learnt from the note */
 #define SG_DR_SIZE   8               /* deferred_range: end_pfn @0, start_pfn @4 (shuffled) */
 #define SG_DR_END    0
@@ -103,6 +114,64 @@
 enum { SG_PG_reserved = 0, SG_PG_buddy, SG_PG_table, SG_PG_slab, SG_PG_lru, SG_PG_head,
        SG_PG_poisoned, SG_PG_locked, SG_PG_referenced, SG_PG_uptodate, SG_PG_dirty,
        SG_PG_active, SG_PG_private, SG_PG_writeback, SG_PG_swapbacked, SG_NR_PAGEFLAGS };
+
+/* The slab structures, shuffled too. */
+#define SG_KMC_SIZE       128
+#define SG_KMC_NAME       0
+#define SG_KMC_LIST       4
+#define SG_KMC_FLAGS      12
+#define SG_KMC_NUM        16
+#define SG_KMC_BSIZE      20
+#define SG_KMC_OBJSIZE    24
+#define SG_KMC_OBJOFF     28
+#define SG_KMC_ALIGN      32
+#define SG_KMC_ORDER      36
+#define SG_KMC_COLOUR     40
+#define SG_KMC_COLOUR_OFF 44
+#define SG_KMC_SLAB_SIZE  48
+#define SG_KMC_FREELIST   52
+#define SG_KMC_LIMIT      56
+#define SG_KMC_BATCH      60
+#define SG_KMC_SHARED     64
+#define SG_KMC_CPU_CACHE  68         /* SG_CPUS pointers */
+#define SG_KMC_NODE       80
+#define SG_KMN_SIZE       48
+#define SG_KMN_TOTAL      0
+#define SG_KMN_FREE_SLABS 4
+#define SG_KMN_FREE_OBJS  8
+#define SG_KMN_FULL       12
+#define SG_KMN_PARTIAL    20
+#define SG_KMN_FREE       28
+#define SG_KMN_FREE_LIMIT 36
+#define SG_KMN_COLOUR_NEXT 40
+#define SG_SLAB_SIZE      24         /* inuse @0, free @4 (u16), s_mem @8, colouroff @12, list @16 */
+#define SG_SL_INUSE       0
+#define SG_SL_FREE        4
+#define SG_SL_S_MEM       8
+#define SG_SL_COLOUROFF   12
+#define SG_SL_LIST        16
+#define SG_SL_BUFCTL      24
+#define SG_AC_SIZE        16         /* limit @0, avail @4, batchcount @8, entry @16 */
+#define SG_AC_LIMIT       0
+#define SG_AC_AVAIL       4
+#define SG_AC_BATCH       8
+#define SG_AC_ENTRY       16
+/* Slab flags: other bits than the guest's. */
+#define SG_RED_ZONE       0x10u
+#define SG_POISON         0x20u
+#define SG_CONSISTENCY    0x40u
+#define SG_STORE_USER     0x80u
+#define SG_RECLAIM        0x100u
+#define SG_CACHE_DMA      0x200u
+#define SG_FAILSLAB       0x400u
+#define SG_OFF_SLAB       0x1000u
+#define SG_KMALLOC        0x2000u
+#define SG_BUFCTL_END     0xffffu
+#define SG_BUFCTL_ACTIVE  0xfffeu
+#define SG_RED_INACTIVE   0x09F911029D74E35BULL
+#define SG_RED_ACTIVE     0xD84156C5635688C0ULL
+#define SG_POISON_FREE    0x6b
+#define SG_POISON_END     0xa5
 
 #define SG_FIXADDR_TOP   0xfffff000u
 #define SG_FIXADDR_START (SG_FIXADDR_TOP - 65u * 4096)
@@ -267,7 +336,7 @@ static inline int sg_is_reserved(uint64_t pfn)
 
 static inline int sg_is_used(uint64_t pfn)
 {
-	return pfn == 0x301 || (pfn >= 0x1400 && pfn < 0x1408);
+	return pfn == 0x301 || (pfn >= 0x1400 && pfn < 0x1410);   /* 0x1408.. slab world */
 }
 
 static inline void sg_note(struct sg *g)
@@ -280,7 +349,7 @@ static inline void sg_note(struct sg *g)
 	E(LN_MAX_ORDER, SG_ORDERS); E(LN_MAX_NR_ZONES, SG_ZONES); E(LN_NR_CPUS, SG_CPUS);
 	E(LN_ZONE_DMA, 0); E(LN_ZONE_NORMAL, 1); E(LN_ZONE_HIGHMEM, 2);
 	E(LN_NR_WMARK, 3); E(LN_WMARK_MIN, 0); E(LN_WMARK_LOW, 1); E(LN_WMARK_HIGH, 2);
-	E(LN_NR_FREE_PAGES, 0); E(LN_NR_VM_ZONE_STAT_ITEMS, 1); E(LN_NR_VM_EVENT_ITEMS, 6);
+	E(LN_NR_FREE_PAGES, 0); E(LN_NR_VM_ZONE_STAT_ITEMS, SG_NR_STAT); E(LN_NR_VM_EVENT_ITEMS, 6);
 	E(LN_FIXADDR_START, SG_FIXADDR_START); E(LN_FIXADDR_TOP, SG_FIXADDR_TOP);
 	E(LN_PKMAP_BASE, SG_PKMAP_BASE); E(LN_LAST_PKMAP, 512); E(LN_VMALLOC_OFFSET, 8u << 20);
 	E(LN_VMALLOC_END, SG_VMALLOC_END); E(LN_MAXMEM, SG_MAXMEM); E(LN_PGD_CR3_OFFSET, 4096);
@@ -298,7 +367,7 @@ static inline void sg_note(struct sg *g)
 	E(LN_PAGE_private, SG_P_PRIVATE); E(LN_PAGE_compound_head, SG_P_CHEAD);
 	E(LN_PAGE_compound_order, SG_P_CORDER); E(LN_PAGE__mapcount, SG_P_MAPCOUNT);
 	E(LN_PAGE__refcount, SG_P_REF); E(LN_PAGE_slab_cache, SG_P_MAPPING);
-	E(LN_PAGE_freelist, SG_P_INDEX);
+	E(LN_PAGE_freelist, SG_P_INDEX); E(LN_PAGE_slab, SG_P_INDEX);
 	E(LN_LIST_HEAD_SIZEOF, 8); E(LN_LIST_HEAD_next, 0); E(LN_LIST_HEAD_prev, 4);
 	E(LN_FREE_AREA_SIZEOF, SG_FA_SIZE); E(LN_FREE_AREA_free_list, 0); E(LN_FREE_AREA_nr_free, 8);
 	E(LN_PCP_SIZEOF, SG_PCP_SIZE); E(LN_PCP_count, 0); E(LN_PCP_high, 4); E(LN_PCP_batch, 8);
@@ -318,6 +387,47 @@ static inline void sg_note(struct sg *g)
 	E(LN_PGDAT_node_present_pages, SG_PGDAT_NR_ZONES + 8);
 	E(LN_PGDAT_node_spanned_pages, SG_PGDAT_NR_ZONES + 12);
 	E(LN_VM_EVENT_STATE_SIZEOF, 24); E(LN_VM_EVENT_STATE_event, 0);
+	/* the slab allocator */
+	E(LN_KMEM_CACHE_SIZEOF, SG_KMC_SIZE); E(LN_KMEM_CACHE_cpu_cache, SG_KMC_CPU_CACHE);
+	E(LN_KMEM_CACHE_flags, SG_KMC_FLAGS); E(LN_KMEM_CACHE_size, SG_KMC_BSIZE);
+	E(LN_KMEM_CACHE_num, SG_KMC_NUM); E(LN_KMEM_CACHE_limit, SG_KMC_LIMIT);
+	E(LN_KMEM_CACHE_batchcount, SG_KMC_BATCH); E(LN_KMEM_CACHE_shared, SG_KMC_SHARED);
+	E(LN_KMEM_CACHE_gfporder, SG_KMC_ORDER); E(LN_KMEM_CACHE_colour, SG_KMC_COLOUR);
+	E(LN_KMEM_CACHE_colour_off, SG_KMC_COLOUR_OFF); E(LN_KMEM_CACHE_slab_size, SG_KMC_SLAB_SIZE);
+	E(LN_KMEM_CACHE_freelist_cache, SG_KMC_FREELIST); E(LN_KMEM_CACHE_name, SG_KMC_NAME);
+	E(LN_KMEM_CACHE_list, SG_KMC_LIST); E(LN_KMEM_CACHE_object_size, SG_KMC_OBJSIZE);
+	E(LN_KMEM_CACHE_align, SG_KMC_ALIGN); E(LN_KMEM_CACHE_obj_offset, SG_KMC_OBJOFF);
+	E(LN_KMEM_CACHE_node, SG_KMC_NODE);
+	E(LN_KMEM_CACHE_NODE_SIZEOF, SG_KMN_SIZE); E(LN_KMEM_CACHE_NODE_slabs_partial, SG_KMN_PARTIAL);
+	E(LN_KMEM_CACHE_NODE_slabs_full, SG_KMN_FULL); E(LN_KMEM_CACHE_NODE_slabs_free, SG_KMN_FREE);
+	E(LN_KMEM_CACHE_NODE_total_slabs, SG_KMN_TOTAL);
+	E(LN_KMEM_CACHE_NODE_free_slabs, SG_KMN_FREE_SLABS);
+	E(LN_KMEM_CACHE_NODE_free_objects, SG_KMN_FREE_OBJS);
+	E(LN_KMEM_CACHE_NODE_free_limit, SG_KMN_FREE_LIMIT);
+	E(LN_KMEM_CACHE_NODE_colour_next, SG_KMN_COLOUR_NEXT);
+	E(LN_ARRAY_CACHE_SIZEOF, SG_AC_SIZE); E(LN_ARRAY_CACHE_avail, SG_AC_AVAIL);
+	E(LN_ARRAY_CACHE_limit, SG_AC_LIMIT); E(LN_ARRAY_CACHE_batchcount, SG_AC_BATCH);
+	E(LN_ARRAY_CACHE_entry, SG_AC_ENTRY);
+	E(LN_SLAB_SIZEOF, SG_SLAB_SIZE); E(LN_SLAB_list, SG_SL_LIST); E(LN_SLAB_s_mem, SG_SL_S_MEM);
+	E(LN_SLAB_colouroff, SG_SL_COLOUROFF); E(LN_SLAB_inuse, SG_SL_INUSE);
+	E(LN_SLAB_free, SG_SL_FREE); E(LN_SLAB_bufctl, SG_SL_BUFCTL);
+	E(LN_FAULT_ATTR_SIZEOF, 32); E(LN_FAULT_ATTR_count, 0); E(LN_FAULT_ATTR_probability, 4);
+	E(LN_FAULT_ATTR_interval, 8); E(LN_FAULT_ATTR_times, 12); E(LN_FAULT_ATTR_space, 16);
+	E(LN_FAULT_ATTR_verbose, 20);
+	E(LN_FAILSLAB_ATTR_SIZEOF, 40); E(LN_FAILSLAB_ATTR_injected, 0); E(LN_FAILSLAB_ATTR_attr, 4);
+	E(LN_FAILSLAB_ATTR_ignore_gfp_wait, 36);
+	E(LN_SIZEOF_BUFCTL, 2); E(LN_BUFCTL_END, SG_BUFCTL_END); E(LN_BUFCTL_ACTIVE, SG_BUFCTL_ACTIVE);
+	E(LN_SLAB_OBJ_MAX_NUM, 0xfffd); E(LN_CFLGS_OFF_SLAB, SG_OFF_SLAB);
+	E(LN_CFLGS_KMALLOC, SG_KMALLOC); E(LN_SLAB_CONSISTENCY_CHECKS, SG_CONSISTENCY);
+	E(LN_SLAB_RED_ZONE, SG_RED_ZONE); E(LN_SLAB_POISON, SG_POISON);
+	E(LN_SLAB_STORE_USER, SG_STORE_USER); E(LN_SLAB_RECLAIM_ACCOUNT, SG_RECLAIM);
+	E(LN_SLAB_CACHE_DMA, SG_CACHE_DMA); E(LN_SLAB_FAILSLAB, SG_FAILSLAB);
+	E(LN_POISON_INUSE, 0x5a); E(LN_POISON_FREE, SG_POISON_FREE); E(LN_POISON_END, SG_POISON_END);
+	E(LN_RED_INACTIVE_LO, (uint32_t)SG_RED_INACTIVE); E(LN_RED_INACTIVE_HI, SG_RED_INACTIVE >> 32);
+	E(LN_RED_ACTIVE_LO, (uint32_t)SG_RED_ACTIVE); E(LN_RED_ACTIVE_HI, SG_RED_ACTIVE >> 32);
+	E(LN_REDZONE_SIZE, 8); E(LN_REDZONE_ALIGN, 8);
+	E(LN_NR_KMALLOC_TYPES, 2); E(LN_KMALLOC_SHIFT_HIGH, 3);
+	E(LN_NR_SLAB_RECLAIMABLE, SG_STAT_SLAB_RECL); E(LN_NR_SLAB_UNRECLAIMABLE, SG_STAT_SLAB_UNRECL);
 	E(0x7777, 42);   /* a key the host does not know: ignored */
 #undef E
 	*h = (struct layout_note_header){ LAYOUT_NOTE_MAGIC, LAYOUT_NOTE_VERSION,
@@ -359,6 +469,189 @@ static inline void sg_page_tables(struct sg *g)
 		sg_flag(g, tables[i] >> 12, SG_PG_table, 1);
 }
 
+/*
+ * The slab world, in Normal's pfns 0x1408-0x140f (guest slab.h semantics):
+ *
+ *   pfn 0x1408  a plain allocated page: the caches A, B, C at +0, +0x80,
+ *               +0x100; their CPU 0 array caches at +0x200, +0x240, +0x280;
+ *               B1's off-slab descriptor at +0x300; the names at +0x400.
+ *   A "sg-kmalloc-128": on-slab, 30 x 128 bytes per order-0 slab, slab_size
+ *     88, colour 2 x 64, a kmalloc cache (kmalloc_caches[0][3]).
+ *       A1 full, pfn 0x1409, colouroff 0
+ *       A2 partial, pfn 0x140a, colouroff 64: objects 0-9 in use, of which
+ *          7-9 sit in the array cache; the chain is 10 -> ... -> 29
+ *       A3 free, pfn 0x140b, colouroff 0
+ *   B "sg-offslab": off-slab (descriptors in A-sized objects), 8 x 1024
+ *     bytes (object 1000) per order-1 slab, no colour.
+ *       B1 partial, pfns 0x140c-0x140d: objects 0-2 in use
+ *   C "sg-debug": SLAB_RED_ZONE | SLAB_POISON | SLAB_RECLAIM_ACCOUNT,
+ *     object 40 at obj_offset 8 in 56-byte buffers, 60 per order-0 slab,
+ *     slab_size 144, colour 9 x 64.
+ *       C1 partial, pfn 0x140e, colouroff 128: objects 0-19 in use, 18-19
+ *          in the array cache (freed: RED_INACTIVE and poisoned)
+ *       C2 free, pfn 0x140f, colouroff 192
+ * slab_caches: C, B, A.  Slab pages: Normal has 5 unreclaimable (A, B) and
+ * 2 reclaimable (C).
+ */
+#define SG_SLABPG_PA  0x1408000u
+#define SG_CACHE_A_PA (SG_SLABPG_PA + 0x000)
+#define SG_CACHE_B_PA (SG_SLABPG_PA + 0x080)
+#define SG_CACHE_C_PA (SG_SLABPG_PA + 0x100)
+#define SG_AC_A_PA    (SG_SLABPG_PA + 0x200)
+#define SG_AC_B_PA    (SG_SLABPG_PA + 0x240)
+#define SG_AC_C_PA    (SG_SLABPG_PA + 0x280)
+#define SG_B1_PA      (SG_SLABPG_PA + 0x300)
+#define SG_A1_PA      0x1409000u
+#define SG_A2_PA      0x140a040u
+#define SG_A3_PA      0x140b000u
+#define SG_C1_PA      0x140e080u
+#define SG_C2_PA      0x140f0c0u
+
+static inline uint32_t sg_kva(uint64_t pa) { return (uint32_t)(SG_PO + pa); }
+
+/* Head of list L (0 partial, 1 full, 2 free) of the cache at cache_pa. */
+static inline uint64_t sg_slab_head_pa(uint64_t cache_pa, int L)
+{
+	static const uint32_t off[3] = { SG_KMN_PARTIAL, SG_KMN_FULL, SG_KMN_FREE };
+
+	return cache_pa + SG_KMC_NODE + off[L];
+}
+
+static inline uint16_t sg_bufctl(struct sg *g, uint64_t desc_pa, unsigned i)
+{
+	uint16_t v;
+
+	memcpy(&v, g->ram + desc_pa + SG_SL_BUFCTL + 2 * i, 2);
+	return v;
+}
+
+static inline void sg_set_bufctl(struct sg *g, uint64_t desc_pa, unsigned i, uint16_t v)
+{
+	memcpy(g->ram + desc_pa + SG_SL_BUFCTL + 2 * i, &v, 2);
+}
+
+/* PA of buffer i of the slab whose descriptor is at desc_pa. */
+static inline uint64_t sg_buf_pa(struct sg *g, uint64_t desc_pa, uint64_t cache_pa, unsigned i)
+{
+	return sg_va_pa(sg_rd(g, desc_pa + SG_SL_S_MEM)) + (uint64_t)i * sg_rd(g, cache_pa + SG_KMC_BSIZE);
+}
+
+static inline void sg_cache(struct sg *g, uint64_t pa, const char *name, uint32_t *soff,
+			    uint32_t flags, uint32_t objsize, uint32_t objoff, uint32_t bsize,
+			    uint32_t num, uint32_t order, uint32_t colour, uint32_t slab_size,
+			    uint64_t ac_pa)
+{
+	uint32_t npa = SG_SLABPG_PA + 0x400 + *soff;
+
+	memcpy(g->ram + npa, name, strlen(name) + 1);
+	*soff += (uint32_t)strlen(name) + 1;
+	sg_wr(g, pa + SG_KMC_NAME, sg_kva(npa));
+	sg_wr(g, pa + SG_KMC_FLAGS, flags);
+	sg_wr(g, pa + SG_KMC_NUM, num);
+	sg_wr(g, pa + SG_KMC_BSIZE, bsize);
+	sg_wr(g, pa + SG_KMC_OBJSIZE, objsize);
+	sg_wr(g, pa + SG_KMC_OBJOFF, objoff);
+	sg_wr(g, pa + SG_KMC_ALIGN, 8);
+	sg_wr(g, pa + SG_KMC_ORDER, order);
+	sg_wr(g, pa + SG_KMC_COLOUR, colour);
+	sg_wr(g, pa + SG_KMC_COLOUR_OFF, 64);
+	sg_wr(g, pa + SG_KMC_SLAB_SIZE, slab_size);
+	sg_wr(g, pa + SG_KMC_LIMIT, 8);
+	sg_wr(g, pa + SG_KMC_BATCH, 4);
+	sg_wr(g, pa + SG_KMC_CPU_CACHE, sg_kva(ac_pa));
+	sg_wr(g, ac_pa + SG_AC_LIMIT, 8);
+	sg_wr(g, ac_pa + SG_AC_BATCH, 4);
+	for (int L = 0; L < 3; L++) {
+		sg_wr(g, sg_slab_head_pa(pa, L), sg_kva(sg_slab_head_pa(pa, L)));
+		sg_wr(g, sg_slab_head_pa(pa, L) + 4, sg_kva(sg_slab_head_pa(pa, L)));
+	}
+	sg_list_add(g, sg_kva(pa + SG_KMC_LIST), SG_PO + SG_GLOBALS_PA + SG_G_SLAB_CACHES);
+}
+
+/*
+ * A slab of the cache at cache_pa on its list L: descriptor at desc_pa,
+ * pages from pfn, buffers at s_mem_pa; objects [0, nactive) in use, of
+ * which [ac_from, nactive) are in CPU 0's array cache; the rest chained.
+ */
+static inline void sg_slab(struct sg *g, uint64_t cache_pa, int L, uint64_t desc_pa, uint64_t pfn,
+			   uint32_t colouroff, uint64_t s_mem_pa, unsigned nactive, unsigned ac_from)
+{
+	uint32_t flags = sg_rd(g, cache_pa + SG_KMC_FLAGS), num = sg_rd(g, cache_pa + SG_KMC_NUM);
+	uint32_t bsize = sg_rd(g, cache_pa + SG_KMC_BSIZE), objoff = sg_rd(g, cache_pa + SG_KMC_OBJOFF);
+	uint32_t objsize = sg_rd(g, cache_pa + SG_KMC_OBJSIZE);
+	uint32_t npages = 1u << sg_rd(g, cache_pa + SG_KMC_ORDER);
+	uint64_t ac_pa = sg_va_pa(sg_rd(g, cache_pa + SG_KMC_CPU_CACHE)), node = cache_pa + SG_KMC_NODE;
+	uint32_t rz2 = objoff + ((objsize + 7) & ~7u);
+
+	sg_wr(g, desc_pa + SG_SL_INUSE, nactive);
+	sg_wr(g, desc_pa + SG_SL_S_MEM, sg_kva(s_mem_pa));
+	sg_wr(g, desc_pa + SG_SL_COLOUROFF, colouroff);
+	sg_wr(g, desc_pa + SG_SL_FREE, nactive < num ? nactive : SG_BUFCTL_END);
+	for (unsigned i = 0; i < num; i++) {
+		uint64_t b = s_mem_pa + (uint64_t)i * bsize;
+		bool in_use = i < nactive && i < ac_from;
+
+		sg_set_bufctl(g, desc_pa, i, i < nactive ? SG_BUFCTL_ACTIVE :
+			      i + 1 < num ? (uint16_t)(i + 1) : SG_BUFCTL_END);
+		if (i >= ac_from && i < nactive) {
+			uint32_t avail = sg_rd(g, ac_pa + SG_AC_AVAIL);
+
+			sg_wr(g, ac_pa + SG_AC_ENTRY + 4 * avail, sg_kva(b));
+			sg_wr(g, ac_pa + SG_AC_AVAIL, avail + 1);
+		}
+		if (flags & SG_POISON) {
+			memset(g->ram + b + objoff, in_use ? 0x11 : SG_POISON_FREE, objsize);
+			if (!in_use)
+				g->ram[b + objoff + objsize - 1] = SG_POISON_END;
+		}
+		if (flags & SG_RED_ZONE) {
+			sg_wr64(g, b + objoff - 8, in_use ? SG_RED_ACTIVE : SG_RED_INACTIVE);
+			sg_wr64(g, b + rz2, in_use ? SG_RED_ACTIVE : SG_RED_INACTIVE);
+		}
+	}
+	for (uint32_t i = 0; i < npages; i++) {
+		uint64_t pp = sg_page_pa(pfn + i);
+
+		sg_flag(g, pfn + i, SG_PG_slab, 1);
+		sg_wr(g, pp + SG_P_MAPPING, sg_kva(cache_pa));
+		sg_wr(g, pp + SG_P_INDEX, sg_kva(desc_pa));
+		sg_add32(g, sg_zone_pa(1) + SG_Z_VMSTAT + 4 * ((flags & SG_RECLAIM) ? SG_STAT_SLAB_RECL :
+							    SG_STAT_SLAB_UNRECL), 1);
+		sg_add32(g, SG_GLOBALS_PA + SG_G_ZONE_STAT + 4 * ((flags & SG_RECLAIM) ?
+				SG_STAT_SLAB_RECL : SG_STAT_SLAB_UNRECL), 1);
+	}
+	sg_wr(g, sg_page_pa(pfn) + SG_P_REF, 1);
+	sg_list_add_tail(g, sg_kva(desc_pa + SG_SL_LIST), sg_kva(sg_slab_head_pa(cache_pa, L)));
+	sg_add32(g, node + SG_KMN_TOTAL, 1);
+	sg_add32(g, node + SG_KMN_FREE_OBJS, (int32_t)(num - nactive));
+	if (L == 2)
+		sg_add32(g, node + SG_KMN_FREE_SLABS, 1);
+}
+
+static inline void sg_slab_world(struct sg *g)
+{
+	uint32_t soff = 0;
+
+	sg_wr(g, SG_GLOBALS_PA + SG_G_SLAB_CACHES, SG_PO + SG_GLOBALS_PA + SG_G_SLAB_CACHES);
+	sg_wr(g, SG_GLOBALS_PA + SG_G_SLAB_CACHES + 4, SG_PO + SG_GLOBALS_PA + SG_G_SLAB_CACHES);
+	sg_wr(g, sg_page_pa(0x1408) + SG_P_REF, 1);
+	sg_cache(g, SG_CACHE_A_PA, "sg-kmalloc-128", &soff, SG_KMALLOC, 128, 0, 128, 30, 0, 2, 88,
+		 SG_AC_A_PA);
+	sg_cache(g, SG_CACHE_B_PA, "sg-offslab", &soff, SG_OFF_SLAB, 1000, 0, 1024, 8, 1, 0, 40,
+		 SG_AC_B_PA);
+	sg_wr(g, SG_CACHE_B_PA + SG_KMC_FREELIST, sg_kva(SG_CACHE_A_PA));
+	sg_cache(g, SG_CACHE_C_PA, "sg-debug", &soff, SG_RED_ZONE | SG_POISON | SG_RECLAIM, 40, 8, 56,
+		 60, 0, 9, 144, SG_AC_C_PA);
+	sg_wr(g, SG_GLOBALS_PA + SG_G_KMALLOC + 4 * 3, sg_kva(SG_CACHE_A_PA));
+
+	sg_slab(g, SG_CACHE_A_PA, 1, SG_A1_PA, 0x1409, 0, SG_A1_PA + 88, 30, 30);
+	sg_slab(g, SG_CACHE_A_PA, 0, SG_A2_PA, 0x140a, 64, SG_A2_PA + 88, 10, 7);
+	sg_slab(g, SG_CACHE_A_PA, 2, SG_A3_PA, 0x140b, 0, SG_A3_PA + 88, 0, 0);
+	sg_slab(g, SG_CACHE_B_PA, 0, SG_B1_PA, 0x140c, 0, 0x140c000, 3, 3);
+	sg_slab(g, SG_CACHE_C_PA, 0, SG_C1_PA, 0x140e, 128, SG_C1_PA + 144, 20, 18);
+	sg_slab(g, SG_CACHE_C_PA, 2, SG_C2_PA, 0x140f, 192, SG_C2_PA + 144, 0, 0);
+}
+
 /* Build the clean machine.  Returns 0 (asserts are the caller's). */
 static inline int sg_build(struct sg *g)
 {
@@ -392,6 +685,9 @@ static inline int sg_build(struct sg *g)
 	g->lay.sym.swapper_pg_dir = SG_PO + SG_PDPT_PA;
 	g->lay.sym.text = SG_PO + SG_KERNEL_PA;
 	g->lay.sym.end = SG_PO + SG_KERNEL_END;
+	g->lay.sym.slab_caches = SG_PO + SG_GLOBALS_PA + SG_G_SLAB_CACHES;
+	g->lay.sym.kmalloc_caches = SG_PO + SG_GLOBALS_PA + SG_G_KMALLOC;
+	g->lay.sym.failslab = SG_PO + SG_GLOBALS_PA + SG_G_FAILSLAB;
 
 	/* Globals. */
 	sg_wr(g, SG_GLOBALS_PA + SG_G_MEM_MAP, SG_PO + SG_MEMMAP_PA);
@@ -399,6 +695,8 @@ static inline int sg_build(struct sg *g)
 	sg_wr(g, SG_GLOBALS_PA + SG_G_MAX_LOW, SG_MAX_LOW);
 	sg_wr(g, SG_GLOBALS_PA + SG_G_HIGH_MEMORY, SG_PO + SG_MAX_LOW * 4096u);
 	sg_wr(g, SG_GLOBALS_PA + SG_G_STAT_NAMES, sg_str(g, &soff, "nr_free_pages"));
+	sg_wr(g, SG_GLOBALS_PA + SG_G_STAT_NAMES + 4, sg_str(g, &soff, "nr_slab_reclaimable"));
+	sg_wr(g, SG_GLOBALS_PA + SG_G_STAT_NAMES + 8, sg_str(g, &soff, "nr_slab_unreclaimable"));
 	for (unsigned i = 0; i < 6; i++) {
 		sg_wr(g, SG_GLOBALS_PA + SG_G_EVENT_NAMES + 4 * i, sg_str(g, &soff, ev[i]));
 		sg_wr(g, SG_GLOBALS_PA + SG_G_EVENTS + 4 * i, 100 + i);
@@ -470,6 +768,7 @@ static inline int sg_build(struct sg *g)
 			}
 		}
 	}
+	sg_slab_world(g);
 	sg_page_tables(g);
 
 	insp_init(&g->in, &g->mem, &g->lay);

@@ -579,6 +579,438 @@ Test(deferred, materialised_block_is_clean)
 	cr_assert_eq(g.rep.total, 0);
 }
 
+/* ---- the slab allocator (the slab world of synth_guest.h) ----------------------- */
+
+TestSuite(slab, .init = setup, .fini = teardown);
+
+#define NORMAL_STAT(i) (sg_zone_pa(1) + SG_Z_VMSTAT + 4 * (i))
+
+static void rebuild(void)
+{
+	sg_free(&g);
+	cr_assert_eq(sg_build(&g), 0);
+}
+
+Test(slab, clean_world_is_walked_and_passes)
+{
+	sg_check(&g);
+	if (g.rep.total)
+		dump();
+	cr_assert_eq(g.rep.total, 0);
+	cr_assert(g.in.slab_valid && g.in.slab_pages_valid);
+	cr_assert_eq(g.in.ncaches, 3);
+	cr_assert_str_eq(g.in.caches[0].name, "sg-debug");
+	cr_assert_str_eq(g.in.caches[1].name, "sg-offslab");
+	cr_assert_str_eq(g.in.caches[2].name, "sg-kmalloc-128");
+	cr_assert_eq(g.in.nslabs, 6);
+	cr_assert_eq(g.in.caches[2].listed[SL_PARTIAL], 1);
+	cr_assert_eq(g.in.caches[2].listed[SL_FULL], 1);
+	cr_assert_eq(g.in.caches[2].listed[SL_FREE], 1);
+	cr_assert_eq(g.in.caches[2].chain_free, 50);
+	cr_assert_eq(g.in.caches[0].chain_free, 100);
+	for (uint64_t pfn = 0x1408; pfn < 0x1410; pfn++)
+		cr_assert_eq(!!(g.in.slabmap[pfn >> 3] & (1u << (pfn & 7))), pfn != 0x1408,
+			     "pfn %#llx", (unsigned long long)pfn);
+	cr_assert_eq(g.in.slab_zone_pages[1][0], 5);
+	cr_assert_eq(g.in.slab_zone_pages[1][1], 2);
+}
+
+static char *slabinfo(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	insp_read_state(&g.in);
+	insp_view_slabinfo(&g.in, f);
+	fclose(f);
+	return buf;
+}
+
+Test(slab, slabinfo_view)
+{
+	char *s = slabinfo();
+
+	cr_assert_str_eq(s,
+		"slabinfo - version: 2.1\n"
+		"# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> "
+		": tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> "
+		"<num_slabs> <sharedavail>\n"
+		"sg-debug              20    120     56   60    1 : tunables    8    4    0 : slabdata      1      2      0\n"
+		"sg-offslab             3      8   1024    8    2 : tunables    8    4    0 : slabdata      1      1      0\n"
+		"sg-kmalloc-128        40     90    128   30    1 : tunables    8    4    0 : slabdata      2      3      0\n");
+	free(s);
+	cr_assert_eq(insp_view_by_name(&g.in, "slabinfo", fopen("/dev/null", "w")), 0);
+}
+
+Test(slab, slabinfo_view_survives_a_looping_list)
+{
+	char *s;
+
+	sg_wr(&g, SG_CACHE_B_PA + SG_KMC_LIST, sg_kva(SG_CACHE_C_PA + SG_KMC_LIST));
+	s = slabinfo();
+	cr_assert(strstr(s, "sg-debug ") && strstr(s, "sg-offslab "), "%s", s);
+	cr_assert_null(strstr(s, "sg-kmalloc-128"), "%s", s);
+	free(s);
+}
+
+/* ---- slab.cache */
+
+Test(slab, cache_list_loops)
+{
+	sg_wr(&g, SG_CACHE_B_PA + SG_KMC_LIST, sg_kva(SG_CACHE_C_PA + SG_KMC_LIST));
+	expect(R_SLAB_CACHE, true);
+}
+
+Test(slab, cache_list_wild_pointer)
+{
+	sg_wr(&g, SG_GLOBALS_PA + SG_G_SLAB_CACHES, 0x12345678);
+	expect(R_SLAB_CACHE, true);
+	sg_wr(&g, SG_GLOBALS_PA + SG_G_SLAB_CACHES, 0);
+	expect(R_SLAB_CACHE, true);
+}
+
+Test(slab, cache_list_prev)
+{
+	sg_wr(&g, SG_CACHE_B_PA + SG_KMC_LIST + 4, sg_kva(SG_CACHE_A_PA + SG_KMC_LIST));
+	expect(R_SLAB_CACHE, true);
+}
+
+Test(slab, cache_geometry)
+{
+	static const struct { uint32_t off, v; } bad[] = {
+		{ SG_KMC_NUM, 0 }, { SG_KMC_NUM, 40 }, { SG_KMC_OBJSIZE, 129 }, { SG_KMC_ORDER, 11 },
+		{ SG_KMC_COLOUR_OFF, 0 }, { SG_KMC_COLOUR, 3 }, { SG_KMC_SLAB_SIZE, 60 },
+		{ SG_KMC_OBJOFF, 8 },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		rebuild();
+		sg_wr(&g, SG_CACHE_A_PA + bad[i].off, bad[i].v);
+		expect(R_SLAB_CACHE, true);
+	}
+	/* Red zones that do not fit the buffer. */
+	rebuild();
+	sg_wr(&g, SG_CACHE_C_PA + SG_KMC_OBJOFF, 4);
+	expect(R_SLAB_CACHE, true);
+}
+
+Test(slab, cache_name_unreadable)
+{
+	sg_wr(&g, SG_CACHE_A_PA + SG_KMC_NAME, 0x10);
+	expect(R_SLAB_CACHE, true);
+}
+
+Test(slab, kmalloc_caches_entries)
+{
+	sg_wr(&g, SG_GLOBALS_PA + SG_G_KMALLOC + 4, sg_kva(SG_CACHE_A_PA + 8));
+	expect(R_SLAB_CACHE, true);
+	rebuild();
+	sg_wr(&g, SG_GLOBALS_PA + SG_G_KMALLOC + 4 * 6, sg_kva(SG_CACHE_B_PA));   /* no CFLGS_KMALLOC */
+	expect(R_SLAB_CACHE, true);
+}
+
+Test(slab, off_slab_freelist_cache)
+{
+	sg_wr(&g, SG_CACHE_B_PA + SG_KMC_FREELIST, sg_kva(0x1408000 + 0x800));
+	expect(R_SLAB_CACHE, true);
+	rebuild();
+	sg_wr(&g, SG_CACHE_B_PA + SG_KMC_FREELIST, sg_kva(SG_CACHE_C_PA));   /* 56 < 40 + ... no: 56 >= 40 */
+	sg_wr(&g, SG_CACHE_C_PA + SG_KMC_BSIZE, 32);
+	expect(R_SLAB_CACHE, false);
+}
+
+Test(slab, array_cache_unreadable_or_overfull)
+{
+	sg_wr(&g, SG_AC_A_PA + SG_AC_AVAIL, 9);
+	expect(R_SLAB_CACHE, true);
+	rebuild();
+	sg_wr(&g, SG_CACHE_A_PA + SG_KMC_CPU_CACHE + 4, 0x12345678);   /* cpu 1 */
+	expect(R_SLAB_CACHE, true);
+	rebuild();
+	sg_wr(&g, SG_AC_B_PA + SG_AC_BATCH, 5);
+	expect(R_SLAB_CACHE, true);
+}
+
+/* ---- slab.list */
+
+Test(slab, full_slab_on_partial_list)
+{
+	sg_list_del(&g, sg_kva(SG_A1_PA + SG_SL_LIST));
+	sg_list_add(&g, sg_kva(SG_A1_PA + SG_SL_LIST), sg_kva(sg_slab_head_pa(SG_CACHE_A_PA, 0)));
+	expect(R_SLAB_LIST, true);
+}
+
+Test(slab, free_slab_on_full_list)
+{
+	sg_list_del(&g, sg_kva(SG_C2_PA + SG_SL_LIST));
+	sg_list_add(&g, sg_kva(SG_C2_PA + SG_SL_LIST), sg_kva(sg_slab_head_pa(SG_CACHE_C_PA, 1)));
+	sg_add32(&g, SG_CACHE_C_PA + SG_KMC_NODE + SG_KMN_FREE_SLABS, -1);
+	expect(R_SLAB_LIST, true);
+}
+
+Test(slab, slab_counters)
+{
+	sg_add32(&g, SG_CACHE_A_PA + SG_KMC_NODE + SG_KMN_TOTAL, 1);
+	expect(R_SLAB_LIST, true);
+	rebuild();
+	sg_add32(&g, SG_CACHE_A_PA + SG_KMC_NODE + SG_KMN_FREE_SLABS, -1);
+	expect(R_SLAB_LIST, true);
+}
+
+Test(slab, slab_list_loops)
+{
+	sg_wr(&g, SG_A2_PA + SG_SL_LIST, sg_kva(SG_A2_PA + SG_SL_LIST));
+	expect(R_SLAB_LIST, true);
+}
+
+Test(slab, slab_on_two_lists)
+{
+	/* A's free list head points at A2, which is on the partial list. */
+	sg_wr(&g, sg_slab_head_pa(SG_CACHE_A_PA, 2), sg_kva(SG_A2_PA + SG_SL_LIST));
+	expect(R_SLAB_LIST, true);
+	/* ... or at a slab of another cache. */
+	rebuild();
+	sg_wr(&g, sg_slab_head_pa(SG_CACHE_A_PA, 2), sg_kva(SG_C2_PA + SG_SL_LIST));
+	expect(R_SLAB_LIST, true);
+}
+
+Test(slab, slab_list_wild_and_prev)
+{
+	sg_wr(&g, sg_slab_head_pa(SG_CACHE_B_PA, 0), 0x12345678);
+	expect(R_SLAB_LIST, true);
+	rebuild();
+	sg_wr(&g, SG_A2_PA + SG_SL_LIST + 4, sg_kva(SG_A1_PA + SG_SL_LIST));
+	expect(R_SLAB_LIST, true);
+}
+
+/* ---- slab.inuse, slab.count, the free chain */
+
+Test(slab, inuse_off_by_one)
+{
+	sg_add32(&g, SG_A2_PA + SG_SL_INUSE, 1);
+	expect(R_SLAB_INUSE, true);
+	rebuild();
+	sg_wr(&g, SG_A2_PA + SG_SL_INUSE, 31);   /* above num */
+	expect(R_SLAB_INUSE, true);
+}
+
+Test(slab, count_lost_object)
+{
+	/* Index 11 leaves the chain without being marked in use. */
+	sg_set_bufctl(&g, SG_A2_PA, 10, 12);
+	sg_add32(&g, SG_CACHE_A_PA + SG_KMC_NODE + SG_KMN_FREE_OBJS, -1);
+	expect(R_SLAB_COUNT, true);
+}
+
+Test(slab, freelist_out_of_range)
+{
+	sg_set_bufctl(&g, SG_A2_PA, 29, 30);
+	expect(R_SLAB_FREELIST_RANGE, true);
+	rebuild();
+	sg_wr(&g, SG_A3_PA + SG_SL_FREE, (sg_rd(&g, SG_A3_PA + SG_SL_FREE) & 0xffff0000u) | SG_BUFCTL_ACTIVE);
+	expect(R_SLAB_FREELIST_RANGE, true);
+}
+
+Test(slab, freelist_duplicate)
+{
+	sg_set_bufctl(&g, SG_A2_PA, 29, 10);
+	expect(R_SLAB_FREELIST_DUP, true);
+	rebuild();
+	sg_set_bufctl(&g, SG_C2_PA, 7, 3);   /* a short loop in the middle */
+	expect(R_SLAB_FREELIST_DUP, true);
+}
+
+/* ---- slab.page, slab.colour, slab.nr_pages */
+
+Test(slab, page_not_pg_slab)
+{
+	sg_flag(&g, 0x140a, SG_PG_slab, 0);
+	expect(R_SLAB_PAGE, true);
+}
+
+Test(slab, page_points_elsewhere)
+{
+	sg_wr(&g, sg_page_pa(0x140d) + SG_P_MAPPING, sg_kva(SG_CACHE_A_PA));
+	expect(R_SLAB_PAGE, true);
+	rebuild();
+	sg_wr(&g, sg_page_pa(0x140f) + SG_P_INDEX, sg_kva(SG_A1_PA));
+	expect(R_SLAB_PAGE, true);
+}
+
+Test(slab, stray_pg_slab_page)
+{
+	sg_flag(&g, 0x301, SG_PG_slab, 1);
+	expect(R_SLAB_PAGE, true);
+}
+
+Test(slab, slab_pages_shared_or_free)
+{
+	/* B1's buffers moved over A1's page: not B's page. */
+	sg_wr(&g, SG_B1_PA + SG_SL_S_MEM, sg_kva(0x1409000));
+	expect(R_SLAB_PAGE, true);
+	/* ... or over a free block. */
+	rebuild();
+	sg_wr(&g, SG_B1_PA + SG_SL_S_MEM, sg_kva(0x1410000));
+	expect(R_SLAB_PAGE, true);
+	cr_assert(strstr(g.rep.v[0].detail, "free in the buddy allocator"), "%s", g.rep.v[0].detail);
+	/* ... or beyond lowmem. */
+	rebuild();
+	sg_wr(&g, SG_B1_PA + SG_SL_S_MEM, sg_kva(0x1800000));
+	expect(R_SLAB_PAGE, true);
+}
+
+Test(slab, colour_offset_and_layout)
+{
+	sg_wr(&g, SG_A2_PA + SG_SL_COLOUROFF, 32);        /* not a multiple of 64 */
+	expect(R_SLAB_COLOUR, true);
+	rebuild();
+	sg_wr(&g, SG_C1_PA + SG_SL_COLOUROFF, 64 * 9);    /* colour 9: offsets 0 .. 8 x 64 */
+	expect(R_SLAB_COLOUR, true);
+	rebuild();
+	sg_wr(&g, SG_A3_PA + SG_SL_COLOUROFF, 64);        /* the descriptor is at the page start */
+	expect(R_SLAB_COLOUR, true);
+	rebuild();
+	sg_add32(&g, SG_A2_PA + SG_SL_S_MEM, 8);          /* s_mem != descriptor + slab_size */
+	expect(R_SLAB_COLOUR, true);
+	rebuild();
+	sg_wr(&g, SG_B1_PA + SG_SL_COLOUROFF, 64);        /* off-slab: buffers would overrun */
+	sg_add32(&g, SG_B1_PA + SG_SL_S_MEM, 64);
+	expect(R_SLAB_COLOUR, true);
+}
+
+Test(slab, nr_slab_counters)
+{
+	sg_add32(&g, NORMAL_STAT(SG_STAT_SLAB_UNRECL), 1);
+	expect(R_SLAB_NR_PAGES, true);
+	rebuild();
+	sg_add32(&g, NORMAL_STAT(SG_STAT_SLAB_RECL), -1);
+	expect(R_SLAB_NR_PAGES, true);
+}
+
+/* ---- slab.active */
+
+Test(slab, free_objects_counter)
+{
+	sg_add32(&g, SG_CACHE_A_PA + SG_KMC_NODE + SG_KMN_FREE_OBJS, 1);
+	expect(R_SLAB_ACTIVE, true);
+}
+
+Test(slab, array_cache_entries)
+{
+	uint32_t e0 = sg_rd(&g, SG_AC_A_PA + SG_AC_ENTRY);
+
+	sg_wr(&g, SG_AC_A_PA + SG_AC_ENTRY + 4, e0);                  /* twice */
+	expect(R_SLAB_ACTIVE, true);
+	rebuild();
+	sg_wr(&g, SG_AC_A_PA + SG_AC_ENTRY, e0 + 8 * 128);            /* object 15: on the chain */
+	expect(R_SLAB_ACTIVE, true);
+	rebuild();
+	sg_wr(&g, SG_AC_A_PA + SG_AC_ENTRY, e0 + 4);                  /* inside a buffer */
+	expect(R_SLAB_ACTIVE, true);
+	rebuild();
+	sg_wr(&g, SG_AC_A_PA + SG_AC_ENTRY, sg_kva(0x1408800));       /* in no slab */
+	expect(R_SLAB_ACTIVE, true);
+}
+
+/* ---- slab.redzone, slab.poison */
+
+static uint64_t c1_buf(unsigned i)
+{
+	return sg_buf_pa(&g, SG_C1_PA, SG_CACHE_C_PA, i);
+}
+
+Test(slab, redzone_of_an_in_use_object)
+{
+	g.ram[c1_buf(3) + 8 + 40] = 0x41;     /* one byte past the object */
+	expect(R_SLAB_REDZONE, true);
+	rebuild();
+	g.ram[c1_buf(3) + 7] = 0;             /* just before it */
+	expect(R_SLAB_REDZONE, true);
+}
+
+Test(slab, redzone_of_free_objects)
+{
+	sg_wr64(&g, c1_buf(30), SG_RED_ACTIVE);        /* on the chain */
+	expect(R_SLAB_REDZONE, true);
+	rebuild();
+	sg_wr64(&g, c1_buf(18) + 48, SG_RED_ACTIVE);   /* in the array cache */
+	expect(R_SLAB_REDZONE, true);
+}
+
+Test(slab, poison_of_free_objects)
+{
+	g.ram[c1_buf(30) + 8 + 5] = 0;                 /* on the chain */
+	expect(R_SLAB_POISON, true);
+	cr_assert(strstr(g.rep.v[0].detail, "byte 5 is 0, not 0x6b: written after free"), "%s",
+		  g.rep.v[0].detail);
+	rebuild();
+	g.ram[c1_buf(19) + 8 + 20] ^= 1;               /* in the array cache */
+	expect(R_SLAB_POISON, true);
+	cr_assert(strstr(g.rep.v[0].detail, "in an array cache"), "%s", g.rep.v[0].detail);
+	rebuild();
+	g.ram[sg_buf_pa(&g, SG_C2_PA, SG_CACHE_C_PA, 59) + 8 + 39] = SG_POISON_FREE;   /* POISON_END */
+	expect(R_SLAB_POISON, true);
+}
+
+Test(slab, in_use_objects_are_not_poison_checked)
+{
+	memset(g.ram + c1_buf(2) + 8, 0x77, 40);
+	sg_check(&g);
+	cr_assert_eq(g.rep.total, 0);
+}
+
+/* ---- robustness */
+
+Test(slab, random_bytes_in_the_slab_world, .timeout = 60)
+{
+	for (uint64_t seed = 1; seed <= 300; seed++) {
+		uint64_t x = seed * 0x9e3779b97f4a7c15ull;
+
+		rebuild();
+		for (int i = 0; i < 40; i++) {
+			uint64_t pa;
+
+			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+			/* the structures (page 0x1408), descriptors, pages' slab fields */
+			switch (x % 4) {
+			case 0: pa = SG_SLABPG_PA + (x >> 8) % 0x400; break;
+			case 1: pa = 0x1409000 + (x >> 8) % (7 * 4096); break;
+			case 2: pa = sg_page_pa(0x1408) + (x >> 8) % (8 * SG_PAGE_SIZE); break;
+			default: pa = SG_GLOBALS_PA + SG_G_SLAB_CACHES + (x >> 8) % 0x50; break;
+			}
+			g.ram[pa] ^= (uint8_t)(x >> 32 | 1);
+		}
+		sg_check(&g);
+		free(slabinfo());
+	}
+}
+
+Test(slab, plausible_garbage_pointers, .timeout = 60)
+{
+	/* Every word of the cache structs and descriptors becomes a pointer to
+	 * another one of them: lists that go everywhere but never end. */
+	static const uint32_t targets[] = { SG_CACHE_A_PA + SG_KMC_LIST, SG_CACHE_B_PA + SG_KMC_LIST,
+		SG_CACHE_C_PA + SG_KMC_LIST, SG_A1_PA + SG_SL_LIST, SG_A2_PA + SG_SL_LIST,
+		SG_A3_PA + SG_SL_LIST, SG_C1_PA + SG_SL_LIST, SG_B1_PA + SG_SL_LIST };
+	uint64_t x = 88172645463325252ull;
+
+	for (int round = 0; round < 50; round++) {
+		rebuild();
+		for (uint32_t off = 0; off < 0x340; off += 4) {
+			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+			if (x % 3 == 0)
+				sg_wr(&g, SG_SLABPG_PA + off, sg_kva(targets[x % 8]));
+		}
+		for (size_t t = 3; t < 8; t++) {
+			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+			sg_wr(&g, targets[t], sg_kva(targets[x % 8]));
+		}
+		sg_check(&g);
+		cr_assert(g.rep.total > 0);
+	}
+}
+
 /* ---- page tables ------------------------------------------------------------ */
 
 Test(check, pml4_extra_entry)

@@ -236,6 +236,15 @@ Test(layout, synthetic_note_parsed)
 	cr_assert_eq(g.lay.deferred_range.size, SG_DR_SIZE);
 	cr_assert_eq(g.lay.deferred_range.start_pfn, SG_DR_START);
 	cr_assert_eq(g.lay.deferred_range.end_pfn, SG_DR_END);
+	cr_assert_eq(g.lay.kmc.size, SG_KMC_SIZE);
+	cr_assert_eq(g.lay.kmc.node + g.lay.kmn.slabs_free, SG_KMC_NODE + SG_KMN_FREE);
+	cr_assert_eq(g.lay.slab.bufctl, SG_SL_BUFCTL);
+	cr_assert_eq(g.lay.ac.entry, SG_AC_ENTRY);
+	cr_assert_eq(g.lay.page.slab, SG_P_INDEX);
+	cr_assert_eq(g.lay.sc.red_zone, SG_RED_ZONE);
+	cr_assert_eq(g.lay.sc.red_active, SG_RED_ACTIVE, "assembled from its two halves");
+	cr_assert_eq(g.lay.sc.red_inactive, SG_RED_INACTIVE);
+	cr_assert_eq(g.lay.sc.nr_slab_unreclaimable, SG_STAT_SLAB_UNRECL);
 }
 
 static int parse(const void *note, size_t len, char *err)
@@ -325,6 +334,31 @@ Test(layout, refusals)
 			e[i].key = 0x6666;
 	cr_assert_eq(parse(n, g.note_len, err), -1);
 	cr_assert(strstr(err, "lacks LN_ZONE_deferred"), "%s", err);
+
+	/* The slab keys are needed too, and checked like the others. */
+	static const struct { uint32_t key, value; const char *msg; } slab[] = {
+		{ LN_SLAB_bufctl, 0x6666, "lacks LN_SLAB_bufctl" },
+		{ LN_SIZEOF_BUFCTL, 4, "sizeof(kmem_bufctl_t) 4" },
+		{ LN_SLAB_POISON, SG_RED_ZONE, "is not a distinct single bit" },
+		{ LN_CFLGS_OFF_SLAB, 0x3000, "is not a distinct single bit" },
+		{ LN_BUFCTL_END, 0x10, "are not distinct markers" },
+		{ LN_KMEM_CACHE_node, SG_KMC_SIZE - 8, "struct kmem_cache fields" },
+		{ LN_SLAB_inuse, SG_SLAB_SIZE - 2, "struct slab fields" },
+		{ LN_REDZONE_SIZE, 4, "8-byte red zones" },
+		{ LN_NR_SLAB_RECLAIMABLE, SG_NR_STAT, "NR_SLAB_* zone stat indices" },
+	};
+	for (size_t k = 0; k < sizeof(slab) / sizeof(slab[0]); k++) {
+		memcpy(n, g.note, g.note_len);
+		for (uint32_t i = 0; i < h->count; i++)
+			if (e[i].key == slab[k].key) {
+				if (slab[k].value == 0x6666)
+					e[i].key = 0x6666;
+				else
+					e[i].value = slab[k].value;
+			}
+		cr_assert_eq(parse(n, g.note_len, err), -1, "%s", slab[k].msg);
+		cr_assert(strstr(err, slab[k].msg), "%s: %s", slab[k].msg, err);
+	}
 }
 
 Test(layout, real_guest_note_and_symbols)
@@ -396,15 +430,19 @@ Test(views, buddyinfo_format)
 Test(views, meminfo_format)
 {
 	char *s = capture(meminfo);
-	/* HighMem: 2304 pages free and managed; Normal: 1792 managed, 1784 free in
-	 * the buddy lists (4 pcp, 4 allocated); DMA: 3872 managed, 3871 free. */
+	/* HighMem: 2304 pages free and managed; Normal: 1792 managed, 1776 free in
+	 * the buddy lists (4 pcp, 4 allocated, 8 of the slab world: 7 in slabs,
+	 * 2 of them reclaimable); DMA: 3872 managed, 3871 free. */
 	const char *want =
 		"MemTotal:          31872 kB\n"
-		"MemFree:           31836 kB\n"
+		"MemFree:           31804 kB\n"
 		"HighTotal:          9216 kB\n"
 		"HighFree:           9216 kB\n"
 		"LowTotal:          22656 kB\n"
-		"LowFree:           22620 kB\n";
+		"LowFree:           22588 kB\n"
+		"Slab:                 28 kB\n"
+		"SReclaimable:          8 kB\n"
+		"SUnreclaim:           20 kB\n";
 
 	cr_assert_str_eq(s, want);
 	free(s);
@@ -414,13 +452,15 @@ Test(views, zoneinfo_and_vmstat_formats)
 {
 	char *z = capture(zoneinfo), *v = capture(vmstat);
 
-	cr_assert(strstr(z, "Node 0, zone   Normal\n  pages free     1784\n        min      20\n"
+	cr_assert(strstr(z, "Node 0, zone   Normal\n  pages free     1776\n        min      20\n"
 			 "        low      21\n        high     22\n        spanned  1792\n"
 			 "        present  1792\n        managed  1792\n        protection: (0, 0, 0)\n"
-			 "      nr_free_pages 1784\n  pagesets\n    cpu: 0\n              count: 4\n"),
+			 "      nr_free_pages 1776\n      nr_slab_reclaimable 2\n"
+			 "      nr_slab_unreclaimable 5\n  pagesets\n    cpu: 0\n              count: 4\n"),
 		  "%s", z);
 	cr_assert(strstr(z, "  start_pfn:           5888\n"), "%s", z);
-	cr_assert_str_eq(v, "nr_free_pages 7959\npgalloc_dma 100\npgalloc_normal 101\n"
+	cr_assert_str_eq(v, "nr_free_pages 7951\nnr_slab_reclaimable 2\nnr_slab_unreclaimable 5\n"
+			 "pgalloc_dma 100\npgalloc_normal 101\n"
 			 "pgalloc_high 102\npgfree 103\npgalloc_fail 104\npgalloc_fail_injected 105\n");
 	cr_assert_eq(insp_view_by_name(&g.in, "nope", stdout), -1);
 	free(z);

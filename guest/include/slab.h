@@ -110,6 +110,10 @@ typedef unsigned int slab_flags_t;
 #define POISON_END    0xa5
 #define RED_INACTIVE  0x09F911029D74E35BULL
 #define RED_ACTIVE    0xD84156C5635688C0ULL
+/* Each red zone is one u64; zone 2 starts at obj_offset +
+ * ALIGN(object_size, REDZONE_ALIGN) (the layout above). */
+#define REDZONE_SIZE  8u
+#define REDZONE_ALIGN 8u
 
 #define BUFCTL_END    0xffffu
 #define BUFCTL_ACTIVE 0xfffeu

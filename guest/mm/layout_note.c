@@ -10,6 +10,8 @@
 #include "kernel.h"
 #include "layout_note.h"
 #include "mm.h"
+#include "slab.h"
+#include "fault_inject.h"
 #include "asm/pgtable.h"
 
 #define LN_ENTRIES(X)                                                          \
@@ -72,6 +74,7 @@
 	X(PAGE__refcount, offsetof(struct page, _refcount))                    \
 	X(PAGE_slab_cache, offsetof(struct page, slab_cache))                  \
 	X(PAGE_freelist, offsetof(struct page, freelist))                      \
+	X(PAGE_slab, offsetof(struct page, slab))                              \
 	X(LIST_HEAD_SIZEOF, sizeof(struct list_head))                          \
 	X(LIST_HEAD_next, offsetof(struct list_head, next))                    \
 	X(LIST_HEAD_prev, offsetof(struct list_head, prev))                    \
@@ -107,7 +110,88 @@
 	X(PGDAT_node_present_pages, offsetof(struct pglist_data, node_present_pages)) \
 	X(PGDAT_node_spanned_pages, offsetof(struct pglist_data, node_spanned_pages)) \
 	X(VM_EVENT_STATE_SIZEOF, sizeof(struct vm_event_state))                \
-	X(VM_EVENT_STATE_event, offsetof(struct vm_event_state, event))
+	X(VM_EVENT_STATE_event, offsetof(struct vm_event_state, event))        \
+	LN_SLAB_ENTRIES(X)
+
+/* The slab allocator (guest/include/slab.h documents every field). */
+#define LN_SLAB_ENTRIES(X)                                                     \
+	X(FAULT_ATTR_SIZEOF, sizeof(struct fault_attr))                        \
+	X(FAULT_ATTR_probability, offsetof(struct fault_attr, probability))    \
+	X(FAULT_ATTR_interval, offsetof(struct fault_attr, interval))          \
+	X(FAULT_ATTR_times, offsetof(struct fault_attr, times))                \
+	X(FAULT_ATTR_space, offsetof(struct fault_attr, space))                \
+	X(FAULT_ATTR_verbose, offsetof(struct fault_attr, verbose))            \
+	X(FAULT_ATTR_count, offsetof(struct fault_attr, count))                \
+	X(KMEM_CACHE_SIZEOF, sizeof(struct kmem_cache))                        \
+	X(KMEM_CACHE_cpu_cache, offsetof(struct kmem_cache, cpu_cache))        \
+	X(KMEM_CACHE_flags, offsetof(struct kmem_cache, flags))                \
+	X(KMEM_CACHE_size, offsetof(struct kmem_cache, size))                  \
+	X(KMEM_CACHE_num, offsetof(struct kmem_cache, num))                    \
+	X(KMEM_CACHE_limit, offsetof(struct kmem_cache, limit))                \
+	X(KMEM_CACHE_batchcount, offsetof(struct kmem_cache, batchcount))      \
+	X(KMEM_CACHE_shared, offsetof(struct kmem_cache, shared))              \
+	X(KMEM_CACHE_gfporder, offsetof(struct kmem_cache, gfporder))          \
+	X(KMEM_CACHE_colour, offsetof(struct kmem_cache, colour))              \
+	X(KMEM_CACHE_colour_off, offsetof(struct kmem_cache, colour_off))      \
+	X(KMEM_CACHE_slab_size, offsetof(struct kmem_cache, slab_size))        \
+	X(KMEM_CACHE_freelist_cache, offsetof(struct kmem_cache, freelist_cache)) \
+	X(KMEM_CACHE_name, offsetof(struct kmem_cache, name))                  \
+	X(KMEM_CACHE_list, offsetof(struct kmem_cache, list))                  \
+	X(KMEM_CACHE_object_size, offsetof(struct kmem_cache, object_size))    \
+	X(KMEM_CACHE_align, offsetof(struct kmem_cache, align))                \
+	X(KMEM_CACHE_obj_offset, offsetof(struct kmem_cache, obj_offset))      \
+	X(KMEM_CACHE_node, offsetof(struct kmem_cache, node))                  \
+	X(KMEM_CACHE_NODE_SIZEOF, sizeof(struct kmem_cache_node))              \
+	X(KMEM_CACHE_NODE_slabs_partial, offsetof(struct kmem_cache_node, slabs_partial)) \
+	X(KMEM_CACHE_NODE_slabs_full, offsetof(struct kmem_cache_node, slabs_full)) \
+	X(KMEM_CACHE_NODE_slabs_free, offsetof(struct kmem_cache_node, slabs_free)) \
+	X(KMEM_CACHE_NODE_total_slabs, offsetof(struct kmem_cache_node, total_slabs)) \
+	X(KMEM_CACHE_NODE_free_slabs, offsetof(struct kmem_cache_node, free_slabs)) \
+	X(KMEM_CACHE_NODE_free_objects, offsetof(struct kmem_cache_node, free_objects)) \
+	X(KMEM_CACHE_NODE_free_limit, offsetof(struct kmem_cache_node, free_limit)) \
+	X(KMEM_CACHE_NODE_colour_next, offsetof(struct kmem_cache_node, colour_next)) \
+	X(ARRAY_CACHE_SIZEOF, sizeof(struct array_cache))                      \
+	X(ARRAY_CACHE_avail, offsetof(struct array_cache, avail))              \
+	X(ARRAY_CACHE_limit, offsetof(struct array_cache, limit))              \
+	X(ARRAY_CACHE_batchcount, offsetof(struct array_cache, batchcount))    \
+	X(ARRAY_CACHE_entry, offsetof(struct array_cache, entry))              \
+	X(FAILSLAB_ATTR_SIZEOF, sizeof(struct failslab_attr))                  \
+	X(FAILSLAB_ATTR_attr, offsetof(struct failslab_attr, attr))            \
+	X(FAILSLAB_ATTR_ignore_gfp_wait, offsetof(struct failslab_attr, ignore_gfp_wait)) \
+	X(FAILSLAB_ATTR_injected, offsetof(struct failslab_attr, injected))    \
+	X(SLAB_SIZEOF, sizeof(struct slab))                                    \
+	X(SLAB_list, offsetof(struct slab, list))                              \
+	X(SLAB_s_mem, offsetof(struct slab, s_mem))                            \
+	X(SLAB_colouroff, offsetof(struct slab, colouroff))                    \
+	X(SLAB_inuse, offsetof(struct slab, inuse))                            \
+	X(SLAB_free, offsetof(struct slab, free))                              \
+	X(SLAB_bufctl, offsetof(struct slab, bufctl))                          \
+	X(SIZEOF_BUFCTL, sizeof(kmem_bufctl_t))                                \
+	X(BUFCTL_END, BUFCTL_END)                                              \
+	X(BUFCTL_ACTIVE, BUFCTL_ACTIVE)                                        \
+	X(SLAB_OBJ_MAX_NUM, SLAB_OBJ_MAX_NUM)                                  \
+	X(CFLGS_OFF_SLAB, CFLGS_OFF_SLAB)                                      \
+	X(CFLGS_KMALLOC, CFLGS_KMALLOC)                                        \
+	X(SLAB_CONSISTENCY_CHECKS, SLAB_CONSISTENCY_CHECKS)                    \
+	X(SLAB_RED_ZONE, SLAB_RED_ZONE)                                        \
+	X(SLAB_POISON, SLAB_POISON)                                            \
+	X(SLAB_STORE_USER, SLAB_STORE_USER)                                    \
+	X(SLAB_RECLAIM_ACCOUNT, SLAB_RECLAIM_ACCOUNT)                          \
+	X(SLAB_CACHE_DMA, SLAB_CACHE_DMA)                                      \
+	X(SLAB_FAILSLAB, SLAB_FAILSLAB)                                        \
+	X(POISON_INUSE, POISON_INUSE)                                          \
+	X(POISON_FREE, POISON_FREE)                                            \
+	X(POISON_END, POISON_END)                                              \
+	X(RED_INACTIVE_LO, (u32)RED_INACTIVE)                                  \
+	X(RED_INACTIVE_HI, (u32)(RED_INACTIVE >> 32))                          \
+	X(RED_ACTIVE_LO, (u32)RED_ACTIVE)                                      \
+	X(RED_ACTIVE_HI, (u32)(RED_ACTIVE >> 32))                              \
+	X(REDZONE_SIZE, REDZONE_SIZE)                                          \
+	X(REDZONE_ALIGN, REDZONE_ALIGN)                                        \
+	X(NR_KMALLOC_TYPES, NR_KMALLOC_TYPES)                                  \
+	X(KMALLOC_SHIFT_HIGH, KMALLOC_SHIFT_HIGH)                              \
+	X(NR_SLAB_RECLAIMABLE, NR_SLAB_RECLAIMABLE)                            \
+	X(NR_SLAB_UNRECLAIMABLE, NR_SLAB_UNRECLAIMABLE)
 
 #define LN_COUNT_ONE(key, value) + 1
 #define LN_ENTRY(key, value) { LN_##key, (u32)(value) },
@@ -126,6 +210,31 @@ _Static_assert(sizeof(long) == 4 && sizeof(void *) == 4, "i386 guest");
 _Static_assert(sizeof(((struct page *)0)->_refcount) == 4 &&
 	       sizeof(((struct page *)0)->_mapcount) == 4 &&
 	       sizeof(((struct per_cpu_pages *)0)->count) == 4, "32-bit counters");
+
+/*
+ * The slab structures, pinned: the host reads these fields as 32-bit words
+ * (kmem_bufctl_t as 16-bit) at the offsets above, and a struct that grows
+ * or shrinks here must be looked at on the host side too (DESIGN §5).
+ */
+_Static_assert(sizeof(struct slab) == 24 && sizeof(kmem_bufctl_t) == 2 &&
+	       sizeof(((struct slab *)0)->free) == 2 &&
+	       offsetof(struct slab, bufctl) == sizeof(struct slab), "struct slab layout");
+_Static_assert(sizeof(struct array_cache) == 16 &&
+	       offsetof(struct array_cache, entry) == sizeof(struct array_cache), "struct array_cache layout");
+_Static_assert(sizeof(struct kmem_cache_node) == 48, "struct kmem_cache_node layout");
+_Static_assert(sizeof(struct kmem_cache) == 96 + sizeof(struct kmem_cache_node) &&
+	       offsetof(struct kmem_cache, node) == 96, "struct kmem_cache layout");
+_Static_assert(sizeof(((struct kmem_cache *)0)->num) == 4 &&
+	       sizeof(((struct kmem_cache *)0)->flags) == 4 &&
+	       sizeof(((struct kmem_cache_node *)0)->free_objects) == 4 &&
+	       sizeof(((struct slab *)0)->inuse) == 4 &&
+	       sizeof(((struct array_cache *)0)->avail) == 4, "32-bit slab counters");
+_Static_assert(sizeof(struct failslab_attr) == sizeof(struct fault_attr) + 8 &&
+	       sizeof(struct fault_attr) == 32, "struct failslab_attr layout");
+_Static_assert(sizeof(RED_ACTIVE) == REDZONE_SIZE && REDZONE_SIZE == sizeof(u64),
+	       "a red zone is one u64");
+_Static_assert(BUFCTL_ACTIVE > SLAB_OBJ_MAX_NUM && BUFCTL_END > SLAB_OBJ_MAX_NUM,
+	       "bufctl markers are not indices");
 
 __attribute__((used, section(".mmvisor_layout"), aligned(4)))
 static const struct mmvisor_layout_note mmvisor_layout_note = {

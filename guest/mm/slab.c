@@ -290,8 +290,8 @@ int __kmem_cache_create(struct kmem_cache *cachep, const char *name, unsigned in
 
 	/* Buffer layout (slab.h). */
 	if (flags & SLAB_RED_ZONE) {
-		obj_offset = ALIGN(8u, ralign);
-		bufsize = obj_offset + ALIGN(size, 8u) + 8;
+		obj_offset = ALIGN(REDZONE_SIZE, ralign);
+		bufsize = obj_offset + ALIGN(size, REDZONE_ALIGN) + REDZONE_SIZE;
 	} else {
 		bufsize = size;
 	}

@@ -135,19 +135,19 @@ bool slab_debug_mentions_failslab(void)
 
 static u64 *dbg_redzone1(const struct kmem_cache *cachep, void *buf)
 {
-	return (u64 *)((char *)buf + cachep->obj_offset - 8);
+	return (u64 *)((char *)buf + cachep->obj_offset - REDZONE_SIZE);
 }
 
 static u64 *dbg_redzone2(const struct kmem_cache *cachep, void *buf)
 {
-	return (u64 *)((char *)buf + cachep->obj_offset + ALIGN(cachep->object_size, 8u));
+	return (u64 *)((char *)buf + cachep->obj_offset + ALIGN(cachep->object_size, REDZONE_ALIGN));
 }
 
 /* user[0]: last allocation's caller, user[1]: last free's. */
 static unsigned long *dbg_userword(const struct kmem_cache *cachep, void *buf)
 {
 	unsigned long off = (cachep->flags & SLAB_RED_ZONE)
-		? cachep->obj_offset + ALIGN(cachep->object_size, 8u) + 8
+		? cachep->obj_offset + ALIGN(cachep->object_size, REDZONE_ALIGN) + REDZONE_SIZE
 		: cachep->object_size;
 
 	return (unsigned long *)((char *)buf + ALIGN(off, sizeof(long)));

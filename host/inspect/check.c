@@ -1,7 +1,8 @@
 /*
  * All checkers, in the order their results feed each other: the runtime
  * state and its geometry, the free lists (which say which pages are free),
- * the mem_map pass, then the page tables.  This is what --check runs at a
+ * the slab walk (which says which pages are slab pages), the mem_map pass,
+ * then the page tables.  This is what --check runs at a
  * checkpoint, what the console's `check` will run, and what the tests and
  * the benchmark time.
  */
@@ -25,6 +26,7 @@ void insp_check_all(struct insp *in, struct insp_report *rep, uint64_t extra_cr3
 	in->rep = rep;
 	if (insp_read_state(in)) {
 		insp_check_buddy(in);
+		insp_check_slab(in);
 		insp_check_mem(in);
 		insp_check_pt(in, in->st.swapper_cr3);
 		if (extra_cr3 && (extra_cr3 & PT_ADDR_MASK) != in->st.swapper_cr3)

@@ -11,6 +11,8 @@
  * free; without it only the rules that need no free-list knowledge run.
  * A page in a deferred range (PS_DEFERRED) must be all-zero and not
  * boot-reserved; that is all that is checked of it (buddy.deferred).
+ * With the slab walk's page map (check_slab.c), a PG_slab page outside
+ * every listed slab is a slab.page violation (a leaked or lost slab).
  */
 #include <string.h>
 
@@ -22,7 +24,7 @@
 struct run_ctx {
 	struct insp *in;
 	uint32_t bit[IPG_NR];
-	uint32_t poisoned, buddy, reserved;
+	uint32_t poisoned, buddy, reserved, slab;
 	uint64_t hole_free[INSP_MAX_ZONES];   /* hole pfns counted as free */
 };
 
@@ -39,15 +41,18 @@ static void place_pfn(char *buf, uint64_t pfn)
 	snprintf(buf, INSP_PLACE_MAX, "pfn %#llx", (unsigned long long)pfn);
 }
 
-static void check_flags(struct run_ctx *c, uint64_t pfn, uint32_t flags)
+/* Reports page.flags; true if the flags were illegal. */
+static bool check_flags(struct run_ctx *c, uint64_t pfn, uint32_t flags)
 {
 	const struct insp_layout *l = c->in->lay;
 	char place[INSP_PLACE_MAX];
+	bool bad = false;
 
 	if (flags & ~l->pg_valid_mask) {
 		place_pfn(place, pfn);
 		insp_report_add(c->in->rep, R_PAGE_FLAGS, place, "unknown flag bits %#x (flags %#x)",
 				flags & ~l->pg_valid_mask, flags);
+		bad = true;
 	}
 	if (flags & c->buddy) {
 		uint32_t other = flags & ~(c->buddy | c->poisoned);
@@ -56,8 +61,9 @@ static void check_flags(struct run_ctx *c, uint64_t pfn, uint32_t flags)
 			place_pfn(place, pfn);
 			insp_report_add(c->in->rep, R_PAGE_FLAGS, place, "PG_buddy with other flags "
 					"%#x (flags %#x)", other, flags);
+			bad = true;
 		}
-		return;
+		return bad;
 	}
 	for (size_t i = 0; i < sizeof(forbidden) / sizeof(forbidden[0]); i++) {
 		if ((flags & c->bit[forbidden[i].a]) && (flags & c->bit[forbidden[i].b])) {
@@ -65,9 +71,10 @@ static void check_flags(struct run_ctx *c, uint64_t pfn, uint32_t flags)
 			insp_report_add(c->in->rep, R_PAGE_FLAGS, place, "PG_%s with PG_%s (flags %#x)",
 					insp_pg_names[forbidden[i].a], insp_pg_names[forbidden[i].b],
 					flags);
-			return;
+			return true;
 		}
 	}
+	return bad;
 }
 
 /* Everything about one RAM page that the fast path did not clear. */
@@ -80,6 +87,7 @@ static void slow_page(struct run_ctx *c, uint64_t pfn, const uint8_t *p, uint8_t
 	int32_t mapc = (int32_t)insp_rd32(p, l->page.mapcount);
 	int32_t ref = (int32_t)insp_rd32(p, l->page.refcount);
 	char place[INSP_PLACE_MAX];
+	bool bad_flags = false;
 
 	if (must_reserve && !(flags & c->reserved)) {
 		place_pfn(place, pfn);
@@ -87,7 +95,16 @@ static void slow_page(struct run_ctx *c, uint64_t pfn, const uint8_t *p, uint8_t
 				"image or mem_map) without PG_reserved (flags %#x)", flags);
 	}
 	if (flags)
-		check_flags(c, pfn, flags);
+		bad_flags = check_flags(c, pfn, flags);
+	/* A PG_slab page must be a page of a listed slab (the slab walk marked
+	 * them all, or made no claim); an illegal combination is page.flags'. */
+	if ((flags & c->slab) && !bad_flags && in->slab_pages_valid &&
+	    !(in->slabmap[pfn >> 3] & (1u << (pfn & 7)))) {
+		place_pfn(place, pfn);
+		insp_report_add(in->rep, R_SLAB_PAGE, place, "PG_slab, but in no slab of any cache "
+				"(slab_cache %#x, slab %#x)", insp_rd32(p, l->page.slab_cache),
+				insp_rd32(p, l->page.slab));
+	}
 	if (ref < 0 || mapc < 0) {
 		place_pfn(place, pfn);
 		insp_report_add(in->rep, R_PAGE_COUNT, place, "refcount %d, mapcount %d", ref, mapc);
@@ -270,6 +287,7 @@ void insp_check_mem(struct insp *in)
 	c.poisoned = c.bit[IPG_poisoned];
 	c.buddy = c.bit[IPG_buddy];
 	c.reserved = c.bit[IPG_reserved];
+	c.slab = c.bit[IPG_slab];
 	insp_report_ran(in->rep, R_MEM_HOLE);
 	insp_report_ran(in->rep, R_MEM_RESERVED);
 	insp_report_ran(in->rep, R_PAGE_FLAGS);

@@ -4,7 +4,7 @@
  * the one rule that must catch it; the fuzzer flips random bytes in
  * mem_map, the zone structures and the page tables to show that the
  * checkers survive anything.  Targets are found from a fresh free-list
- * walk of the (clean) guest, and every write goes through the same
+ * and slab walk of the (clean) guest, and every write goes through the same
  * bounds-checked pointers the checkers read through.
  */
 #include <stdarg.h>
@@ -31,6 +31,12 @@ const struct insp_corruption insp_corruptions[] = {
 	{ "pdpte-1g", R_PT_1G, "make the unused PDPT entry 0 a 1 GiB page" },
 	{ "table-flag", R_PT_TABLE, "clear PG_table on the kernel page directory" },
 	{ "deferred-dirty", R_BUDDY_DEFERRED, "set PG_dirty on a struct page inside a deferred top-order range" },
+	{ "slab-freelist-dup", R_SLAB_FREELIST_DUP, "point a slab's free-chain tail back at its head (an index twice)" },
+	{ "slab-freelist-range", R_SLAB_FREELIST_RANGE, "point a slab's free-chain tail at index num (out of range)" },
+	{ "slab-inuse", R_SLAB_INUSE, "make a partial slab's inuse off by one (still partial)" },
+	{ "slab-list", R_SLAB_LIST, "move a full slab onto its cache's partial list" },
+	{ "slab-redzone", R_SLAB_REDZONE, "overwrite the first byte after an in-use object (needs slab_debug=Z)" },
+	{ "slab-poison", R_SLAB_POISON, "write into a free, poisoned object (needs slab_debug=P)" },
 };
 const size_t insp_nr_corruptions = sizeof(insp_corruptions) / sizeof(insp_corruptions[0]);
 
@@ -64,7 +70,8 @@ static uint8_t *wpage(struct insp *in, uint64_t pfn)
 	return (uint8_t *)insp_page(in, pfn);
 }
 
-/* The free lists of the guest as it is now, without reporting anything. */
+/* The free lists and slabs of the guest as it is now, without reporting
+ * anything. */
 static bool survey(struct insp *in)
 {
 	struct insp_report *saved = in->rep;
@@ -72,8 +79,10 @@ static bool survey(struct insp *in)
 
 	in->rep = NULL;
 	ok = insp_read_state(in) && in->st.mem_map;
-	if (ok)
+	if (ok) {
 		insp_check_buddy(in);
+		insp_check_slab(in);
+	}
 	in->rep = saved;
 	return ok && in->pstate_valid;
 }
@@ -185,6 +194,186 @@ static uint64_t rd64p(const uint8_t *p)
 
 #define KERNEL_PTE (PT_P | PT_RW | PT_A | PT_D)
 
+/* ---- Slab targets ------------------------------------------------------- */
+
+static uint16_t rd16p(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, 2);
+	return v;
+}
+
+/* Host pointer to the descriptor of slab s (with its bufctl array). */
+static uint8_t *slab_desc(struct insp *in, const struct insp_slab *s)
+{
+	const struct insp_cache *c = &in->caches[s->cache];
+
+	return wk(in, s->va, (uint64_t)in->lay->slab.bufctl + 2ull * c->num);
+}
+
+/* A slab whose walk was clean, on list L (or any list if L < 0), whose cache
+ * has all of want_flags, accepted by ok() if given. */
+static const struct insp_slab *find_slab(struct insp *in, int L, uint32_t want_flags,
+					 bool (*ok)(struct insp *, const struct insp_slab *))
+{
+	if (!in->slab_valid)
+		return NULL;
+	for (size_t i = 0; i < in->nslabs; i++) {
+		const struct insp_slab *s = &in->slabs[i];
+		const struct insp_cache *c = &in->caches[s->cache];
+
+		if (!s->chain_ok || !s->pages_ok || (L >= 0 && s->list != L) ||
+		    (c->flags & want_flags) != want_flags || !c->lists_ok || !c->chains_ok)
+			continue;
+		if (!ok || ok(in, s))
+			return s;
+	}
+	return NULL;
+}
+
+static bool has_free(struct insp *in, const struct insp_slab *s)
+{
+	(void)in;
+	return s->nfree > 0;
+}
+
+static bool partial_room(struct insp *in, const struct insp_slab *s)
+{
+	return in->caches[s->cache].num >= 3;
+}
+
+/* The last index on the free chain of s (walked clean by the survey). */
+static uint32_t chain_tail(struct insp *in, const struct insp_slab *s, const uint8_t *d)
+{
+	const struct insp_layout *l = in->lay;
+	uint32_t idx = rd16p(d + l->slab.free), tail = idx;
+
+	for (uint32_t n = 0; n < s->nfree && idx != l->sc.bufctl_end; n++) {
+		tail = idx;
+		idx = rd16p(d + l->slab.bufctl + 2 * idx);
+	}
+	return tail;
+}
+
+/* Is buf in one of cache c's array caches? */
+static bool in_array_cache(struct insp *in, const struct insp_cache *c, uint32_t buf)
+{
+	const struct insp_layout *l = in->lay;
+
+	for (unsigned cpu = 0; cpu < l->nr_cpus; cpu++) {
+		const uint8_t *p = c->cpu_cache[cpu] ? wk(in, c->cpu_cache[cpu], l->ac.size) : NULL;
+		uint32_t avail;
+
+		if (!p)
+			continue;
+		avail = insp_rd32(p, l->ac.avail);
+		p = wk(in, c->cpu_cache[cpu], (uint64_t)l->ac.entry + 4ull * avail);
+		for (uint32_t i = 0; p && i < avail; i++)
+			if (insp_rd32(p, l->ac.entry + 4 * i) == buf)
+				return true;
+	}
+	return false;
+}
+
+static int corrupt_slab(struct insp *in, const char *kind, char *what, size_t whatlen,
+			char *err, size_t errlen)
+{
+	const struct insp_layout *l = in->lay;
+	const struct insp_slab *s;
+	const struct insp_cache *c;
+	uint8_t *d;
+
+	if (!in->slab_valid || !in->ncaches)
+		return cfail(err, errlen, "cannot walk the guest's slab caches");
+	if (!strcmp(kind, "slab-freelist-dup") || !strcmp(kind, "slab-freelist-range")) {
+		uint32_t tail, v;
+
+		s = find_slab(in, -1, 0, has_free);
+		if (!s || !(d = slab_desc(in, s)))
+			return cfail(err, errlen, "no slab with a free object");
+		c = &in->caches[s->cache];
+		tail = chain_tail(in, s, d);
+		v = kind[14] == 'd' ? rd16p(d + l->slab.free) : c->num;
+		memcpy(d + l->slab.bufctl + 2 * tail, &(uint16_t){ (uint16_t)v }, 2);
+		snprintf(what, whatlen, "cache %s slab %#x: bufctl[%u] (the free chain's tail) = %u%s",
+			 c->name, s->va, tail, v, kind[14] == 'd' ? ", its head" : ", num");
+		return 0;
+	}
+	if (!strcmp(kind, "slab-inuse")) {
+		uint32_t inuse;
+
+		s = find_slab(in, SL_PARTIAL, 0, partial_room);
+		if (!s || !(d = slab_desc(in, s)))
+			return cfail(err, errlen, "no partial slab of a cache with 3 or more objects per slab");
+		c = &in->caches[s->cache];
+		inuse = s->inuse + 1 < c->num ? s->inuse + 1 : s->inuse - 1;
+		insp_wr32(d, l->slab.inuse, inuse);
+		snprintf(what, whatlen, "cache %s slab %#x: inuse %u -> %u (num %u)", c->name, s->va,
+			 s->inuse, inuse, c->num);
+		return 0;
+	}
+	if (!strcmp(kind, "slab-list")) {
+		s = find_slab(in, SL_FULL, 0, NULL);
+		if (!s)
+			return cfail(err, errlen, "no full slab");
+		c = &in->caches[s->cache];
+		if (!list_del_va(in, s->va + l->slab.list) ||
+		    !list_add_va(in, s->va + l->slab.list, c->head_va[SL_PARTIAL]))
+			return cfail(err, errlen, "slab list not writable");
+		snprintf(what, whatlen, "cache %s: full slab %#x (inuse %u of %u) moved to slabs_partial",
+			 c->name, s->va, s->inuse, c->num);
+		return 0;
+	}
+	if (!strcmp(kind, "slab-redzone")) {
+		for (size_t i = 0; i < in->nslabs; i++) {
+			uint32_t s_mem;
+
+			s = &in->slabs[i];
+			c = &in->caches[s->cache];
+			if (!(c->flags & l->sc.red_zone) || !s->pages_ok || !s->nactive ||
+			    !(d = slab_desc(in, s)))
+				continue;
+			s_mem = insp_rd32(d, l->slab.s_mem);
+			for (uint32_t k = 0; k < c->num; k++) {
+				uint32_t buf = s_mem + k * c->size;
+				uint32_t rz = buf + c->obj_offset +
+					      ((c->object_size + l->sc.redzone_align - 1) & ~(l->sc.redzone_align - 1));
+				uint8_t *p;
+
+				if (rd16p(d + l->slab.bufctl + 2 * k) != l->sc.bufctl_active ||
+				    in_array_cache(in, c, buf) || !(p = wk(in, rz, 1)))
+					continue;
+				*p = *p == 0x41 ? 0x42 : 0x41;
+				snprintf(what, whatlen, "cache %s: in-use object %#x: byte at %#x (red zone 2) "
+					 "= %#x", c->name, buf + c->obj_offset, rz, *p);
+				return 0;
+			}
+		}
+		return cfail(err, errlen, "no in-use object with red zones (boot the guest with "
+			     "slab_debug=Z)");
+	}
+	if (!strcmp(kind, "slab-poison")) {
+		uint32_t obj, off;
+		uint8_t *p;
+
+		s = find_slab(in, -1, l->sc.poison, has_free);
+		if (!s || !(d = slab_desc(in, s)))
+			return cfail(err, errlen, "no free object of a poisoned cache (boot the guest "
+				     "with slab_debug=P)");
+		c = &in->caches[s->cache];
+		obj = insp_rd32(d, l->slab.s_mem) + rd16p(d + l->slab.free) * c->size + c->obj_offset;
+		off = (c->object_size - 1) / 2;
+		if (!(p = wk(in, obj + off, 1)))
+			return cfail(err, errlen, "object not writable");
+		*p = 0x42;
+		snprintf(what, whatlen, "cache %s: free object %#x: byte %u = 0x42 (write after free)",
+			 c->name, obj, off);
+		return 0;
+	}
+	return cfail(err, errlen, "corruption kind '%s' has no implementation", kind);
+}
+
 int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
 		 char *err, size_t errlen)
 {
@@ -198,6 +387,9 @@ int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
 	if (!survey(in))
 		return cfail(err, errlen, "cannot read the guest's mm state to find a target");
 	struct insp_state *st = &in->st;
+
+	if (!strncmp(kind, "slab-", 5))
+		return corrupt_slab(in, kind, what, whatlen, err, errlen);
 
 	if (!strcmp(kind, "buddy-order") || !strcmp(kind, "page-refcount")) {
 		if (!in->nblocks)
@@ -447,12 +639,53 @@ static uint64_t xorshift(uint64_t *s)
 }
 
 #define FUZZ_MAX_TABLES 2048
+#define FUZZ_MAX_SLAB_REGIONS 4096
+
+struct region { uint8_t *p; uint32_t len; };
+
+/* The slab structures of the surveyed guest: caches, descriptors with their
+ * bufctl arrays, array caches, and the start of each slab's buffers. */
+static unsigned slab_regions(struct insp *in, struct region *r, unsigned max)
+{
+	const struct insp_layout *l = in->lay;
+	unsigned n = 0;
+
+	if (!in->slab_valid)
+		return 0;
+	for (size_t i = 0; i < in->ncaches && n < max; i++) {
+		const struct insp_cache *c = &in->caches[i];
+
+		if ((r[n].p = wk(in, c->va, l->kmc.size)))
+			r[n++].len = l->kmc.size;
+		for (unsigned cpu = 0; cpu < l->nr_cpus && n < max; cpu++) {
+			uint32_t len = l->ac.entry + 4 * (c->limit < 4096 ? c->limit : 4096);
+
+			if (c->cpu_cache[cpu] && (r[n].p = wk(in, c->cpu_cache[cpu], len)))
+				r[n++].len = len;
+		}
+	}
+	for (size_t i = 0; i < in->nslabs && n + 2 <= max; i++) {
+		const struct insp_slab *s = &in->slabs[i];
+		const struct insp_cache *c = &in->caches[s->cache];
+		uint32_t len = l->slab.bufctl + 2 * c->num;
+		uint8_t *d = wk(in, s->va, len);
+
+		if (!d)
+			continue;
+		r[n].p = d;
+		r[n++].len = len;
+		if (s->pages_ok && (r[n].p = wk(in, insp_rd32(d, l->slab.s_mem), 256)))
+			r[n++].len = 256;
+	}
+	return n;
+}
 
 unsigned insp_fuzz(struct insp *in, unsigned flips, uint64_t seed)
 {
 	const struct insp_layout *l = in->lay;
 	uint64_t tables[FUZZ_MAX_TABLES], s = seed * 0x9e3779b97f4a7c15ull + 1;
-	unsigned ntables = 0, done = 0;
+	static struct region regions[FUZZ_MAX_SLAB_REGIONS];
+	unsigned ntables = 0, done = 0, nregions;
 	uint8_t *mm, *zones;
 	uint64_t mm_len;
 
@@ -461,6 +694,7 @@ unsigned insp_fuzz(struct insp *in, unsigned flips, uint64_t seed)
 	mm = (uint8_t *)in->st.mem_map;
 	mm_len = in->st.npfn * l->page.size;
 	zones = wk(in, l->sym.contig_page_data, l->pgdat.size);
+	nregions = slab_regions(in, regions, FUZZ_MAX_SLAB_REGIONS);
 
 	/* Every table page reachable from swapper_pg_dir, before any flip. */
 	uint64_t pml4 = in->st.swapper_cr3 & PT_ADDR_MASK;
@@ -502,6 +736,10 @@ unsigned insp_fuzz(struct insp *in, unsigned flips, uint64_t seed)
 			b = mm + pfn * l->page.size + xorshift(&s) % l->page.size;
 		} else if (pick < 70 && zones) {
 			b = zones + xorshift(&s) % l->pgdat.size;       /* zones, lists, counters */
+		} else if (pick < 82 && nregions) {
+			/* caches, slab descriptors and bufctl, array caches, objects */
+			const struct region *rg = &regions[xorshift(&s) % nregions];
+			b = rg->p + xorshift(&s) % rg->len;
 		} else if (ntables) {
 			uint64_t t = tables[xorshift(&s) % ntables];
 			b = guest_mem_ptr(in->mem, t + xorshift(&s) % 4096, 1);

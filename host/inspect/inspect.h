@@ -17,8 +17,11 @@
  *   check_buddy.c free lists (buddy and per-CPU)
  *   check_mem.c   mem_map, one sequential pass
  *   check_pt.c    page tables
+ *   check_slab.c  the slab allocator: caches, slab lists, descriptors,
+ *                 free chains, array caches, red zones and poison
  *   check.c       all checkers in order
- *   views.c       translate, page decode, buddyinfo/zoneinfo/meminfo/vmstat
+ *   views.c       translate, page decode, buddyinfo/zoneinfo/meminfo/vmstat,
+ *                 slabinfo
  *   corrupt.c     fault injection for the checkers' tests (--corrupt, fuzz)
  *   check_bench.c full check vs plain read (--check-bench, make bench)
  */
@@ -41,6 +44,9 @@ struct elf_info;
 #define INSP_MAX_STAT  16
 #define INSP_MAX_EVENTS 64
 #define INSP_MAX_DEFERRED 16  /* zone->deferred[] entries */
+#define INSP_MAX_CACHES 4096  /* kmem caches on slab_caches */
+#define INSP_MAX_AC_LIMIT 65536 /* array_cache.limit */
+#define INSP_NAME_MAX 48      /* cache names as the host keeps them */
 
 /* ---- Layout (layout.c) ---------------------------------------------------- */
 
@@ -68,7 +74,7 @@ struct insp_layout {
 	uint32_t pg_valid_mask;       /* all bits below nr_pageflags */
 	/* struct offsets and sizes */
 	struct { uint32_t size, flags, lru, mapping, index, private_, compound_head,
-			  compound_order, mapcount, refcount; } page;
+			  compound_order, mapcount, refcount, slab_cache, slab; } page;
 	struct { uint32_t size, next, prev; } list;
 	struct { uint32_t size, free_list, nr_free; } free_area;
 	struct { uint32_t size, count, high, batch, list; } pcp;
@@ -78,12 +84,35 @@ struct insp_layout {
 	struct { uint32_t size, start_pfn, end_pfn; } deferred_range;
 	struct { uint32_t size, node_zones, nr_zones; } pgdat;
 	struct { uint32_t size, event; } vm_event;
+	/* the slab allocator (guest slab.h) */
+	struct { uint32_t size, cpu_cache, flags, size_, num, limit, batchcount, shared,
+			  gfporder, colour, colour_off, slab_size, freelist_cache, name, list,
+			  object_size, align, obj_offset, node; } kmc;
+	struct { uint32_t size, slabs_partial, slabs_full, slabs_free, total_slabs,
+			  free_slabs, free_objects, free_limit, colour_next; } kmn;
+	struct { uint32_t size, avail, limit, batchcount, entry; } ac;
+	struct { uint32_t size, list, s_mem, colouroff, inuse, free, bufctl; } slab;
+	struct { uint32_t size, probability, interval, times, space, verbose, count; } fault_attr;
+	struct { uint32_t size, attr, ignore_gfp_wait, injected; } failslab_attr;
+	struct {
+		uint32_t sizeof_bufctl, bufctl_end, bufctl_active, obj_max_num;
+		uint32_t cflgs_off_slab, cflgs_kmalloc;
+		uint32_t consistency_checks, red_zone, poison, store_user, reclaim_account,
+			 cache_dma, failslab;
+		uint32_t poison_inuse, poison_free, poison_end;
+		uint32_t red_inactive_lo, red_inactive_hi, red_active_lo, red_active_hi;
+		uint32_t redzone_size, redzone_align;
+		uint32_t nr_kmalloc_types, kmalloc_shift_high;
+		uint32_t nr_slab_reclaimable, nr_slab_unreclaimable;
+		uint64_t red_inactive, red_active;   /* assembled from the halves */
+	} sc;
 	/* symbol addresses (guest virtual) */
 	struct {
 		uint64_t mem_map, max_pfn, max_low_pfn, high_memory;
 		uint64_t totalram_pages, totalhigh_pages, contig_page_data;
 		uint64_t swapper_pg_dir, vm_event_states, vm_zone_stat;
 		uint64_t zone_stat_names, vm_event_names, text, end;
+		uint64_t slab_caches, kmalloc_caches, failslab;
 	} sym;
 };
 
@@ -181,6 +210,9 @@ enum insp_rule {
 	R_PCP_COUNT, R_PCP_PAGE,
 	R_PT_RAM, R_PT_TABLE, R_PT_DIRECTMAP, R_PT_USER, R_PT_FREED,
 	R_PT_RESERVED, R_PT_1G, R_PT_EXTRA,
+	R_SLAB_CACHE, R_SLAB_LIST, R_SLAB_INUSE, R_SLAB_COUNT, R_SLAB_FREELIST_RANGE,
+	R_SLAB_FREELIST_DUP, R_SLAB_PAGE, R_SLAB_COLOUR, R_SLAB_ACTIVE, R_SLAB_NR_PAGES,
+	R_SLAB_REDZONE, R_SLAB_POISON,
 	R_WALKER_KVM,
 	R_NR
 };
@@ -276,6 +308,39 @@ struct insp_state {
 	uint64_t swapper_cr3;   /* its PML4 page */
 };
 
+/* ---- The slab walk (check_slab.c) ---------------------------------------- */
+
+enum insp_slab_list { SL_PARTIAL, SL_FULL, SL_FREE, SL_NR };
+extern const char *const insp_slab_list_names[SL_NR];
+
+/* One cache found on slab_caches, as read at the last slab walk. */
+struct insp_cache {
+	uint32_t va;
+	char name[INSP_NAME_MAX];
+	uint32_t flags, size, object_size, num, gfporder, colour, colour_off, slab_size;
+	uint32_t obj_offset, align, freelist_cache, limit, batchcount, shared;
+	uint32_t total_slabs, free_slabs, free_objects;
+	uint32_t head_va[SL_NR];       /* node list heads */
+	uint32_t cpu_cache[INSP_MAX_CPUS];
+	uint32_t first_slab, nr_slabs; /* its slabs: slabs[first_slab ...) */
+	uint32_t listed[SL_NR];        /* slabs found on each list */
+	bool sane;                     /* geometry plausible: its slabs were walked */
+	bool lists_ok;                 /* every list walked to its head */
+	bool chains_ok;                /* every free chain walked to BUFCTL_END */
+	bool pages_ok;                 /* every slab's pages were verified and marked */
+	uint64_t chain_free;           /* free objects on the chains */
+};
+
+/* One slab found on a cache's lists. */
+struct insp_slab {
+	uint32_t va;                   /* the descriptor */
+	uint32_t cache;                /* index in caches[] */
+	uint32_t page_va;              /* its first page (s_mem or descriptor - colouroff) */
+	uint32_t inuse, nfree, nactive;
+	uint8_t list;                  /* enum insp_slab_list */
+	bool chain_ok, pages_ok;
+};
+
 /* ---- The inspector ------------------------------------------------------- */
 
 /* pstate[pfn] bits: what the free-list walks found (check_buddy.c). */
@@ -306,6 +371,23 @@ struct insp {
 	uint32_t *visited;         /* scratch for one list walk (pfns) */
 	size_t visited_cap;
 	uint64_t kernel_start_pa, kernel_end_pa;  /* from _text/_end */
+	/* the slab walk (check_slab.c), kept for corrupt.c and the views */
+	struct insp_cache *caches;
+	size_t ncaches, caches_cap;
+	struct insp_slab *slabs;
+	size_t nslabs, slabs_cap;
+	bool slab_valid;           /* caches[] and slabs[] are from the last walk */
+	bool slab_pages_valid;     /* slabmap marks every slab page (stray rule) */
+	uint8_t *slabmap;          /* bit per pfn: a page of a listed slab */
+	size_t slabmap_cap;        /* bytes */
+	uint32_t *vset;            /* open-addressing set of descriptor/cache VAs */
+	uint32_t *vset_val;
+	size_t vset_cap, vset_n;
+	uint8_t *objstate;         /* per object of one slab (scratch) */
+	size_t objstate_cap;
+	uint32_t *acbuf;           /* array-cache entries of one cache (scratch) */
+	size_t acbuf_cap;
+	uint64_t slab_zone_pages[INSP_MAX_ZONES][2]; /* [zone][reclaimable] */
 };
 
 void insp_init(struct insp *in, const struct guest_mem *mem, const struct insp_layout *lay);
@@ -369,6 +451,13 @@ void insp_check_buddy(struct insp *in);
 void insp_check_mem(struct insp *in);
 /* Page tables reachable from cr3; uses pstate if valid. */
 void insp_check_pt(struct insp *in, uint64_t cr3);
+/* The slab allocator: fills in->caches, in->slabs and in->slabmap; uses
+ * pstate if valid (slab pages must not be free).  Run before
+ * insp_check_mem, which then reports PG_slab pages in no slab. */
+void insp_check_slab(struct insp *in);
+/* The cache list alone (caches[], no slabs), for the views: bounded and
+ * cycle-safe, reports nothing.  Returns the caches found. */
+size_t insp_slab_caches(struct insp *in);
 /* Forget the free-list walk (clears pstate). */
 void insp_clear_walk(struct insp *in);
 
@@ -390,7 +479,11 @@ void insp_view_buddyinfo(const struct insp *in, FILE *f);
 void insp_view_zoneinfo(const struct insp *in, FILE *f);
 void insp_view_meminfo(const struct insp *in, FILE *f);
 void insp_view_vmstat(const struct insp *in, FILE *f);
-/* "buddyinfo", "zoneinfo", "meminfo", "vmstat": 0, or -1 if unknown. */
+/* /proc/slabinfo 2.1 from the caches' counters, byte-identical to the
+ * guest's show_slabinfo (walks the cache list itself). */
+void insp_view_slabinfo(struct insp *in, FILE *f);
+/* "buddyinfo", "zoneinfo", "meminfo", "vmstat", "slabinfo": 0, or -1 if
+ * unknown. */
 int insp_view_by_name(struct insp *in, const char *name, FILE *f);
 
 /* ---- Benchmark (check_bench.c) -------------------------------------------- */
@@ -422,8 +515,9 @@ const struct insp_corruption *insp_corruption_find(const char *kind);
 int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
 		 char *err, size_t errlen);
 
-/* Flip `flips` random bytes (xorshift from seed) in mem_map and in the page
- * tables reachable from swapper_pg_dir.  Returns the flips done. */
+/* Flip `flips` random bytes (xorshift from seed) in mem_map, the zones,
+ * the slab caches, descriptors and array caches, and the page tables
+ * reachable from swapper_pg_dir.  Returns the flips done. */
 unsigned insp_fuzz(struct insp *in, unsigned flips, uint64_t seed);
 
 #endif

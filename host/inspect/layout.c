@@ -62,7 +62,8 @@ static const struct {
 	F(LN_PAGE_mapping, page.mapping), F(LN_PAGE_index, page.index),
 	F(LN_PAGE_private, page.private_), F(LN_PAGE_compound_head, page.compound_head),
 	F(LN_PAGE_compound_order, page.compound_order), F(LN_PAGE__mapcount, page.mapcount),
-	F(LN_PAGE__refcount, page.refcount),
+	F(LN_PAGE__refcount, page.refcount), F(LN_PAGE_slab_cache, page.slab_cache),
+	F(LN_PAGE_slab, page.slab),
 	F(LN_LIST_HEAD_SIZEOF, list.size), F(LN_LIST_HEAD_next, list.next),
 	F(LN_LIST_HEAD_prev, list.prev),
 	F(LN_FREE_AREA_SIZEOF, free_area.size), F(LN_FREE_AREA_free_list, free_area.free_list),
@@ -82,6 +83,54 @@ static const struct {
 	F(LN_PGDAT_SIZEOF, pgdat.size), F(LN_PGDAT_node_zones, pgdat.node_zones),
 	F(LN_PGDAT_nr_zones, pgdat.nr_zones),
 	F(LN_VM_EVENT_STATE_SIZEOF, vm_event.size), F(LN_VM_EVENT_STATE_event, vm_event.event),
+	/* the slab allocator */
+	F(LN_KMEM_CACHE_SIZEOF, kmc.size), F(LN_KMEM_CACHE_cpu_cache, kmc.cpu_cache),
+	F(LN_KMEM_CACHE_flags, kmc.flags), F(LN_KMEM_CACHE_size, kmc.size_),
+	F(LN_KMEM_CACHE_num, kmc.num), F(LN_KMEM_CACHE_limit, kmc.limit),
+	F(LN_KMEM_CACHE_batchcount, kmc.batchcount), F(LN_KMEM_CACHE_shared, kmc.shared),
+	F(LN_KMEM_CACHE_gfporder, kmc.gfporder), F(LN_KMEM_CACHE_colour, kmc.colour),
+	F(LN_KMEM_CACHE_colour_off, kmc.colour_off), F(LN_KMEM_CACHE_slab_size, kmc.slab_size),
+	F(LN_KMEM_CACHE_freelist_cache, kmc.freelist_cache), F(LN_KMEM_CACHE_name, kmc.name),
+	F(LN_KMEM_CACHE_list, kmc.list), F(LN_KMEM_CACHE_object_size, kmc.object_size),
+	F(LN_KMEM_CACHE_align, kmc.align), F(LN_KMEM_CACHE_obj_offset, kmc.obj_offset),
+	F(LN_KMEM_CACHE_node, kmc.node),
+	F(LN_KMEM_CACHE_NODE_SIZEOF, kmn.size),
+	F(LN_KMEM_CACHE_NODE_slabs_partial, kmn.slabs_partial),
+	F(LN_KMEM_CACHE_NODE_slabs_full, kmn.slabs_full),
+	F(LN_KMEM_CACHE_NODE_slabs_free, kmn.slabs_free),
+	F(LN_KMEM_CACHE_NODE_total_slabs, kmn.total_slabs),
+	F(LN_KMEM_CACHE_NODE_free_slabs, kmn.free_slabs),
+	F(LN_KMEM_CACHE_NODE_free_objects, kmn.free_objects),
+	F(LN_KMEM_CACHE_NODE_free_limit, kmn.free_limit),
+	F(LN_KMEM_CACHE_NODE_colour_next, kmn.colour_next),
+	F(LN_ARRAY_CACHE_SIZEOF, ac.size), F(LN_ARRAY_CACHE_avail, ac.avail),
+	F(LN_ARRAY_CACHE_limit, ac.limit), F(LN_ARRAY_CACHE_batchcount, ac.batchcount),
+	F(LN_ARRAY_CACHE_entry, ac.entry),
+	F(LN_SLAB_SIZEOF, slab.size), F(LN_SLAB_list, slab.list), F(LN_SLAB_s_mem, slab.s_mem),
+	F(LN_SLAB_colouroff, slab.colouroff), F(LN_SLAB_inuse, slab.inuse),
+	F(LN_SLAB_free, slab.free), F(LN_SLAB_bufctl, slab.bufctl),
+	F(LN_FAULT_ATTR_SIZEOF, fault_attr.size), F(LN_FAULT_ATTR_probability, fault_attr.probability),
+	F(LN_FAULT_ATTR_interval, fault_attr.interval), F(LN_FAULT_ATTR_times, fault_attr.times),
+	F(LN_FAULT_ATTR_space, fault_attr.space), F(LN_FAULT_ATTR_verbose, fault_attr.verbose),
+	F(LN_FAULT_ATTR_count, fault_attr.count),
+	F(LN_FAILSLAB_ATTR_SIZEOF, failslab_attr.size), F(LN_FAILSLAB_ATTR_attr, failslab_attr.attr),
+	F(LN_FAILSLAB_ATTR_ignore_gfp_wait, failslab_attr.ignore_gfp_wait),
+	F(LN_FAILSLAB_ATTR_injected, failslab_attr.injected),
+	F(LN_SIZEOF_BUFCTL, sc.sizeof_bufctl), F(LN_BUFCTL_END, sc.bufctl_end),
+	F(LN_BUFCTL_ACTIVE, sc.bufctl_active), F(LN_SLAB_OBJ_MAX_NUM, sc.obj_max_num),
+	F(LN_CFLGS_OFF_SLAB, sc.cflgs_off_slab), F(LN_CFLGS_KMALLOC, sc.cflgs_kmalloc),
+	F(LN_SLAB_CONSISTENCY_CHECKS, sc.consistency_checks), F(LN_SLAB_RED_ZONE, sc.red_zone),
+	F(LN_SLAB_POISON, sc.poison), F(LN_SLAB_STORE_USER, sc.store_user),
+	F(LN_SLAB_RECLAIM_ACCOUNT, sc.reclaim_account), F(LN_SLAB_CACHE_DMA, sc.cache_dma),
+	F(LN_SLAB_FAILSLAB, sc.failslab),
+	F(LN_POISON_INUSE, sc.poison_inuse), F(LN_POISON_FREE, sc.poison_free),
+	F(LN_POISON_END, sc.poison_end),
+	F(LN_RED_INACTIVE_LO, sc.red_inactive_lo), F(LN_RED_INACTIVE_HI, sc.red_inactive_hi),
+	F(LN_RED_ACTIVE_LO, sc.red_active_lo), F(LN_RED_ACTIVE_HI, sc.red_active_hi),
+	F(LN_REDZONE_SIZE, sc.redzone_size), F(LN_REDZONE_ALIGN, sc.redzone_align),
+	F(LN_NR_KMALLOC_TYPES, sc.nr_kmalloc_types), F(LN_KMALLOC_SHIFT_HIGH, sc.kmalloc_shift_high),
+	F(LN_NR_SLAB_RECLAIMABLE, sc.nr_slab_reclaimable),
+	F(LN_NR_SLAB_UNRECLAIMABLE, sc.nr_slab_unreclaimable),
 };
 #undef F
 
@@ -91,6 +140,90 @@ static const struct {
 static bool fits(uint32_t off, uint32_t size, uint32_t total)
 {
 	return off <= total && size <= total - off;
+}
+
+static bool pow2(uint32_t x)
+{
+	return x && !(x & (x - 1));
+}
+
+/* The slab structures and constants (guest slab.h): every field inside
+ * its struct, flags single distinct bits, markers above every index. */
+static int validate_slab(const struct insp_layout *l, char *err, size_t errlen)
+{
+	const uint32_t ks = l->kmc.size, ns = l->kmn.size;
+	const uint32_t flags[] = {
+		l->sc.cflgs_off_slab, l->sc.cflgs_kmalloc, l->sc.consistency_checks, l->sc.red_zone,
+		l->sc.poison, l->sc.store_user, l->sc.reclaim_account, l->sc.cache_dma, l->sc.failslab,
+	};
+	uint32_t seen = 0;
+
+	if (ks > 65536 || !fits(l->kmc.cpu_cache, 4 * l->nr_cpus, ks) ||
+	    !fits(l->kmc.flags, 4, ks) || !fits(l->kmc.size_, 4, ks) || !fits(l->kmc.num, 4, ks) ||
+	    !fits(l->kmc.limit, 4, ks) || !fits(l->kmc.batchcount, 4, ks) ||
+	    !fits(l->kmc.shared, 4, ks) || !fits(l->kmc.gfporder, 4, ks) ||
+	    !fits(l->kmc.colour, 4, ks) || !fits(l->kmc.colour_off, 4, ks) ||
+	    !fits(l->kmc.slab_size, 4, ks) || !fits(l->kmc.freelist_cache, 4, ks) ||
+	    !fits(l->kmc.name, 4, ks) || !fits(l->kmc.list, 8, ks) ||
+	    !fits(l->kmc.object_size, 4, ks) || !fits(l->kmc.align, 4, ks) ||
+	    !fits(l->kmc.obj_offset, 4, ks) || !fits(l->kmc.node, ns, ks))
+		return lfail(err, errlen, "layout note: struct kmem_cache fields do not fit its size %u", ks);
+	if (!fits(l->kmn.slabs_partial, 8, ns) || !fits(l->kmn.slabs_full, 8, ns) ||
+	    !fits(l->kmn.slabs_free, 8, ns) || !fits(l->kmn.total_slabs, 4, ns) ||
+	    !fits(l->kmn.free_slabs, 4, ns) || !fits(l->kmn.free_objects, 4, ns) ||
+	    !fits(l->kmn.free_limit, 4, ns) || !fits(l->kmn.colour_next, 4, ns))
+		return lfail(err, errlen, "layout note: struct kmem_cache_node fields do not fit its "
+			     "size %u", ns);
+	if (l->ac.size > 256 || !fits(l->ac.avail, 4, l->ac.size) ||
+	    !fits(l->ac.limit, 4, l->ac.size) || !fits(l->ac.batchcount, 4, l->ac.size) ||
+	    l->ac.entry > l->ac.size || l->ac.entry % 4)
+		return lfail(err, errlen, "layout note: struct array_cache fields do not fit its size %u",
+			     l->ac.size);
+	if (l->sc.sizeof_bufctl != 2)
+		return lfail(err, errlen, "layout note: sizeof(kmem_bufctl_t) %u; the host reads 16-bit "
+			     "bufctl entries", l->sc.sizeof_bufctl);
+	if (l->slab.size > 256 || !fits(l->slab.list, 8, l->slab.size) ||
+	    !fits(l->slab.s_mem, 4, l->slab.size) || !fits(l->slab.colouroff, 4, l->slab.size) ||
+	    !fits(l->slab.inuse, 4, l->slab.size) || !fits(l->slab.free, 2, l->slab.size) ||
+	    l->slab.bufctl > l->slab.size || l->slab.bufctl % 2)
+		return lfail(err, errlen, "layout note: struct slab fields do not fit its size %u",
+			     l->slab.size);
+	if (l->fault_attr.size > 256 || !fits(l->fault_attr.probability, 4, l->fault_attr.size) ||
+	    !fits(l->fault_attr.interval, 4, l->fault_attr.size) ||
+	    !fits(l->fault_attr.times, 4, l->fault_attr.size) ||
+	    !fits(l->fault_attr.space, 4, l->fault_attr.size) ||
+	    !fits(l->fault_attr.verbose, 4, l->fault_attr.size) ||
+	    !fits(l->fault_attr.count, 4, l->fault_attr.size) ||
+	    l->failslab_attr.size > 256 ||
+	    !fits(l->failslab_attr.attr, l->fault_attr.size, l->failslab_attr.size) ||
+	    !fits(l->failslab_attr.ignore_gfp_wait, 1, l->failslab_attr.size) ||
+	    !fits(l->failslab_attr.injected, 4, l->failslab_attr.size))
+		return lfail(err, errlen, "layout note: struct fault_attr / failslab_attr fields do not fit");
+	if (l->sc.obj_max_num >= 0xffff || l->sc.bufctl_end > 0xffff || l->sc.bufctl_active > 0xffff ||
+	    l->sc.bufctl_end <= l->sc.obj_max_num || l->sc.bufctl_active <= l->sc.obj_max_num ||
+	    l->sc.bufctl_end == l->sc.bufctl_active)
+		return lfail(err, errlen, "layout note: BUFCTL_END %#x / BUFCTL_ACTIVE %#x are not "
+			     "distinct markers above SLAB_OBJ_MAX_NUM %#x", l->sc.bufctl_end,
+			     l->sc.bufctl_active, l->sc.obj_max_num);
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (!pow2(flags[i]) || (seen & flags[i]))
+			return lfail(err, errlen, "layout note: slab flag %#x is not a distinct single bit",
+				     flags[i]);
+		seen |= flags[i];
+	}
+	if (l->sc.poison_free > 0xff || l->sc.poison_inuse > 0xff || l->sc.poison_end > 0xff ||
+	    l->sc.poison_free == l->sc.poison_end)
+		return lfail(err, errlen, "layout note: slab poison bytes out of range");
+	if (l->sc.redzone_size != 8 || !pow2(l->sc.redzone_align) || l->sc.redzone_align > 4096)
+		return lfail(err, errlen, "layout note: red zones of %u bytes aligned to %u; the host "
+			     "reads 8-byte red zones", l->sc.redzone_size, l->sc.redzone_align);
+	if (l->sc.nr_kmalloc_types < 1 || l->sc.nr_kmalloc_types > 8 ||
+	    l->sc.kmalloc_shift_high > 31)
+		return lfail(err, errlen, "layout note: kmalloc_caches dimensions %u x %u out of range",
+			     l->sc.nr_kmalloc_types, l->sc.kmalloc_shift_high + 1);
+	if (l->sc.nr_slab_reclaimable >= l->nr_zone_stat || l->sc.nr_slab_unreclaimable >= l->nr_zone_stat)
+		return lfail(err, errlen, "layout note: NR_SLAB_* zone stat indices out of range");
+	return 0;
 }
 
 static int validate(const struct insp_layout *l, char *err, size_t errlen)
@@ -167,6 +300,11 @@ static int validate(const struct insp_layout *l, char *err, size_t errlen)
 		return lfail(err, errlen, "layout note: struct pglist_data fields do not fit");
 	if (!fits(l->vm_event.event, 4 * l->nr_events, l->vm_event.size))
 		return lfail(err, errlen, "layout note: struct vm_event_state fields do not fit");
+	if (!fits(l->page.slab_cache, 4, l->page.size) || !fits(l->page.slab, 4, l->page.size))
+		return lfail(err, errlen, "layout note: struct page slab fields do not fit its size %u",
+			     l->page.size);
+	if (validate_slab(l, err, errlen))
+		return -1;
 	if (l->pgd_cr3_offset % 4096 || l->pgd_cr3_offset > 4096 * 4)
 		return lfail(err, errlen, "layout note: PGD_CR3_OFFSET %#x", l->pgd_cr3_offset);
 	if (l->fixaddr_start > l->fixaddr_top || l->fixaddr_start < l->page_offset ||
@@ -222,6 +360,8 @@ int insp_layout_parse(const void *note, size_t len, struct insp_layout *l,
 				     "rebuild the guest", keymap[k].name, keymap[k].key);
 	if (validate(l, err, errlen))
 		return -1;
+	l->sc.red_inactive = (uint64_t)l->sc.red_inactive_hi << 32 | l->sc.red_inactive_lo;
+	l->sc.red_active = (uint64_t)l->sc.red_active_hi << 32 | l->sc.red_active_lo;
 	l->pg_valid_mask = l->nr_pageflags >= 32 ? ~0u : (1u << l->nr_pageflags) - 1;
 	return 0;
 }
@@ -248,6 +388,9 @@ int insp_layout_load(const struct elf_info *elf, struct insp_layout *l,
 		{ "vm_event_names", offsetof(struct insp_layout, sym.vm_event_names), 4 },
 		{ "_text", offsetof(struct insp_layout, sym.text), 0 },
 		{ "_end", offsetof(struct insp_layout, sym.end), 0 },
+		{ "slab_caches", offsetof(struct insp_layout, sym.slab_caches), 8 },
+		{ "kmalloc_caches", offsetof(struct insp_layout, sym.kmalloc_caches), 4 },
+		{ "failslab", offsetof(struct insp_layout, sym.failslab), 4 },
 	};
 	uint64_t addr, size;
 
@@ -277,6 +420,14 @@ int insp_layout_load(const struct elf_info *elf, struct insp_layout *l,
 	if (symtab_addr(&elf->symtab, "vm_event_states", &addr, &size) && size != l->vm_event.size)
 		return lfail(err, errlen, "vm_event_states is %llu bytes but the layout note says "
 			     "struct vm_event_state is %u", (unsigned long long)size, l->vm_event.size);
+	if (symtab_addr(&elf->symtab, "kmalloc_caches", &addr, &size) &&
+	    size != 4ull * l->sc.nr_kmalloc_types * (l->sc.kmalloc_shift_high + 1))
+		return lfail(err, errlen, "kmalloc_caches is %llu bytes but the layout note says "
+			     "%u x %u pointers", (unsigned long long)size, l->sc.nr_kmalloc_types,
+			     l->sc.kmalloc_shift_high + 1);
+	if (symtab_addr(&elf->symtab, "failslab", &addr, &size) && size != l->failslab_attr.size)
+		return lfail(err, errlen, "failslab is %llu bytes but the layout note says struct "
+			     "failslab_attr is %u", (unsigned long long)size, l->failslab_attr.size);
 	if (l->sym.swapper_pg_dir % 4096)
 		return lfail(err, errlen, "swapper_pg_dir at %#llx is not page-aligned",
 			     (unsigned long long)l->sym.swapper_pg_dir);

@@ -45,6 +45,18 @@ const struct insp_rule_info insp_rules[R_NR] = {
 	[R_PT_RESERVED] = { "pt.reserved", "no IA-32e reserved bits in present entries" },
 	[R_PT_1G] = { "pt.1g", "no PS bit in a PDPTE (no 1 GiB pages)" },
 	[R_PT_EXTRA] = { "pt.extra", "nothing is mapped above 4 GiB (PML4[1..], PDPT[4..])" },
+	[R_SLAB_CACHE] = { "slab.cache", "slab_caches is a well-formed list of readable caches with a sane geometry; kmalloc_caches entries are on it" },
+	[R_SLAB_LIST] = { "slab.list", "slab lists are well-formed, each slab on the list its inuse says (full: num, partial: between, free: 0), counted by total_slabs/free_slabs" },
+	[R_SLAB_INUSE] = { "slab.inuse", "a slab's inuse = its buffers marked BUFCTL_ACTIVE" },
+	[R_SLAB_COUNT] = { "slab.count", "free objects (the free chain) + objects in use (BUFCTL_ACTIVE) = num" },
+	[R_SLAB_FREELIST_RANGE] = { "slab.freelist_range", "every free-chain index is below num" },
+	[R_SLAB_FREELIST_DUP] = { "slab.freelist_dup", "no index appears twice on a free chain" },
+	[R_SLAB_PAGE] = { "slab.page", "every slab page is PG_slab and points back to its cache and slab, is in no other slab and not free; every PG_slab page is in a slab" },
+	[R_SLAB_COLOUR] = { "slab.colour", "colouroff is a multiple of colour_off below colour * colour_off, and the descriptor and buffers lie where it says" },
+	[R_SLAB_ACTIVE] = { "slab.active", "free_objects = free objects on the chains (slabinfo's active count); array-cache entries are in-use objects of the cache, each once" },
+	[R_SLAB_NR_PAGES] = { "slab.nr_pages", "pages in slabs per zone = its nr_slab_reclaimable / nr_slab_unreclaimable" },
+	[R_SLAB_REDZONE] = { "slab.redzone", "with SLAB_RED_ZONE: red zones are RED_ACTIVE around objects in use, RED_INACTIVE around free ones" },
+	[R_SLAB_POISON] = { "slab.poison", "with SLAB_POISON: free objects hold POISON_FREE ending in POISON_END (else a write after free)" },
 	[R_WALKER_KVM] = { "walker.kvm", "the host walker agrees with KVM_TRANSLATE" },
 };
 

@@ -31,10 +31,25 @@ void insp_free(struct insp *in)
 	free(in->pstate);
 	free(in->blocks);
 	free(in->visited);
+	free(in->caches);
+	free(in->slabs);
+	free(in->slabmap);
+	free(in->vset);
+	free(in->vset_val);
+	free(in->objstate);
+	free(in->acbuf);
 	in->pstate = NULL;
 	in->blocks = NULL;
 	in->visited = NULL;
+	in->caches = NULL;
+	in->slabs = NULL;
+	in->slabmap = NULL;
+	in->vset = in->vset_val = in->acbuf = NULL;
+	in->objstate = NULL;
 	in->pstate_cap = in->blocks_cap = in->visited_cap = 0;
+	in->caches_cap = in->slabs_cap = in->slabmap_cap = in->vset_cap = in->objstate_cap = 0;
+	in->acbuf_cap = in->ncaches = in->nslabs = in->vset_n = 0;
+	in->slab_valid = in->slab_pages_valid = false;
 }
 
 const void *insp_kptr(const struct insp *in, uint64_t va, uint64_t len)
@@ -270,6 +285,7 @@ bool insp_read_state(struct insp *in)
 
 	memset(st, 0, sizeof(*st));
 	in->pstate_valid = false;
+	in->slab_valid = in->slab_pages_valid = false;
 	if (in->rep)
 		insp_report_ran(in->rep, R_MEM_GEOMETRY);
 	ok &= read_global(in, l->sym.mem_map, "mem_map", &st->mem_map_va);

@@ -1,8 +1,8 @@
 /*
  * Views of the guest computed from outside (crash's vtop and `kmem -p`,
  * /proc): the translation of a virtual address level by level, the decoded
- * struct page of a pfn, and /proc/buddyinfo, zoneinfo, meminfo and vmstat
- * in the exact formats the guest's mm/procfs.c prints, so the two can be
+ * struct page of a pfn, and /proc/buddyinfo, zoneinfo, meminfo, vmstat and
+ * slabinfo in the exact formats the guest's mm/procfs.c and slab.c print, so the two can be
  * compared byte for byte.  The guest's arithmetic is 32-bit (unsigned
  * long on i386), and so is the arithmetic here.
  */
@@ -272,6 +272,28 @@ void insp_view_vmstat(const struct insp *in, FILE *f)
 	}
 }
 
+/* Linux's /proc/slabinfo 2.1, from each cache's counters as the guest's
+ * show_slabinfo prints them (unsigned long arithmetic is 32-bit there). */
+void insp_view_slabinfo(struct insp *in, FILE *f)
+{
+	size_t n = insp_slab_caches(in);
+
+	fprintf(f, "slabinfo - version: 2.1\n");
+	fprintf(f, "# name            <active_objs> <num_objs> <objsize> <objperslab> "
+		"<pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : "
+		"slabdata <active_slabs> <num_slabs> <sharedavail>\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct insp_cache *c = &in->caches[i];
+		uint32_t num_objs = c->total_slabs * c->num;
+
+		fprintf(f, "%-17s %6" PRIu32 " %6" PRIu32 " %6" PRIu32 " %4" PRIu32 " %4" PRId32
+			" : tunables %4" PRIu32 " %4" PRIu32 " %4" PRIu32 " : slabdata %6" PRIu32
+			" %6" PRIu32 " %6" PRIu32 "\n", c->name, num_objs - c->free_objects, num_objs,
+			c->size, c->num, (int32_t)(1u << (c->gfporder & 31)), c->limit, c->batchcount,
+			c->shared, c->total_slabs - c->free_slabs, c->total_slabs, (uint32_t)0);
+	}
+}
+
 int insp_view_by_name(struct insp *in, const char *name, FILE *f)
 {
 	if (!strcmp(name, "buddyinfo"))
@@ -282,6 +304,8 @@ int insp_view_by_name(struct insp *in, const char *name, FILE *f)
 		insp_view_meminfo(in, f);
 	else if (!strcmp(name, "vmstat"))
 		insp_view_vmstat(in, f);
+	else if (!strcmp(name, "slabinfo"))
+		insp_view_slabinfo(in, f);
 	else
 		return -1;
 	return 0;
