@@ -812,7 +812,7 @@ static int stress_slab(const char *arg)
 			}
 			if (!h->p) {
 				fails++;
-				continue;
+				goto next;   /* still reach the checkpoint */
 			}
 			if ((gfp & __GFP_ZERO) && (h->p[0] || h->p[h->size - 1]))
 				panic("stress:slab: __GFP_ZERO object %08lx not zeroed", (unsigned long)h->p);
@@ -841,11 +841,11 @@ static int stress_slab(const char *arg)
 			u8 *q;
 
 			if (h->cache)
-				continue;
+				goto next;   /* still reach the checkpoint */
 			q = krealloc(h->p, size, GFP_KERNEL);
 			if (!q) {
 				fails++;
-				continue;
+				goto next;   /* still reach the checkpoint */
 			}
 			if (q[0] != h->tag)
 				panic("stress:slab: krealloc lost the contents of %08lx", (unsigned long)h->p);
@@ -870,6 +870,7 @@ static int stress_slab(const char *arg)
 			}
 			cache_ops++;
 		}
+next:
 		if (op % 100 == 0)
 			checkpoint(op);
 	}
