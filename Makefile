@@ -132,7 +132,7 @@ test: deps
 	done; exit $$fail
 
 # The host-built buddy core, optimised and without sanitizers, for timing.
-$(BUILD)/bench/buddy_host: scripts/bench_buddy_host.c $(MM_HOST_OBJS)
+$(BUILD)/bench/buddy_host: scripts/bench_buddy_host.c scripts/bench_host.h $(MM_HOST_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(MM_HOST_CFLAGS) -Iguest/mm/host -o $@ $< $(MM_HOST_OBJS) -lm
 
@@ -140,15 +140,15 @@ $(BUILD)/bench/buddy_host: scripts/bench_buddy_host.c $(MM_HOST_OBJS)
 # one source, one binary per allocator (scripts/bench_slab_host.c).
 SLAB_BENCH_BINS := $(BUILD)/bench/slab_host $(BUILD)/bench/slab_host_jemalloc \
                    $(BUILD)/bench/slab_host_mimalloc
-$(BUILD)/bench/slab_host: scripts/bench_slab_host.c $(MM_HOST_OBJS)
+$(BUILD)/bench/slab_host: scripts/bench_slab_host.c scripts/bench_host.h $(MM_HOST_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(MM_HOST_CFLAGS) -Iguest/mm/host -o $@ $< $(MM_HOST_OBJS) -lm
 
-$(BUILD)/bench/slab_host_jemalloc: scripts/bench_slab_host.c $(MM_HOST_OBJS)
+$(BUILD)/bench/slab_host_jemalloc: scripts/bench_slab_host.c scripts/bench_host.h $(MM_HOST_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(MM_HOST_CFLAGS) -DPEER_JEMALLOC -Iguest/mm/host -o $@ $< $(MM_HOST_OBJS) -lm -ljemalloc
 
-$(BUILD)/bench/slab_host_mimalloc: scripts/bench_slab_host.c $(MM_HOST_OBJS)
+$(BUILD)/bench/slab_host_mimalloc: scripts/bench_slab_host.c scripts/bench_host.h $(MM_HOST_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(MM_HOST_CFLAGS) -DPEER_MIMALLOC -Iguest/mm/host -o $@ $< $(MM_HOST_OBJS) -lm -lmimalloc
 

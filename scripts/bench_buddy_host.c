@@ -13,30 +13,23 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "bench_host.h"
 #include "mm_host.h"
 
 #define HELD_MAX 1024
 #define DEFAULT_OPS 200000
 
-static unsigned int rnd = 2463534242u;
-static unsigned int next_rand(void)
-{
-	rnd ^= rnd << 13;
-	rnd ^= rnd >> 17;
-	rnd ^= rnd << 5;
-	return rnd;
-}
 
 enum mode { NONE, BUDDY, MALLOC };
 
 /* Returns a checksum so the compiler cannot drop the work. */
-static unsigned long replay(enum mode mode, long ops)
+static unsigned long replay(int mode, long ops)
 {
 	static void *held[HELD_MAX];
 	unsigned int nr = 0;
 	unsigned long sum = 0;
 
-	rnd = 2463534242u;
+	bench_rnd = 2463534242u;
 	for (long i = 0; i < ops; i++) {
 		unsigned int r = next_rand();
 		if (nr == 0 || (nr < HELD_MAX && (r & 0xff) < 140)) {
@@ -75,47 +68,9 @@ static void machine(void)
 	mm_host_init(&(struct mm_host_layout){ .nr_pfns = 16384, .dma_end = 0, .normal_end = 16384 });
 }
 
-static double now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
 static double wall_ns_per_op(enum mode mode, long ops)
 {
-	double best = 1e30;
-
-	for (int rep = 0; rep < 5; rep++) {
-		double t0 = now();
-		volatile unsigned long s = replay(mode, ops);
-		(void)s;
-		double t = (now() - t0) * 1e9 / ops;
-		if (t < best)
-			best = t;
-	}
-	return best;
-}
-
-/* Total instructions of `self MODE OPS` under callgrind, or -1. */
-static double callgrind_insns(const char *self, const char *mode, long ops)
-{
-	char cmd[1024];
-	snprintf(cmd, sizeof cmd,
-		 "valgrind --tool=callgrind --callgrind-out-file=/dev/null %s %s %ld 2>&1", self, mode, ops);
-	FILE *p = popen(cmd, "r");
-	char line[512];
-	double total = -1;
-
-	if (!p)
-		return -1;
-	while (fgets(line, sizeof line, p)) {
-		const char *c = strstr(line, "Collected : ");
-		if (c)
-			total = strtod(c + 12, NULL);
-	}
-	pclose(p);
-	return total;
+	return bench_best_ns_per_op(replay, mode, ops);
 }
 
 int main(int argc, char **argv)

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "bench_host.h"
 #include "mm_host.h"
 #include "slab.h"
 #if defined(PEER_MIMALLOC)
@@ -40,14 +41,6 @@
 #define HELD_MAX 1024
 #define DEFAULT_OPS 400000
 
-static unsigned int rnd;
-static unsigned int next_rand(void)
-{
-	rnd ^= rnd << 13;
-	rnd ^= rnd >> 17;
-	rnd ^= rnd << 5;
-	return rnd;
-}
 
 /* Kernel-like sizes: mostly small, a tail up to the largest slab class. */
 static size_t trace_size(unsigned int r)
@@ -66,13 +59,13 @@ static size_t trace_size(unsigned int r)
 
 enum mode { NONE, KMALLOC, PEER };
 
-static unsigned long replay(enum mode mode, long ops)
+static unsigned long replay(int mode, long ops)
 {
 	static void *held[HELD_MAX];
 	unsigned int nr = 0;
 	unsigned long sum = 0;
 
-	rnd = 2463534242u;
+	bench_rnd = 2463534242u;
 	for (long i = 0; i < ops; i++) {
 		unsigned int r = next_rand();
 
@@ -117,56 +110,14 @@ static void machine(void)
 	kmem_cache_init();
 }
 
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec * 1e-9;
-}
-
 static double wall_ns_per_op(enum mode mode, long ops)
 {
-	double best = 1e30;
-
-	for (int rep = 0; rep < 5; rep++) {
-		double t0 = now();
-		volatile unsigned long s = replay(mode, ops);
-		double t;
-
-		(void)s;
-		t = (now() - t0) * 1e9 / ops;
-		if (t < best)
-			best = t;
-	}
-	return best;
+	return bench_best_ns_per_op(replay, mode, ops);
 }
 
 static enum mode parse_mode(const char *s)
 {
 	return !strcmp(s, "kmalloc") ? KMALLOC : !strcmp(s, "malloc") ? PEER : NONE;
-}
-
-/* Total instructions of `bin MODE OPS` under callgrind, or -1. */
-static double callgrind_insns(const char *bin, const char *mode, long ops)
-{
-	char cmd[1024], line[512];
-	double total = -1;
-	FILE *p;
-
-	snprintf(cmd, sizeof cmd,
-		 "valgrind --tool=callgrind --callgrind-out-file=/dev/null %s %s %ld 2>&1", bin, mode, ops);
-	p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	while (fgets(line, sizeof line, p)) {
-		const char *c = strstr(line, "Collected : ");
-
-		if (c)
-			total = strtod(c + 12, NULL);
-	}
-	pclose(p);
-	return total;
 }
 
 /* `bin --time MODE OPS`: its in-process best-of-5 ns/op, or -1. */
