@@ -288,36 +288,16 @@ __slabcall noinline void kfree_checked(const void *objp, unsigned long caller)
 #define PAGE_SLAB_CACHE_OFF 12
 #define PAGE_SLAB_OFF       16
 #define SLAB_SMEM_OFF       8
-#define KMC_SIZE_OFF        20
-#define KMC_RECIP_OFF       24
-#define KMC_NUM_OFF         28
-#define KMC_CPU_CACHE_OFF   0
-#define KMC_FLAGS_OFF       16
-#define AC_AVAIL_OFF        0
-#define AC_LIMIT_OFF        4
-#define AC_ENTRY_OFF        16
-#define SLOWPATH_ASM        0x02010d00
 #define PG_SLAB_MASK_ASM    0x40
 #define PAGE_OFFSET_ASM     0xc0000000
 _Static_assert(offsetof(struct page, slab_cache) == PAGE_SLAB_CACHE_OFF, "asm offset");
 _Static_assert(offsetof(struct page, slab) == PAGE_SLAB_OFF, "asm offset");
 _Static_assert(sizeof(struct page) == 32, "asm: shll $5");
 _Static_assert(offsetof(struct slab, s_mem) == SLAB_SMEM_OFF, "asm offset");
-_Static_assert(offsetof(struct kmem_cache, size) == KMC_SIZE_OFF, "asm offset");
-_Static_assert(offsetof(struct kmem_cache, reciprocal_buffer_size) == KMC_RECIP_OFF, "asm offset");
-_Static_assert(offsetof(struct kmem_cache, num) == KMC_NUM_OFF, "asm offset");
-_Static_assert(offsetof(struct kmem_cache, cpu_cache) == KMC_CPU_CACHE_OFF, "asm offset");
-_Static_assert(offsetof(struct kmem_cache, flags) == KMC_FLAGS_OFF, "asm offset");
-_Static_assert(offsetof(struct array_cache, avail) == AC_AVAIL_OFF, "asm offset");
-_Static_assert(offsetof(struct array_cache, limit) == AC_LIMIT_OFF, "asm offset");
-_Static_assert(offsetof(struct array_cache, entry) == AC_ENTRY_OFF, "asm offset");
-_Static_assert(SLAB_SLOWPATH_FLAGS == SLOWPATH_ASM, "asm constant");
 _Static_assert((1u << PG_slab) == PG_SLAB_MASK_ASM, "asm constant");
 _Static_assert(PAGE_OFFSET == PAGE_OFFSET_ASM && PAGE_SHIFT == 12, "asm constant");
 _Static_assert((unsigned long)ZERO_SIZE_PTR == 16, "asm constant");
 
-#define __S(x) #x
-#define S(x) __S(x)
 
 __asm__(
 "	.text\n"

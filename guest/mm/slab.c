@@ -650,23 +650,8 @@ static noinline void cache_flusharray(struct kmem_cache *cachep, struct array_ca
  * kmem_cache_free(cachep, objp), 13 instructions: the same with a push,
  *   cachep parked in slab_fast_cache while %eax holds the index.
  */
-#define KMC_CPU_CACHE_OFF 0
-#define KMC_FLAGS_OFF     16
-#define AC_AVAIL_OFF      0
-#define AC_LIMIT_OFF      4
-#define AC_ENTRY_OFF      16
-#define SLOWPATH_ASM      0x02010d00
 #define GFP_ZERO_ASM      0x100
-_Static_assert(offsetof(struct kmem_cache, cpu_cache) == KMC_CPU_CACHE_OFF, "asm offset");
-_Static_assert(offsetof(struct kmem_cache, flags) == KMC_FLAGS_OFF, "asm offset");
-_Static_assert(offsetof(struct array_cache, avail) == AC_AVAIL_OFF, "asm offset");
-_Static_assert(offsetof(struct array_cache, limit) == AC_LIMIT_OFF, "asm offset");
-_Static_assert(offsetof(struct array_cache, entry) == AC_ENTRY_OFF, "asm offset");
-_Static_assert(SLAB_SLOWPATH_FLAGS == SLOWPATH_ASM, "asm constant");
 _Static_assert(__GFP_ZERO == GFP_ZERO_ASM, "asm constant");
-
-#define __S(x) #x
-#define S(x) __S(x)
 
 /* kmem_cache_free's cachep while %eax is busy; interrupts are off. */
 struct kmem_cache *slab_fast_cache[NR_CPUS];

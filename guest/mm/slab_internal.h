@@ -155,4 +155,32 @@ __noreturn void slab_double_free(struct kmem_cache *cachep, struct slab *slabp, 
 __noreturn void slab_bad_free(struct kmem_cache *cachep, const void *objp, unsigned long caller,
 			      const char *why);
 
+
+/* ---- Offsets and constants the i386 assembly fast paths use -------------
+ * (slab.c: kmem_cache_alloc/free; kmalloc.c: kfree).  Inline asm cannot
+ * use offsetof, so they are spelled out once here and checked against the
+ * C layouts.  Guest build only: the host build runs the C versions. */
+#if defined(__GUEST__)
+#define KMC_CPU_CACHE_OFF   0
+#define KMC_FLAGS_OFF       16
+#define KMC_SIZE_OFF        20
+#define KMC_RECIP_OFF       24
+#define KMC_NUM_OFF         28
+#define AC_AVAIL_OFF        0
+#define AC_LIMIT_OFF        4
+#define AC_ENTRY_OFF        16
+#define SLOWPATH_ASM        0x02010d00
+_Static_assert(offsetof(struct kmem_cache, cpu_cache) == KMC_CPU_CACHE_OFF, "asm offset");
+_Static_assert(offsetof(struct kmem_cache, flags) == KMC_FLAGS_OFF, "asm offset");
+_Static_assert(offsetof(struct kmem_cache, size) == KMC_SIZE_OFF, "asm offset");
+_Static_assert(offsetof(struct kmem_cache, reciprocal_buffer_size) == KMC_RECIP_OFF, "asm offset");
+_Static_assert(offsetof(struct kmem_cache, num) == KMC_NUM_OFF, "asm offset");
+_Static_assert(offsetof(struct array_cache, avail) == AC_AVAIL_OFF, "asm offset");
+_Static_assert(offsetof(struct array_cache, limit) == AC_LIMIT_OFF, "asm offset");
+_Static_assert(offsetof(struct array_cache, entry) == AC_ENTRY_OFF, "asm offset");
+_Static_assert(SLAB_SLOWPATH_FLAGS == SLOWPATH_ASM, "asm constant");
+#define __S(x) #x
+#define S(x) __S(x)   /* a constant as a string, for inline asm */
+#endif
+
 #endif
