@@ -556,6 +556,22 @@ static int test_gfp_dma(void)
 
 /* ---- failslab and mempools ------------------------------------------------- */
 
+/* How many of n GFP_KERNEL allocations from c fail (each success is freed). */
+static int failed_allocs(struct kmem_cache *c, int n)
+{
+	int failed = 0;
+
+	for (int i = 0; i < n; i++) {
+		void *p = kmem_cache_alloc(c, GFP_KERNEL);
+
+		if (!p)
+			failed++;
+		else
+			kmem_cache_free(c, p);
+	}
+	return failed;
+}
+
 static int test_failslab(void)
 {
 	struct failslab_attr saved = failslab;
@@ -583,28 +599,14 @@ static int test_failslab(void)
 	      "injected %lu", failslab.injected - inj0);
 	/* interval 2: every second call; __GFP_NOFAIL never fails. */
 	CHECK(setup_fault_attr(&failslab.attr, "2,100,0,-1"), "parse");
-	failed = 0;
-	for (int i = 0; i < 10; i++) {
-		p = kmem_cache_alloc(c, GFP_KERNEL);
-		if (!p)
-			failed++;
-		else
-			kmem_cache_free(c, p);
-	}
+	failed = failed_allocs(c, 10);
 	CHECK(failed == 5, "interval=2 gave %d failures in 10", failed);
 	p = kmem_cache_alloc(c, GFP_KERNEL | __GFP_NOFAIL);
 	CHECK(p, "__GFP_NOFAIL failed");
 	kmem_cache_free(c, p);
 	/* space: the first 100 bytes (three 32-byte objects) pass. */
 	CHECK(setup_fault_attr(&failslab.attr, "1,100,100,-1"), "parse");
-	failed = 0;
-	for (int i = 0; i < 5; i++) {
-		p = kmem_cache_alloc(c, GFP_KERNEL);
-		if (!p)
-			failed++;
-		else
-			kmem_cache_free(c, p);
-	}
+	failed = failed_allocs(c, 5);
 	CHECK(failed == 2, "space=100 gave %d failures in 5", failed);
 	/* ignore_gfp_wait spares blocking requests. */
 	CHECK(setup_fault_attr(&failslab.attr, "1,100,0,-1"), "parse");
