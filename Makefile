@@ -10,7 +10,7 @@ V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 MM_DEBUG ?= 1
 
-DEB_PACKAGES := gcc binutils make libelf-dev libcriterion-dev pkg-config
+DEB_PACKAGES := gcc binutils make libelf-dev libcriterion-dev pkg-config qemu-system-x86
 BENCH_PACKAGES := valgrind libjemalloc-dev libmimalloc-dev
 
 BUILD := build
@@ -25,11 +25,11 @@ HOST_CFLAGS  := -std=gnu11 -g -O2 $(HOST_WARN) -Ishared -Ihost -Ihost/inspect $(
 SAN_FLAGS    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_LIBS    := $(ELF_LIBS) -lm
 
-VMM_SRCS     := $(wildcard host/*.c host/inspect/*.c)
+VMM_SRCS     := $(wildcard host/*.c host/*.S host/inspect/*.c)
 VMM_LIB_SRCS := $(filter-out host/main.c,$(VMM_SRCS))
-VMM_OBJS     := $(VMM_SRCS:%.c=$(BUILD)/host/%.o)
-VMM_ASAN_OBJS := $(VMM_SRCS:%.c=$(BUILD)/asan/%.o)
-VMM_ASAN_LIB_OBJS := $(VMM_LIB_SRCS:%.c=$(BUILD)/asan/%.o)
+VMM_OBJS     := $(patsubst %,$(BUILD)/host/%.o,$(basename $(VMM_SRCS)))
+VMM_ASAN_OBJS := $(patsubst %,$(BUILD)/asan/%.o,$(basename $(VMM_SRCS)))
+VMM_ASAN_LIB_OBJS := $(patsubst %,$(BUILD)/asan/%.o,$(basename $(VMM_LIB_SRCS)))
 
 # ---------------------------------------------------------------- guest
 GUEST_CC     := gcc
@@ -85,6 +85,11 @@ $(BUILD)/host/%.o: %.c
 $(BUILD)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -MMD -MP -c $< -o $@
+
+# The TCG reset vector and boot stub: data for the VMM to copy, not host code.
+$(BUILD)/host/%.o $(BUILD)/asan/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/guest/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -1,34 +1,24 @@
 /*
  * Bench brackets and instruction counting.
  *
- * With --count-insns the VMM turns on single-step (KVM_SET_GUEST_DEBUG) while
- * handling BEGIN and turns it off while handling END; every KVM_EXIT_DEBUG in
- * between is one guest instruction.  What exactly is counted was measured on
- * this host (kvm_pvm) with a hand-written guest of known instruction count,
- * logging kvm_run.debug.arch.pc of every step:
- *
- *   - BEGIN's OUT is not counted.  The OUT exits to the VMM before stepping
- *     is on; KVM completes it on re-entry without a step exit.  The first
- *     step exit reports pc = the address after the first instruction that
- *     follows the OUT, i.e. that instruction is the first one counted.
- *   - END's OUT is not counted either: it exits to the VMM (KVM_EXIT_IO),
- *     which turns stepping off before the OUT retires.  The last step exit
- *     reports pc = the address of END's OUT.
- *
- * So `insns` is exactly the number of guest instructions retired strictly
- * between the two OUTs: the measured code plus the hypercall wrappers' own
- * code after BEGIN's OUT and before END's OUT (the bracket overhead, which a
- * calibration run around a loop of known length measures).  A bracket of
- * ten nops between two hand-inlined OUTs counted 17 = 10 + the 7
- * instructions that fill END's request block; a 1001-instruction loop
- * bracketed through a call-based wrapper counted 1011.
+ * With --count-insns the VMM asks the accelerator to count the guest
+ * instructions retired between the OUT of HC_BENCH_BEGIN and the OUT of
+ * HC_BENCH_END, both OUTs excluded.  KVM single-steps the vCPU
+ * (accel_kvm.c says exactly what that counts); QEMU TCG with -icount
+ * shift=0 makes the guest's rdtsc the retired-instruction count, so the
+ * bracket's two TSC readings give the same number at full speed
+ * (accel_tcg.c).  Both count the same instructions: the measured code plus
+ * the hypercall wrappers' own code after BEGIN's OUT and before END's OUT
+ * (the bracket overhead, which bench:empty measures and
+ * guest/kernel/workloads_boot.c documents).
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
 #include "bench.h"
-#include "kvm.h"
+#include "accel.h"
+#include "vm.h"
 #include "util.h"
 
 void bench_init(struct bench *b)
@@ -48,22 +38,41 @@ static int find_tag(struct bench *b, const char *name, bool create)
 	return b->nr_tags++;
 }
 
-static void set_stepping(struct vm *vm, bool on)
+static void counting_off(struct bench *b, const char *what, int r)
+{
+	errno = -r;
+	warn_errno("cannot %s counting instructions; instruction counts are off", what);
+	b->count_insns = false;
+	b->counting = false;
+}
+
+static void count_start(struct vm *vm)
 {
 	struct bench *b = &vm->bench;
 	int r;
 
-	if (!b->count_insns || b->stepping == on)
+	if (!b->count_insns || b->counting)
 		return;
-	r = vcpu_set_singlestep(vm, on);
-	if (r < 0) {
-		errno = -r;
-		warn_errno("cannot %s single-stepping; instruction counts are off",
-			   on ? "enable" : "disable");
-		b->count_insns = false;
-		return;
-	}
-	b->stepping = on;
+	r = vm->accel->insns_start(vm);
+	if (r < 0)
+		return counting_off(b, "start", r);
+	b->counting = true;
+}
+
+/* Instructions since count_start(), 0 when not counting. */
+static uint64_t count_stop(struct vm *vm, uint64_t begin_tsc, uint64_t end_tsc)
+{
+	struct bench *b = &vm->bench;
+	uint64_t insns = 0;
+	int r;
+
+	if (!b->counting)
+		return 0;
+	b->counting = false;
+	r = vm->accel->insns_stop(vm, begin_tsc, end_tsc, &insns);
+	if (r < 0)
+		counting_off(b, "stop", r);
+	return insns;
 }
 
 uint32_t bench_begin(struct vm *vm, const char *tag, uint64_t tsc)
@@ -80,8 +89,8 @@ uint32_t bench_begin(struct vm *vm, const char *tag, uint64_t tsc)
 		     tag, b->tag[b->active].name);
 	b->active = t;
 	b->begin_tsc = tsc;
-	b->steps = 0;
-	set_stepping(vm, true);
+	count_stop(vm, 0, 0);   /* a discarded bracket's count starts over */
+	count_start(vm);
 	return HC_OK;
 }
 
@@ -89,8 +98,8 @@ uint32_t bench_end(struct vm *vm, const char *tag, uint64_t tsc, uint64_t n_ops)
 {
 	struct bench *b = &vm->bench;
 	struct bench_tag *t;
+	uint64_t insns = count_stop(vm, b->begin_tsc, tsc);
 
-	set_stepping(vm, false);
 	if (b->active < 0 || strcmp(b->tag[b->active].name, tag)) {
 		if (b->active >= 0)
 			warn("bench end %s: the open bracket is %s; discarding both",
@@ -109,13 +118,13 @@ uint32_t bench_end(struct vm *vm, const char *tag, uint64_t tsc, uint64_t n_ops)
 	else
 		warn("bench end %s: TSC went backwards (%" PRIu64 " -> %" PRIu64 ")",
 		     tag, b->begin_tsc, tsc);
-	t->insns += b->steps;
+	t->insns += insns;
 	return HC_OK;
 }
 
 void bench_cancel(struct vm *vm)
 {
-	set_stepping(vm, false);
+	count_stop(vm, 0, 0);
 	vm->bench.active = -1;
 }
 

@@ -2,7 +2,7 @@
  * The bench instrument: the guest brackets a measured region with
  * HC_BENCH_BEGIN and HC_BENCH_END hypercalls; the VMM aggregates per tag the
  * operations, the guest TSC cycles and, with --count-insns, the exact number
- * of guest instructions, counted by single-stepping the vCPU in between.
+ * of guest instructions in between, counted by the accelerator.
  */
 #ifndef VMM_BENCH_H
 #define VMM_BENCH_H
@@ -31,8 +31,7 @@ struct bench {
 	struct bench_tag tag[BENCH_MAX_TAGS];
 	int active;        /* tag of the open bracket, or -1 */
 	uint64_t begin_tsc;
-	uint64_t steps;    /* single-step exits since BEGIN */
-	bool stepping;
+	bool counting;     /* the accelerator is counting for the open bracket */
 };
 
 void bench_init(struct bench *b);
@@ -41,17 +40,8 @@ void bench_init(struct bench *b);
 uint32_t bench_begin(struct vm *vm, const char *tag, uint64_t tsc);
 uint32_t bench_end(struct vm *vm, const char *tag, uint64_t tsc, uint64_t n_ops);
 
-/* Drop the open bracket, if any, and stop single-stepping. */
+/* Drop the open bracket, if any, and stop counting. */
 void bench_cancel(struct vm *vm);
-
-/* A KVM_EXIT_DEBUG: true if it was one of ours (a counted instruction). */
-static inline bool bench_step(struct bench *b)
-{
-	if (!b->stepping)
-		return false;
-	b->steps++;
-	return true;
-}
 
 /* "bench TAG ops=N insns/op=X cycles/op=Y", one line per tag. */
 void bench_print(const struct bench *b, FILE *f);

@@ -1,7 +1,7 @@
 /*
  * Boot: the state the guest kernel is entered in (abi.h, DESIGN §2).
  *
- * This KVM refuses legacy 32-bit and PAE paging, so the guest starts in
+ * kvm_pvm refuses legacy 32-bit and PAE paging, so the guest starts in
  * IA-32e compatibility mode: 32-bit code (CS.L=0, CS.D=1) at CPL0, with
  * CR0.PG, CR4.PAE and EFER.LME|LMA set.  The boot tables are one PML4 whose
  * entry 0 points at a PAE-format PDPT; PDPT entries 0 and 3 share one PD of
@@ -12,13 +12,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "abi.h"
 #include "boot.h"
 #include "elf_load.h"
 #include "exitcodes.h"
-#include "kvm.h"
 
 #define PTE_P   (1ull << 0)
 #define PTE_RW  (1ull << 1)
@@ -26,23 +24,6 @@
 #define PTE_PS  (1ull << 7)
 #define SZ_2M   (2ull << 20)
 #define SZ_1G   (1ull << 30)
-
-#define CR0_PE  (1u << 0)
-#define CR0_ET  (1u << 4)
-#define CR0_PG  (1u << 31)
-#define CR4_PAE (1u << 5)
-#define EFER_LME (1u << 8)
-#define EFER_LMA (1u << 10)
-
-/*
- * A placeholder 64-bit TSS for TR, in the unused rest of the boot GDT page.
- * kvm_pvm does not insist (measured: the guest boots with TR zeroed), but
- * VMX VM-entry checks require TR to hold a busy 64-bit TSS in IA-32e mode.
- * Nothing reads it before the guest loads its own (no privilege change and
- * no IST use before then).
- */
-#define BOOT_TSS_PA    (BOOT_GDT_PA + 0x800)
-#define BOOT_TSS_LIMIT 0x67
 
 uint64_t boot_mapped_bytes(const struct guest_mem *mem)
 {
@@ -90,7 +71,7 @@ static void write_boot_info(struct boot_info *bi, const struct guest_mem *mem,
 	bi->tsc_khz = bp->tsc_khz;
 	bi->ram_bytes = mem->ram_bytes;
 	bi->hc_port = HC_PORT;
-	bi->features = BI_FEAT_PV_PAGEOPS | BI_FEAT_MEM_OR32 | BI_FEAT_FIND_NONZERO;
+	bi->features = bp->features;
 	/* A PC's map: low RAM, the legacy VGA/BIOS hole, RAM from 1 MiB. */
 	e820_add(bi, 0, LEGACY_HOLE_START, E820_RAM);
 	e820_add(bi, LEGACY_HOLE_START, LEGACY_HOLE_END - LEGACY_HOLE_START, E820_RESERVED);
@@ -132,19 +113,17 @@ static uint64_t boot_translate(const struct guest_mem *mem, uint64_t lin)
 	return (uint64_t)-1;
 }
 
-int boot_write_memory(struct guest_mem *mem, const struct elf_info *elf,
-		      const struct boot_params *bp, char *err, size_t errlen)
+int boot_check(const struct guest_mem *mem, const struct elf_info *elf, const char *cmdline,
+	       char *err, size_t errlen)
 {
-	uint64_t *gdt = guest_mem_ptr(mem, BOOT_GDT_PA, BOOT_GDT_ENTRIES * 8);
-	struct boot_info *bi = guest_mem_ptr(mem, BOOT_INFO_PA, sizeof(*bi));
-	size_t cmdlen = bp->cmdline ? strlen(bp->cmdline) : 0;
+	size_t cmdlen = cmdline ? strlen(cmdline) : 0;
 
 	if (cmdlen >= BOOT_CMDLINE_MAX) {
 		snprintf(err, errlen, "the kernel command line is %zu bytes; the limit is %d",
 			 cmdlen, BOOT_CMDLINE_MAX - 1);
 		return EXIT_USAGE;
 	}
-	if (!gdt || !bi || !guest_mem_ptr(mem, BOOT_PML4_PA, BOOT_AREA_END - BOOT_PML4_PA)) {
+	if (!guest_mem_ptr(mem, BOOT_AREA_START, BOOT_AREA_END - BOOT_AREA_START)) {
 		snprintf(err, errlen, "guest RAM does not cover the boot area");
 		return EXIT_USAGE;
 	}
@@ -156,58 +135,18 @@ int boot_write_memory(struct guest_mem *mem, const struct elf_info *elf,
 			 (unsigned long long)(boot_mapped_bytes(mem) >> 20), PAGE_OFFSET_VAL);
 		return EXIT_BAD_IMAGE;
 	}
-	write_gdt(gdt);
-	write_boot_info(bi, mem, bp);
-	write_page_tables(mem);
 	return 0;
 }
 
-static struct kvm_segment flat_segment(uint16_t sel, uint8_t type)
+int boot_write_memory(struct guest_mem *mem, const struct elf_info *elf,
+		      const struct boot_params *bp, char *err, size_t errlen)
 {
-	return (struct kvm_segment){
-		.base = 0, .limit = 0xffffffff, .selector = sel,
-		.type = type, .present = 1, .dpl = 0,
-		.db = 1,       /* 32-bit: compatibility mode, not 64-bit (l = 0) */
-		.s = 1, .l = 0, .g = 1,
-	};
-}
+	int status = boot_check(mem, elf, bp->cmdline, err, errlen);
 
-int boot_set_vcpu(struct vm *vm, uint64_t entry)
-{
-	struct kvm_sregs s;
-	struct kvm_regs r;
-
-	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &s) < 0)
-		return -errno;
-	s.cs = flat_segment(__KERNEL_CS, 11 /* code, execute/read, accessed */);
-	s.ds = s.es = s.fs = s.gs = s.ss =
-		flat_segment(__KERNEL_DS, 3 /* data, read/write, accessed */);
-	s.tr = (struct kvm_segment){
-		.base = BOOT_TSS_PA, .limit = BOOT_TSS_LIMIT, .selector = __TSS_SEL,
-		.type = 11 /* busy 64-bit TSS */, .present = 1, .s = 0,
-	};
-	s.gdt.base = BOOT_GDT_PA;
-	s.gdt.limit = BOOT_GDT_ENTRIES * 8 - 1;
-	/* No IDT: an exception before the guest installs one is a triple fault. */
-	s.idt.base = 0;
-	s.idt.limit = 0;
-	s.cr0 = CR0_PE | CR0_ET | CR0_PG;
-	s.cr3 = BOOT_PML4_PA;
-	s.cr4 = CR4_PAE;
-	s.efer = EFER_LME | EFER_LMA;
-	if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &s) < 0)
-		return -errno;
-
-	memset(&r, 0, sizeof(r));
-	r.rip = entry;
-	r.rflags = 2;              /* bit 1 is reserved-one; IF=0 */
-	r.rsi = BOOT_INFO_PA;      /* like Linux's boot_params in %esi */
-	/*
-	 * Not ABI: a scratch stack in the unused boot area below the page
-	 * tables, so an early push cannot fault.  The guest sets its own.
-	 */
-	r.rsp = BOOT_PML4_PA;
-	if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &r) < 0)
-		return -errno;
+	if (status)
+		return status;
+	write_gdt(guest_mem_ptr(mem, BOOT_GDT_PA, BOOT_GDT_ENTRIES * 8));
+	write_boot_info(guest_mem_ptr(mem, BOOT_INFO_PA, sizeof(struct boot_info)), mem, bp);
+	write_page_tables(mem);
 	return 0;
 }

@@ -167,12 +167,13 @@ static int parse_reps(const char *s, unsigned *out, char *err, size_t errlen)
 	return 0;
 }
 
-enum { OPT_TIMEOUT = 256, OPT_STATS, OPT_COUNT_INSNS, OPT_BENCH_JSON, OPT_VERSION,
+enum { OPT_ACCEL = 256, OPT_TIMEOUT, OPT_STATS, OPT_COUNT_INSNS, OPT_BENCH_JSON, OPT_VERSION,
        OPT_CHECK, OPT_CHECK_JSON, OPT_CORRUPT, OPT_LIST_CORRUPTIONS, OPT_FUZZ, OPT_SHOW,
        OPT_CHECK_BENCH };
 
 static const struct option long_opts[] = {
 	{ "mem", required_argument, NULL, 'm' },
+	{ "accel", required_argument, NULL, OPT_ACCEL },
 	{ "cmdline", required_argument, NULL, 'c' },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "stats", no_argument, NULL, OPT_STATS },
@@ -219,6 +220,13 @@ enum cli_action cli_parse(int argc, char **argv, struct vmm_opts *o, char *err, 
 				return CLI_ERROR;
 			}
 			o->cmdline = optarg;
+			break;
+		case OPT_ACCEL:
+			if (accel_parse(optarg, &o->accel)) {
+				fmt_err(err, errlen, "invalid accelerator '%s': expected auto, kvm or tcg",
+					optarg);
+				return CLI_ERROR;
+			}
 			break;
 		case OPT_TIMEOUT:
 			if (parse_timeout(optarg, &o->timeout_s, err, errlen))
@@ -297,24 +305,31 @@ enum cli_action cli_parse(int argc, char **argv, struct vmm_opts *o, char *err, 
 	return CLI_RUN;
 }
 
-void cli_usage(FILE *f)
+void cli_usage(FILE *f, const char *accel_here)
 {
 	fprintf(f,
 "Usage: vmm [options] guest.elf\n"
-"Boot a 32-bit guest kernel (an i386 ELF executable) under KVM.\n"
+"Boot a 32-bit guest kernel (an i386 ELF executable) under KVM, or under QEMU\n"
+"TCG where there is no KVM.\n"
 "\n"
 "Options:\n"
+"      --accel ACCEL     auto, kvm or tcg (default auto: KVM if /dev/kvm can\n"
+"                        create a VM, else QEMU TCG, with a notice on stderr).\n"
+"                        TCG runs qemu-system-x86_64 with -icount, so a run is\n"
+"                        deterministic: the same image and options print the\n"
+"                        same bytes\n"
 "  -m, --mem SIZE        guest RAM: bytes, or with a K, M or G suffix; 16M to 64G,\n"
 "                        a multiple of 4K (default 1G).  Above 3G, RAM continues\n"
 "                        at 4 GiB, leaving a hole from 3 to 4 GiB\n"
 "  -c, --cmdline STR     kernel command line, at most %d bytes\n"
 "      --timeout SECONDS stop the guest if it has not exited after SECONDS\n"
 "                        (fractions allowed), exit status 82\n"
-"      --stats           at exit, print to stderr: time to guest entry and to\n"
-"                        guest exit, VM exits by reason and I/O port, hypercalls,\n"
-"                        the VMM's peak RSS\n"
-"      --count-insns     count guest instructions inside bench brackets by\n"
-"                        single-stepping (about 14 us per instruction)\n"
+"      --stats           at exit, print to stderr: the accelerator, time to guest\n"
+"                        entry and to guest exit, VM exits by reason and I/O\n"
+"                        port, hypercalls, the VMM's peak RSS\n"
+"      --count-insns     count guest instructions inside bench brackets: on KVM\n"
+"                        by single-stepping (about 14 us per instruction on\n"
+"                        kvm_pvm), on TCG from the instruction count (free)\n"
 "      --bench-json FILE also write the bench results to FILE as JSON\n"
 "\n"
 "Host-side inspection (at guest checkpoints, HC_CHECKPOINT):\n"
@@ -349,16 +364,20 @@ void cli_usage(FILE *f)
 "  %d    bad guest image (not a 32-bit i386 ET_EXEC ELF, or it does not fit,\n"
 "        or its layout note is malformed or missing for --check)\n"
 "  %d    guest image missing or unreadable\n"
-"  %d    KVM unavailable (no /dev/kvm, no permission, or too old)\n"
+"  %d    accelerator unavailable: --accel kvm without a usable /dev/kvm, or\n"
+"        TCG without qemu-system-x86_64 (install qemu-system-x86)\n"
 "  %d    host system error, or a VM exit the VMM cannot handle (e.g. an\n"
-"        access to a physical address that is not RAM); also a --corrupt that\n"
-"        could not be applied or that no checker caught\n"
+"        access to a physical address that is not RAM); QEMU died under TCG;\n"
+"        also a --corrupt that could not be applied or that no checker caught\n"
 "  %d    guest panic, or a guest exit status outside 0-63\n"
-"  %d    triple fault, or the guest halted for good\n"
+"  %d    triple fault (on TCG too), or the guest halted for good (KVM; on\n"
+"        TCG a halted guest runs into --timeout)\n"
 "  %d    --timeout expired\n"
 "  %d    the host checker found a guest invariant violated (--check), or a\n"
-"        --check run reached no checkpoint\n",
+"        --check run reached no checkpoint\n"
+"\n"
+"Accelerator here (auto): %s\n",
 		BOOT_CMDLINE_MAX - 1, CHECK_PRINT_MAX, EXIT_INVARIANT, EXIT_INVARIANT, EXIT_USAGE, EXIT_BAD_IMAGE, EXIT_NO_IMAGE,
-		EXIT_NO_KVM, EXIT_HOST_ERROR, EXIT_GUEST_PANIC, EXIT_GUEST_SHUTDOWN,
-		EXIT_TIMEOUT, EXIT_INVARIANT);
+		EXIT_NO_ACCEL, EXIT_HOST_ERROR, EXIT_GUEST_PANIC, EXIT_GUEST_SHUTDOWN,
+		EXIT_TIMEOUT, EXIT_INVARIANT, accel_here);
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "accel.h"
 #include "inspector.h"
 
 #define VMM_VERSION "0.1"
@@ -22,6 +23,7 @@
 
 struct vmm_opts {
 	uint64_t mem_bytes;
+	enum accel_kind accel;   /* --accel, ACCEL_AUTO by default */
 	const char *cmdline;     /* "" if none */
 	double timeout_s;        /* 0: none */
 	bool stats;
@@ -45,6 +47,7 @@ enum cli_action cli_parse(int argc, char **argv, struct vmm_opts *o, char *err, 
 /* "512M", "1G", "4096K", "134217728": 0, or -1 with err (range and syntax). */
 int parse_mem_size(const char *s, uint64_t *out, char *err, size_t errlen);
 
-void cli_usage(FILE *f);
+/* accel_here: what --accel auto would pick on this machine, and why. */
+void cli_usage(FILE *f, const char *accel_here);
 
 #endif

@@ -319,7 +319,61 @@ static int load_symtab(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh, struct symtab 
 	return 0;
 }
 
-static int load_sections(Elf *e, struct elf_info *out, char *err, size_t errlen)
+static int site_cmp(const void *a, const void *b)
+{
+	const struct pio_site *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/*
+ * HC_SITES_SECTION: u32 addresses of IN/OUT instructions.  Each must lie in
+ * the file bytes of an executable segment and decode as port I/O there, so
+ * an accelerator that breaks on them never misreads a stop.
+ */
+static int load_pio_sites(const uint8_t *buf, const void *table, size_t size,
+			  struct elf_info *out, char *err, size_t errlen)
+{
+	size_t n = size / 4;
+
+	if (size % 4)
+		return fail(err, errlen, "section %s: %zu bytes, not a whole number of 32-bit "
+			    "addresses", HC_SITES_SECTION, size);
+	if (n > PIO_SITES_MAX)
+		return fail(err, errlen, "section %s: %zu entries; the limit is %d",
+			    HC_SITES_SECTION, n, PIO_SITES_MAX);
+	out->pio_sites = calloc(n ? n : 1, sizeof(*out->pio_sites));
+	if (!out->pio_sites)
+		return fail(err, errlen, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		struct pio_site *site = &out->pio_sites[i];
+		const struct elf_segment *seg = NULL;
+		uint32_t addr;
+
+		memcpy(&addr, (const uint8_t *)table + 4 * i, 4);
+		for (unsigned k = 0; k < out->nr_segments; k++) {
+			const struct elf_segment *s = &out->seg[k];
+
+			if ((s->flags & PF_X) && addr >= s->vaddr && addr - s->vaddr < s->filesz)
+				seg = s;
+		}
+		if (!seg)
+			return fail(err, errlen, "section %s: entry %zu (%#x) is not in the code "
+				    "of an executable segment", HC_SITES_SECTION, i, addr);
+		if (pio_decode(buf + seg->offset + (addr - seg->vaddr),
+			       seg->filesz - (addr - seg->vaddr), site) < 0)
+			return fail(err, errlen, "section %s: entry %zu (%#x) is not an IN or OUT "
+				    "instruction", HC_SITES_SECTION, i, addr);
+		site->addr = addr;
+	}
+	qsort(out->pio_sites, n, sizeof(*out->pio_sites), site_cmp);
+	out->nr_pio_sites = n;
+	out->has_pio_sites = true;
+	return 0;
+}
+
+static int load_sections(Elf *e, const uint8_t *buf, struct elf_info *out,
+			 char *err, size_t errlen)
 {
 	size_t shstrndx;
 	Elf_Scn *scn = NULL;
@@ -352,6 +406,16 @@ static int load_sections(Elf *e, struct elf_info *out, char *err, size_t errlen)
 			memcpy(out->layout_note, d->d_buf, d->d_size);
 			out->layout_note_len = d->d_size;
 		}
+		if (name && !strcmp(name, HC_SITES_SECTION) && sh.sh_type != SHT_NOBITS &&
+		    !out->has_pio_sites) {
+			Elf_Data *d = elf_getdata(scn, NULL);
+
+			if (!d || (!d->d_buf && d->d_size))
+				return fail(err, errlen, "section %s: libelf: %s", name, elf_errmsg(-1));
+			r = load_pio_sites(buf, d->d_buf, d->d_size, out, err, errlen);
+			if (r)
+				return r;
+		}
 	}
 	return 0;
 }
@@ -377,7 +441,7 @@ int elf_load(struct guest_mem *mem, const void *buf, size_t len,
 		return fail(err, errlen, "libelf: %s", elf_errmsg(-1));
 	r = check_segments(mem, e, &eh, len, out, err, errlen);
 	if (!r)
-		r = load_sections(e, out, err, errlen);
+		r = load_sections(e, buf, out, err, errlen);
 	elf_end(e);
 	if (r) {
 		elf_info_free(out);
@@ -431,6 +495,7 @@ void elf_info_free(struct elf_info *info)
 	free(info->symtab.sym);
 	free(info->symtab.strings);
 	free(info->layout_note);
+	free(info->pio_sites);
 	memset(info, 0, sizeof(*info));
 }
 

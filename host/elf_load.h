@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "guest_mem.h"
+#include "pio_site.h"
 
 #define ELF_MAX_LOAD 16            /* PT_LOAD segments accepted */
 #define ELF_LAYOUT_SECTION ".mmvisor_layout"
@@ -51,6 +52,9 @@ struct elf_info {
 	struct symtab symtab;
 	void *layout_note;         /* copy of ELF_LAYOUT_SECTION, or NULL */
 	size_t layout_note_len;
+	struct pio_site *pio_sites;  /* HC_SITES_SECTION, decoded, sorted by address */
+	size_t nr_pio_sites;
+	bool has_pio_sites;        /* the section exists (it may be empty) */
 };
 
 /*

@@ -10,7 +10,8 @@
 #define EXIT_USAGE         64  /* bad command line (EX_USAGE) */
 #define EXIT_BAD_IMAGE     65  /* guest ELF refused (EX_DATAERR) */
 #define EXIT_NO_IMAGE      66  /* guest ELF missing or unreadable (EX_NOINPUT) */
-#define EXIT_NO_KVM        69  /* /dev/kvm unusable (EX_UNAVAILABLE) */
+#define EXIT_NO_ACCEL      69  /* the accelerator is unavailable: no usable /dev/kvm
+                                  for --accel kvm, no QEMU for TCG (EX_UNAVAILABLE) */
 #define EXIT_HOST_ERROR    71  /* host system error, unhandled VM exit (EX_OSERR) */
 #define EXIT_GUEST_PANIC   80  /* guest panic, or a bad guest exit request */
 #define EXIT_GUEST_SHUTDOWN 81 /* triple fault, dead (halted) guest */

@@ -1,12 +1,15 @@
 /*
- * Guest RAM: one anonymous MAP_NORESERVE mapping, seen by the guest as one
- * or two regions split around the 3-4 GiB hole.  The mapping is never
- * touched by the VMM up front, so a 6 GiB guest costs what it uses
- * (DESIGN §2 rule 1: boot cost is O(free blocks), not O(pages)).
+ * Guest RAM: one memfd mapped once, seen by the guest as one or two regions
+ * split around the 3-4 GiB hole.  KVM takes the mapping as memslots; QEMU
+ * TCG maps the same memfd, so under either accelerator the VMM reads guest
+ * RAM directly.  The memory is never touched by the VMM up front, so a
+ * 6 GiB guest costs what it uses (DESIGN §2 rule 1: boot cost is O(free
+ * blocks), not O(pages)).
  */
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "abi.h"
 #include "guest_mem.h"
@@ -17,6 +20,7 @@ void guest_mem_layout(struct guest_mem *m, uint64_t ram_bytes, void *host)
 	uint64_t low = ram_bytes < RAM_HOLE_START ? ram_bytes : RAM_HOLE_START;
 
 	memset(m, 0, sizeof(*m));
+	m->fd = -1;
 	m->ram_bytes = ram_bytes;
 	m->region[0] = (struct ram_region){ .gpa = 0, .size = low, .host = h };
 	m->nr_regions = 1;
@@ -28,30 +32,50 @@ void guest_mem_layout(struct guest_mem *m, uint64_t ram_bytes, void *host)
 	}
 }
 
+void guest_mem_init(struct guest_mem *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->fd = -1;
+}
+
 int guest_mem_alloc(struct guest_mem *m, uint64_t ram_bytes)
 {
 	void *p;
+	int fd, r;
 
 	/*
-	 * MAP_PRIVATE: nothing else shares guest RAM.  MAP_NORESERVE: a 6 GiB
-	 * guest must start on a machine that could not back all of it.
+	 * A memfd is sparse shmem: ftruncate reserves nothing, so a 6 GiB
+	 * guest starts on a machine that could not back all of it.  It has
+	 * no name in any filesystem, so nothing is left behind in /dev/shm.
+	 * Not close-on-exec: QEMU inherits it as /proc/self/fd/N.
 	 */
-	p = mmap(NULL, ram_bytes, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (p == MAP_FAILED)
+	fd = memfd_create("mmvisor-ram", 0);
+	if (fd < 0)
 		return -errno;
+	if (ftruncate(fd, (off_t)ram_bytes) < 0)
+		goto err;
+	p = mmap(NULL, ram_bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
+	if (p == MAP_FAILED)
+		goto err;
 	guest_mem_layout(m, ram_bytes, p);
 	m->map = p;
 	m->map_len = ram_bytes;
+	m->fd = fd;
 	m->zeroed = true;
 	return 0;
+err:
+	r = -errno;
+	close(fd);
+	return r;
 }
 
 void guest_mem_free(struct guest_mem *m)
 {
 	if (m->map)
 		munmap(m->map, m->map_len);
-	memset(m, 0, sizeof(*m));
+	if (m->fd >= 0)
+		close(m->fd);
+	guest_mem_init(m);
 }
 
 void *guest_mem_ptr(const struct guest_mem *m, uint64_t gpa, uint64_t len)

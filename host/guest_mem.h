@@ -4,7 +4,8 @@
  * turned into a host pointer here and nowhere else, so one bounds check
  * guards hypercalls, the loader and the inspector alike.
  *
- * It knows nothing about KVM, so unit tests can describe a fake RAM buffer.
+ * It knows nothing about accelerators, so unit tests can describe a fake RAM
+ * buffer.
  */
 #ifndef VMM_GUEST_MEM_H
 #define VMM_GUEST_MEM_H
@@ -28,7 +29,11 @@ struct guest_mem {
 	bool zeroed;         /* known all-zero (fresh anonymous map): loaders may skip zero-fill */
 	void *map;           /* mapping owned by guest_mem_alloc(), or NULL */
 	size_t map_len;
+	int fd;              /* memfd behind map (QEMU maps it too), or -1 */
 };
+
+/* The empty state: no RAM, no fd. */
+void guest_mem_init(struct guest_mem *m);
 
 /*
  * Describe ram_bytes of RAM backed by the contiguous host buffer `host`:
@@ -36,7 +41,10 @@ struct guest_mem {
  */
 void guest_mem_layout(struct guest_mem *m, uint64_t ram_bytes, void *host);
 
-/* Map ram_bytes of anonymous, lazily allocated memory.  0 or -errno. */
+/*
+ * Map ram_bytes of lazily allocated, zeroed memory from a memfd, shared so
+ * that another process (QEMU) can map the same RAM.  0 or -errno.
+ */
 int guest_mem_alloc(struct guest_mem *m, uint64_t ram_bytes);
 void guest_mem_free(struct guest_mem *m);
 

@@ -16,7 +16,7 @@
 #include "elf_load.h"
 #include "exitcodes.h"
 #include "hypercall.h"
-#include "kvm.h"
+#include "vm.h"
 #include "util.h"
 
 #define PAGE_SIZE 4096ull

@@ -10,12 +10,12 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "elf_load.h"
 #include "exitcodes.h"
 #include "inspector.h"
-#include "kvm.h"
+#include "accel.h"
+#include "vm.h"
 #include "util.h"
 
 bool inspector_wanted(const struct inspector_opts *o)
@@ -35,30 +35,9 @@ void inspector_list_corruptions(FILE *f)
 			insp_rules[insp_corruptions[i].rule].name, insp_corruptions[i].desc);
 }
 
-/* MAXPHYADDR the guest sees (CPUID 0x80000008), for the reserved-bit rules. */
-static unsigned guest_maxphyaddr(struct vm *vm)
-{
-	struct kvm_cpuid2 *c;
-	unsigned m = 52;
-	int nent = 256;
-
-	if (vm->vcpu_fd < 0)
-		return m;
-	c = calloc(1, sizeof(*c) + nent * sizeof(c->entries[0]));
-	if (!c)
-		return m;
-	c->nent = nent;
-	if (ioctl(vm->vcpu_fd, KVM_GET_CPUID2, c) == 0) {
-		for (unsigned i = 0; i < c->nent; i++)
-			if (c->entries[i].function == 0x80000008u && (c->entries[i].eax & 0xff))
-				m = c->entries[i].eax & 0xff;
-	}
-	free(c);
-	return m;
-}
-
-/* Walker vs KVM_TRANSLATE on a sample of addresses: kernel text and data,
- * the direct map, mem_map, the vmalloc gap, pkmap, fixmap, user space. */
+/* Walker vs the accelerator's own MMU (KVM_TRANSLATE, or QEMU's gva2gpa: an
+ * independent implementation) on a sample of addresses: kernel text and
+ * data, the direct map, mem_map, the vmalloc gap, pkmap, fixmap, user space. */
 static void cross_check_translate(struct inspector *s, struct vm *vm, uint64_t cr3)
 {
 	const struct insp_layout *l = &s->lay;
@@ -67,9 +46,9 @@ static void cross_check_translate(struct inspector *s, struct vm *vm, uint64_t c
 	unsigned n = 0;
 	uint64_t lowmem = st->max_low_pfn << 12;
 
-	if (vm->vcpu_fd < 0)
+	if (!vm->accel)
 		return;
-	insp_report_ran(&s->rep, R_WALKER_KVM);
+	insp_report_ran(&s->rep, R_WALKER_ACCEL);
 	va[n++] = l->sym.text;
 	va[n++] = l->page_offset + (4ull << 20) + 0x123;   /* where --corrupt edits */
 	va[n++] = l->fixaddr_start + 4096;
@@ -88,23 +67,28 @@ static void cross_check_translate(struct inspector *s, struct vm *vm, uint64_t c
 	for (unsigned k = 0; k < 32 && lowmem; k++)
 		va[n++] = l->page_offset + ((lowmem / 32) * k + 0x123 * k) % lowmem;
 	for (unsigned i = 0; i < n; i++) {
-		struct kvm_translation tr = { .linear_address = va[i] & 0xffffffffull };
+		uint64_t lin = va[i] & 0xffffffffull, pa = 0;
 		struct pt_walk w;
 		char place[INSP_PLACE_MAX];
 		bool ours;
+		int r;
 
-		pt_walk(&vm->mem, &s->in.pt, cr3, tr.linear_address, &w);
+		pt_walk(&vm->mem, &s->in.pt, cr3, lin, &w);
 		ours = w.status == PT_OK;
-		/* A 1 GiB page is reported by pt.1g; whether KVM follows it
-		 * depends on the CPU's 1 GiB-page support, so do not compare. */
-		if (w.status == PT_PDPTE_1G || ioctl(vm->vcpu_fd, KVM_TRANSLATE, &tr) < 0)
+		/* A 1 GiB page is reported by pt.1g; whether the accelerator
+		 * follows it depends on the CPU's 1 GiB-page support, so do not
+		 * compare. */
+		if (w.status == PT_PDPTE_1G)
 			continue;
-		if (ours == !!tr.valid && (!ours || w.pa == tr.physical_address))
+		r = vm->accel->translate(vm, lin, &pa);
+		if (r < 0 && r != -EFAULT)
+			continue;   /* the accelerator cannot tell */
+		if (ours == !r && (!ours || w.pa == pa))
 			continue;
-		snprintf(place, sizeof(place), "va %#llx", (unsigned long long)tr.linear_address);
-		insp_report_add(&s->rep, R_WALKER_KVM, place, "walker: %s %#llx; KVM_TRANSLATE: %s %#llx",
-				pt_status_str(w.status), (unsigned long long)w.pa,
-				tr.valid ? "valid" : "invalid", (unsigned long long)tr.physical_address);
+		snprintf(place, sizeof(place), "va %#" PRIx64, lin);
+		insp_report_add(&s->rep, R_WALKER_ACCEL, place, "walker: %s %#llx; %s: %s %#" PRIx64,
+				pt_status_str(w.status), (unsigned long long)w.pa, vm->accel->desc,
+				r ? "invalid" : "valid", pa);
 	}
 }
 
@@ -142,13 +126,15 @@ static int on_checkpoint(struct vm *vm, uint64_t tag, void *opaque)
 {
 	struct inspector *s = opaque;
 	uint64_t cr3 = 0;
-	struct kvm_sregs sregs;
+	struct vcpu_regs regs;
 	char what[256], err[256];
 
 	s->checkpoints++;
-	if (vm->vcpu_fd >= 0 && ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs) == 0) {
-		cr3 = sregs.cr3;
-		s->in.pt.nxe = sregs.efer & (1u << 11);
+	/* Known once the accelerator exists, which is after inspector_start(). */
+	s->in.pt.maxphyaddr = vm->maxphyaddr ? vm->maxphyaddr : 52;
+	if (vm->accel && vm->accel->get_regs(vm, &regs) == 0) {
+		cr3 = regs.cr3;
+		s->in.pt.nxe = regs.efer & (1u << 11);
 	}
 	if (s->o.show)
 		show_views(s, vm, tag);
@@ -219,7 +205,6 @@ int inspector_start(struct inspector *s, struct vm *vm, const struct elf_info *e
 		return EXIT_BAD_IMAGE;
 	}
 	insp_init(&s->in, &vm->mem, &s->lay);
-	s->in.pt.maxphyaddr = guest_maxphyaddr(vm);
 	insp_report_init(&s->rep, CHECK_STORE_MAX);
 	if (o->json) {
 		s->json = fopen(o->json, "w");

@@ -2,7 +2,7 @@
  * The VMM's use of the inspector library (host/inspect/): at each guest
  * checkpoint, run the checkers (--check), inject a fault first
  * (--corrupt, --fuzz), print host-computed /proc views (--show), or time
- * the checkers (--check-bench); cross-check the walker with KVM_TRANSLATE;
+ * the checkers (--check-bench); cross-check the walker with the accelerator;
  * and at exit print the summary and write --check-json.
  */
 #ifndef VMM_INSPECTOR_H

@@ -1,7 +1,9 @@
 /*
- * ./vmm: parse the command line, create the VM, load the guest, run it, and
- * turn what happened into an exit status (exitcodes.h).  Each step's
- * failure has its own status so scripts and tests can tell them apart.
+ * ./vmm: parse the command line, load and check the guest image into guest
+ * RAM, only then open an accelerator (a bad image or option is reported
+ * before any is opened), run the guest, and turn what happened into an exit
+ * status (exitcodes.h).  Each step's failure has its own status so scripts
+ * and tests can tell them apart.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,9 +16,10 @@
 #include "exitcodes.h"
 #include "inspect/inspect.h"
 #include "inspector.h"
-#include "kvm.h"
+#include "accel.h"
 #include "run.h"
 #include "util.h"
+#include "vm.h"
 
 int main(int argc, char **argv)
 {
@@ -31,9 +34,12 @@ int main(int argc, char **argv)
 	int status;
 
 	switch (cli_parse(argc, argv, &opts, err, sizeof(err))) {
-	case CLI_HELP:
-		cli_usage(stdout);
+	case CLI_HELP: {
+		char here[256];
+
+		cli_usage(stdout, accel_describe_auto(here, sizeof(here)));
 		return 0;
+	}
 	case CLI_VERSION:
 		printf("vmm (mmvisor) %s\n", VMM_VERSION);
 		return 0;
@@ -61,12 +67,15 @@ int main(int argc, char **argv)
 			die_errno(EXIT_HOST_ERROR, "cannot create --bench-json file %s", opts.bench_json);
 	}
 
-	status = kvm_init(&vm, opts.mem_bytes);
-	if (status)
-		return status;
+	vm_init_state(&vm);
+	status = guest_mem_alloc(&vm.mem, opts.mem_bytes);
+	if (status < 0) {
+		error("cannot map %llu MiB of guest RAM (%s); try a smaller -m",
+		      (unsigned long long)(opts.mem_bytes >> 20), strerror(-status));
+		status = EXIT_HOST_ERROR;
+		goto out_mem;
+	}
 	vm.stats.t_start = t_start;
-	if (opts.count_insns && !vm.has_guest_debug)
-		die(EXIT_NO_KVM, "--count-insns needs KVM_CAP_SET_GUEST_DEBUG, which this KVM lacks");
 	vm.bench.count_insns = opts.count_insns;
 
 	status = elf_load_file(&vm.mem, opts.guest, &elf, err, sizeof(err));
@@ -74,8 +83,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vmm: %s: %s\n", opts.guest, err);
 		if (status == EXIT_NO_IMAGE)
 			fprintf(stderr, "vmm: build the guest with 'make guest/guest.elf', or check the path\n");
-		kvm_destroy(&vm);
-		return status;
+		goto out_mem;
 	}
 	vm.elf = &elf;
 	sym_set_default(&elf.symtab);
@@ -90,6 +98,11 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
+	status = boot_check(&vm.mem, &elf, opts.cmdline, err, sizeof(err));
+	if (status) {
+		fprintf(stderr, "vmm: %s: %s\n", opts.guest, err);
+		goto out;
+	}
 	if (inspector_wanted(&opts.inspect)) {
 		status = inspector_start(&insp, &vm, &elf, &opts.inspect);
 		inspecting = true;
@@ -97,16 +110,23 @@ int main(int argc, char **argv)
 			goto out;
 	}
 
+	/* Everything the user gave is valid: now the accelerator. */
+	status = accel_create(&vm, opts.accel);
+	if (status)
+		goto out;
 	status = boot_write_memory(&vm.mem, &elf,
 				   &(struct boot_params){ .cmdline = opts.cmdline,
-							  .tsc_khz = vm.tsc_khz, .nr_cpus = 1 },
+							  .tsc_khz = vm.tsc_khz, .nr_cpus = 1,
+							  .features = vm.features },
 				   err, sizeof(err));
 	if (status) {
 		fprintf(stderr, "vmm: %s: %s\n", opts.guest, err);
 		goto out;
 	}
-	if (boot_set_vcpu(&vm, elf.entry) < 0) {
-		error_errno("cannot set the vCPU's boot registers");
+	status = vm.accel->boot(&vm, elf.entry);
+	if (status < 0) {
+		errno = -status;
+		error_errno("cannot put the vCPU in its boot state on %s", vm.accel->desc);
 		status = EXIT_HOST_ERROR;
 		goto out;
 	}
@@ -129,12 +149,15 @@ int main(int argc, char **argv)
 	if (opts.stats)
 		stats_print(&vm, stderr);
 out:
+	/* The accelerator first: QEMU must be gone before its RAM is. */
+	accel_destroy(&vm);
 	if (inspecting)
 		inspector_free(&insp);
-	if (json)
-		fclose(json);
 	sym_set_default(NULL);
 	elf_info_free(&elf);
-	kvm_destroy(&vm);
+out_mem:
+	if (json)
+		fclose(json);
+	guest_mem_free(&vm.mem);
 	return status;
 }

@@ -1,7 +1,7 @@
 /*
- * The vCPU run loop: KVM_RUN until the guest exits, panics, dies or runs
- * out of time, dispatching each VM exit to the device or instrument that
- * owns it.
+ * The vCPU run loop: run the vCPU on its accelerator until the guest exits,
+ * panics, dies or runs out of time, dispatching each exit to the device or
+ * instrument that owns it.
  */
 #ifndef VMM_RUN_H
 #define VMM_RUN_H

@@ -8,31 +8,9 @@
 #include <sys/resource.h>
 
 #include "abi.h"
-#include "kvm.h"
+#include "accel.h"
+#include "vm.h"
 #include "stats.h"
-
-static const char *const exit_names[] = {
-	[KVM_EXIT_UNKNOWN] = "UNKNOWN",
-	[KVM_EXIT_EXCEPTION] = "EXCEPTION",
-	[KVM_EXIT_IO] = "IO",
-	[KVM_EXIT_HYPERCALL] = "HYPERCALL",
-	[KVM_EXIT_DEBUG] = "DEBUG",
-	[KVM_EXIT_HLT] = "HLT",
-	[KVM_EXIT_MMIO] = "MMIO",
-	[KVM_EXIT_IRQ_WINDOW_OPEN] = "IRQ_WINDOW_OPEN",
-	[KVM_EXIT_SHUTDOWN] = "SHUTDOWN",
-	[KVM_EXIT_FAIL_ENTRY] = "FAIL_ENTRY",
-	[KVM_EXIT_INTR] = "INTR",
-	[KVM_EXIT_SET_TPR] = "SET_TPR",
-	[KVM_EXIT_TPR_ACCESS] = "TPR_ACCESS",
-	[KVM_EXIT_NMI] = "NMI",
-	[KVM_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR",
-	[KVM_EXIT_SYSTEM_EVENT] = "SYSTEM_EVENT",
-	[KVM_EXIT_IOAPIC_EOI] = "IOAPIC_EOI",
-	[KVM_EXIT_X86_RDMSR] = "X86_RDMSR",
-	[KVM_EXIT_X86_WRMSR] = "X86_WRMSR",
-	[KVM_EXIT_X86_BUS_LOCK] = "X86_BUS_LOCK",
-};
 
 static const char *const hc_names[HC_NR_MAX] = {
 	[HC_EXIT] = "exit",
@@ -45,16 +23,6 @@ static const char *const hc_names[HC_NR_MAX] = {
 	[HC_MEM_OR32] = "mem_or32",
 	[HC_MEM_FIND_NONZERO] = "mem_find_nonzero",
 };
-
-const char *kvm_exit_name(uint32_t reason)
-{
-	static char buf[32];
-
-	if (reason < sizeof(exit_names) / sizeof(exit_names[0]) && exit_names[reason])
-		return exit_names[reason];
-	snprintf(buf, sizeof(buf), "UNKNOWN(%u)", reason);
-	return buf;
-}
 
 void stats_io(struct vm_stats *s, uint16_t port)
 {
@@ -85,13 +53,14 @@ void stats_print(const struct vm *vm, FILE *f)
 	if (s->t_end > 0)
 		fprintf(f, "stats: start to guest exit   %.3f ms\n", (s->t_end - s->t_start) * 1e3);
 
-	for (unsigned i = 0; i < STATS_NR_EXIT; i++)
+	fprintf(f, "stats: accelerator           %s\n", vm->accel ? vm->accel->desc : "none");
+	for (unsigned i = 0; i < VM_EXIT_NR; i++)
 		total += s->exits[i];
 	fprintf(f, "stats: vm exits              %" PRIu64 " (", total);
-	for (unsigned i = 0; i < STATS_NR_EXIT; i++) {
+	for (unsigned i = 0; i < VM_EXIT_NR; i++) {
 		if (!s->exits[i])
 			continue;
-		fprintf(f, "%s%s %" PRIu64, sep, kvm_exit_name(i), s->exits[i]);
+		fprintf(f, "%s%s %" PRIu64, sep, vm_exit_name(i), s->exits[i]);
 		sep = ", ";
 	}
 	fprintf(f, ")\n");

@@ -1,5 +1,5 @@
 /*
- * --stats: where the time went (process start to first KVM_RUN, to guest
+ * --stats: where the time went (process start to the first vCPU run, to guest
  * exit), which VM exits happened and on which I/O ports, and the VMM's peak
  * RSS.  Counting is a few increments per exit; printing happens once.
  */
@@ -9,16 +9,17 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define STATS_NR_EXIT  64
+#include "accel.h"
+
 #define STATS_NR_PORTS 16
 
 struct vm;
 
 struct vm_stats {
 	double t_start;       /* main() entered */
-	double t_first_run;   /* first KVM_RUN */
+	double t_first_run;   /* first run of the vCPU */
 	double t_end;         /* guest stopped */
-	uint64_t exits[STATS_NR_EXIT];  /* by KVM_EXIT_*; larger reasons count as 0 */
+	uint64_t exits[VM_EXIT_NR];     /* by enum vm_exit_reason */
 	struct {
 		uint16_t port;
 		uint64_t n;
@@ -27,12 +28,10 @@ struct vm_stats {
 	uint64_t io_other;    /* exits on ports beyond the table */
 };
 
-/* "IO", "HLT", ... or "UNKNOWN(n)" in a static buffer. */
-const char *kvm_exit_name(uint32_t reason);
-
-static inline void stats_exit(struct vm_stats *s, uint32_t reason)
+static inline void stats_exit(struct vm_stats *s, enum vm_exit_reason reason)
 {
-	s->exits[reason < STATS_NR_EXIT ? reason : 0]++;
+	if ((unsigned)reason < VM_EXIT_NR)
+		s->exits[reason]++;
 }
 
 void stats_io(struct vm_stats *s, uint16_t port);

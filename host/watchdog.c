@@ -1,41 +1,44 @@
 /*
  * The watchdog timer behind --timeout: ITIMER_REAL delivers SIGALRM to the
- * process; with one vCPU running on the main thread, that is the thread in
- * KVM_RUN, which returns EINTR.  Racing with the loop is handled by
- * immediate_exit (see watchdog.h).
+ * process; with one vCPU run from the main thread, that is the thread in
+ * the accelerator's run (KVM_RUN returns EINTR; TCG's wait for a gdbstub
+ * stop is woken by the kick).  Racing with the loop is the kick's job (see
+ * watchdog.h).
  */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/time.h>
 
+#include "accel.h"
+#include "vm.h"
 #include "watchdog.h"
 
-static struct kvm_run *volatile wd_run;
+static struct vm *volatile wd_vm;
 static volatile sig_atomic_t wd_fired;
 
 static void on_alarm(int sig)
 {
-	struct kvm_run *run = wd_run;
+	struct vm *vm = wd_vm;
 
 	(void)sig;
 	wd_fired = 1;
-	if (run)
-		run->immediate_exit = 1;
+	if (vm && vm->accel)
+		vm->accel->kick(vm);
 }
 
-int watchdog_start(struct kvm_run *run, double seconds)
+int watchdog_start(struct vm *vm, double seconds)
 {
 	struct sigaction sa;
 	struct itimerval it;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm;
-	sa.sa_flags = SA_RESTART;  /* KVM_RUN still returns EINTR; stdio is not disturbed */
+	sa.sa_flags = SA_RESTART;  /* KVM_RUN and poll() still return EINTR; stdio is not disturbed */
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGALRM, &sa, NULL) < 0)
 		return -errno;
-	wd_run = run;
+	wd_vm = vm;
 	wd_fired = 0;
 	memset(&it, 0, sizeof(it));
 	it.it_value.tv_sec = (time_t)seconds;
@@ -53,7 +56,7 @@ void watchdog_stop(void)
 
 	memset(&it, 0, sizeof(it));
 	setitimer(ITIMER_REAL, &it, NULL);
-	wd_run = NULL;
+	wd_vm = NULL;
 }
 
 void watchdog_wait(void)
@@ -72,7 +75,7 @@ void watchdog_wait(void)
 
 bool watchdog_running(void)
 {
-	return wd_run != NULL;
+	return wd_vm != NULL;
 }
 
 bool watchdog_fired(void)

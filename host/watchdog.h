@@ -1,16 +1,18 @@
 /*
- * --timeout: a one-shot timer that stops the vCPU.  The signal handler sets
- * kvm_run.immediate_exit, so a signal that lands between the run loop's
- * check and KVM_RUN still makes KVM_RUN return at once (no lost wakeup).
+ * --timeout: a one-shot timer that stops the vCPU.  The signal handler
+ * kicks the accelerator (accel.h), which makes a vCPU that is running, or
+ * about to run, return VM_EXIT_INTR, so a signal that lands between the run
+ * loop's check and the next run is not lost.
  */
 #ifndef VMM_WATCHDOG_H
 #define VMM_WATCHDOG_H
 
 #include <stdbool.h>
-#include <linux/kvm.h>
 
-/* Arm: after `seconds`, watchdog_fired() turns true and KVM_RUN returns EINTR. 0 or -errno. */
-int watchdog_start(struct kvm_run *run, double seconds);
+struct vm;
+
+/* Arm: after `seconds`, watchdog_fired() turns true and vm's vCPU is kicked. 0 or -errno. */
+int watchdog_start(struct vm *vm, double seconds);
 void watchdog_stop(void);
 bool watchdog_running(void);
 /* Sleep until the armed watchdog fires (for a guest that can never wake). */

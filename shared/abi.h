@@ -18,11 +18,20 @@
 #define BOOT_AREA_START   0x00001000u
 #define BOOT_GDT_PA       0x00001000u /* boot GDT, BOOT_GDT_ENTRIES x 8 bytes */
 #define BOOT_INFO_PA      0x00002000u /* struct boot_info, one page */
+#define BOOT_STUB_PA      0x00003000u /* QEMU TCG only: the real-mode entry stub */
+#define BOOT_STUB_MAX     0x00001000u /*   bytes, one page */
 #define BOOT_PML4_PA      0x00010000u /* boot long-mode tables: PML4 */
 #define BOOT_PDPT_PA      0x00011000u /*   PAE-format PDPT (4 used entries) */
 #define BOOT_PD_PA        0x00012000u /*   PDs: identity map of low RAM */
 #define BOOT_PD_NR        1           /*   one PD = 1 GiB of 2 MiB pages */
 #define BOOT_AREA_END     0x00020000u
+/* The TCG reset vector far-jumps to BOOT_STUB_PA as segment:0, so it must be
+ * 16-byte aligned and reachable in real mode; it may not overlap the
+ * structures around it. */
+_Static_assert(BOOT_STUB_PA % 16 == 0 && BOOT_STUB_PA + BOOT_STUB_MAX <= 0x100000u,
+	       "stub reachable from real mode");
+_Static_assert(BOOT_STUB_PA >= BOOT_INFO_PA + 0x1000u && BOOT_STUB_PA + BOOT_STUB_MAX <= BOOT_PML4_PA,
+	       "stub between boot_info and the page tables");
 
 /* Legacy ISA hole advertised as reserved in the memory map, as a PC has. */
 #define LEGACY_HOLE_START 0x000a0000u
@@ -93,7 +102,8 @@ struct boot_info {
 	uint32_t magic;
 	uint32_t version;
 	uint32_t nr_cpus;
-	uint32_t tsc_khz;          /* from KVM_GET_TSC_KHZ; 0 if unknown */
+	uint32_t tsc_khz;          /* KVM: KVM_GET_TSC_KHZ, 0 if unknown; TCG:
+				      1000000, one tick per retired instruction */
 	uint64_t ram_bytes;        /* total RAM, holes excluded */
 	uint32_t hc_port;          /* I/O port of the hypercall interface */
 	uint32_t features;         /* BI_FEAT_* */
@@ -119,6 +129,14 @@ _Static_assert(sizeof(struct boot_info) <= 4096, "boot_info fits one page");
  * so the VMM needs no KVM_GET_REGS on the hot path.
  */
 #define HC_PORT 0x0500
+
+/*
+ * Under QEMU TCG the VMM cannot trap port I/O; it stops the vCPU with a
+ * gdbstub breakpoint instead.  So the guest lists the address (u32, a
+ * virtual address in the kernel image) of every IN and OUT instruction it
+ * executes, hypercall OUTs and the UART alike, in this ELF section.
+ */
+#define HC_SITES_SECTION ".hypercall_sites"
 
 enum hc_nr {
 	HC_EXIT = 1,       /* a0 = status (0..63) */

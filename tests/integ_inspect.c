@@ -5,7 +5,7 @@
  * --corrupt kind is caught by exactly the rule --list-corruptions names,
  * a --check that never ran fails, the host's /proc views are byte-identical
  * to the guest's at the same checkpoint, the walker agrees with
- * KVM_TRANSLATE (rule walker.kvm runs at every checkpoint), and random byte
+ * KVM_TRANSLATE (rule walker.accel runs at every checkpoint), and random byte
  * flips never crash or hang the VMM (ASan build).
  */
 #include <fcntl.h>

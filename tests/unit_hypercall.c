@@ -14,7 +14,7 @@
 #include "elf_load.h"
 #include "exitcodes.h"
 #include "hypercall.h"
-#include "kvm.h"
+#include "vm.h"
 
 #define RAM (32ull << 20)
 #define REQ_PA 0x10000ull

@@ -18,7 +18,8 @@
  * writes .ret during the OUT. */
 static inline __attribute__((always_inline)) void hc_out(struct hc_req *req)
 {
-	__asm__ __volatile__("outl %1, %w2"
+	__asm__ __volatile__("1: outl %1, %w2\n\t"
+			     _ASM_PIO_SITE
 			     : "+m"(*req)
 			     : "a"((u32)__pa(req)), "Nd"((u16)HC_PORT)
 			     : "memory");

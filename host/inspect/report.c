@@ -57,7 +57,7 @@ const struct insp_rule_info insp_rules[R_NR] = {
 	[R_SLAB_NR_PAGES] = { "slab.nr_pages", "pages in slabs per zone = its nr_slab_reclaimable / nr_slab_unreclaimable" },
 	[R_SLAB_REDZONE] = { "slab.redzone", "with SLAB_RED_ZONE: red zones are RED_ACTIVE around objects in use, RED_INACTIVE around free ones" },
 	[R_SLAB_POISON] = { "slab.poison", "with SLAB_POISON: free objects hold POISON_FREE ending in POISON_END (else a write after free)" },
-	[R_WALKER_KVM] = { "walker.kvm", "the host walker agrees with KVM_TRANSLATE" },
+	[R_WALKER_ACCEL] = { "walker.accel", "the host walker agrees with the accelerator's own translation (KVM_TRANSLATE, QEMU gva2gpa)" },
 };
 
 int insp_rule_find(const char *name)

@@ -1,0 +1,802 @@
+/*
+ * The QEMU TCG accelerator, for machines without /dev/kvm: QEMU runs the
+ * vCPU in a child process; the VMM keeps guest RAM (a memfd both map) and
+ * drives QEMU through its gdbstub over a private socketpair (gdb_remote.c).
+ *
+ *   - Machine: microvm with no timer, interrupt controller or serial
+ *     device, so nothing but the guest's own instructions happens.  With
+ *     -icount shift=0 virtual time advances exactly one tick per retired
+ *     instruction: the guest's rdtsc counts instructions, every run is
+ *     deterministic, and gdbstub stops do not advance it.
+ *   - Boot: the VMM writes the boot area and image into RAM as for KVM;
+ *     a 64 KiB -bios whose reset vector far-jumps to a real-mode stub in
+ *     low RAM (tcg_boot.S) enters compatibility mode with the same tables.
+ *   - Port I/O: TCG cannot trap it, so the guest lists every IN/OUT in
+ *     HC_SITES_SECTION (abi.h) and the VMM sets a breakpoint on each.  At a
+ *     stop it reads the registers ('g'), reports a VM_EXIT_IO that the run
+ *     loop handles exactly as under KVM, then resumes after the instruction
+ *     with one packet ("c ADDR"; an IN first writes %eax).  The OUT itself
+ *     never executes.
+ *   - Triple fault: -action shutdown=pause makes it a stop with signal 3.
+ *   - --timeout: the kick sends the gdbstub's interrupt byte.
+ *   - QEMU never outlives the VMM: PR_SET_PDEATHSIG, its own process group
+ *     (a terminal's ^C is the VMM's to handle), and kill + reap on every
+ *     path.  No file is created anywhere: RAM, ROM and QEMU's stderr are
+ *     memfds, the gdbstub a socketpair.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "abi.h"
+#include "accel.h"
+#include "boot.h"
+#include "elf_load.h"
+#include "exitcodes.h"
+#include "gdb_remote.h"
+#include "tcg_boot.h"
+#include "util.h"
+#include "vm.h"
+
+#define QEMU_BIN        "qemu-system-x86_64"
+#define QEMU_PHYS_BITS  40        /* -cpu max,phys-bits=: what the guest's CPUID says */
+#define GDB_START_MS    20000     /* QEMU start to a ready gdbstub, with margin for ASan/CI */
+#define GDB_REPLY_MS    10000     /* any reply of a stopped target */
+#define GDB_MAX_REGS    160
+#define REPLY_MAX       16384     /* a 'g' reply is ~1.2 KB of hex on x86_64 */
+#define XML_MAX         65536
+
+enum { R_RAX, R_RBX, R_RCX, R_RDX, R_RSI, R_RDI, R_RBP, R_RSP,
+       R_R8, R_R9, R_R10, R_R11, R_R12, R_R13, R_R14, R_R15,
+       R_RIP, R_EFLAGS, R_CS, R_SS, R_DS, R_ES, R_FS, R_GS, R_FS_BASE, R_GS_BASE,
+       R_CR0, R_CR2, R_CR3, R_CR4, R_CR8, R_EFER, R_NR };
+
+/* QEMU's names (gdb-xml/i386-64bit.xml); the first three are required. */
+static const char *const reg_names[R_NR] = {
+	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",
+	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
+	"rip", "eflags", "cs", "ss", "ds", "es", "fs", "gs", "fs_base", "gs_base",
+	"cr0", "cr2", "cr3", "cr4", "cr8", "efer",
+};
+
+struct tcg_state {
+	pid_t pid;                  /* QEMU, or 0 once reaped */
+	int gdb_fd;                 /* our end of the gdbstub socketpair */
+	int rom_fd;                 /* the -bios image */
+	int log_fd;                 /* QEMU's stdout and stderr */
+	struct gdb_conn gdb;
+	struct gdb_reg regs[GDB_MAX_REGS];
+	unsigned nr_regs;
+	int reg[R_NR];              /* index into regs[], or -1 */
+	size_t g_bytes;             /* a 'g' reply must hold this many bytes */
+
+	const struct pio_site *at_site; /* stopped at this I/O site, not resumed yet */
+	uint64_t site_rax;
+	uint8_t io_data[4];         /* the access's data, little-endian like %eax */
+
+	volatile sig_atomic_t running;  /* 'c' sent, no stop read yet */
+	volatile sig_atomic_t kicked;
+	int dead_status;            /* QEMU's wait status once it died under us */
+	bool dead;
+	char reply[REPLY_MAX];
+};
+
+static struct tcg_state *tcg_of(struct vm *vm)
+{
+	return vm->accel_priv;
+}
+
+/* ---- QEMU process ---------------------------------------------------------- */
+
+/* Full path of QEMU_BIN on $PATH into buf: true if found. */
+static bool find_qemu(char *buf, size_t len)
+{
+	const char *path = getenv("PATH");
+
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		const char *end = strchrnul(path, ':');
+		int n = (int)(end - path);
+
+		snprintf(buf, len, "%.*s%s" QEMU_BIN, n, path, n ? "/" : "");
+		if (access(buf, X_OK) == 0)
+			return true;
+		path = *end ? end + 1 : end;
+	}
+	return false;
+}
+
+/* QEMU's own words, for when it dies: the tail of its stdout/stderr. */
+static void print_qemu_log(struct tcg_state *t)
+{
+	char buf[4096];
+	off_t size = lseek(t->log_fd, 0, SEEK_END);
+	off_t from = size > (off_t)sizeof(buf) - 1 ? size - (off_t)sizeof(buf) + 1 : 0;
+	ssize_t n = pread(t->log_fd, buf, sizeof(buf) - 1, from);
+
+	if (n <= 0) {
+		fprintf(stderr, "vmm: QEMU printed nothing\n");
+		return;
+	}
+	buf[n] = '\0';
+	fprintf(stderr, "vmm: QEMU said:\n%s%s", buf, buf[n - 1] == '\n' ? "" : "\n");
+}
+
+static void describe_wait_status(char *buf, size_t len, int st)
+{
+	if (WIFEXITED(st))
+		snprintf(buf, len, "exited with status %d", WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		snprintf(buf, len, "was killed by signal %d (%s)", WTERMSIG(st),
+			 strsignal(WTERMSIG(st)));
+	else
+		snprintf(buf, len, "stopped (wait status %#x)", st);
+}
+
+/* The socket died: reap QEMU if it is gone.  True if it was. */
+static bool reap_dead_qemu(struct tcg_state *t)
+{
+	int st;
+
+	if (t->dead)
+		return true;
+	if (t->pid <= 0)
+		return false;
+	/* EOF may beat the exit by a moment. */
+	for (int i = 0; i < 1000; i++) {
+		pid_t r = waitpid(t->pid, &st, WNOHANG);
+
+		if (r == t->pid) {
+			t->pid = 0;
+			t->dead = true;
+			t->dead_status = st;
+			return true;
+		}
+		if (r < 0)
+			return false;
+		usleep(1000);
+	}
+	return false;
+}
+
+static void kill_qemu(struct tcg_state *t)
+{
+	if (t->pid > 0) {
+		kill(t->pid, SIGKILL);
+		while (waitpid(t->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		t->pid = 0;
+	}
+}
+
+static int make_memfd(const char *name)
+{
+	return memfd_create(name, MFD_CLOEXEC);
+}
+
+/* A zeroed 64 KiB ROM whose last 16 bytes are the reset vector. */
+static int make_rom(void)
+{
+	size_t n = tcg_reset_vector_end - tcg_reset_vector;
+	uint8_t *rom;
+	uint16_t target[2] = { 0, BOOT_STUB_PA >> 4 };
+	int fd = make_memfd("mmvisor-bios");
+
+	if (fd < 0)
+		return -1;
+	rom = calloc(1, TCG_BIOS_SIZE);
+	if (!rom) {
+		close(fd);
+		errno = ENOMEM;
+		return -1;
+	}
+	memcpy(rom + TCG_RESET_IP, tcg_reset_vector, n);
+	memcpy(rom + TCG_RESET_IP + (tcg_reset_target - tcg_reset_vector), target, sizeof(target));
+	if (pwrite(fd, rom, TCG_BIOS_SIZE, 0) != TCG_BIOS_SIZE) {
+		free(rom);
+		close(fd);
+		errno = EIO;
+		return -1;
+	}
+	free(rom);
+	return fd;
+}
+
+static void set_inheritable(int fd)
+{
+	fcntl(fd, F_SETFD, 0);
+}
+
+/* fork + exec QEMU, paused (-S), its gdbstub on child_fd. */
+static int spawn_qemu(struct tcg_state *t, struct vm *vm, const char *qemu, int child_fd)
+{
+	char mem[64], backend[160], bios[64], chardev[64], cpu[64];
+	pid_t parent = getpid();
+	char *argv[48];
+	int n = 0;
+
+	snprintf(mem, sizeof(mem), "%" PRIu64 "K", vm->mem.ram_bytes >> 10);
+	snprintf(backend, sizeof(backend),
+		 "memory-backend-file,id=ram,size=%" PRIu64 ",mem-path=/proc/self/fd/%d,share=on",
+		 vm->mem.ram_bytes, vm->mem.fd);
+	snprintf(bios, sizeof(bios), "/proc/self/fd/%d", t->rom_fd);
+	snprintf(chardev, sizeof(chardev), "socket,id=gdb,fd=%d", child_fd);
+	snprintf(cpu, sizeof(cpu), "max,phys-bits=%d", QEMU_PHYS_BITS);
+
+	argv[n++] = (char *)qemu;
+	argv[n++] = "-accel";
+	argv[n++] = "tcg";
+	argv[n++] = "-M";
+	argv[n++] = "microvm,pit=off,rtc=off,pic=off,isa-serial=off,memory-backend=ram";
+	argv[n++] = "-cpu";
+	argv[n++] = cpu;
+	argv[n++] = "-m";
+	argv[n++] = mem;
+	argv[n++] = "-object";
+	argv[n++] = backend;
+	argv[n++] = "-bios";
+	argv[n++] = bios;
+	argv[n++] = "-icount";
+	argv[n++] = "shift=0,align=off,sleep=off";
+	argv[n++] = "-nodefaults";
+	argv[n++] = "-no-user-config";
+	argv[n++] = "-display";
+	argv[n++] = "none";
+	argv[n++] = "-S";
+	argv[n++] = "-no-reboot";
+	argv[n++] = "-action";
+	argv[n++] = "shutdown=pause";
+	argv[n++] = "-chardev";
+	argv[n++] = chardev;
+	argv[n++] = "-gdb";
+	argv[n++] = "chardev:gdb";
+	argv[n] = NULL;
+
+	t->pid = fork();
+	if (t->pid < 0)
+		return -errno;
+	if (t->pid == 0) {
+		/* Never outlive the VMM, even if it is SIGKILLed. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+		setpgid(0, 0);
+		dup2(t->log_fd, STDOUT_FILENO);
+		dup2(t->log_fd, STDERR_FILENO);
+		set_inheritable(vm->mem.fd);
+		set_inheritable(t->rom_fd);
+		set_inheritable(child_fd);
+		execv(qemu, argv);
+		fprintf(stderr, "cannot execute %s: %s\n", qemu, strerror(errno));
+		_exit(127);
+	}
+	return 0;
+}
+
+/* ---- gdbstub ----------------------------------------------------------------- */
+
+/* A reply to a command sent while stopped; <0 means the stub is gone. */
+static int command(struct tcg_state *t, const char *pkt)
+{
+	return gdb_command(&t->gdb, pkt, t->reply, sizeof(t->reply), GDB_REPLY_MS);
+}
+
+static int expect_ok(struct tcg_state *t, const char *what)
+{
+	int r = gdb_recv(&t->gdb, t->reply, sizeof(t->reply), GDB_REPLY_MS);
+
+	if (r < 0)
+		return r;
+	if (strcmp(t->reply, "OK")) {
+		warn("QEMU gdbstub refused %s: '%.60s'", what, t->reply);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+/*
+ * The register layout from QEMU's target description: target.xml and the
+ * files it includes, in order.  QEMU answers p/P only after this read.
+ */
+static int read_target_description(struct tcg_state *t)
+{
+	char *xml = malloc(XML_MAX), *sub = malloc(XML_MAX);
+	int r;
+
+	if (!xml || !sub) {
+		r = -ENOMEM;
+		goto out;
+	}
+	r = gdb_qxfer(&t->gdb, "features", "target.xml", xml, XML_MAX, GDB_REPLY_MS);
+	if (r < 0)
+		goto out;
+	for (const char *p = xml; (p = strstr(p, "<xi:include")); p++) {
+		const char *h = strstr(p, "href=\""), *e;
+		char annex[128];
+
+		if (!h)
+			break;
+		h += 6;
+		e = strchr(h, '"');
+		if (!e || e - h >= (long)sizeof(annex))
+			break;
+		snprintf(annex, sizeof(annex), "%.*s", (int)(e - h), h);
+		r = gdb_qxfer(&t->gdb, "features", annex, sub, XML_MAX, GDB_REPLY_MS);
+		if (r < 0)
+			goto out;
+		r = gdb_parse_regs(sub, t->regs, &t->nr_regs, GDB_MAX_REGS);
+		if (r < 0)
+			goto out;
+	}
+	r = gdb_parse_regs(xml, t->regs, &t->nr_regs, GDB_MAX_REGS);
+	if (r < 0)
+		goto out;
+	for (unsigned i = 0; i < R_NR; i++) {
+		t->reg[i] = gdb_find_reg(t->regs, t->nr_regs, reg_names[i]);
+		if (t->reg[i] >= 0 && t->regs[t->reg[i]].bitsize % 8 == 0 &&
+		    t->regs[t->reg[i]].bitsize <= 64) {
+			const struct gdb_reg *g = &t->regs[t->reg[i]];
+
+			if (g->offset + g->bitsize / 8 > t->g_bytes)
+				t->g_bytes = g->offset + g->bitsize / 8;
+		} else {
+			t->reg[i] = -1;
+		}
+	}
+	if (t->reg[R_RAX] < 0 || t->reg[R_RDX] < 0 || t->reg[R_RIP] < 0)
+		r = -EPROTO;
+out:
+	free(xml);
+	free(sub);
+	return r;
+}
+
+/* Read one register from a 'g' reply already in t->reply; 0 if absent. */
+static uint64_t g_reg(struct tcg_state *t, int which)
+{
+	const struct gdb_reg *g;
+	uint64_t v = 0;
+
+	if (t->reg[which] < 0)
+		return 0;
+	g = &t->regs[t->reg[which]];
+	if (gdb_hex_to_le(t->reply + 2 * g->offset, g->bitsize / 8, &v) < 0)
+		return 0;
+	return v;
+}
+
+/* 'g': every register, into t->reply.  0 or -errno. */
+static int read_all_regs(struct tcg_state *t)
+{
+	int r = command(t, "g");
+
+	if (r < 0)
+		return r;
+	if ((size_t)r < 2 * t->g_bytes || t->reply[0] == 'E')
+		return -EPROTO;
+	return 0;
+}
+
+/* ---- accel_ops ---------------------------------------------------------------- */
+
+static void tcg_release(struct tcg_state *t)
+{
+	kill_qemu(t);
+	gdb_free(&t->gdb);
+	if (t->gdb_fd >= 0)
+		close(t->gdb_fd);
+	if (t->rom_fd >= 0)
+		close(t->rom_fd);
+	if (t->log_fd >= 0)
+		close(t->log_fd);
+	free(t);
+}
+
+static int tcg_create(struct vm *vm, struct accel_err *why)
+{
+	struct tcg_state *t;
+	char qemu[4096];
+	int sv[2] = { -1, -1 };
+	int r;
+
+	if (!find_qemu(qemu, sizeof(qemu))) {
+		snprintf(why->reason, sizeof(why->reason), QEMU_BIN " is not on $PATH");
+		snprintf(why->hint, sizeof(why->hint), "install qemu-system-x86 (make deps does)");
+		return EXIT_NO_ACCEL;
+	}
+	if (vm->mem.fd < 0) {
+		error("guest RAM is not a memfd, so QEMU cannot map it");
+		return EXIT_HOST_ERROR;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		error("out of memory");
+		return EXIT_HOST_ERROR;
+	}
+	t->gdb_fd = t->rom_fd = t->log_fd = -1;
+	gdb_init(&t->gdb, -1);
+	t->rom_fd = make_rom();
+	t->log_fd = make_memfd("mmvisor-qemu-log");
+	if (t->rom_fd < 0 || t->log_fd < 0 ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		error_errno("cannot set up QEMU's ROM, log and gdbstub socket");
+		goto err;
+	}
+	t->gdb_fd = sv[0];
+	r = spawn_qemu(t, vm, qemu, sv[1]);
+	close(sv[1]);
+	if (r < 0) {
+		errno = -r;
+		error_errno("cannot start %s", qemu);
+		goto err;
+	}
+	gdb_init(&t->gdb, t->gdb_fd);
+
+	/*
+	 * The handshake: features, no acks where the stub offers it (QEMU 7.2
+	 * does not: an ack is one more byte each way, not a round trip), the
+	 * register layout.
+	 */
+	r = gdb_command(&t->gdb, "qSupported:xmlRegisters=i386", t->reply, sizeof(t->reply),
+			GDB_START_MS);
+	if (r >= 0 && strstr(t->reply, "QStartNoAckMode+")) {
+		r = command(t, "QStartNoAckMode");
+		if (r >= 0 && !strcmp(t->reply, "OK"))
+			t->gdb.no_ack = true;
+	}
+	if (r >= 0)
+		r = read_target_description(t);
+	if (r >= 0)
+		r = command(t, "?");
+	if (r < 0) {
+		char how[128] = "did not answer";
+
+		if (reap_dead_qemu(t))
+			describe_wait_status(how, sizeof(how), t->dead_status);
+		error("%s %s while starting (gdbstub: %s); is qemu-system-x86 7.2 or later installed?",
+		      qemu, how, strerror(-r));
+		print_qemu_log(t);
+		goto err;
+	}
+
+	vm->tsc_khz = 1000000;          /* -icount shift=0: 1 ns, one instruction, per tick */
+	vm->maxphyaddr = QEMU_PHYS_BITS;
+	/*
+	 * Paravirtual features, by measurement (README, "Accelerators"): a
+	 * hypercall is a gdbstub stop here (~100 µs), and TCG runs a rep
+	 * stosl page clear in a few µs, so HC_PAGEOPS never pays.  The two
+	 * bulk calls replace loops over thousands of struct pages in one stop
+	 * and still do.
+	 */
+	vm->features = BI_FEAT_MEM_OR32 | BI_FEAT_FIND_NONZERO;
+	vm->accel_priv = t;
+	return 0;
+err:
+	if (sv[0] >= 0 && t->gdb_fd < 0)
+		close(sv[0]);
+	tcg_release(t);
+	return EXIT_HOST_ERROR;
+}
+
+static void tcg_destroy(struct vm *vm)
+{
+	if (tcg_of(vm))
+		tcg_release(tcg_of(vm));
+	vm->accel_priv = NULL;
+}
+
+static int tcg_boot(struct vm *vm, uint64_t entry)
+{
+	struct tcg_state *t = tcg_of(vm);
+	size_t n = tcg_stub_end - tcg_stub;
+	uint8_t *stub = gpa_ptr(vm, BOOT_STUB_PA, BOOT_STUB_MAX);
+	struct tcg_stub_params p = {
+		.cr4 = BOOT_CR4, .cr3 = BOOT_PML4_PA, .efer_msr = EFER_MSR, .efer = BOOT_EFER,
+		.cr0 = BOOT_CR0, .ds = __KERNEL_DS, .esp = BOOT_STACK_TOP, .esi = BOOT_INFO_PA,
+		.entry = (uint32_t)entry,
+		.pm32_off = BOOT_STUB_PA + (uint32_t)(tcg_stub_pm32 - tcg_stub),
+		.pm32_sel = __KERNEL_CS,
+		.gdt_limit = BOOT_GDT_ENTRIES * 8 - 1, .gdt_base = BOOT_GDT_PA,
+	};
+	const struct elf_info *elf = vm->elf;
+	char pkt[64];
+	int r;
+
+	if (!stub || n > BOOT_STUB_MAX || entry > UINT32_MAX)
+		return -EINVAL;
+	memcpy(stub, tcg_stub, n);
+	memcpy(stub + (tcg_stub_params - tcg_stub), &p, sizeof(p));
+
+	if (!elf || !elf->has_pio_sites) {
+		warn("the guest image has no %s section: its hypercalls and port I/O will not "
+		     "reach the VMM on %s; rebuild it (make guest/guest.elf)", HC_SITES_SECTION,
+		     accel_tcg_ops.desc);
+		return 0;
+	}
+	/* One breakpoint per site, all in one write. */
+	for (size_t i = 0; i < elf->nr_pio_sites; i++) {
+		snprintf(pkt, sizeof(pkt), "Z0,%x,1", elf->pio_sites[i].addr);
+		r = gdb_queue(&t->gdb, pkt);
+		if (r < 0)
+			return r;
+	}
+	r = gdb_flush(&t->gdb);
+	for (size_t i = 0; r >= 0 && i < elf->nr_pio_sites; i++)
+		r = expect_ok(t, "a breakpoint on an I/O site");
+	return r < 0 ? r : 0;
+}
+
+static void io_exit(struct tcg_state *t, struct vm_exit *e, const struct pio_site *site,
+		    uint64_t rax, uint64_t rdx)
+{
+	e->reason = VM_EXIT_IO;
+	e->io.port = site->port_in_dx ? (uint16_t)rdx : site->port_imm;
+	e->io.size = site->size;
+	e->io.out = site->out;
+	e->io.count = 1;
+	for (unsigned i = 0; i < sizeof(t->io_data); i++)
+		t->io_data[i] = site->out ? (uint8_t)(rax >> (8 * i)) : 0;
+	e->io.data = t->io_data;
+	t->at_site = site;
+	t->site_rax = rax;
+}
+
+/* After a VM_EXIT_IO: write an IN's result to %eax, then continue past the
+ * instruction.  Queued, not sent. */
+static int queue_resume(struct tcg_state *t)
+{
+	const struct pio_site *site = t->at_site;
+	char pkt[64], hex[17];
+
+	if (!site)
+		return gdb_queue(&t->gdb, "c");
+	if (!site->out) {
+		uint64_t mask = site->size == 4 ? 0xffffffffull : (1ull << (8 * site->size)) - 1;
+		uint64_t in = 0, rax;
+
+		for (unsigned i = 0; i < site->size; i++)
+			in |= (uint64_t)t->io_data[i] << (8 * i);
+		rax = (t->site_rax & ~mask) | in;
+		gdb_le_to_hex(rax, t->regs[t->reg[R_RAX]].bitsize / 8, hex);
+		snprintf(pkt, sizeof(pkt), "P%x=%s", t->regs[t->reg[R_RAX]].regnum, hex);
+		if (gdb_queue(&t->gdb, pkt) < 0)
+			return -ENOMEM;
+	}
+	snprintf(pkt, sizeof(pkt), "c%x", site->addr + site->len);
+	t->at_site = NULL;
+	return gdb_queue(&t->gdb, pkt);
+}
+
+static void qemu_died(struct tcg_state *t, struct vm_exit *e, int err)
+{
+	char how[128] = "stopped answering";
+
+	if (reap_dead_qemu(t))
+		describe_wait_status(how, sizeof(how), t->dead_status);
+	fflush(stdout);
+	print_qemu_log(t);
+	e->reason = VM_EXIT_INTERNAL_ERROR;
+	e->internal.status = EXIT_HOST_ERROR;
+	snprintf(e->internal.msg, sizeof(e->internal.msg),
+		 "QEMU (the TCG accelerator) %s under the running guest (gdbstub: %s)",
+		 how, strerror(-err));
+}
+
+static int tcg_run(struct vm *vm, struct vm_exit *e)
+{
+	struct tcg_state *t = tcg_of(vm);
+	const struct pio_site *site;
+	bool in_pending;
+	unsigned sig;
+	uint64_t rip;
+	int r;
+
+	memset(e, 0, sizeof(*e));
+	if (t->dead) {
+		qemu_died(t, e, -EPIPE);
+		return 0;
+	}
+	in_pending = t->at_site && !t->at_site->out;
+	r = queue_resume(t);
+	if (r < 0)
+		return r;
+	t->running = 1;
+	r = gdb_flush(&t->gdb);
+	/* A kick that came before 'c' left was ignored by a stopped stub. */
+	if (r >= 0 && t->kicked)
+		r = gdb_interrupt(&t->gdb);
+	if (r >= 0 && in_pending)
+		r = expect_ok(t, "writing %eax after an IN");
+	while (r >= 0) {
+		r = gdb_recv(&t->gdb, t->reply, sizeof(t->reply), -1);
+		if (r != -EINTR)
+			break;
+	}
+	t->running = 0;
+	if (r < 0) {
+		qemu_died(t, e, r);
+		return 0;
+	}
+
+	switch (t->reply[0]) {
+	case 'T':
+	case 'S':
+		sig = 0;
+		sscanf(t->reply + 1, "%2x", &sig);
+		break;
+	case 'W':
+	case 'X':
+		qemu_died(t, e, -EPIPE);
+		return 0;
+	default:
+		e->reason = VM_EXIT_INTERNAL_ERROR;
+		e->internal.status = EXIT_HOST_ERROR;
+		snprintf(e->internal.msg, sizeof(e->internal.msg),
+			 "QEMU gdbstub: unexpected reply '%.60s' to continue", t->reply);
+		return 0;
+	}
+	switch (sig) {
+	case 2:        /* SIGINT: our interrupt byte */
+		e->reason = VM_EXIT_INTR;
+		return 0;
+	case 3:        /* SIGQUIT: -action shutdown=pause, i.e. a triple fault */
+		e->reason = VM_EXIT_SHUTDOWN;
+		return 0;
+	case 5:        /* SIGTRAP: a breakpoint, i.e. an I/O site */
+		break;
+	default:
+		e->reason = VM_EXIT_INTERNAL_ERROR;
+		e->internal.status = EXIT_HOST_ERROR;
+		snprintf(e->internal.msg, sizeof(e->internal.msg),
+			 "QEMU stopped the guest with signal %u ('%.60s')", sig, t->reply);
+		return 0;
+	}
+	r = read_all_regs(t);
+	if (r < 0) {
+		qemu_died(t, e, r);
+		return 0;
+	}
+	rip = g_reg(t, R_RIP);
+	r = pio_site_find(vm->elf->pio_sites, vm->elf->nr_pio_sites, rip);
+	if (r < 0) {
+		e->reason = VM_EXIT_INTERNAL_ERROR;
+		e->internal.status = EXIT_HOST_ERROR;
+		snprintf(e->internal.msg, sizeof(e->internal.msg),
+			 "QEMU stopped the guest at %#" PRIx64 ", which is not an I/O site", rip);
+		return 0;
+	}
+	site = &vm->elf->pio_sites[r];
+	io_exit(t, e, site, g_reg(t, R_RAX), g_reg(t, R_RDX));
+	return 0;
+}
+
+static int tcg_get_regs(struct vm *vm, struct vcpu_regs *out)
+{
+	struct tcg_state *t = tcg_of(vm);
+	struct vcpu_seg *segs[] = { &out->cs, &out->ss, &out->ds, &out->es, &out->fs, &out->gs };
+	uint64_t *gprs[] = { &out->rax, &out->rbx, &out->rcx, &out->rdx, &out->rsi, &out->rdi,
+			     &out->rbp, &out->rsp, &out->r8, &out->r9, &out->r10, &out->r11,
+			     &out->r12, &out->r13, &out->r14, &out->r15 };
+	int r;
+
+	if (!t || t->dead)
+		return -ENODEV;
+	r = read_all_regs(t);
+	if (r < 0)
+		return r;
+	memset(out, 0, sizeof(*out));
+	for (unsigned i = 0; i < ARRAY_SIZE(gprs); i++)
+		*gprs[i] = g_reg(t, R_RAX + i);
+	out->rip = g_reg(t, R_RIP);
+	out->rflags = g_reg(t, R_EFLAGS);
+	for (unsigned i = 0; i < ARRAY_SIZE(segs); i++)
+		segs[i]->selector = (uint16_t)g_reg(t, R_CS + i);
+	out->fs.base = g_reg(t, R_FS_BASE);
+	out->gs.base = g_reg(t, R_GS_BASE);
+	out->cr0 = g_reg(t, R_CR0);
+	out->cr2 = g_reg(t, R_CR2);
+	out->cr3 = g_reg(t, R_CR3);
+	out->cr4 = g_reg(t, R_CR4);
+	out->cr8 = g_reg(t, R_CR8);
+	out->efer = g_reg(t, R_EFER);
+	out->has_descriptors = false;
+	return 0;
+}
+
+static int tcg_insns_start(struct vm *vm)
+{
+	(void)vm;
+	return 0;
+}
+
+/*
+ * With -icount shift=0 the guest's rdtsc is the number of instructions
+ * retired before it, and the OUTs, which the VMM skips, retire nothing.
+ * Both bracket wrappers run the same instructions between their rdtsc and
+ * their OUT, so end - begin counts exactly what KVM's single-step counts:
+ * the instructions strictly between the two OUTs.
+ */
+static int tcg_insns_stop(struct vm *vm, uint64_t begin_tsc, uint64_t end_tsc, uint64_t *insns)
+{
+	(void)vm;
+	if (end_tsc < begin_tsc)
+		return -ERANGE;
+	*insns = end_tsc - begin_tsc;
+	return 0;
+}
+
+/* QEMU's own MMU, through the monitor's gva2gpa (an independent walker). */
+static int tcg_translate(struct vm *vm, uint64_t va, uint64_t *pa)
+{
+	struct tcg_state *t = tcg_of(vm);
+	char cmd[64], pkt[160], text[256];
+	size_t tl = 0;
+	int r, n;
+
+	n = snprintf(cmd, sizeof(cmd), "gva2gpa %#" PRIx64, va);
+	strcpy(pkt, "qRcmd,");
+	for (int i = 0; i < n; i++)
+		snprintf(pkt + 6 + 2 * i, 3, "%02x", (unsigned char)cmd[i]);
+	r = gdb_send(&t->gdb, pkt);
+	/* Console output arrives as 'O'+hex packets, then OK. */
+	while (r >= 0) {
+		r = gdb_recv(&t->gdb, t->reply, sizeof(t->reply), GDB_REPLY_MS);
+		if (r < 0)
+			return r;
+		if (t->reply[0] != 'O' || !strcmp(t->reply, "OK"))
+			break;
+		for (const char *h = t->reply + 1; h[0] && h[1] && tl + 1 < sizeof(text); h += 2) {
+			uint64_t c;
+
+			if (gdb_hex_to_le(h, 1, &c) < 0)
+				break;
+			text[tl++] = (char)c;
+		}
+	}
+	text[tl] = '\0';
+	if (strcmp(t->reply, "OK"))
+		return -EOPNOTSUPP;
+	if (sscanf(text, "gpa: %" SCNx64, pa) == 1)
+		return 0;
+	if (strstr(text, "Unmapped"))
+		return -EFAULT;
+	return -EOPNOTSUPP;
+}
+
+/* From the watchdog's signal handler: write(2) is async-signal-safe, and a
+ * running stub stops on the interrupt byte.  A stopped one ignores it;
+ * tcg_run() sends it again after its 'c' if kicked is set. */
+static void tcg_kick(struct vm *vm)
+{
+	struct tcg_state *t = tcg_of(vm);
+
+	if (!t)
+		return;
+	t->kicked = 1;
+	if (t->running)
+		send(t->gdb_fd, "\x03", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+const struct accel_ops accel_tcg_ops = {
+	.name = "tcg",
+	.desc = "QEMU TCG (software emulation)",
+	.create = tcg_create,
+	.boot = tcg_boot,
+	.run = tcg_run,
+	.get_regs = tcg_get_regs,
+	.insns_start = tcg_insns_start,
+	.insns_stop = tcg_insns_stop,
+	.translate = tcg_translate,
+	.kick = tcg_kick,
+	.destroy = tcg_destroy,
+};
