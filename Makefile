@@ -128,12 +128,20 @@ $(VMM_TEST_BINS): $(BUILD)/tests/%: tests/%.c $(VMM_ASAN_LIB_OBJS) $(wildcard te
 run: deps all
 	./vmm -m 128M -c "highmem=32M" $(GUEST_ELF)
 
-# CRITERION_OPTS, e.g. --verbose or --filter='boot/*'.
+# CRITERION_OPTS, e.g. --verbose or --filter='boot/*'.  Integration tests
+# (tests/integ_*.c) run once per accelerator: TCG always, KVM where
+# /dev/kvm works (elsewhere each KVM test reports itself skipped).
+# TEST_ACCELS=tcg runs only the TCG pass.
+TEST_ACCELS ?= tcg kvm
 test: deps
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/asan/vmm $(GUEST_ELF) $(TEST_BINS)
 	$(Q)set -e; fail=0; for t in $(TEST_BINS); do \
-	  echo "== $$t"; LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
-	    $$t --jobs 2 $(CRITERION_OPTS) || fail=1; \
+	  case $$t in */integ_*) accels="$(TEST_ACCELS)";; *) accels=none;; esac; \
+	  for a in $$accels; do \
+	    echo "== $$t $${a#none}"; \
+	    VMM_ACCEL=$${a#none} LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
+	      $$t --jobs 2 $(CRITERION_OPTS) || fail=1; \
+	  done; \
 	done; exit $$fail
 
 # The host-built buddy core, optimised and without sanitizers, for timing.

@@ -34,6 +34,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -73,6 +74,7 @@ struct tcg_state {
 	int gdb_fd;                 /* our end of the gdbstub socketpair */
 	int rom_fd;                 /* the -bios image */
 	int log_fd;                 /* QEMU's stdout and stderr */
+	off_t log_seen;             /* bytes of it check_guest_errors() has read */
 	struct gdb_conn gdb;
 	struct gdb_reg regs[GDB_MAX_REGS];
 	unsigned nr_regs;
@@ -256,6 +258,10 @@ static int spawn_qemu(struct tcg_state *t, struct vm *vm, const char *qemu, int 
 	argv[n++] = "-no-reboot";
 	argv[n++] = "-action";
 	argv[n++] = "shutdown=pause";
+	/* Accesses to physical addresses that are not RAM, which TCG
+	 * otherwise ignores: see check_guest_errors(). */
+	argv[n++] = "-d";
+	argv[n++] = "guest_errors";
 	argv[n++] = "-chardev";
 	argv[n++] = chardev;
 	argv[n++] = "-gdb";
@@ -387,10 +393,46 @@ static int read_all_regs(struct tcg_state *t)
 	return 0;
 }
 
+/*
+ * A QEMU monitor (HMP) command through the gdbstub's qRcmd, while stopped:
+ * its output, which arrives as 'O'+hex packets before the final OK, into
+ * text.  0 or -errno.
+ */
+static int monitor_command(struct tcg_state *t, const char *cmd, char *text, size_t len)
+{
+	char pkt[160];
+	size_t tl = 0, n = strlen(cmd);
+	int r;
+
+	if (6 + 2 * n + 1 > sizeof(pkt) || !len)
+		return -EINVAL;
+	strcpy(pkt, "qRcmd,");
+	for (size_t i = 0; i < n; i++)
+		snprintf(pkt + 6 + 2 * i, 3, "%02x", (unsigned char)cmd[i]);
+	r = gdb_send(&t->gdb, pkt);
+	while (r >= 0) {
+		r = gdb_recv(&t->gdb, t->reply, sizeof(t->reply), GDB_REPLY_MS);
+		if (r < 0)
+			return r;
+		if (t->reply[0] != 'O' || !strcmp(t->reply, "OK"))
+			break;
+		for (const char *h = t->reply + 1; h[0] && h[1] && tl + 1 < len; h += 2) {
+			uint64_t c;
+
+			if (gdb_hex_to_le(h, 1, &c) < 0)
+				break;
+			text[tl++] = (char)c;
+		}
+	}
+	text[tl] = '\0';
+	return strcmp(t->reply, "OK") ? -EOPNOTSUPP : 0;
+}
+
 /* ---- accel_ops ---------------------------------------------------------------- */
 
 static void tcg_release(struct tcg_state *t)
 {
+
 	kill_qemu(t);
 	gdb_free(&t->gdb);
 	if (t->gdb_fd >= 0)
@@ -592,6 +634,91 @@ static void qemu_died(struct tcg_state *t, struct vm_exit *e, int err)
 		 how, strerror(-err));
 }
 
+/*
+ * KVM exits on an access to a physical address that is not RAM; TCG reads
+ * zeros or drops the write.  With -d guest_errors QEMU logs each one ("Invalid
+ * read at addr 0x3FE00000, size 4, ..."), and the VMM looks at the log at
+ * every stop: the guest is then stopped at the first stop after the access,
+ * not at the access itself.  True if *e is now a VM_EXIT_MMIO.
+ */
+static bool check_guest_errors(struct tcg_state *t, struct vm_exit *e)
+{
+	char buf[1024], how[8];
+	struct stat st;
+	unsigned long long addr;
+	unsigned size;
+	ssize_t n;
+
+	if (fstat(t->log_fd, &st) < 0 || st.st_size <= t->log_seen)
+		return false;
+	n = pread(t->log_fd, buf, sizeof(buf) - 1, t->log_seen);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		if (sscanf(line, "Invalid %7s at addr 0x%llx, size %u", how, &addr, &size) == 3) {
+			e->reason = VM_EXIT_MMIO;
+			e->mmio.gpa = addr;
+			e->mmio.len = size;
+			e->mmio.write = !strcmp(how, "write");
+			t->log_seen = st.st_size;
+			return true;
+		}
+	}
+	t->log_seen = st.st_size;
+	return false;
+}
+
+/*
+ * Wait for the running guest to stop: a breakpoint, a triple fault, or the
+ * kick; the stop reply is then in t->reply.  A vCPU that halts stops
+ * nothing here (KVM would exit with KVM_EXIT_HLT), so a guest that has not
+ * stopped for HALT_PROBE_MS is interrupted and asked, through the monitor's
+ * `info registers` (its "HLT=1"), whether it is halted: if so this returns HALTED with *e a
+ * VM_EXIT_HLT, as KVM's would be; if not it resumes.  The probe costs one
+ * stop per second of guest run time and does not disturb the instruction
+ * count.  Returns 0, HALTED or -errno (the stub is gone).
+ */
+#define HALT_PROBE_MS 1000
+#define HALTED        1
+
+static int wait_for_stop(struct tcg_state *t, struct vm_exit *e)
+{
+	char text[4096];
+	int r;
+
+	for (;;) {
+		r = gdb_recv(&t->gdb, t->reply, sizeof(t->reply), HALT_PROBE_MS);
+		if (r == -EINTR)
+			continue;
+		if (r != -ETIMEDOUT)
+			return r < 0 ? r : 0;
+		r = gdb_interrupt(&t->gdb);
+		do
+			r = r < 0 ? r : gdb_recv(&t->gdb, t->reply, sizeof(t->reply), GDB_REPLY_MS);
+		while (r == -EINTR);
+		if (r < 0)
+			return r;
+		/* A real stop may have beaten the interrupt; so may the kick. */
+		if (strncmp(t->reply, "T02", 3) || t->kicked)
+			return 0;
+		r = monitor_command(t, "info registers", text, sizeof(text));
+		if (r < 0)
+			return r;
+		if (strstr(text, " HLT=1")) {
+			r = read_all_regs(t);
+			if (r < 0)
+				return r;
+			e->reason = VM_EXIT_HLT;
+			e->hlt.if_flag = g_reg(t, R_EFLAGS) & (1u << 9);
+			return HALTED;
+		}
+		r = gdb_send(&t->gdb, "c");
+		if (r < 0)
+			return r;
+	}
+}
+
 static int tcg_run(struct vm *vm, struct vm_exit *e)
 {
 	struct tcg_state *t = tcg_of(vm);
@@ -617,16 +744,15 @@ static int tcg_run(struct vm *vm, struct vm_exit *e)
 		r = gdb_interrupt(&t->gdb);
 	if (r >= 0 && in_pending)
 		r = expect_ok(t, "writing %eax after an IN");
-	while (r >= 0) {
-		r = gdb_recv(&t->gdb, t->reply, sizeof(t->reply), -1);
-		if (r != -EINTR)
-			break;
-	}
+	if (r >= 0)
+		r = wait_for_stop(t, e);
 	t->running = 0;
 	if (r < 0) {
 		qemu_died(t, e, r);
 		return 0;
 	}
+	if (check_guest_errors(t, e) || r == HALTED)
+		return 0;
 
 	switch (t->reply[0]) {
 	case 'T':
@@ -738,34 +864,13 @@ static int tcg_insns_stop(struct vm *vm, uint64_t begin_tsc, uint64_t end_tsc, u
 /* QEMU's own MMU, through the monitor's gva2gpa (an independent walker). */
 static int tcg_translate(struct vm *vm, uint64_t va, uint64_t *pa)
 {
-	struct tcg_state *t = tcg_of(vm);
-	char cmd[64], pkt[160], text[256];
-	size_t tl = 0;
-	int r, n;
+	char cmd[64], text[256];
+	int r;
 
-	n = snprintf(cmd, sizeof(cmd), "gva2gpa %#" PRIx64, va);
-	strcpy(pkt, "qRcmd,");
-	for (int i = 0; i < n; i++)
-		snprintf(pkt + 6 + 2 * i, 3, "%02x", (unsigned char)cmd[i]);
-	r = gdb_send(&t->gdb, pkt);
-	/* Console output arrives as 'O'+hex packets, then OK. */
-	while (r >= 0) {
-		r = gdb_recv(&t->gdb, t->reply, sizeof(t->reply), GDB_REPLY_MS);
-		if (r < 0)
-			return r;
-		if (t->reply[0] != 'O' || !strcmp(t->reply, "OK"))
-			break;
-		for (const char *h = t->reply + 1; h[0] && h[1] && tl + 1 < sizeof(text); h += 2) {
-			uint64_t c;
-
-			if (gdb_hex_to_le(h, 1, &c) < 0)
-				break;
-			text[tl++] = (char)c;
-		}
-	}
-	text[tl] = '\0';
-	if (strcmp(t->reply, "OK"))
-		return -EOPNOTSUPP;
+	snprintf(cmd, sizeof(cmd), "gva2gpa %#" PRIx64, va);
+	r = monitor_command(tcg_of(vm), cmd, text, sizeof(text));
+	if (r < 0)
+		return r;
 	if (sscanf(text, "gpa: %" SCNx64, pa) == 1)
 		return 0;
 	if (strstr(text, "Unmapped"))

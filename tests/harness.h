@@ -2,6 +2,12 @@
  * Integration-test harness: run the VMM (the ASan build) on the real guest
  * and capture its exit status, stdout and stderr.
  *
+ * Every run gets "--accel $VMM_ACCEL" ("tcg" unless set), so one test body
+ * serves each accelerator; the Makefile runs every integration binary once
+ * with VMM_ACCEL=tcg and once with VMM_ACCEL=kvm.  Where /dev/kvm is
+ * unusable the KVM run of each test is skipped with the reason (Criterion's
+ * skip), never silently.  A test's own --accel comes later and wins.
+ *
  * Header-only so each tests/X.c binary stays self-contained.  The bound
  * passed to vmm_run() is a hang catcher, not a performance gate.
  */
@@ -10,8 +16,10 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +118,35 @@ static inline struct vmm_result run_cmd(double limit_s, char *const argv[])
 	return r;
 }
 
+/* The accelerator this run of the tests is for: "tcg" or "kvm". */
+static inline const char *harness_accel(void)
+{
+	const char *a = getenv("VMM_ACCEL");
+
+	return a && *a ? a : "tcg";
+}
+
+static inline bool harness_on_kvm(void)
+{
+	return !strcmp(harness_accel(), "kvm");
+}
+
+/* argv[0] is the VMM: add --accel after it, skipping the test when the
+ * accelerator is not here.  Returns the new argument count. */
+static inline int harness_add_accel(char **argv, int n)
+{
+	if (harness_on_kvm()) {
+		int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+		if (fd < 0)
+			cr_skip_test("the KVM run is skipped here: /dev/kvm: %s", strerror(errno));
+		close(fd);
+	}
+	argv[n++] = "--accel";
+	argv[n++] = (char *)harness_accel();
+	return n;
+}
+
 /* vmm_run(limit, "-m", "128M", ..., NULL): runs VMM_BIN with the given
  * options followed by GUEST_ELF (unless the last option list ends with
  * HARNESS_NO_GUEST). */
@@ -121,6 +158,7 @@ static inline struct vmm_result vmm_run(double limit_s, ...)
 	va_list ap;
 
 	argv[n++] = (char *)VMM_BIN;
+	n = harness_add_accel(argv, n);
 	va_start(ap, limit_s);
 	for (char *a; (a = va_arg(ap, char *)) != NULL;) {
 		if (a == HARNESS_NO_GUEST) {
