@@ -130,7 +130,8 @@ run: deps all
 
 # CRITERION_OPTS, e.g. --verbose or --filter='boot/*'.  Integration tests
 # (tests/integ_*.c) run once per accelerator: TCG always, KVM where
-# /dev/kvm works (elsewhere each KVM test reports itself skipped).
+# /dev/kvm works (elsewhere each KVM test reports itself skipped, with the
+# reason: that pass is --verbose so the skips show).
 # TEST_ACCELS=tcg runs only the TCG pass.
 TEST_ACCELS ?= tcg kvm
 test: deps
@@ -139,8 +140,9 @@ test: deps
 	  case $$t in */integ_*) accels="$(TEST_ACCELS)";; *) accels=none;; esac; \
 	  for a in $$accels; do \
 	    echo "== $$t $${a#none}"; \
+	    verbose=; [ $$a = kvm ] && verbose=--verbose; \
 	    VMM_ACCEL=$${a#none} LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
-	      $$t --jobs 2 $(CRITERION_OPTS) || fail=1; \
+	      $$t --jobs 2 $$verbose $(CRITERION_OPTS) || fail=1; \
 	  done; \
 	done; exit $$fail
 

@@ -24,6 +24,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@
 #include "abi.h"
 #include "accel.h"
 #include "boot.h"
+#include "elf_load.h"
 #include "exitcodes.h"
 #include "util.h"
 #include "vm.h"
@@ -47,6 +49,8 @@ struct kvm_vcpu_state {
 	size_t run_size;
 	bool has_guest_debug;       /* KVM_CAP_SET_GUEST_DEBUG */
 	bool stepping;              /* single-step is on (counting) */
+	bool sync_regs;             /* run->s.regs holds the GPRs at every exit */
+	bool warned_unlisted;       /* an I/O exit from outside HC_SITES_SECTION was reported */
 	uint64_t steps;             /* step exits since insns_start */
 };
 
@@ -213,6 +217,11 @@ static int kvm_create(struct vm *vm, struct accel_err *why)
 		error_errno("cannot map the vCPU run page");
 		goto err;
 	}
+	/* Free registers at every exit, for the I/O-site check below. */
+	if (ioctl(k->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS) & KVM_SYNC_X86_REGS) {
+		k->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
+		k->sync_regs = true;
+	}
 	vm->maxphyaddr = 52;
 	r = setup_cpuid(vm, k);
 	if (r < 0) {
@@ -290,6 +299,27 @@ static int kvm_boot(struct vm *vm, uint64_t entry)
 	return 0;
 }
 
+/*
+ * Under TCG the VMM sees only the IN/OUT instructions the guest lists in
+ * HC_SITES_SECTION; one missing from the list works here and silently
+ * fails there.  KVM sees every one, so it says so (once) while the address
+ * is known.  RIP is still the instruction's own: KVM advances it when the
+ * VMM re-enters.
+ */
+static void check_io_site(struct vm *vm, struct kvm_vcpu_state *k)
+{
+	uint64_t rip = k->run->s.regs.regs.rip;
+	char sym[256];
+
+	if (!k->sync_regs || k->warned_unlisted || !vm->elf || !vm->elf->has_pio_sites ||
+	    pio_site_find(vm->elf->pio_sites, vm->elf->nr_pio_sites, rip) >= 0)
+		return;
+	k->warned_unlisted = true;
+	warn("guest port I/O (port %#x) at %#" PRIx64 " <%s>, an instruction %s does not list: "
+	     "on QEMU TCG the VMM would never see it; record it as asm/io.h does",
+	     k->run->io.port, rip, sym_format(sym, sizeof(sym), rip), HC_SITES_SECTION);
+}
+
 static int kvm_run_vcpu(struct vm *vm, struct vm_exit *e)
 {
 	struct kvm_vcpu_state *k = kvm_of(vm);
@@ -305,6 +335,7 @@ static int kvm_run_vcpu(struct vm *vm, struct vm_exit *e)
 	}
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
+		check_io_site(vm, k);
 		e->reason = VM_EXIT_IO;
 		e->io.port = run->io.port;
 		e->io.size = run->io.size;

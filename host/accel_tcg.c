@@ -75,6 +75,9 @@ struct tcg_state {
 	int rom_fd;                 /* the -bios image */
 	int log_fd;                 /* QEMU's stdout and stderr */
 	off_t log_seen;             /* bytes of it check_guest_errors() has read */
+	int unlisted_fd;            /* what isa-debugcon on HC_PORT received */
+	bool unlisted_seen;         /* QEMU logged a wider access to isa-debugcon */
+	bool warned_unlisted;
 	struct gdb_conn gdb;
 	struct gdb_reg regs[GDB_MAX_REGS];
 	unsigned nr_regs;
@@ -222,7 +225,7 @@ static void set_inheritable(int fd)
 /* fork + exec QEMU, paused (-S), its gdbstub on child_fd. */
 static int spawn_qemu(struct tcg_state *t, struct vm *vm, const char *qemu, int child_fd)
 {
-	char mem[64], backend[160], bios[64], chardev[64], cpu[64];
+	char mem[64], backend[160], bios[64], chardev[64], cpu[64], unlisted[64], debugcon[64];
 	pid_t parent = getpid();
 	char *argv[48];
 	int n = 0;
@@ -234,6 +237,8 @@ static int spawn_qemu(struct tcg_state *t, struct vm *vm, const char *qemu, int 
 	snprintf(bios, sizeof(bios), "/proc/self/fd/%d", t->rom_fd);
 	snprintf(chardev, sizeof(chardev), "socket,id=gdb,fd=%d", child_fd);
 	snprintf(cpu, sizeof(cpu), "max,phys-bits=%d", QEMU_PHYS_BITS);
+	snprintf(unlisted, sizeof(unlisted), "file,id=unlisted,path=/proc/self/fd/%d", t->unlisted_fd);
+	snprintf(debugcon, sizeof(debugcon), "isa-debugcon,iobase=%#x,chardev=unlisted", HC_PORT);
 
 	argv[n++] = (char *)qemu;
 	argv[n++] = "-accel";
@@ -262,6 +267,12 @@ static int spawn_qemu(struct tcg_state *t, struct vm *vm, const char *qemu, int 
 	 * otherwise ignores: see check_guest_errors(). */
 	argv[n++] = "-d";
 	argv[n++] = "guest_errors";
+	/* An OUT to the hypercall port that has no breakpoint executes and
+	 * lands here: see check_unlisted(). */
+	argv[n++] = "-chardev";
+	argv[n++] = unlisted;
+	argv[n++] = "-device";
+	argv[n++] = debugcon;
 	argv[n++] = "-chardev";
 	argv[n++] = chardev;
 	argv[n++] = "-gdb";
@@ -281,6 +292,7 @@ static int spawn_qemu(struct tcg_state *t, struct vm *vm, const char *qemu, int 
 		dup2(t->log_fd, STDERR_FILENO);
 		set_inheritable(vm->mem.fd);
 		set_inheritable(t->rom_fd);
+		set_inheritable(t->unlisted_fd);
 		set_inheritable(child_fd);
 		execv(qemu, argv);
 		fprintf(stderr, "cannot execute %s: %s\n", qemu, strerror(errno));
@@ -433,6 +445,7 @@ static int monitor_command(struct tcg_state *t, const char *cmd, char *text, siz
 static void tcg_release(struct tcg_state *t)
 {
 
+
 	kill_qemu(t);
 	gdb_free(&t->gdb);
 	if (t->gdb_fd >= 0)
@@ -441,6 +454,8 @@ static void tcg_release(struct tcg_state *t)
 		close(t->rom_fd);
 	if (t->log_fd >= 0)
 		close(t->log_fd);
+	if (t->unlisted_fd >= 0)
+		close(t->unlisted_fd);
 	free(t);
 }
 
@@ -465,11 +480,12 @@ static int tcg_create(struct vm *vm, struct accel_err *why)
 		error("out of memory");
 		return EXIT_HOST_ERROR;
 	}
-	t->gdb_fd = t->rom_fd = t->log_fd = -1;
+	t->gdb_fd = t->rom_fd = t->log_fd = t->unlisted_fd = -1;
 	gdb_init(&t->gdb, -1);
 	t->rom_fd = make_rom();
 	t->log_fd = make_memfd("mmvisor-qemu-log");
-	if (t->rom_fd < 0 || t->log_fd < 0 ||
+	t->unlisted_fd = make_memfd("mmvisor-hc-unlisted");
+	if (t->rom_fd < 0 || t->log_fd < 0 || t->unlisted_fd < 0 ||
 	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
 		error_errno("cannot set up QEMU's ROM, log and gdbstub socket");
 		goto err;
@@ -643,30 +659,64 @@ static void qemu_died(struct tcg_state *t, struct vm_exit *e, int err)
  */
 static bool check_guest_errors(struct tcg_state *t, struct vm_exit *e)
 {
-	char buf[1024], how[8];
-	struct stat st;
+	char buf[16384], how[8], region[64];
 	unsigned long long addr;
 	unsigned size;
+	struct stat st;
+	bool found = false;
 	ssize_t n;
 
 	if (fstat(t->log_fd, &st) < 0 || st.st_size <= t->log_seen)
 		return false;
+	/* More than this between two stops is a flood; its first lines say enough. */
 	n = pread(t->log_fd, buf, sizeof(buf) - 1, t->log_seen);
+	t->log_seen = st.st_size;
 	if (n <= 0)
 		return false;
 	buf[n] = '\0';
-	for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-		if (sscanf(line, "Invalid %7s at addr 0x%llx, size %u", how, &addr, &size) == 3) {
-			e->reason = VM_EXIT_MMIO;
-			e->mmio.gpa = addr;
-			e->mmio.len = size;
-			e->mmio.write = !strcmp(how, "write");
-			t->log_seen = st.st_size;
-			return true;
+	for (char *line = buf; line && *line && !found; line = strchr(line, '\n')) {
+		line += *line == '\n';
+		region[0] = '\0';
+		if (sscanf(line, "Invalid %7s at addr 0x%llx, size %u, region '%63[^']'", how,
+			   &addr, &size, region) < 3)
+			continue;
+		/* isa-debugcon takes bytes only: a wider OUT to HC_PORT lands here. */
+		if (!strcmp(region, "isa-debugcon")) {
+			t->unlisted_seen = true;
+			continue;
 		}
+		e->reason = VM_EXIT_MMIO;
+		e->mmio.gpa = addr;
+		e->mmio.len = size;
+		e->mmio.write = !strcmp(how, "write");
+		found = true;
 	}
-	t->log_seen = st.st_size;
-	return false;
+	return found;
+}
+
+/*
+ * The listed OUTs never execute (the VMM skips them), so any byte that
+ * isa-debugcon on HC_PORT received, or any wider access QEMU logged against
+ * it, came from an OUT the guest did not list in HC_SITES_SECTION: a
+ * hypercall that never reached the VMM.  Said once, with the first stop
+ * after it, which is as close as TCG can place it.
+ */
+static void check_unlisted(struct tcg_state *t)
+{
+	struct stat st;
+	char sym[256];
+	uint64_t rip;
+
+	if (t->warned_unlisted)
+		return;
+	if (!t->unlisted_seen && (fstat(t->unlisted_fd, &st) < 0 || st.st_size == 0))
+		return;
+	t->warned_unlisted = true;
+	rip = read_all_regs(t) == 0 ? g_reg(t, R_RIP) : 0;
+	warn("the guest wrote to the hypercall port (%#x) from an OUT that %s does not list, "
+	     "before RIP %#" PRIx64 " <%s>: that hypercall never reached the VMM; "
+	     "record the OUT as asm/io.h does", HC_PORT, HC_SITES_SECTION, rip,
+	     sym_format(sym, sizeof(sym), rip));
 }
 
 /*
@@ -751,8 +801,10 @@ static int tcg_run(struct vm *vm, struct vm_exit *e)
 		qemu_died(t, e, r);
 		return 0;
 	}
-	if (check_guest_errors(t, e) || r == HALTED)
+	if (check_guest_errors(t, e) || r == HALTED) {
+		check_unlisted(t);
 		return 0;
+	}
 
 	switch (t->reply[0]) {
 	case 'T':
@@ -771,6 +823,8 @@ static int tcg_run(struct vm *vm, struct vm_exit *e)
 			 "QEMU gdbstub: unexpected reply '%.60s' to continue", t->reply);
 		return 0;
 	}
+	/* From here t->reply is free for other commands. */
+	check_unlisted(t);
 	switch (sig) {
 	case 2:        /* SIGINT: our interrupt byte */
 		e->reason = VM_EXIT_INTR;
@@ -784,7 +838,7 @@ static int tcg_run(struct vm *vm, struct vm_exit *e)
 		e->reason = VM_EXIT_INTERNAL_ERROR;
 		e->internal.status = EXIT_HOST_ERROR;
 		snprintf(e->internal.msg, sizeof(e->internal.msg),
-			 "QEMU stopped the guest with signal %u ('%.60s')", sig, t->reply);
+			 "QEMU stopped the guest with signal %u", sig);
 		return 0;
 	}
 	r = read_all_regs(t);

@@ -244,10 +244,13 @@ int inspector_finish(struct inspector *s, struct vm *vm, int status)
 	}
 	if (s->json) {
 		result = s->violations ? "violations" : never ? "no-checkpoint" : "ok";
-		fprintf(s->json, "\n],\"checks\":%" PRIu64 ",\"rules\":%u,\"violations\":%" PRIu64
-			",\"ms\":%.3f,\"result\":\"%s\",\"status\":%d}\n", s->checks,
-			(unsigned)__builtin_popcountll(s->rules_run), s->violations, s->ms, result,
-			status);
+		fprintf(s->json, "\n],\"checks\":%" PRIu64 ",\"rules\":%u,\"rules_run\":[",
+			s->checks, (unsigned)__builtin_popcountll(s->rules_run));
+		for (unsigned i = 0, n = 0; i < R_NR; i++)
+			if (s->rules_run & (1ull << i))
+				fprintf(s->json, "%s\"%s\"", n++ ? "," : "", insp_rules[i].name);
+		fprintf(s->json, "],\"violations\":%" PRIu64 ",\"ms\":%.3f,\"result\":\"%s\","
+			"\"status\":%d}\n", s->violations, s->ms, result, status);
 		if (fclose(s->json) != 0) {
 			error_errno("cannot write --check-json file %s", s->o.json);
 			if (status <= EXIT_GUEST_MAX)

@@ -209,6 +209,25 @@ Test(vmm, access_outside_ram_stops_the_guest, .timeout = 60)
 	vmm_result_free(&r);
 }
 
+/* KVM sees the unlisted OUT and names it; TCG never stops there, so the
+ * hypercall is lost, and isa-debugcon on the port tells the VMM so. */
+Test(vmm, unlisted_hypercall_out_is_reported, .timeout = 60)
+{
+	struct vmm_result r = tiny(30, M128, "-c", "U", NULL);
+
+	assert_status(r, 0);
+	assert_err_has(r, "does not list");
+	assert_err_has(r, ".hypercall_sites");
+	if (harness_on_kvm()) {
+		assert_err_has(r, "<do_unlisted+");
+		assert_out_has(r, "console write works");
+	} else {
+		assert_err_has(r, "the guest wrote to the hypercall port (0x500) from an OUT");
+		cr_assert_null(strstr(r.out, "console write works"), "%s", r.out);
+	}
+	vmm_result_free(&r);
+}
+
 Test(vmm, console_write_validates_address_and_length, .timeout = 60)
 {
 	struct vmm_result r = tiny(30, M128, "-c", "c", NULL);

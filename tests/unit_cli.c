@@ -82,6 +82,8 @@ Test(size, page_multiple)
 
 static struct vmm_opts o;
 
+static void refused(enum cli_action a, const char *msg);
+
 static enum cli_action parse(int argc, const char **argv)
 {
 	char *copy[32];
@@ -105,7 +107,24 @@ Test(opts, defaults)
 	cr_assert_not(o.stats);
 	cr_assert_not(o.count_insns);
 	cr_assert_null(o.bench_json);
+	cr_assert_eq(o.accel, ACCEL_AUTO);
 	cr_assert_str_eq(o.guest, "guest.elf");
+}
+
+/* Spelled as QEMU's -accel spells them; the last one given wins. */
+Test(opts, accel)
+{
+	cr_assert_eq(PARSE("--accel", "kvm", "g.elf"), CLI_RUN, "%s", err);
+	cr_assert_eq(o.accel, ACCEL_KVM);
+	cr_assert_eq(PARSE("--accel=tcg", "g.elf"), CLI_RUN, "%s", err);
+	cr_assert_eq(o.accel, ACCEL_TCG);
+	cr_assert_eq(PARSE("--accel", "tcg", "--accel", "auto", "g.elf"), CLI_RUN, "%s", err);
+	cr_assert_eq(o.accel, ACCEL_AUTO);
+	cr_assert_str_eq(accel_kind_name(ACCEL_TCG), "tcg");
+	refused(PARSE("--accel", "hvf", "g.elf"), "invalid accelerator 'hvf': expected auto, kvm or tcg");
+	refused(PARSE("--accel", "KVM", "g.elf"), "invalid accelerator 'KVM': expected auto, kvm or tcg");
+	refused(PARSE("--accel=", "g.elf"), "invalid accelerator '': expected auto, kvm or tcg");
+	refused(PARSE("g.elf", "--accel"), "option '--accel' needs an argument");
 }
 
 Test(opts, all_options)

@@ -1,0 +1,263 @@
+/*
+ * Integration tests of accelerator choice and of the QEMU TCG backend's
+ * process handling: the --accel auto notice, the exit statuses when an
+ * accelerator is missing, that a bad image is refused before any
+ * accelerator is opened, that QEMU never outlives the VMM, that a QEMU that
+ * dies mid-run is reported, that TCG runs are deterministic, and that the
+ * walker.accel cross-check runs.
+ */
+#include <dirent.h>
+#include <sys/mman.h>
+
+#include "harness.h"
+
+#define SMALL "-m", "64M"
+
+static bool kvm_usable(void)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+static void tcg_only(void)
+{
+	if (harness_on_kvm())
+		cr_skip_test("QEMU TCG only: this pass runs on KVM");
+}
+
+/* The pid of a child of parent whose command is qemu-system-*, or 0. */
+static pid_t qemu_child_of(pid_t parent)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t found = 0;
+
+	cr_assert_not_null(d);
+	while (!found && (de = readdir(d))) {
+		char path[300], buf[512], *p;
+		int ppid;
+		FILE *f;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')) &&
+		    sscanf(p + 2, "%*c %d", &ppid) == 1 && ppid == parent &&
+		    strstr(buf, "(qemu-system-"))
+			found = atoi(de->d_name);
+		fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
+struct bg_vmm {
+	pid_t pid;
+	int out, err;   /* memfds */
+};
+
+/* Start the VMM in the background with its output in memfds. */
+static struct bg_vmm bg_start(char *const argv[])
+{
+	struct bg_vmm b = { .out = memfd_create("out", 0), .err = memfd_create("err", 0) };
+
+	cr_assert(b.out >= 0 && b.err >= 0);
+	b.pid = fork();
+	cr_assert(b.pid >= 0);
+	if (b.pid == 0) {
+		dup2(b.out, 1);
+		dup2(b.err, 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return b;
+}
+
+/* Wait for it: exit status, stderr into err. */
+static int bg_wait(struct bg_vmm *b, char *err, size_t len)
+{
+	int st;
+	ssize_t n;
+
+	cr_assert_eq(waitpid(b->pid, &st, 0), b->pid);
+	n = pread(b->err, err, len - 1, 0);
+	err[n > 0 ? n : 0] = '\0';
+	close(b->out);
+	close(b->err);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* QEMU's pid once the VMM has started it (within 10 s). */
+static pid_t wait_for_qemu(pid_t vmm)
+{
+	for (int i = 0; i < 1000; i++) {
+		pid_t q = qemu_child_of(vmm);
+
+		if (q)
+			return q;
+		usleep(10000);
+	}
+	cr_assert_fail("the VMM (pid %d) started no QEMU", vmm);
+	return 0;
+}
+
+Test(accel, auto_says_why_it_falls_back_to_tcg, .timeout = 60)
+{
+	struct vmm_result r = vmm_run(30, SMALL, "--accel", "auto", "-c", "run=exit:5", NULL);
+
+	assert_status(r, 5);
+	if (kvm_usable())
+		cr_assert_null(strstr(r.err, "running on"), "%s", r.err);
+	else
+		assert_err_has(r, "vmm: /dev/kvm: No such file or directory; running on QEMU TCG "
+			       "(software emulation)\n");
+	vmm_result_free(&r);
+}
+
+Test(accel, kvm_without_kvm_exits_69_with_the_reason, .timeout = 60)
+{
+	if (kvm_usable())
+		cr_skip_test("/dev/kvm works here: --accel kvm runs");
+	struct vmm_result r = vmm_run(30, SMALL, "--accel", "kvm", NULL);
+
+	assert_status(r, 69);
+	assert_err_has(r, "vmm: cannot use KVM: /dev/kvm: No such file or directory\n");
+	assert_err_has(r, "--accel tcg runs without KVM");
+	vmm_result_free(&r);
+}
+
+Test(accel, tcg_without_qemu_exits_69_with_the_hint, .timeout = 60)
+{
+	setenv("PATH", "/nonexistent", 1);
+	struct vmm_result r = vmm_run(30, SMALL, "--accel", "tcg", NULL);
+
+	assert_status(r, 69);
+	assert_err_has(r, "vmm: cannot use QEMU TCG (software emulation): qemu-system-x86_64 is "
+		       "not on $PATH\nvmm: install qemu-system-x86 (make deps does)\n");
+	vmm_result_free(&r);
+}
+
+/* Nothing is opened before the image is known good: no KVM and no QEMU
+ * still give the image's own status. */
+Test(accel, bad_image_is_refused_before_any_accelerator, .timeout = 60)
+{
+	setenv("PATH", "/nonexistent", 1);
+	struct vmm_result r = vmm_run(30, "--accel", "auto", "/bin/ls", HARNESS_NO_GUEST, NULL);
+
+	assert_status(r, 65);
+	assert_err_has(r, "the guest must be a 32-bit i386 executable");
+	cr_assert_null(strstr(r.err, "running on"), "%s", r.err);
+	vmm_result_free(&r);
+
+	r = vmm_run(30, "--accel", "auto", "-c", "x", "--corrupt", "nope", NULL);
+	assert_status(r, 64);
+	vmm_result_free(&r);
+}
+
+Test(accel, timeout_leaves_no_qemu_behind, .timeout = 60)
+{
+	tcg_only();
+	char *argv[] = { VMM_BIN, "--accel", "tcg", "-m", "64M", "--timeout", "1",
+			 "-c", "run=hang", GUEST_ELF, NULL };
+	struct bg_vmm b = bg_start(argv);
+	pid_t q = wait_for_qemu(b.pid);
+	char err[8192];
+
+	cr_assert_eq(bg_wait(&b, err, sizeof(err)), 82, "%s", err);
+	cr_assert(strstr(err, "timeout: guest did not exit within 1 s"), "%s", err);
+	/* Killed and reaped by the VMM itself, not left to init. */
+	cr_assert(kill(q, 0) < 0 && errno == ESRCH, "QEMU pid %d is still there", q);
+}
+
+Test(accel, qemu_killed_mid_run_exits_71, .timeout = 60)
+{
+	tcg_only();
+	char *argv[] = { VMM_BIN, "--accel", "tcg", "-m", "64M", "--timeout", "30",
+			 "-c", "run=hang", GUEST_ELF, NULL };
+	struct bg_vmm b = bg_start(argv);
+	pid_t q = wait_for_qemu(b.pid);
+	char err[8192];
+
+	usleep(300000);   /* into the guest's run */
+	cr_assert_eq(kill(q, SIGKILL), 0);
+	cr_assert_eq(bg_wait(&b, err, sizeof(err)), 71, "%s", err);
+	cr_assert(strstr(err, "QEMU (the TCG accelerator) was killed by signal 9 (Killed) under "
+			 "the running guest"), "%s", err);
+	cr_assert(strstr(err, "vmm: QEMU said:"), "%s", err);
+}
+
+/* The VMM itself killed by SIGKILL cannot clean up: PR_SET_PDEATHSIG must. */
+Test(accel, qemu_dies_with_a_killed_vmm, .timeout = 60)
+{
+	tcg_only();
+	char *argv[] = { VMM_BIN, "--accel", "tcg", "-m", "64M", "-c", "run=hang", GUEST_ELF, NULL };
+	struct bg_vmm b = bg_start(argv);
+	pid_t q = wait_for_qemu(b.pid);
+	char err[8192];
+	int i;
+
+	cr_assert_eq(kill(b.pid, SIGKILL), 0);
+	cr_assert_eq(bg_wait(&b, err, sizeof(err)), 128 + SIGKILL);
+	for (i = 0; i < 500 && kill(q, 0) == 0; i++)
+		usleep(10000);
+	cr_assert(i < 500, "QEMU pid %d outlived its VMM", q);
+}
+
+/* -icount: the same image and command line print the same bytes. */
+Test(accel, runs_are_deterministic, .timeout = 120)
+{
+	struct vmm_result a = vmm_run(60, SMALL, "--check", "-c",
+				      "run=stress:buddy,meminfo,selftest:slab seed=4 ops=400", NULL);
+	struct vmm_result b = vmm_run(60, SMALL, "--check", "-c",
+				      "run=stress:buddy,meminfo,selftest:slab seed=4 ops=400", NULL);
+
+	assert_status(a, 0);
+	assert_status(b, 0);
+	cr_assert(a.out_len > 1000, "%s", a.out);
+	cr_assert(a.out_len == b.out_len && !memcmp(a.out, b.out, a.out_len),
+		  "stdout differs between two identical runs:\n%s\n----\n%s", a.out, b.out);
+	vmm_result_free(&a);
+	vmm_result_free(&b);
+}
+
+/* The walker is compared with the accelerator's own MMU at every checkpoint. */
+Test(accel, walker_cross_check_runs_and_holds, .timeout = 60)
+{
+	char path[] = "/tmp/integ_accel_XXXXXX", buf[16384] = { 0 };
+	int fd = mkstemp(path);
+
+	cr_assert(fd >= 0);
+	struct vmm_result r = vmm_run(30, SMALL, "-c", "run=stress:buddy seed=1 ops=300",
+				      "--check-json", path, NULL);
+	assert_status(r, 0);
+	cr_assert(read(fd, buf, sizeof(buf) - 1) > 0);
+	close(fd);
+	unlink(path);
+	cr_assert(strstr(buf, "\"walker.accel\"]"), "%s", buf);
+	cr_assert(strstr(buf, "\"violations\":0,"), "%s", buf);
+	vmm_result_free(&r);
+}
+
+Test(accel, stats_and_help_name_the_accelerator, .timeout = 60)
+{
+	struct vmm_result r = vmm_run(30, SMALL, "--stats", "-c", "run=exit:0", NULL);
+
+	assert_status(r, 0);
+	assert_err_has(r, harness_on_kvm() ? "stats: accelerator           KVM\n" :
+			  "stats: accelerator           QEMU TCG (software emulation)\n");
+	vmm_result_free(&r);
+
+	r = vmm_run(10, "--help", HARNESS_NO_GUEST, NULL);
+	assert_status(r, 0);
+	assert_out_has(r, "--accel ACCEL");
+	assert_out_has(r, kvm_usable() ? "Accelerator here (auto): KVM (/dev/kvm opens)" :
+			  "Accelerator here (auto): QEMU TCG (software emulation), because /dev/kvm: ");
+	vmm_result_free(&r);
+}
