@@ -185,8 +185,19 @@ static void ack(struct gdb_conn *g, char c)
 	 * Errors ignored: a lost ack costs at most a retransmit, and a dead
 	 * stub shows up on the next read.  Not worth failing a good packet.
 	 */
-	if (!g->no_ack)
+	char *p;
+
+	if (g->no_ack)
+		return;
+	if (c != '+' || !g->lazy_acks) {
 		send_raw(g, c);
+		return;
+	}
+	p = reserve(g, 1);
+	if (p) {
+		*p = c;
+		g->out_len++;
+	}
 }
 
 /* Undo '}' escapes and '*' run lengths of a raw payload into out. */

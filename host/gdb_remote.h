@@ -20,6 +20,9 @@
 struct gdb_conn {
 	int fd;              /* connected stream socket to the stub */
 	bool no_ack;         /* after QStartNoAckMode: no '+' acks either way */
+	bool lazy_acks;      /* '+' waits in the output queue for the next packet
+				(for a stub that never waits for acks, like QEMU's
+				system-mode one): one write, one wakeup, not two */
 	char *in; size_t in_len, in_pos, in_cap;   /* raw bytes received, not yet parsed */
 	char *out; size_t out_len, out_cap;        /* framed packets queued, not yet written */
 	uint64_t sent, received;   /* packets, for --stats */

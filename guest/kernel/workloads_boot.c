@@ -291,3 +291,24 @@ static int wl_bench_calibrate(const char *arg)
 }
 DEFINE_WORKLOAD("bench:calibrate", wl_bench_calibrate,
 		"a bench bracket around exactly 1000 instructions");
+
+/*
+ * N hypercalls in a row, for the VMM's round-trip benchmark: the wall time
+ * of bench:hypercall:N minus that of bench:hypercall:0, over N.  Each is a
+ * checkpoint, the cheapest call: without an inspector the VMM only counts it.
+ */
+static int wl_bench_hypercall(const char *arg)
+{
+	char *end;
+	unsigned long long n = simple_strtoull(arg, &end, 10);
+
+	if (!*arg || *end) {
+		printk("bench:hypercall: '%s' is not a count\n", arg);
+		return 2;
+	}
+	while (n--)
+		checkpoint(0);
+	return 0;
+}
+DEFINE_WORKLOAD("bench:hypercall", wl_bench_hypercall,
+		"bench:hypercall:N makes N checkpoint hypercalls (round-trip timing)");
