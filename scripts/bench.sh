@@ -1,7 +1,9 @@
 #!/bin/sh
 # make bench: guest benchmarks through the bench instrument (HC_BENCH_BEGIN/END),
 # instruction counts (--count-insns, deterministic) beside TSC cycles, and
-# ratio tables against peers measured in the same run.
+# ratio tables against peers measured in the same run.  The VMM runs on
+# --accel auto unless a section names one; under QEMU TCG the guest TSC is
+# the instruction count (-icount shift=0), so "cycles" there are instructions.
 set -eu
 cd "$(dirname "$0")/.."
 VMM=./vmm
@@ -13,6 +15,64 @@ mkdir -p "$OUT"
 field() { awk -v t="$1" -v k="$2" '$1=="bench" && $2==t { for (i=3;i<=NF;i++) { split($i,a,"="); if (a[1]==k) print a[2] } }' "$3"; }
 median() { sort -g | awk '{ a[NR]=$1 } END { print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2 }'; }
 
+# Wall time of a command in ms, median of $1 runs.
+wall_ms() {
+	n=$1; shift
+	for i in $(seq "$n"); do
+		s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N)
+		echo $(( (e - s) / 1000 ))
+	done | median | awk '{ printf "%.1f", $1 / 1000 }'
+}
+KVM_HERE=no
+if [ -w /dev/kvm ] && [ -r /dev/kvm ]; then KVM_HERE=yes; fi
+
+echo "== QEMU TCG: start to exit, minimal guest, against the TCG floor (median of 11)"
+echo "   floor: bare qemu-system-x86_64, the VMM's machine options, a ROM that exits at once"
+floor=$(wall_ms 11 qemu-system-x86_64 -accel tcg -M microvm,pit=off,rtc=off,pic=off,isa-serial=off \
+	-cpu max -icount shift=0,align=off,sleep=off -nodefaults -no-user-config -display none \
+	-no-reboot -m 64M -bios build/bench/tcg_floor.bin -device isa-debug-exit,iobase=0xf4)
+vmm_min=$(wall_ms 11 $VMM --accel tcg -m 64M -c "run=exit:0 quiet" $GUEST)
+printf "  %-44s %8s ms\n" "floor (QEMU start, 2 instructions, exit)" "$floor"
+printf "  %-44s %8s ms\n" "vmm --accel tcg, guest.elf run=exit:0 quiet" "$vmm_min"
+awk -v a="$vmm_min" -v b="$floor" 'BEGIN { printf "  ratio to the floor: %.2f (goal <= 1.2)\n", a / b }'
+
+echo
+echo "== QEMU TCG: hypercall round trip (gdbstub stop, registers, handling, resume)"
+echo "   (wall time of bench:hypercall:3000 minus bench:hypercall:0, over 3000; median of 3 each)"
+t0=$(wall_ms 3 $VMM --accel tcg -m 64M -c "run=bench:hypercall:0 quiet" $GUEST)
+t1=$(wall_ms 3 $VMM --accel tcg -m 64M -c "run=bench:hypercall:3000 quiet" $GUEST)
+awk -v a="$t0" -v b="$t1" 'BEGIN { printf "  %.0f us per hypercall (goal <= 150; kvm_pvm: 7-11 us per exit)\n", (b - a) * 1000 / 3000 }'
+if [ $KVM_HERE = yes ]; then
+	t0=$(wall_ms 3 $VMM --accel kvm -m 64M -c "run=bench:hypercall:0 quiet" $GUEST)
+	t1=$(wall_ms 3 $VMM --accel kvm -m 64M -c "run=bench:hypercall:3000 quiet" $GUEST)
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "  KVM here: %.1f us per hypercall\n", (b - a) * 1000 / 3000 }'
+fi
+
+echo
+echo "== Instruction counts by accelerator (--count-insns; TCG from -icount, KVM by single-step)"
+echo "   the two must agree exactly; KVM columns only where /dev/kvm works"
+ACCELS="tcg"; [ $KVM_HERE = yes ] && ACCELS="tcg kvm"
+for a in $ACCELS; do
+	$VMM --accel $a -m 128M --count-insns -c "highmem=32M run=bench:empty,bench:calibrate,bench:pcp,bench:slab quiet iters=50" \
+		$GUEST > "$OUT/insns-$a.txt"
+done
+printf "  %-16s %12s %12s\n" tag tcg kvm
+for t in empty calibrate pcp_order0 cache64 kmalloc32; do
+	k=-; [ $KVM_HERE = yes ] && k=$(field $t insns/op "$OUT/insns-kvm.txt")
+	printf "  %-16s %12s %12s\n" $t "$(field $t insns/op "$OUT/insns-tcg.txt")" "$k"
+done
+if [ $KVM_HERE = yes ]; then
+	if cmp -s "$OUT/insns-tcg.txt" "$OUT/insns-kvm.txt" || \
+	   [ "$(grep -o 'insns/op=[0-9.]*' "$OUT/insns-tcg.txt")" = "$(grep -o 'insns/op=[0-9.]*' "$OUT/insns-kvm.txt")" ]; then
+		echo "  tcg and kvm agree on every tag"
+	else
+		echo "  MISMATCH between tcg and kvm counts"
+	fi
+else
+	echo "  (no usable /dev/kvm here: KVM column not measured)"
+fi
+
+echo
 echo "== VMM start-up: wall time from process start to guest entry (median of 5)"
 for m in 64M 6G; do
 	for i in 1 2 3 4 5; do
