@@ -261,3 +261,50 @@ Test(accel, stats_and_help_name_the_accelerator, .timeout = 60)
 			  "Accelerator here (auto): QEMU TCG (software emulation), because /dev/kvm: ");
 	vmm_result_free(&r);
 }
+
+/* console=ttyS0 (one port I/O stop per byte on TCG) prints the same bytes,
+ * in the same order relative to the host's own --show output, as the
+ * hypercall console. */
+Test(accel, serial_console_matches_the_hypercall_console, .timeout = 120)
+{
+	struct vmm_result a = vmm_run(60, SMALL, "--show", "buddyinfo", "-c",
+				      "run=meminfo,checkpoint,exit:0", NULL);
+	struct vmm_result b = vmm_run(60, SMALL, "--show", "buddyinfo", "-c",
+				      "console=ttyS0 run=meminfo,checkpoint,exit:0", NULL);
+	const char *ha = strchr(a.out, '\n'), *hb = strchr(b.out, '\n');
+
+	assert_status(a, 0);
+	assert_status(b, 0);
+	assert_out_has(b, "vmm: host buddyinfo at checkpoint 1");
+	/* The first line echoes the command line, which differs. */
+	cr_assert(ha && hb && !strcmp(ha, hb), "serial:\n%s\n----\nhypercall:\n%s", b.out, a.out);
+	vmm_result_free(&a);
+	vmm_result_free(&b);
+}
+
+/* An image that lists no I/O sites runs on TCG, but nothing it says reaches
+ * the VMM: the VMM says so up front, then notices the lost hypercalls, and
+ * the guest ends halted (its exit and panic calls went nowhere). */
+Test(accel, image_without_io_sites_warns_on_tcg, .timeout = 60)
+{
+	tcg_only();
+	char img[] = "/tmp/integ_accel_nosites_XXXXXX";
+	int fd = mkstemp(img);
+
+	cr_assert(fd >= 0);
+	close(fd);
+	char *cp[] = { "/usr/bin/objcopy", "--remove-section=.hypercall_sites", GUEST_ELF, img, NULL };
+	struct vmm_result r = run_cmd(30, cp);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	vmm_result_free(&r);
+
+	r = vmm_run(30, SMALL, "-c", "run=exit:3", img, HARNESS_NO_GUEST, NULL);
+	unlink(img);
+	assert_status(r, 81);
+	assert_err_has(r, "the guest image has no .hypercall_sites section: its hypercalls and port "
+		       "I/O will not reach the VMM on QEMU TCG (software emulation)");
+	assert_err_has(r, "from an OUT that .hypercall_sites does not list");
+	assert_err_has(r, "hlt with IF=0");
+	cr_assert_eq(r.out_len, 0, "%s", r.out);
+	vmm_result_free(&r);
+}
