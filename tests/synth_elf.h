@@ -1,8 +1,9 @@
 /*
  * Synthetic ELF32 images for host unit tests: a builder that lays out an
  * ELF header, program headers, segment data and (optionally) a .text
- * section with a symbol table, so loader tests can describe exactly the
- * image they need, good or broken, without a cross toolchain.
+ * section with a symbol table, plus any named section (timage_add_section),
+ * so loader tests can describe exactly the image they need, good or broken,
+ * without a cross toolchain.
  */
 #ifndef TESTS_SYNTH_ELF_H
 #define TESTS_SYNTH_ELF_H
@@ -144,6 +145,72 @@ static inline Elf32_Ehdr *timage_ehdr(struct timage *im)
 static inline Elf32_Phdr *timage_phdr(struct timage *im, unsigned i)
 {
 	return (Elf32_Phdr *)(im->buf + sizeof(Elf32_Ehdr)) + i;
+}
+
+/*
+ * Append a section called name holding data[0, len) (SHT_PROGBITS, not
+ * allocated, at the end of the file) and a section header table that lists
+ * it after the image's existing sections; an image without sections gets
+ * [null, .shstrtab, name].  The old table and string table stay in the file
+ * as unreferenced bytes.  Returns the new section's index, or -1 if the
+ * image would outgrow TIMAGE_CAP.
+ */
+static inline int timage_add_section(struct timage *im, const char *name,
+				     const void *data, size_t len)
+{
+	Elf32_Ehdr *eh = timage_ehdr(im);
+	Elf32_Shdr sh[64];
+	unsigned nsh, strndx;
+	size_t data_off, str_off, str_len, name_off, need;
+	const char *oldstr;
+	size_t oldstr_len;
+
+	if (im->shoff) {
+		nsh = eh->e_shnum;
+		strndx = eh->e_shstrndx;
+		if (nsh + 1 > sizeof(sh) / sizeof(sh[0]) || strndx >= nsh)
+			return -1;
+		memcpy(sh, im->buf + im->shoff, nsh * sizeof(Elf32_Shdr));
+		oldstr = (const char *)im->buf + sh[strndx].sh_offset;
+		oldstr_len = sh[strndx].sh_size;
+	} else {
+		static const char base[] = "\0.shstrtab";
+
+		memset(sh, 0, 2 * sizeof(Elf32_Shdr));
+		sh[1] = (Elf32_Shdr){ .sh_name = 1, .sh_type = SHT_STRTAB, .sh_addralign = 1 };
+		nsh = 2;
+		strndx = 1;
+		oldstr = base;
+		oldstr_len = sizeof(base);
+	}
+
+	data_off = tal(im->len, 16);
+	str_off = tal(data_off + len, 16);
+	str_len = oldstr_len + strlen(name) + 1;
+	need = tal(str_off + str_len, 16) + (nsh + 1) * sizeof(Elf32_Shdr);
+	if (need > im->cap)
+		return -1;
+
+	if (len)
+		memcpy(im->buf + data_off, data, len);
+	/* oldstr may point into buf, below str_off: copy, then add the name */
+	memmove(im->buf + str_off, oldstr, oldstr_len);
+	name_off = oldstr_len;
+	strcpy((char *)im->buf + str_off + name_off, name);
+
+	sh[strndx].sh_offset = str_off;
+	sh[strndx].sh_size = str_len;
+	sh[nsh] = (Elf32_Shdr){ .sh_name = name_off, .sh_type = SHT_PROGBITS,
+				.sh_offset = data_off, .sh_size = len, .sh_addralign = 1 };
+
+	im->shoff = tal(str_off + str_len, 16);
+	memcpy(im->buf + im->shoff, sh, (nsh + 1) * sizeof(Elf32_Shdr));
+	im->len = im->shoff + (nsh + 1) * sizeof(Elf32_Shdr);
+	eh->e_shoff = im->shoff;
+	eh->e_shentsize = sizeof(Elf32_Shdr);
+	eh->e_shnum = nsh + 1;
+	eh->e_shstrndx = strndx;
+	return nsh;
 }
 
 static inline void timage_free(struct timage *im)
