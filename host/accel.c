@@ -57,7 +57,7 @@ static int try_create(struct vm *vm, const struct accel_ops *ops, struct accel_e
 
 int accel_create(struct vm *vm, enum accel_kind kind)
 {
-	struct accel_err why;
+	struct accel_err why, kvm_why;
 	int status;
 
 	switch (kind) {
@@ -74,13 +74,18 @@ int accel_create(struct vm *vm, enum accel_kind kind)
 	case ACCEL_AUTO:
 		break;
 	}
-	status = try_create(vm, &accel_kvm_ops, &why);
+	status = try_create(vm, &accel_kvm_ops, &kvm_why);
 	if (status != EXIT_NO_ACCEL)
 		return status;
-	/* The one line a user on a machine without KVM sees on every run. */
-	fflush(stdout);
-	fprintf(stderr, "vmm: %s; running on %s\n", why.reason, accel_tcg_ops.desc);
 	status = try_create(vm, &accel_tcg_ops, &why);
+	fflush(stdout);
+	if (status == 0) {
+		/* The one line a user on a machine without KVM sees on every run. */
+		fprintf(stderr, "vmm: %s; running on %s\n", kvm_why.reason, accel_tcg_ops.desc);
+		return 0;
+	}
+	/* Neither: both reasons, each with what to do. */
+	print_unavailable(accel_kvm_ops.desc, &kvm_why);
 	if (status == EXIT_NO_ACCEL)
 		print_unavailable(accel_tcg_ops.desc, &why);
 	return status;
@@ -112,13 +117,13 @@ const char *vm_exit_name(enum vm_exit_reason r)
 
 char *accel_describe_auto(char *buf, size_t len)
 {
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	int fd = open(KVM_DEV, O_RDWR | O_CLOEXEC);
 
 	if (fd >= 0) {
 		close(fd);
-		snprintf(buf, len, "%s (/dev/kvm opens)", accel_kvm_ops.desc);
+		snprintf(buf, len, "%s (" KVM_DEV " opens)", accel_kvm_ops.desc);
 	} else {
-		snprintf(buf, len, "%s, because /dev/kvm: %s", accel_tcg_ops.desc, strerror(errno));
+		snprintf(buf, len, "%s, because " KVM_DEV ": %s", accel_tcg_ops.desc, strerror(errno));
 	}
 	return buf;
 }

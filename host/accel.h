@@ -18,6 +18,8 @@
 
 struct vm;
 
+#define KVM_DEV "/dev/kvm"
+
 enum accel_kind {
 	ACCEL_AUTO,   /* KVM if it can create a VM, else TCG (QEMU's -accel kvm:tcg) */
 	ACCEL_KVM,
@@ -105,7 +107,7 @@ struct accel_ops {
 	/*
 	 * Create the VM over vm->mem, which already holds the image and the
 	 * boot area.  Sets vm->tsc_khz, vm->features and vm->maxphyaddr.
-	 * Returns 0, or EXIT_NO_KVM with *why filled when this accelerator is
+	 * Returns 0, or EXIT_NO_ACCEL with *why filled when this accelerator is
 	 * not available here (nothing is printed), or another exit status
 	 * after printing why.  On failure nothing is left behind.
 	 */
@@ -125,6 +127,9 @@ struct accel_ops {
 	/* Guest virtual -> physical with the vCPU's current page tables:
 	 * 0, -EFAULT if not mapped, or another -errno if it cannot tell. */
 	int (*translate)(struct vm *vm, uint64_t va, uint64_t *pa);
+	/* translate() fails on reserved bits set in an entry, as the CPU
+	 * would (KVM_TRANSLATE); QEMU's debug walker ignores them. */
+	bool translate_faults_reserved;
 	/* Make a running or about-to-run vCPU return VM_EXIT_INTR soon.
 	 * Async-signal-safe: the --timeout watchdog calls it. */
 	void (*kick)(struct vm *vm);
@@ -137,7 +142,7 @@ extern const struct accel_ops accel_tcg_ops;
 /*
  * Create the VM on `kind`.  For ACCEL_AUTO, try KVM and fall back to TCG
  * with one line on stderr naming the reason.  Returns 0 or an exit status
- * (EXIT_NO_KVM: the chosen accelerator is unavailable) after printing why.
+ * (EXIT_NO_ACCEL: the chosen accelerator is unavailable) after printing why.
  */
 int accel_create(struct vm *vm, enum accel_kind kind);
 

@@ -1,8 +1,9 @@
 /*
  * The KVM accelerator: /dev/kvm, one VM, guest RAM as one or two memslots,
  * one vCPU with the host's supported CPUID, and the TSC rate the guest is
- * told about.  Each setup step that can fail unwinds everything before it
- * (goto ladder).  Only this file includes <linux/kvm.h>.
+ * told about.  A failed setup step unwinds everything before it through
+ * one release that skips what was never made.  Only this file includes
+ * <linux/kvm.h>.
  *
  * Instruction counting single-steps the vCPU (KVM_SET_GUEST_DEBUG): every
  * KVM_EXIT_DEBUG between HC_BENCH_BEGIN and HC_BENCH_END is one guest
@@ -59,8 +60,6 @@ static struct kvm_vcpu_state *kvm_of(struct vm *vm)
 	return vm->accel_priv;
 }
 
-#define KVM_DEV "/dev/kvm"
-
 /* Unavailable: say why in *why; the caller decides whether that is fatal. */
 static int open_kvm(struct accel_err *why)
 {
@@ -86,11 +85,14 @@ static int open_kvm(struct accel_err *why)
 	return -1;
 }
 
-static bool check_cap(struct kvm_vcpu_state *k, int cap, const char *name)
+/* A KVM without a capability the VMM needs is no KVM for it: auto falls back. */
+static bool check_cap(struct kvm_vcpu_state *k, int cap, const char *name,
+		      struct accel_err *why)
 {
 	if (ioctl(k->sys_fd, KVM_CHECK_EXTENSION, cap) > 0)
 		return true;
-	error("this KVM lacks %s, which vmm needs; use a newer host kernel or --accel tcg", name);
+	snprintf(why->reason, sizeof(why->reason), "this KVM lacks %s", name);
+	snprintf(why->hint, sizeof(why->hint), "use a newer host kernel, or --accel tcg");
 	return false;
 }
 
@@ -171,6 +173,10 @@ static int kvm_create(struct vm *vm, struct accel_err *why)
 			 api, KVM_API_VERSION);
 		goto err;
 	}
+	if (!check_cap(k, KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY", why) ||
+	    !check_cap(k, KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID", why) ||
+	    !check_cap(k, KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT", why))
+		goto err;
 	k->vm_fd = ioctl(k->sys_fd, KVM_CREATE_VM, 0);
 	if (k->vm_fd < 0) {
 		snprintf(why->reason, sizeof(why->reason), "KVM_CREATE_VM: %s", strerror(errno));
@@ -179,10 +185,6 @@ static int kvm_create(struct vm *vm, struct accel_err *why)
 
 	/* From here on KVM exists: failures are host errors, not "no KVM". */
 	status = EXIT_HOST_ERROR;
-	if (!check_cap(k, KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY") ||
-	    !check_cap(k, KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID") ||
-	    !check_cap(k, KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT"))
-		goto err;
 	k->has_guest_debug = ioctl(k->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_SET_GUEST_DEBUG) > 0;
 	slots = ioctl(k->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS);
 	if (slots > 0 && (unsigned)slots < vm->mem.nr_regions) {
@@ -218,7 +220,8 @@ static int kvm_create(struct vm *vm, struct accel_err *why)
 		goto err;
 	}
 	/* Free registers at every exit, for the I/O-site check below. */
-	if (ioctl(k->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS) & KVM_SYNC_X86_REGS) {
+	r = ioctl(k->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS);
+	if (r > 0 && (r & KVM_SYNC_X86_REGS)) {
 		k->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
 		k->sync_regs = true;
 	}
@@ -235,6 +238,7 @@ static int kvm_create(struct vm *vm, struct accel_err *why)
 	/* A VM exit is cheap next to emulated loops (DESIGN §2): every
 	 * paravirtual shortcut pays. */
 	vm->features = BI_FEAT_PV_PAGEOPS | BI_FEAT_MEM_OR32 | BI_FEAT_FIND_NONZERO;
+	vm->can_count_insns = k->has_guest_debug;
 	vm->accel_priv = k;
 	return 0;
 
@@ -320,6 +324,27 @@ static void check_io_site(struct vm *vm, struct kvm_vcpu_state *k)
 	     k->run->io.port, rip, sym_format(sym, sizeof(sym), rip), HC_SITES_SECTION);
 }
 
+/* <linux/kvm.h>'s names, for an exit the run loop has no case for. */
+static const char *kvm_exit_name(uint32_t reason)
+{
+	static const char *const names[] = {
+		[KVM_EXIT_UNKNOWN] = "UNKNOWN", [KVM_EXIT_EXCEPTION] = "EXCEPTION",
+		[KVM_EXIT_IO] = "IO", [KVM_EXIT_HYPERCALL] = "HYPERCALL",
+		[KVM_EXIT_DEBUG] = "DEBUG", [KVM_EXIT_HLT] = "HLT", [KVM_EXIT_MMIO] = "MMIO",
+		[KVM_EXIT_IRQ_WINDOW_OPEN] = "IRQ_WINDOW_OPEN", [KVM_EXIT_SHUTDOWN] = "SHUTDOWN",
+		[KVM_EXIT_FAIL_ENTRY] = "FAIL_ENTRY", [KVM_EXIT_INTR] = "INTR",
+		[KVM_EXIT_SET_TPR] = "SET_TPR", [KVM_EXIT_TPR_ACCESS] = "TPR_ACCESS",
+		[KVM_EXIT_NMI] = "NMI", [KVM_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR",
+		[KVM_EXIT_OSI] = "OSI", [KVM_EXIT_PAPR_HCALL] = "PAPR_HCALL",
+		[KVM_EXIT_WATCHDOG] = "WATCHDOG", [KVM_EXIT_EPR] = "EPR",
+		[KVM_EXIT_SYSTEM_EVENT] = "SYSTEM_EVENT", [KVM_EXIT_IOAPIC_EOI] = "IOAPIC_EOI",
+		[KVM_EXIT_HYPERV] = "HYPERV", [KVM_EXIT_X86_RDMSR] = "X86_RDMSR",
+		[KVM_EXIT_X86_WRMSR] = "X86_WRMSR", [KVM_EXIT_DIRTY_RING_FULL] = "DIRTY_RING_FULL",
+	};
+
+	return reason < ARRAY_SIZE(names) && names[reason] ? names[reason] : "?";
+}
+
 static int kvm_run_vcpu(struct vm *vm, struct vm_exit *e)
 {
 	struct kvm_vcpu_state *k = kvm_of(vm);
@@ -396,7 +421,8 @@ static int kvm_run_vcpu(struct vm *vm, struct vm_exit *e)
 		e->reason = VM_EXIT_INTERNAL_ERROR;
 		e->internal.status = EXIT_HOST_ERROR;
 		snprintf(e->internal.msg, sizeof(e->internal.msg),
-			 "unhandled KVM exit reason %u", run->exit_reason);
+			 "unhandled KVM exit reason %u (KVM_EXIT_%s)", run->exit_reason,
+			 kvm_exit_name(run->exit_reason));
 		break;
 	}
 	return 0;
@@ -512,6 +538,7 @@ const struct accel_ops accel_kvm_ops = {
 	.insns_start = kvm_insns_start,
 	.insns_stop = kvm_insns_stop,
 	.translate = kvm_translate,
+	.translate_faults_reserved = true,
 	.kick = kvm_kick,
 	.destroy = kvm_destroy,
 };

@@ -8,9 +8,14 @@
  *     -icount shift=0 virtual time advances exactly one tick per retired
  *     instruction: the guest's rdtsc counts instructions, every run is
  *     deterministic, and gdbstub stops do not advance it.
- *   - Boot: the VMM writes the boot area and image into RAM as for KVM;
- *     a 64 KiB -bios whose reset vector far-jumps to a real-mode stub in
- *     low RAM (tcg_boot.S) enters compatibility mode with the same tables.
+ *   - Boot: QEMU starts paused (-S); the VMM then writes the boot area and
+ *     image into the shared RAM as for KVM, and a 64 KiB -bios whose reset
+ *     vector far-jumps to a real-mode stub in low RAM (tcg_boot.S) enters
+ *     compatibility mode with the same tables.
+ *   - Host writes to guest RAM bypass TCG: QEMU notices its own stores to
+ *     code it has translated, not the VMM's.  So the VMM writes code only
+ *     before the first instruction runs; its later writes (hypercall
+ *     replies, --corrupt) are to data.
  *   - Port I/O: TCG cannot trap it, so the guest lists every IN/OUT in
  *     HC_SITES_SECTION (abi.h) and the VMM sets a breakpoint on each.  At a
  *     stop it reads the registers ('g'), reports a VM_EXIT_IO that the run
@@ -55,6 +60,7 @@
 #define GDB_MAX_REGS    160
 #define REPLY_MAX       16384     /* a 'g' reply is ~1.2 KB of hex on x86_64 */
 #define XML_MAX         65536
+#define LOG_MAX         (1 << 20) /* QEMU's log kept between two stops, bytes */
 
 enum { R_RAX, R_RBX, R_RCX, R_RDX, R_RSI, R_RDI, R_RBP, R_RSP,
        R_R8, R_R9, R_R10, R_R11, R_R12, R_R13, R_R14, R_R15,
@@ -92,6 +98,8 @@ struct tcg_state {
 	volatile sig_atomic_t kicked;
 	int dead_status;            /* QEMU's wait status once it died under us */
 	bool dead;
+	bool broken;                /* an exchange was abandoned midway: replies
+				       may be out of step, so nothing more is asked */
 	char reply[REPLY_MAX];
 };
 
@@ -468,8 +476,6 @@ static int read_io_regs(struct tcg_state *t, uint64_t v[3])
 
 static void tcg_release(struct tcg_state *t)
 {
-
-
 	kill_qemu(t);
 	gdb_free(&t->gdb);
 	if (t->gdb_fd >= 0)
@@ -523,6 +529,8 @@ static int tcg_create(struct vm *vm, struct accel_err *why)
 		goto err;
 	}
 	gdb_init(&t->gdb, t->gdb_fd);
+	/* The only signal that matters, the watchdog's, acts through kick(). */
+	t->gdb.retry_eintr = true;
 
 	/*
 	 * The handshake: features, no acks where the stub offers it (QEMU 7.2
@@ -565,6 +573,7 @@ static int tcg_create(struct vm *vm, struct accel_err *why)
 	 * within noise of the loop.  None pays.
 	 */
 	vm->features = 0;
+	vm->can_count_insns = true;     /* -icount: rdtsc is the count */
 	vm->accel_priv = t;
 	return 0;
 err:
@@ -667,6 +676,7 @@ static void qemu_died(struct tcg_state *t, struct vm_exit *e, int err)
 {
 	char how[128] = "stopped answering";
 
+	t->broken = true;
 	if (reap_dead_qemu(t))
 		describe_wait_status(how, sizeof(how), t->dead_status);
 	fflush(stdout);
@@ -699,6 +709,15 @@ static bool check_guest_errors(struct tcg_state *t, struct vm_exit *e)
 	/* More than this between two stops is a flood; its first lines say enough. */
 	n = pread(t->log_fd, buf, sizeof(buf) - 1, t->log_seen);
 	t->log_seen = st.st_size;
+	/*
+	 * A guest that keeps touching non-RAM between stops (at most
+	 * HALT_PROBE_MS apart) grows the log by megabytes: start it again.
+	 * The vCPU is stopped, so QEMU writes nothing meanwhile, and QEMU's
+	 * stderr shares this file offset, so the rewind moves its writes too.
+	 */
+	if (st.st_size > LOG_MAX && ftruncate(t->log_fd, 0) == 0 &&
+	    lseek(t->log_fd, 0, SEEK_SET) == 0)
+		t->log_seen = 0;
 	if (n <= 0)
 		return false;
 	buf[n] = '\0';
@@ -749,16 +768,20 @@ static void check_unlisted(struct tcg_state *t)
 
 /*
  * Wait for the running guest to stop: a breakpoint, a triple fault, or the
- * kick; the stop reply is then in t->reply.  A vCPU that halts stops
- * nothing here (KVM would exit with KVM_EXIT_HLT), so a guest that has not
- * stopped for HALT_PROBE_MS is interrupted and asked, through the monitor's
- * `info registers` (its "HLT=1"), whether it is halted: if so this returns HALTED with *e a
- * VM_EXIT_HLT, as KVM's would be; if not it resumes.  The probe costs one
- * stop per second of guest run time and does not disturb the instruction
- * count.  Returns 0, HALTED or -errno (the stub is gone).
+ * kick; the stop reply is then in t->reply and this returns 0.
+ *
+ * A vCPU that halts stops nothing here (KVM would exit with KVM_EXIT_HLT),
+ * so a guest that has not stopped for HALT_PROBE_MS is interrupted and
+ * asked, through the monitor's `info registers` (its "HLT=1"), whether it
+ * is halted: if so *e is a VM_EXIT_HLT, as KVM's would be.  The probe also
+ * looks at QEMU's log, so a guest that touched non-RAM and then spins is
+ * caught within HALT_PROBE_MS.  Either way this returns EXIT_READY; if
+ * neither, the guest resumes.  The probe costs one stop per second of
+ * guest run time and does not disturb the instruction count.  Returns 0,
+ * EXIT_READY or -errno (the stub is gone or out of step).
  */
 #define HALT_PROBE_MS 1000
-#define HALTED        1
+#define EXIT_READY    1
 
 static int wait_for_stop(struct tcg_state *t, struct vm_exit *e)
 {
@@ -767,19 +790,18 @@ static int wait_for_stop(struct tcg_state *t, struct vm_exit *e)
 
 	for (;;) {
 		r = gdb_recv(&t->gdb, t->reply, sizeof(t->reply), HALT_PROBE_MS);
-		if (r == -EINTR)
-			continue;
 		if (r != -ETIMEDOUT)
 			return r < 0 ? r : 0;
 		r = gdb_interrupt(&t->gdb);
-		do
-			r = r < 0 ? r : gdb_recv(&t->gdb, t->reply, sizeof(t->reply), GDB_REPLY_MS);
-		while (r == -EINTR);
+		if (r >= 0)
+			r = gdb_recv(&t->gdb, t->reply, sizeof(t->reply), GDB_REPLY_MS);
 		if (r < 0)
 			return r;
 		/* A real stop may have beaten the interrupt; so may the kick. */
 		if (strncmp(t->reply, "T02", 3) || t->kicked)
 			return 0;
+		if (check_guest_errors(t, e))
+			return EXIT_READY;
 		r = monitor_command(t, "info registers", text, sizeof(text));
 		if (r < 0)
 			return r;
@@ -789,9 +811,17 @@ static int wait_for_stop(struct tcg_state *t, struct vm_exit *e)
 				return r;
 			e->reason = VM_EXIT_HLT;
 			e->hlt.if_flag = g_reg(t, R_EFLAGS) & (1u << 9);
-			return HALTED;
+			return EXIT_READY;
+		}
+		/* The kick's 0x03 reaches a stopped stub, which drops it: a
+		 * kick during the probe ends it here, or after the 'c'. */
+		if (t->kicked) {
+			strcpy(t->reply, "T02");
+			return 0;
 		}
 		r = gdb_send(&t->gdb, "c");
+		if (r >= 0 && t->kicked)
+			r = gdb_interrupt(&t->gdb);
 		if (r < 0)
 			return r;
 	}
@@ -808,7 +838,7 @@ static int tcg_run(struct vm *vm, struct vm_exit *e)
 	int r;
 
 	memset(e, 0, sizeof(*e));
-	if (t->dead) {
+	if (t->dead || t->broken) {
 		qemu_died(t, e, -EPIPE);
 		return 0;
 	}
@@ -830,7 +860,7 @@ static int tcg_run(struct vm *vm, struct vm_exit *e)
 		qemu_died(t, e, r);
 		return 0;
 	}
-	if (check_guest_errors(t, e) || r == HALTED) {
+	if (r == EXIT_READY || check_guest_errors(t, e)) {
 		check_unlisted(t);
 		return 0;
 	}
@@ -898,7 +928,7 @@ static int tcg_get_regs(struct vm *vm, struct vcpu_regs *out)
 			     &out->r12, &out->r13, &out->r14, &out->r15 };
 	int r;
 
-	if (!t || t->dead)
+	if (!t || t->dead || t->broken)
 		return -ENODEV;
 	r = read_all_regs(t);
 	if (r < 0)
@@ -938,8 +968,14 @@ static int tcg_insns_start(struct vm *vm)
 static int tcg_insns_stop(struct vm *vm, uint64_t begin_tsc, uint64_t end_tsc, uint64_t *insns)
 {
 	(void)vm;
-	if (end_tsc < begin_tsc)
-		return -ERANGE;
+	/* The readings come from the guest's request block: a bad pair
+	 * spoils this bracket's count, not counting for the rest of the run. */
+	if (end_tsc < begin_tsc) {
+		warn("a bench bracket ended at TSC %" PRIu64 ", before it began (%" PRIu64 "): "
+		     "counted as 0 instructions", end_tsc, begin_tsc);
+		*insns = 0;
+		return 0;
+	}
 	*insns = end_tsc - begin_tsc;
 	return 0;
 }
@@ -950,6 +986,8 @@ static int tcg_translate(struct vm *vm, uint64_t va, uint64_t *pa)
 	char cmd[64], text[256];
 	int r;
 
+	if (tcg_of(vm)->dead || tcg_of(vm)->broken)
+		return -ENODEV;
 	snprintf(cmd, sizeof(cmd), "gva2gpa %#" PRIx64, va);
 	r = monitor_command(tcg_of(vm), cmd, text, sizeof(text));
 	if (r < 0)
@@ -985,6 +1023,7 @@ const struct accel_ops accel_tcg_ops = {
 	.insns_start = tcg_insns_start,
 	.insns_stop = tcg_insns_stop,
 	.translate = tcg_translate,
+	.translate_faults_reserved = false,
 	.kick = tcg_kick,
 	.destroy = tcg_destroy,
 };

@@ -333,6 +333,8 @@ int gdb_recv(struct gdb_conn *g, char *out, size_t max, int timeout_ms)
 		if (r != -EAGAIN)
 			return r;
 		r = fill(g, deadline);
+		if (r == -EINTR && g->retry_eintr)
+			continue;
 		if (r < 0)
 			return r;
 	}

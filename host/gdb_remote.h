@@ -23,6 +23,9 @@ struct gdb_conn {
 	bool lazy_acks;      /* '+' waits in the output queue for the next packet
 				(for a stub that never waits for acks, like QEMU's
 				system-mode one): one write, one wakeup, not two */
+	bool retry_eintr;    /* gdb_recv() goes on after a signal until its
+				timeout, instead of returning -EINTR (for callers
+				whose signal handlers act on their own) */
 	char *in; size_t in_len, in_pos, in_cap;   /* raw bytes received, not yet parsed */
 	char *out; size_t out_len, out_cap;        /* framed packets queued, not yet written */
 	uint64_t sent, received;   /* packets, for --stats */
@@ -72,8 +75,8 @@ int gdb_interrupt(struct gdb_conn *g);
  * (payload longer than max-1: the packet is consumed; or more than
  * GDB_MAX_PACKET raw bytes without an end: the buffer is discarded and the
  * stream should be considered broken), -EINTR (poll/read interrupted by a
- * signal: no bytes are lost, the partial packet stays buffered and the next
- * call continues it), or another -errno.
+ * signal, unless retry_eintr: no bytes are lost, the partial packet stays
+ * buffered and the next call continues it), or another -errno.
  *
  * Stop replies after a 'c' arrive whenever the target stops: this just
  * returns whatever packet comes next.  To enter no-ack mode, send

@@ -47,9 +47,11 @@ int guest_mem_alloc(struct guest_mem *m, uint64_t ram_bytes)
 	 * A memfd is sparse shmem: ftruncate reserves nothing, so a 6 GiB
 	 * guest starts on a machine that could not back all of it.  It has
 	 * no name in any filesystem, so nothing is left behind in /dev/shm.
-	 * Not close-on-exec: QEMU inherits it as /proc/self/fd/N.
+	 * Close-on-exec: only QEMU inherits it (as /proc/self/fd/N), by name.
+	 * Being shmem, it gets transparent huge pages only where
+	 * /sys/kernel/mm/transparent_hugepage/shmem_enabled allows.
 	 */
-	fd = memfd_create("mmvisor-ram", 0);
+	fd = memfd_create("mmvisor-ram", MFD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	if (ftruncate(fd, (off_t)ram_bytes) < 0)

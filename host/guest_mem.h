@@ -26,7 +26,7 @@ struct guest_mem {
 	struct ram_region region[GUEST_MEM_MAX_REGIONS];
 	unsigned nr_regions;
 	uint64_t ram_bytes;  /* sum of the region sizes */
-	bool zeroed;         /* known all-zero (fresh anonymous map): loaders may skip zero-fill */
+	bool zeroed;         /* known all-zero (a fresh memfd): loaders may skip zero-fill */
 	void *map;           /* mapping owned by guest_mem_alloc(), or NULL */
 	size_t map_len;
 	int fd;              /* memfd behind map (QEMU maps it too), or -1 */

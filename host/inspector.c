@@ -48,7 +48,6 @@ static void cross_check_translate(struct inspector *s, struct vm *vm, uint64_t c
 
 	if (!vm->accel)
 		return;
-	insp_report_ran(&s->rep, R_WALKER_ACCEL);
 	va[n++] = l->sym.text;
 	va[n++] = l->page_offset + (4ull << 20) + 0x123;   /* where --corrupt edits */
 	va[n++] = l->fixaddr_start + 4096;
@@ -77,13 +76,22 @@ static void cross_check_translate(struct inspector *s, struct vm *vm, uint64_t c
 		ours = w.status == PT_OK;
 		/* A 1 GiB page is reported by pt.1g; whether the accelerator
 		 * follows it depends on the CPU's 1 GiB-page support.  Reserved
-		 * bits are pt.reserved's: KVM_TRANSLATE faults on them, QEMU's
-		 * debug walker ignores them.  Compare neither. */
-		if (w.status == PT_PDPTE_1G || w.status == PT_RESERVED)
+		 * bits are pt.reserved's, and only some walkers fault on them. */
+		if (w.status == PT_PDPTE_1G ||
+		    (w.status == PT_RESERVED && !vm->accel->translate_faults_reserved))
 			continue;
 		r = vm->accel->translate(vm, lin, &pa);
-		if (r < 0 && r != -EFAULT)
-			continue;   /* the accelerator cannot tell */
+		if (r < 0 && r != -EFAULT) {
+			/* The rule then runs on no address: say so, once. */
+			if (!s->warned_translate)
+				warn("cannot cross-check the host walker with %s's translation "
+				     "(%s): rule walker.accel does not run", vm->accel->desc,
+				     strerror(-r));
+			s->warned_translate = true;
+			continue;
+		}
+		insp_report_ran(&s->rep, R_WALKER_ACCEL);
+		s->translations++;
 		if (ours == !r && (!ours || w.pa == pa))
 			continue;
 		snprintf(place, sizeof(place), "va %#" PRIx64, lin);
@@ -208,7 +216,7 @@ int inspector_start(struct inspector *s, struct vm *vm, const struct elf_info *e
 	insp_init(&s->in, &vm->mem, &s->lay);
 	insp_report_init(&s->rep, CHECK_STORE_MAX);
 	if (o->json) {
-		s->json = fopen(o->json, "w");
+		s->json = fopen(o->json, "we");
 		if (!s->json) {
 			error_errno("cannot create --check-json file %s", o->json);
 			return EXIT_HOST_ERROR;
@@ -228,8 +236,9 @@ int inspector_finish(struct inspector *s, struct vm *vm, int status)
 	if (checking(s)) {
 		fflush(stdout);
 		fprintf(stderr, "check: %" PRIu64 " checkpoints, %u rules, %" PRIu64 " violations, "
-			"%.3f ms total\n", s->checks, (unsigned)__builtin_popcountll(s->rules_run),
-			s->violations, s->ms);
+			"%.3f ms total; walker.accel compared %" PRIu64 " translations\n", s->checks,
+			(unsigned)__builtin_popcountll(s->rules_run), s->violations, s->ms,
+			s->translations);
 	}
 	if (never) {
 		error("--check: the guest reached no checkpoint, so nothing was checked; run a "
@@ -249,8 +258,9 @@ int inspector_finish(struct inspector *s, struct vm *vm, int status)
 		for (unsigned i = 0, n = 0; i < R_NR; i++)
 			if (s->rules_run & (1ull << i))
 				fprintf(s->json, "%s\"%s\"", n++ ? "," : "", insp_rules[i].name);
-		fprintf(s->json, "],\"violations\":%" PRIu64 ",\"ms\":%.3f,\"result\":\"%s\","
-			"\"status\":%d}\n", s->violations, s->ms, result, status);
+		fprintf(s->json, "],\"walker_accel_translations\":%" PRIu64 ",\"violations\":%" PRIu64
+			",\"ms\":%.3f,\"result\":\"%s\",\"status\":%d}\n", s->translations,
+			s->violations, s->ms, result, status);
 		if (fclose(s->json) != 0) {
 			error_errno("cannot write --check-json file %s", s->o.json);
 			if (status <= EXIT_GUEST_MAX)

@@ -42,6 +42,8 @@ struct inspector {
 	uint64_t checks;         /* ... at which the checkers ran */
 	uint64_t violations;
 	uint64_t rules_run;
+	uint64_t translations;   /* addresses walker.accel compared */
+	bool warned_translate;   /* the accelerator could not translate */
 	double ms;
 	bool corrupted;
 	bool fuzzed;

@@ -62,7 +62,7 @@ int main(int argc, char **argv)
 
 	/* Fail before the guest runs, not after it has run for an hour. */
 	if (opts.bench_json) {
-		json = fopen(opts.bench_json, "w");
+		json = fopen(opts.bench_json, "we");
 		if (!json)
 			die_errno(EXIT_HOST_ERROR, "cannot create --bench-json file %s", opts.bench_json);
 	}
@@ -114,6 +114,12 @@ int main(int argc, char **argv)
 	status = accel_create(&vm, opts.accel);
 	if (status)
 		goto out;
+	if (opts.count_insns && !vm.can_count_insns) {
+		error("--count-insns needs single-stepping (KVM_CAP_SET_GUEST_DEBUG), which this "
+		      "%s lacks; count on --accel tcg, whose counts are the same", vm.accel->desc);
+		status = EXIT_NO_ACCEL;
+		goto out;
+	}
 	status = boot_write_memory(&vm.mem, &elf,
 				   &(struct boot_params){ .cmdline = opts.cmdline,
 							  .tsc_khz = vm.tsc_khz, .nr_cpus = 1,

@@ -144,6 +144,22 @@ Test(accel, tcg_without_qemu_exits_69_with_the_hint, .timeout = 60)
 	vmm_result_free(&r);
 }
 
+Test(accel, auto_without_kvm_or_qemu_gives_both_reasons, .timeout = 60)
+{
+	if (kvm_usable())
+		cr_skip_test("/dev/kvm works here: auto never needs QEMU");
+	setenv("PATH", "/nonexistent", 1);
+	struct vmm_result r = vmm_run(30, SMALL, "--accel", "auto", NULL);
+
+	assert_status(r, 69);
+	assert_err_has(r, "vmm: cannot use KVM: /dev/kvm: No such file or directory\n");
+	assert_err_has(r, "vmm: cannot use QEMU TCG (software emulation): qemu-system-x86_64 is "
+		       "not on $PATH\nvmm: install qemu-system-x86 (make deps does)\n");
+	/* Nothing claims it is running on TCG when it is not. */
+	cr_assert_null(strstr(r.err, "running on"), "%s", r.err);
+	vmm_result_free(&r);
+}
+
 /* Nothing is opened before the image is known good: no KVM and no QEMU
  * still give the image's own status. */
 Test(accel, bad_image_is_refused_before_any_accelerator, .timeout = 60)
@@ -242,6 +258,12 @@ Test(accel, walker_cross_check_runs_and_holds, .timeout = 60)
 	unlink(path);
 	cr_assert(strstr(buf, "\"walker.accel\"]"), "%s", buf);
 	cr_assert(strstr(buf, "\"violations\":0,"), "%s", buf);
+	/* It compared something: an accelerator that cannot translate would
+	 * leave the rule out of rules_run, and this at 0. */
+	const char *n = strstr(buf, "\"walker_accel_translations\":");
+	cr_assert(n, "%s", buf);
+	cr_assert_gt(strtoull(n + strlen("\"walker_accel_translations\":"), NULL, 10), 100,
+		     "%s", buf);
 	vmm_result_free(&r);
 }
 

@@ -238,6 +238,47 @@ Test(gdb, recv_eintr_keeps_partial_packet)
 	cr_assert_str_eq(buf, "OK");
 }
 
+/* The rest of the packet arrives from the handler, after the signal. */
+static void on_alarm_finish_packet(int sig)
+{
+	(void)sig;
+	if (write(peer, "K#9a", 4) != 4)
+		abort();
+}
+
+Test(gdb, recv_retry_eintr_goes_on_until_the_packet)
+{
+	struct sigaction sa = { .sa_handler = on_alarm_finish_packet };
+	struct itimerval it = { .it_value = { .tv_usec = 50000 } };
+
+	g.retry_eintr = true;
+	cr_assert_eq(sigaction(SIGALRM, &sa, NULL), 0);
+	put("$O");
+	cr_assert_eq(setitimer(ITIMER_REAL, &it, NULL), 0);
+	cr_assert_eq(gdb_recv(&g, buf, sizeof(buf), 5000), 2);
+	cr_assert_str_eq(buf, "OK");
+}
+
+Test(gdb, recv_retry_eintr_keeps_the_deadline)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct itimerval it = { .it_value = { .tv_usec = 20000 }, .it_interval = { .tv_usec = 20000 } };
+	struct itimerval off = { 0 };
+	struct timespec a, b;
+	int r;
+
+	g.retry_eintr = true;
+	cr_assert_eq(sigaction(SIGALRM, &sa, NULL), 0);
+	cr_assert_eq(setitimer(ITIMER_REAL, &it, NULL), 0);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	r = gdb_recv(&g, buf, sizeof(buf), 200);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	setitimer(ITIMER_REAL, &off, NULL);
+	cr_assert_eq(r, -ETIMEDOUT);
+	cr_assert_lt((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000, 2000,
+		     "signals every 20 ms must not push a 200 ms deadline back");
+}
+
 Test(gdb, recv_pipelined_one_at_a_time)
 {
 	/* E14: 45+31+34 = 0xaa.  S05: 53+30+35 = 0xb8 */
