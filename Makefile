@@ -167,14 +167,19 @@ $(BUILD)/bench/slab_host_mimalloc: scripts/bench_slab_host.c scripts/bench_host.
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(MM_HOST_CFLAGS) -DPEER_MIMALLOC -Iguest/mm/host -o $@ $< $(MM_HOST_OBJS) -lm -lmimalloc
 
-# The TCG floor: bare QEMU booting a ROM that exits at once (scripts/bench.sh).
-$(BUILD)/bench/tcg_floor.bin: scripts/tcg_floor_rom.S
+# The TCG floor: bare QEMU, the VMM's machine options, booting a ROM that
+# exits at once (scripts/bench.sh).
+$(BUILD)/bench/tcg_floor.bin: scripts/tcg_floor_rom.S host/tcg_boot.h
 	@mkdir -p $(dir $@)
-	$(Q)as --32 $< -o $(@:.bin=.o) && objcopy -O binary -j .rom $(@:.bin=.o) $@
+	$(Q)$(HOST_CC) -m32 -c -Ihost -Ishared $< -o $(@:.bin=.o) && objcopy -O binary -j .rom $(@:.bin=.o) $@
+
+$(BUILD)/bench/qemu_machine: scripts/qemu_machine.c host/qemu_proc.h
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $<
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory EXTRA_PACKAGES="$(BENCH_PACKAGES)" deps all $(BUILD)/bench/buddy_host \
-	  $(SLAB_BENCH_BINS) $(BUILD)/bench/tcg_floor.bin
+	  $(SLAB_BENCH_BINS) $(BUILD)/bench/tcg_floor.bin $(BUILD)/bench/qemu_machine
 	$(Q)scripts/bench.sh
 
 clean:

@@ -3,11 +3,8 @@
  * vCPU in a child process; the VMM keeps guest RAM (a memfd both map) and
  * drives QEMU through its gdbstub over a private socketpair (gdb_remote.c).
  *
- *   - Machine: microvm with no timer, interrupt controller or serial
- *     device, so nothing but the guest's own instructions happens.  With
- *     -icount shift=0 virtual time advances exactly one tick per retired
- *     instruction: the guest's rdtsc counts instructions, every run is
- *     deterministic, and gdbstub stops do not advance it.
+ *   - Machine and process: qemu_proc.c.  Its -icount makes the guest's
+ *     rdtsc an instruction count; gdbstub stops do not advance it.
  *   - Boot: QEMU starts paused (-S); the VMM then writes the boot area and
  *     image into the shared RAM as for KVM, and a 64 KiB -bios whose reset
  *     vector far-jumps to a real-mode stub in low RAM (tcg_boot.S) enters
@@ -18,16 +15,12 @@
  *     replies, --corrupt) are to data.
  *   - Port I/O: TCG cannot trap it, so the guest lists every IN/OUT in
  *     HC_SITES_SECTION (abi.h) and the VMM sets a breakpoint on each.  At a
- *     stop it reads the registers ('g'), reports a VM_EXIT_IO that the run
+ *     stop it reads RIP, RAX and RDX, reports a VM_EXIT_IO that the run
  *     loop handles exactly as under KVM, then resumes after the instruction
  *     with one packet ("c ADDR"; an IN first writes %eax).  The OUT itself
  *     never executes.
  *   - Triple fault: -action shutdown=pause makes it a stop with signal 3.
  *   - --timeout: the kick sends the gdbstub's interrupt byte.
- *   - QEMU never outlives the VMM: PR_SET_PDEATHSIG, its own process group
- *     (a terminal's ^C is the VMM's to handle), and kill + reap on every
- *     path.  No file is created anywhere: RAM, ROM and QEMU's stderr are
- *     memfds, the gdbstub a socketpair.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,10 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "abi.h"
@@ -49,12 +40,11 @@
 #include "elf_load.h"
 #include "exitcodes.h"
 #include "gdb_remote.h"
+#include "qemu_proc.h"
 #include "tcg_boot.h"
 #include "util.h"
 #include "vm.h"
 
-#define QEMU_BIN        "qemu-system-x86_64"
-#define QEMU_PHYS_BITS  40        /* -cpu max,phys-bits=: what the guest's CPUID says */
 #define GDB_START_MS    20000     /* QEMU start to a ready gdbstub, with margin for ASan/CI */
 #define GDB_REPLY_MS    10000     /* any reply of a stopped target */
 #define GDB_MAX_REGS    160
@@ -76,11 +66,10 @@ static const char *const reg_names[R_NR] = {
 };
 
 struct tcg_state {
-	pid_t pid;                  /* QEMU, or 0 once reaped */
+	struct qemu_proc qemu;
 	int gdb_fd;                 /* our end of the gdbstub socketpair */
 	int rom_fd;                 /* the -bios image */
-	int log_fd;                 /* QEMU's stdout and stderr */
-	off_t log_seen;             /* bytes of it check_guest_errors() has read */
+	off_t log_seen;             /* bytes of QEMU's log check_guest_errors() has read */
 	int unlisted_fd;            /* what isa-debugcon on HC_PORT received */
 	bool unlisted_seen;         /* QEMU logged a wider access to isa-debugcon */
 	bool warned_unlisted;
@@ -96,8 +85,6 @@ struct tcg_state {
 
 	volatile sig_atomic_t running;  /* 'c' sent, no stop read yet */
 	volatile sig_atomic_t kicked;
-	int dead_status;            /* QEMU's wait status once it died under us */
-	bool dead;
 	bool broken;                /* an exchange was abandoned midway: replies
 				       may be out of step, so nothing more is asked */
 	char reply[REPLY_MAX];
@@ -108,94 +95,7 @@ static struct tcg_state *tcg_of(struct vm *vm)
 	return vm->accel_priv;
 }
 
-/* ---- QEMU process ---------------------------------------------------------- */
-
-/* Full path of QEMU_BIN on $PATH into buf: true if found. */
-static bool find_qemu(char *buf, size_t len)
-{
-	const char *path = getenv("PATH");
-
-	if (!path || !*path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	while (*path) {
-		const char *end = strchrnul(path, ':');
-		int n = (int)(end - path);
-
-		snprintf(buf, len, "%.*s%s" QEMU_BIN, n, path, n ? "/" : "");
-		if (access(buf, X_OK) == 0)
-			return true;
-		path = *end ? end + 1 : end;
-	}
-	return false;
-}
-
-/* QEMU's own words, for when it dies: the tail of its stdout/stderr. */
-static void print_qemu_log(struct tcg_state *t)
-{
-	char buf[4096];
-	off_t size = lseek(t->log_fd, 0, SEEK_END);
-	off_t from = size > (off_t)sizeof(buf) - 1 ? size - (off_t)sizeof(buf) + 1 : 0;
-	ssize_t n = pread(t->log_fd, buf, sizeof(buf) - 1, from);
-
-	if (n <= 0) {
-		fprintf(stderr, "vmm: QEMU printed nothing\n");
-		return;
-	}
-	buf[n] = '\0';
-	fprintf(stderr, "vmm: QEMU said:\n%s%s", buf, buf[n - 1] == '\n' ? "" : "\n");
-}
-
-static void describe_wait_status(char *buf, size_t len, int st)
-{
-	if (WIFEXITED(st))
-		snprintf(buf, len, "exited with status %d", WEXITSTATUS(st));
-	else if (WIFSIGNALED(st))
-		snprintf(buf, len, "was killed by signal %d (%s)", WTERMSIG(st),
-			 strsignal(WTERMSIG(st)));
-	else
-		snprintf(buf, len, "stopped (wait status %#x)", st);
-}
-
-/* The socket died: reap QEMU if it is gone.  True if it was. */
-static bool reap_dead_qemu(struct tcg_state *t)
-{
-	int st;
-
-	if (t->dead)
-		return true;
-	if (t->pid <= 0)
-		return false;
-	/* EOF may beat the exit by a moment. */
-	for (int i = 0; i < 1000; i++) {
-		pid_t r = waitpid(t->pid, &st, WNOHANG);
-
-		if (r == t->pid) {
-			t->pid = 0;
-			t->dead = true;
-			t->dead_status = st;
-			return true;
-		}
-		if (r < 0)
-			return false;
-		usleep(1000);
-	}
-	return false;
-}
-
-static void kill_qemu(struct tcg_state *t)
-{
-	if (t->pid > 0) {
-		kill(t->pid, SIGKILL);
-		while (waitpid(t->pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		t->pid = 0;
-	}
-}
-
-static int make_memfd(const char *name)
-{
-	return memfd_create(name, MFD_CLOEXEC);
-}
+/* ---- ROM ---------------------------------------------------------------------- */
 
 /* A zeroed 64 KiB ROM whose last 16 bytes are the reset vector. */
 static int make_rom(void)
@@ -203,7 +103,7 @@ static int make_rom(void)
 	size_t n = tcg_reset_vector_end - tcg_reset_vector;
 	uint8_t *rom;
 	uint16_t target[2] = { 0, BOOT_STUB_PA >> 4 };
-	int fd = make_memfd("mmvisor-bios");
+	int fd = memfd_create("mmvisor-bios", MFD_CLOEXEC);
 
 	if (fd < 0)
 		return -1;
@@ -223,90 +123,6 @@ static int make_rom(void)
 	}
 	free(rom);
 	return fd;
-}
-
-static void set_inheritable(int fd)
-{
-	fcntl(fd, F_SETFD, 0);
-}
-
-/* fork + exec QEMU, paused (-S), its gdbstub on child_fd. */
-static int spawn_qemu(struct tcg_state *t, struct vm *vm, const char *qemu, int child_fd)
-{
-	char mem[64], backend[160], bios[64], chardev[64], cpu[64], unlisted[64], debugcon[64];
-	pid_t parent = getpid();
-	char *argv[48];
-	int n = 0;
-
-	snprintf(mem, sizeof(mem), "%" PRIu64 "K", vm->mem.ram_bytes >> 10);
-	snprintf(backend, sizeof(backend),
-		 "memory-backend-file,id=ram,size=%" PRIu64 ",mem-path=/proc/self/fd/%d,share=on",
-		 vm->mem.ram_bytes, vm->mem.fd);
-	snprintf(bios, sizeof(bios), "/proc/self/fd/%d", t->rom_fd);
-	snprintf(chardev, sizeof(chardev), "socket,id=gdb,fd=%d", child_fd);
-	snprintf(cpu, sizeof(cpu), "max,phys-bits=%d", QEMU_PHYS_BITS);
-	snprintf(unlisted, sizeof(unlisted), "file,id=unlisted,path=/proc/self/fd/%d", t->unlisted_fd);
-	snprintf(debugcon, sizeof(debugcon), "isa-debugcon,iobase=%#x,chardev=unlisted", HC_PORT);
-
-	argv[n++] = (char *)qemu;
-	argv[n++] = "-accel";
-	argv[n++] = "tcg";
-	argv[n++] = "-M";
-	argv[n++] = "microvm,pit=off,rtc=off,pic=off,isa-serial=off,memory-backend=ram";
-	argv[n++] = "-cpu";
-	argv[n++] = cpu;
-	argv[n++] = "-m";
-	argv[n++] = mem;
-	argv[n++] = "-object";
-	argv[n++] = backend;
-	argv[n++] = "-bios";
-	argv[n++] = bios;
-	argv[n++] = "-icount";
-	argv[n++] = "shift=0,align=off,sleep=off";
-	argv[n++] = "-nodefaults";
-	argv[n++] = "-no-user-config";
-	argv[n++] = "-display";
-	argv[n++] = "none";
-	argv[n++] = "-S";
-	argv[n++] = "-no-reboot";
-	argv[n++] = "-action";
-	argv[n++] = "shutdown=pause";
-	/* Accesses to physical addresses that are not RAM, which TCG
-	 * otherwise ignores: see check_guest_errors(). */
-	argv[n++] = "-d";
-	argv[n++] = "guest_errors";
-	/* An OUT to the hypercall port that has no breakpoint executes and
-	 * lands here: see check_unlisted(). */
-	argv[n++] = "-chardev";
-	argv[n++] = unlisted;
-	argv[n++] = "-device";
-	argv[n++] = debugcon;
-	argv[n++] = "-chardev";
-	argv[n++] = chardev;
-	argv[n++] = "-gdb";
-	argv[n++] = "chardev:gdb";
-	argv[n] = NULL;
-
-	t->pid = fork();
-	if (t->pid < 0)
-		return -errno;
-	if (t->pid == 0) {
-		/* Never outlive the VMM, even if it is SIGKILLed. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(127);
-		setpgid(0, 0);
-		dup2(t->log_fd, STDOUT_FILENO);
-		dup2(t->log_fd, STDERR_FILENO);
-		set_inheritable(vm->mem.fd);
-		set_inheritable(t->rom_fd);
-		set_inheritable(t->unlisted_fd);
-		set_inheritable(child_fd);
-		execv(qemu, argv);
-		fprintf(stderr, "cannot execute %s: %s\n", qemu, strerror(errno));
-		_exit(127);
-	}
-	return 0;
 }
 
 /* ---- gdbstub ----------------------------------------------------------------- */
@@ -476,14 +292,12 @@ static int read_io_regs(struct tcg_state *t, uint64_t v[3])
 
 static void tcg_release(struct tcg_state *t)
 {
-	kill_qemu(t);
+	qemu_stop(&t->qemu);
 	gdb_free(&t->gdb);
 	if (t->gdb_fd >= 0)
 		close(t->gdb_fd);
 	if (t->rom_fd >= 0)
 		close(t->rom_fd);
-	if (t->log_fd >= 0)
-		close(t->log_fd);
 	if (t->unlisted_fd >= 0)
 		close(t->unlisted_fd);
 	free(t);
@@ -496,7 +310,7 @@ static int tcg_create(struct vm *vm, struct accel_err *why)
 	int sv[2] = { -1, -1 };
 	int r;
 
-	if (!find_qemu(qemu, sizeof(qemu))) {
+	if (!qemu_find(qemu, sizeof(qemu))) {
 		snprintf(why->reason, sizeof(why->reason), QEMU_BIN " is not on $PATH");
 		snprintf(why->hint, sizeof(why->hint), "install qemu-system-x86 (make deps does)");
 		return EXIT_NO_ACCEL;
@@ -510,18 +324,22 @@ static int tcg_create(struct vm *vm, struct accel_err *why)
 		error("out of memory");
 		return EXIT_HOST_ERROR;
 	}
-	t->gdb_fd = t->rom_fd = t->log_fd = t->unlisted_fd = -1;
+	t->gdb_fd = t->rom_fd = t->unlisted_fd = t->qemu.log_fd = -1;
 	gdb_init(&t->gdb, -1);
 	t->rom_fd = make_rom();
-	t->log_fd = make_memfd("mmvisor-qemu-log");
-	t->unlisted_fd = make_memfd("mmvisor-hc-unlisted");
-	if (t->rom_fd < 0 || t->log_fd < 0 || t->unlisted_fd < 0 ||
+	t->unlisted_fd = memfd_create("mmvisor-hc-unlisted", MFD_CLOEXEC);
+	if (t->rom_fd < 0 || t->unlisted_fd < 0 ||
 	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-		error_errno("cannot set up QEMU's ROM, log and gdbstub socket");
+		error_errno("cannot set up QEMU's ROM and gdbstub socket");
 		goto err;
 	}
 	t->gdb_fd = sv[0];
-	r = spawn_qemu(t, vm, qemu, sv[1]);
+	r = qemu_start(&t->qemu, &(struct qemu_spawn){
+		.bin = qemu, .ram_bytes = vm->mem.ram_bytes, .ram_fd = vm->mem.fd,
+		.rom_fd = t->rom_fd, .gdb_fd = sv[1],
+		/* An OUT to the hypercall port that has no breakpoint
+		 * executes and lands here: see check_unlisted(). */
+		.debugcon_fd = t->unlisted_fd, .debugcon_port = HC_PORT });
 	close(sv[1]);
 	if (r < 0) {
 		errno = -r;
@@ -551,13 +369,13 @@ static int tcg_create(struct vm *vm, struct accel_err *why)
 	if (r >= 0)
 		r = command(t, "?");
 	if (r < 0) {
-		char how[128] = "did not answer";
+		char how[128];
 
-		if (reap_dead_qemu(t))
-			describe_wait_status(how, sizeof(how), t->dead_status);
+		qemu_reap_dead(&t->qemu);
+		qemu_describe(&t->qemu, how, sizeof(how), "did not answer");
 		error("%s %s while starting (gdbstub: %s); is qemu-system-x86 7.2 or later installed?",
 		      qemu, how, strerror(-r));
-		print_qemu_log(t);
+		qemu_print_log(&t->qemu);
 		goto err;
 	}
 
@@ -674,13 +492,13 @@ static int queue_resume(struct tcg_state *t)
 
 static void qemu_died(struct tcg_state *t, struct vm_exit *e, int err)
 {
-	char how[128] = "stopped answering";
+	char how[128];
 
 	t->broken = true;
-	if (reap_dead_qemu(t))
-		describe_wait_status(how, sizeof(how), t->dead_status);
+	qemu_reap_dead(&t->qemu);
+	qemu_describe(&t->qemu, how, sizeof(how), "stopped answering");
 	fflush(stdout);
-	print_qemu_log(t);
+	qemu_print_log(&t->qemu);
 	e->reason = VM_EXIT_INTERNAL_ERROR;
 	e->internal.status = EXIT_HOST_ERROR;
 	snprintf(e->internal.msg, sizeof(e->internal.msg),
@@ -704,10 +522,10 @@ static bool check_guest_errors(struct tcg_state *t, struct vm_exit *e)
 	bool found = false;
 	ssize_t n;
 
-	if (fstat(t->log_fd, &st) < 0 || st.st_size <= t->log_seen)
+	if (fstat(t->qemu.log_fd, &st) < 0 || st.st_size <= t->log_seen)
 		return false;
 	/* More than this between two stops is a flood; its first lines say enough. */
-	n = pread(t->log_fd, buf, sizeof(buf) - 1, t->log_seen);
+	n = pread(t->qemu.log_fd, buf, sizeof(buf) - 1, t->log_seen);
 	t->log_seen = st.st_size;
 	/*
 	 * A guest that keeps touching non-RAM between stops (at most
@@ -715,8 +533,8 @@ static bool check_guest_errors(struct tcg_state *t, struct vm_exit *e)
 	 * The vCPU is stopped, so QEMU writes nothing meanwhile, and QEMU's
 	 * stderr shares this file offset, so the rewind moves its writes too.
 	 */
-	if (st.st_size > LOG_MAX && ftruncate(t->log_fd, 0) == 0 &&
-	    lseek(t->log_fd, 0, SEEK_SET) == 0)
+	if (st.st_size > LOG_MAX && ftruncate(t->qemu.log_fd, 0) == 0 &&
+	    lseek(t->qemu.log_fd, 0, SEEK_SET) == 0)
 		t->log_seen = 0;
 	if (n <= 0)
 		return false;
@@ -838,7 +656,7 @@ static int tcg_run(struct vm *vm, struct vm_exit *e)
 	int r;
 
 	memset(e, 0, sizeof(*e));
-	if (t->dead || t->broken) {
+	if (t->qemu.dead || t->broken) {
 		qemu_died(t, e, -EPIPE);
 		return 0;
 	}
@@ -928,7 +746,7 @@ static int tcg_get_regs(struct vm *vm, struct vcpu_regs *out)
 			     &out->r12, &out->r13, &out->r14, &out->r15 };
 	int r;
 
-	if (!t || t->dead || t->broken)
+	if (!t || t->qemu.dead || t->broken)
 		return -ENODEV;
 	r = read_all_regs(t);
 	if (r < 0)
@@ -986,7 +804,7 @@ static int tcg_translate(struct vm *vm, uint64_t va, uint64_t *pa)
 	char cmd[64], text[256];
 	int r;
 
-	if (tcg_of(vm)->dead || tcg_of(vm)->broken)
+	if (tcg_of(vm)->qemu.dead || tcg_of(vm)->broken)
 		return -ENODEV;
 	snprintf(cmd, sizeof(cmd), "gva2gpa %#" PRIx64, va);
 	r = monitor_command(tcg_of(vm), cmd, text, sizeof(text));

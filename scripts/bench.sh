@@ -28,9 +28,9 @@ if [ -w /dev/kvm ] && [ -r /dev/kvm ]; then KVM_HERE=yes; fi
 
 echo "== QEMU TCG: start to exit, minimal guest, against the TCG floor (median of 11)"
 echo "   floor: bare qemu-system-x86_64, the VMM's machine options, a ROM that exits at once"
-floor=$(wall_ms 11 qemu-system-x86_64 -accel tcg -M microvm,pit=off,rtc=off,pic=off,isa-serial=off \
-	-cpu max -icount shift=0,align=off,sleep=off -nodefaults -no-user-config -display none \
-	-no-reboot -m 64M -bios build/bench/tcg_floor.bin -device isa-debug-exit,iobase=0xf4)
+# shellcheck disable=SC2046 # one option per line, none with spaces
+floor=$(wall_ms 11 qemu-system-x86_64 $(build/bench/qemu_machine) \
+	-m 64M -bios build/bench/tcg_floor.bin -device isa-debug-exit,iobase=0xf4)
 vmm_min=$(wall_ms 11 $VMM --accel tcg -m 64M -c "run=exit:0 quiet" $GUEST)
 printf "  %-44s %8s ms\n" "floor (QEMU start, 2 instructions, exit)" "$floor"
 printf "  %-44s %8s ms\n" "vmm --accel tcg, guest.elf run=exit:0 quiet" "$vmm_min"
