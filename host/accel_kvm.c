@@ -196,7 +196,8 @@ static int kvm_create(struct vm *vm, struct accel_err *why)
 		r = set_memslot(k, i, &vm->mem.region[i]);
 		if (r < 0) {
 			errno = -r;
-			error_errno("KVM_SET_USER_MEMORY_REGION slot %u [%#llx, +%#llx)", i,
+			error_errno("KVM_SET_USER_MEMORY_REGION slot %u [%#llx, +%#llx) (try a "
+				    "smaller -m, or --accel tcg)", i,
 				    (unsigned long long)vm->mem.region[i].gpa,
 				    (unsigned long long)vm->mem.region[i].size);
 			goto err;
@@ -204,19 +205,19 @@ static int kvm_create(struct vm *vm, struct accel_err *why)
 	}
 	k->vcpu_fd = ioctl(k->vm_fd, KVM_CREATE_VCPU, 0);
 	if (k->vcpu_fd < 0) {
-		error_errno("KVM_CREATE_VCPU failed");
+		error_errno("KVM_CREATE_VCPU failed (--accel tcg runs without KVM)");
 		goto err;
 	}
 	r = ioctl(k->sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (r < (int)sizeof(struct kvm_run)) {
-		error_errno("KVM_GET_VCPU_MMAP_SIZE returned %d", r);
+		error_errno("KVM_GET_VCPU_MMAP_SIZE returned %d (--accel tcg runs without KVM)", r);
 		goto err;
 	}
 	k->run_size = r;
 	k->run = mmap(NULL, k->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, k->vcpu_fd, 0);
 	if (k->run == MAP_FAILED) {
 		k->run = NULL;
-		error_errno("cannot map the vCPU run page");
+		error_errno("cannot map the vCPU run page (--accel tcg runs without KVM)");
 		goto err;
 	}
 	/* Free registers at every exit, for the I/O-site check below. */
@@ -229,7 +230,7 @@ static int kvm_create(struct vm *vm, struct accel_err *why)
 	r = setup_cpuid(vm, k);
 	if (r < 0) {
 		errno = -r;
-		error_errno("cannot set the guest CPUID");
+		error_errno("cannot set the guest CPUID (--accel tcg runs without KVM)");
 		goto err;
 	}
 	/* Told to the guest in boot_info so it can turn rdtsc into time. */

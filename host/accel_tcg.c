@@ -140,7 +140,8 @@ static int expect_ok(struct tcg_state *t, const char *what)
 	if (r < 0)
 		return r;
 	if (strcmp(t->reply, "OK")) {
-		warn("QEMU gdbstub refused %s: '%.60s'", what, t->reply);
+		warn("QEMU gdbstub refused %s: '%.60s' (QEMU 7.2 is the version tested)", what,
+		     t->reply);
 		return -EPROTO;
 	}
 	return 0;
@@ -330,7 +331,7 @@ static int tcg_create(struct vm *vm, struct accel_err *why)
 	t->unlisted_fd = memfd_create("mmvisor-hc-unlisted", MFD_CLOEXEC);
 	if (t->rom_fd < 0 || t->unlisted_fd < 0 ||
 	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-		error_errno("cannot set up QEMU's ROM and gdbstub socket");
+		error_errno("cannot set up QEMU's ROM and gdbstub socket (check ulimit -n)");
 		goto err;
 	}
 	t->gdb_fd = sv[0];
@@ -343,7 +344,7 @@ static int tcg_create(struct vm *vm, struct accel_err *why)
 	close(sv[1]);
 	if (r < 0) {
 		errno = -r;
-		error_errno("cannot start %s", qemu);
+		error_errno("cannot start %s (check ulimit -u and free memory)", qemu);
 		goto err;
 	}
 	gdb_init(&t->gdb, t->gdb_fd);
@@ -502,7 +503,8 @@ static void qemu_died(struct tcg_state *t, struct vm_exit *e, int err)
 	e->reason = VM_EXIT_INTERNAL_ERROR;
 	e->internal.status = EXIT_HOST_ERROR;
 	snprintf(e->internal.msg, sizeof(e->internal.msg),
-		 "QEMU (the TCG accelerator) %s under the running guest (gdbstub: %s)",
+		 "QEMU (the TCG accelerator) %s under the running guest (gdbstub: %s); "
+		 "what it printed is above: run again, and report it if it repeats",
 		 how, strerror(-err));
 }
 
@@ -697,7 +699,8 @@ static int tcg_run(struct vm *vm, struct vm_exit *e)
 		e->reason = VM_EXIT_INTERNAL_ERROR;
 		e->internal.status = EXIT_HOST_ERROR;
 		snprintf(e->internal.msg, sizeof(e->internal.msg),
-			 "QEMU gdbstub: unexpected reply '%.60s' to continue", t->reply);
+			 "QEMU gdbstub: unexpected reply '%.60s' to continue (QEMU 7.2 is the "
+			 "version tested)", t->reply);
 		return 0;
 	}
 	/* From here t->reply is free for other commands. */
@@ -715,7 +718,8 @@ static int tcg_run(struct vm *vm, struct vm_exit *e)
 		e->reason = VM_EXIT_INTERNAL_ERROR;
 		e->internal.status = EXIT_HOST_ERROR;
 		snprintf(e->internal.msg, sizeof(e->internal.msg),
-			 "QEMU stopped the guest with signal %u", sig);
+			 "QEMU stopped the guest with signal %u, which this VMM does not expect "
+			 "(QEMU 7.2 is the version tested)", sig);
 		return 0;
 	}
 	r = read_io_regs(t, regs);
@@ -729,7 +733,8 @@ static int tcg_run(struct vm *vm, struct vm_exit *e)
 		e->reason = VM_EXIT_INTERNAL_ERROR;
 		e->internal.status = EXIT_HOST_ERROR;
 		snprintf(e->internal.msg, sizeof(e->internal.msg),
-			 "QEMU stopped the guest at %#" PRIx64 ", which is not an I/O site", rip);
+			 "QEMU stopped the guest at %#" PRIx64 ", which is not an I/O site: did "
+			 "the guest rewrite its own code?", rip);
 		return 0;
 	}
 	site = &vm->elf->pio_sites[r];

@@ -73,7 +73,10 @@ void console_write(const char *s, size_t len)
 /*
  * Bench markers.  No branches, so the instructions the VMM counts between
  * the two OUTs are the same on every run; the TSC is read as late as
- * possible before each OUT.  regparm(3): arguments in %eax/%edx/%ecx save
+ * possible before each OUT, and the same number of instructions before it
+ * in both (the rdtsc's two stores, then hc_out): on TCG the TSC counts
+ * instructions, and that symmetry makes end - begin exactly the count
+ * KVM's single-step makes.  Keep the two alike.  regparm(3): arguments in %eax/%edx/%ecx save
  * the caller's pushes inside the bracket.  Only the low halves of the
  * 32-bit arguments are stored: the high halves are statically zero.
  */
