@@ -437,3 +437,81 @@ Test(inspect, bad_layout_note_is_refused, .timeout = 30)
 	vmm_result_free(&r);
 	unlink(path);
 }
+
+/*
+ * A copy of guest.elf with one key of its layout note set to `value`; the
+ * path goes into path (a mkstemp template).
+ */
+static void patch_note_key(char *path, uint32_t key, uint32_t value)
+{
+	FILE *f = fopen(GUEST_ELF, "rb");
+	struct stat sb;
+	uint8_t *buf;
+	size_t hdr = 0;
+	int fd, hits = 0;
+
+	cr_assert_not_null(f);
+	cr_assert(fstat(fileno(f), &sb) == 0);
+	buf = malloc(sb.st_size);
+	cr_assert(fread(buf, 1, sb.st_size, f) == (size_t)sb.st_size);
+	fclose(f);
+	for (off_t i = 0; i + 8 <= sb.st_size; i++) {
+		uint32_t m, v;
+
+		memcpy(&m, buf + i, 4);
+		memcpy(&v, buf + i + 4, 4);
+		if (m == LAYOUT_NOTE_MAGIC && v == LAYOUT_NOTE_VERSION) {
+			hdr = i;
+			hits++;
+		}
+	}
+	cr_assert_eq(hits, 1, "exactly one layout note header in guest.elf");
+	struct layout_note_header h;
+	memcpy(&h, buf + hdr, sizeof(h));
+	hits = 0;
+	for (uint32_t i = 0; i < h.count; i++) {
+		struct layout_note_entry e;
+		size_t at = hdr + sizeof(h) + i * sizeof(e);
+
+		memcpy(&e, buf + at, sizeof(e));
+		if (e.key == key) {
+			e.value = value;
+			memcpy(buf + at, &e, sizeof(e));
+			hits++;
+		}
+	}
+	cr_assert_eq(hits, 1, "key %#x once in the note", key);
+	fd = mkstemp(path);
+	cr_assert(fd >= 0);
+	cr_assert(write(fd, buf, sb.st_size) == sb.st_size);
+	close(fd);
+	free(buf);
+}
+
+/* Sizes whose products once wrapped in 32 bits, and read outside RAM. */
+Test(inspect, layout_note_sizes_that_wrap_are_refused_by_name, .timeout = 60)
+{
+	static const struct { uint32_t key, value; const char *want; } cases[] = {
+		{ LN_PCP_SIZEOF, 0x40000000u,
+		  "layout note: LN_PCP_SIZEOF = 1073741824 (0x40000000), outside 1..256" },
+		{ LN_FREE_AREA_SIZEOF, 0x1745D175u,
+		  "layout note: LN_FREE_AREA_SIZEOF = 390451573 (0x1745d175), outside 1..256" },
+	};
+
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		char path[] = "/tmp/integ_inspect_elf_XXXXXX";
+		struct vmm_result r;
+
+		patch_note_key(path, cases[c].key, cases[c].value);
+		r = vmm_run(20, SMALL, "-c", "run=checkpoint", "--check", path, HARNESS_NO_GUEST, NULL);
+		assert_status(r, EXIT_BAD_IMAGE);
+		assert_err_has(r, cases[c].want);
+		vmm_result_free(&r);
+		r = vmm_run(20, SMALL, "-c", "run=checkpoint", "--show", "zoneinfo", path,
+			    HARNESS_NO_GUEST, NULL);
+		assert_status(r, EXIT_BAD_IMAGE);
+		assert_err_has(r, cases[c].want);
+		vmm_result_free(&r);
+		unlink(path);
+	}
+}

@@ -313,7 +313,7 @@ Test(layout, refusals)
 		if (e[i].key == LN_MAX_ORDER)
 			e[i].value = 40;
 	cr_assert_eq(parse(n, g.note_len, err), -1);
-	cr_assert(strstr(err, "MAX_ORDER 40"), "%s", err);
+	cr_assert(strstr(err, "layout note: LN_MAX_ORDER = 40 (0x28), outside 1..15"), "%s", err);
 
 	/* Deferred ranges: too many entries, or an array beyond struct zone. */
 	memcpy(n, g.note, g.note_len);
@@ -321,7 +321,8 @@ Test(layout, refusals)
 		if (e[i].key == LN_NR_DEFERRED_RANGES)
 			e[i].value = 99;
 	cr_assert_eq(parse(n, g.note_len, err), -1);
-	cr_assert(strstr(err, "NR_DEFERRED_RANGES 99"), "%s", err);
+	cr_assert(strstr(err, "layout note: LN_NR_DEFERRED_RANGES = 99 (0x63), outside 0..16"), "%s",
+		  err);
 	memcpy(n, g.note, g.note_len);
 	for (uint32_t i = 0; i < h->count; i++)
 		if (e[i].key == LN_ZONE_deferred)
@@ -338,14 +339,14 @@ Test(layout, refusals)
 	/* The slab keys are needed too, and checked like the others. */
 	static const struct { uint32_t key, value; const char *msg; } slab[] = {
 		{ LN_SLAB_bufctl, 0x6666, "lacks LN_SLAB_bufctl" },
-		{ LN_SIZEOF_BUFCTL, 4, "sizeof(kmem_bufctl_t) 4" },
+		{ LN_SIZEOF_BUFCTL, 4, "LN_SIZEOF_BUFCTL = 4 (0x4), outside 2..2" },
 		{ LN_SLAB_POISON, SG_RED_ZONE, "is not a distinct single bit" },
 		{ LN_CFLGS_OFF_SLAB, 0x3000, "is not a distinct single bit" },
 		{ LN_BUFCTL_END, 0x10, "are not distinct markers" },
 		{ LN_KMEM_CACHE_node, SG_KMC_SIZE - 8, "struct kmem_cache fields" },
 		{ LN_SLAB_inuse, SG_SLAB_SIZE - 2, "struct slab fields" },
 		{ LN_REDZONE_SIZE, 4, "8-byte red zones" },
-		{ LN_NR_SLAB_RECLAIMABLE, SG_NR_STAT, "NR_SLAB_* zone stat indices" },
+		{ LN_NR_SLAB_RECLAIMABLE, SG_NR_STAT, "is not below LN_NR_VM_ZONE_STAT_ITEMS" },
 	};
 	for (size_t k = 0; k < sizeof(slab) / sizeof(slab[0]); k++) {
 		memcpy(n, g.note, g.note_len);

@@ -136,8 +136,34 @@ static const struct {
 
 #define NKEYS (sizeof(keymap) / sizeof(keymap[0]))
 
+/*
+ * Every size and count in the note, bounded by what its container can hold
+ * (INSP_MAX_*, the host's arrays) or by what the guest's structures could
+ * plausibly be.  With these, no product validate() forms exceeds 2^32, and
+ * the ones it forms are 64-bit anyway.  Offsets are bounded by their
+ * struct's size in validate().
+ */
+static const struct {
+	uint32_t key;
+	uint32_t min, max;
+} key_ranges[] = {
+	{ LN_MAX_ORDER, 1, INSP_MAX_ORDER }, { LN_MAX_NR_ZONES, 1, INSP_MAX_ZONES },
+	{ LN_NR_CPUS, 1, INSP_MAX_CPUS }, { LN_NR_WMARK, 3, 3 },
+	{ LN_NR_VM_ZONE_STAT_ITEMS, 1, INSP_MAX_STAT }, { LN_NR_VM_EVENT_ITEMS, 0, INSP_MAX_EVENTS },
+	{ LN_NR_PAGEFLAGS, 1, 32 }, { LN_NR_DEFERRED_RANGES, 0, INSP_MAX_DEFERRED },
+	{ LN_LAST_PKMAP, 0, 1024 }, { LN_PTRS_PER_PGD, 1, 4 /* a PAE PDPT */ },
+	{ LN_SIZEOF_BUFCTL, 2, 2 }, { LN_NR_KMALLOC_TYPES, 1, 8 }, { LN_KMALLOC_SHIFT_HIGH, 0, 31 },
+	{ LN_PAGE_SIZEOF, 16, 256 }, { LN_LIST_HEAD_SIZEOF, 8, 8 },
+	{ LN_FREE_AREA_SIZEOF, 1, 256 }, { LN_PCP_SIZEOF, 1, 256 },
+	{ LN_ZONE_SIZEOF, 1, 65536 }, { LN_DEFERRED_RANGE_SIZEOF, 1, 64 },
+	{ LN_PGDAT_SIZEOF, 1, 262144 }, { LN_VM_EVENT_STATE_SIZEOF, 1, 4096 },
+	{ LN_KMEM_CACHE_SIZEOF, 1, 65536 }, { LN_KMEM_CACHE_NODE_SIZEOF, 1, 4096 },
+	{ LN_ARRAY_CACHE_SIZEOF, 1, 256 }, { LN_SLAB_SIZEOF, 1, 256 },
+	{ LN_FAULT_ATTR_SIZEOF, 1, 256 }, { LN_FAILSLAB_ATTR_SIZEOF, 1, 256 },
+};
+
 /* A field of `size` bytes at `off` inside a struct of `total` bytes. */
-static bool fits(uint32_t off, uint32_t size, uint32_t total)
+static bool fits(uint64_t off, uint64_t size, uint64_t total)
 {
 	return off <= total && size <= total - off;
 }
@@ -156,9 +182,16 @@ static int validate_slab(const struct insp_layout *l, char *err, size_t errlen)
 		l->sc.cflgs_off_slab, l->sc.cflgs_kmalloc, l->sc.consistency_checks, l->sc.red_zone,
 		l->sc.poison, l->sc.store_user, l->sc.reclaim_account, l->sc.cache_dma, l->sc.failslab,
 	};
+	static const char *const flag_keys[] = {
+		"LN_CFLGS_OFF_SLAB", "LN_CFLGS_KMALLOC", "LN_SLAB_CONSISTENCY_CHECKS",
+		"LN_SLAB_RED_ZONE", "LN_SLAB_POISON", "LN_SLAB_STORE_USER",
+		"LN_SLAB_RECLAIM_ACCOUNT", "LN_SLAB_CACHE_DMA", "LN_SLAB_FAILSLAB",
+	};
+	_Static_assert(sizeof(flags) / sizeof(flags[0]) == sizeof(flag_keys) / sizeof(flag_keys[0]),
+		       "a name for each flag");
 	uint32_t seen = 0;
 
-	if (ks > 65536 || !fits(l->kmc.cpu_cache, 4 * l->nr_cpus, ks) ||
+	if (!fits(l->kmc.cpu_cache, 4ull * l->nr_cpus, ks) ||
 	    !fits(l->kmc.flags, 4, ks) || !fits(l->kmc.size_, 4, ks) || !fits(l->kmc.num, 4, ks) ||
 	    !fits(l->kmc.limit, 4, ks) || !fits(l->kmc.batchcount, 4, ks) ||
 	    !fits(l->kmc.shared, 4, ks) || !fits(l->kmc.gfporder, 4, ks) ||
@@ -167,149 +200,153 @@ static int validate_slab(const struct insp_layout *l, char *err, size_t errlen)
 	    !fits(l->kmc.name, 4, ks) || !fits(l->kmc.list, 8, ks) ||
 	    !fits(l->kmc.object_size, 4, ks) || !fits(l->kmc.align, 4, ks) ||
 	    !fits(l->kmc.obj_offset, 4, ks) || !fits(l->kmc.node, ns, ks))
-		return lfail(err, errlen, "layout note: struct kmem_cache fields do not fit its size %u", ks);
+		return lfail(err, errlen, "layout note: struct kmem_cache fields do not fit its size "
+			     "(LN_KMEM_CACHE_SIZEOF %u)", ks);
 	if (!fits(l->kmn.slabs_partial, 8, ns) || !fits(l->kmn.slabs_full, 8, ns) ||
 	    !fits(l->kmn.slabs_free, 8, ns) || !fits(l->kmn.total_slabs, 4, ns) ||
 	    !fits(l->kmn.free_slabs, 4, ns) || !fits(l->kmn.free_objects, 4, ns) ||
 	    !fits(l->kmn.free_limit, 4, ns) || !fits(l->kmn.colour_next, 4, ns))
 		return lfail(err, errlen, "layout note: struct kmem_cache_node fields do not fit its "
-			     "size %u", ns);
-	if (l->ac.size > 256 || !fits(l->ac.avail, 4, l->ac.size) ||
+			     "size (LN_KMEM_CACHE_NODE_SIZEOF %u)", ns);
+	if (!fits(l->ac.avail, 4, l->ac.size) ||
 	    !fits(l->ac.limit, 4, l->ac.size) || !fits(l->ac.batchcount, 4, l->ac.size) ||
 	    l->ac.entry > l->ac.size || l->ac.entry % 4)
-		return lfail(err, errlen, "layout note: struct array_cache fields do not fit its size %u",
-			     l->ac.size);
-	if (l->sc.sizeof_bufctl != 2)
-		return lfail(err, errlen, "layout note: sizeof(kmem_bufctl_t) %u; the host reads 16-bit "
-			     "bufctl entries", l->sc.sizeof_bufctl);
-	if (l->slab.size > 256 || !fits(l->slab.list, 8, l->slab.size) ||
+		return lfail(err, errlen, "layout note: struct array_cache fields do not fit its size "
+			     "(LN_ARRAY_CACHE_SIZEOF %u)", l->ac.size);
+	if (!fits(l->slab.list, 8, l->slab.size) ||
 	    !fits(l->slab.s_mem, 4, l->slab.size) || !fits(l->slab.colouroff, 4, l->slab.size) ||
 	    !fits(l->slab.inuse, 4, l->slab.size) || !fits(l->slab.free, 2, l->slab.size) ||
 	    l->slab.bufctl > l->slab.size || l->slab.bufctl % 2)
-		return lfail(err, errlen, "layout note: struct slab fields do not fit its size %u",
-			     l->slab.size);
-	if (l->fault_attr.size > 256 || !fits(l->fault_attr.probability, 4, l->fault_attr.size) ||
+		return lfail(err, errlen, "layout note: struct slab fields do not fit its size "
+			     "(LN_SLAB_SIZEOF %u)", l->slab.size);
+	if (!fits(l->fault_attr.probability, 4, l->fault_attr.size) ||
 	    !fits(l->fault_attr.interval, 4, l->fault_attr.size) ||
 	    !fits(l->fault_attr.times, 4, l->fault_attr.size) ||
 	    !fits(l->fault_attr.space, 4, l->fault_attr.size) ||
 	    !fits(l->fault_attr.verbose, 4, l->fault_attr.size) ||
 	    !fits(l->fault_attr.count, 4, l->fault_attr.size) ||
-	    l->failslab_attr.size > 256 ||
 	    !fits(l->failslab_attr.attr, l->fault_attr.size, l->failslab_attr.size) ||
 	    !fits(l->failslab_attr.ignore_gfp_wait, 1, l->failslab_attr.size) ||
 	    !fits(l->failslab_attr.injected, 4, l->failslab_attr.size))
-		return lfail(err, errlen, "layout note: struct fault_attr / failslab_attr fields do not fit");
+		return lfail(err, errlen, "layout note: struct fault_attr / failslab_attr fields do not "
+			     "fit (LN_FAULT_ATTR_SIZEOF %u, LN_FAILSLAB_ATTR_SIZEOF %u)",
+			     l->fault_attr.size, l->failslab_attr.size);
 	if (l->sc.obj_max_num >= 0xffff || l->sc.bufctl_end > 0xffff || l->sc.bufctl_active > 0xffff ||
 	    l->sc.bufctl_end <= l->sc.obj_max_num || l->sc.bufctl_active <= l->sc.obj_max_num ||
 	    l->sc.bufctl_end == l->sc.bufctl_active)
-		return lfail(err, errlen, "layout note: BUFCTL_END %#x / BUFCTL_ACTIVE %#x are not "
-			     "distinct markers above SLAB_OBJ_MAX_NUM %#x", l->sc.bufctl_end,
+		return lfail(err, errlen, "layout note: LN_BUFCTL_END %#x / LN_BUFCTL_ACTIVE %#x are not "
+			     "distinct markers above LN_SLAB_OBJ_MAX_NUM %#x", l->sc.bufctl_end,
 			     l->sc.bufctl_active, l->sc.obj_max_num);
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		if (!pow2(flags[i]) || (seen & flags[i]))
-			return lfail(err, errlen, "layout note: slab flag %#x is not a distinct single bit",
-				     flags[i]);
+			return lfail(err, errlen, "layout note: slab flag %s %#x is not a distinct "
+				     "single bit", flag_keys[i], flags[i]);
 		seen |= flags[i];
 	}
 	if (l->sc.poison_free > 0xff || l->sc.poison_inuse > 0xff || l->sc.poison_end > 0xff ||
 	    l->sc.poison_free == l->sc.poison_end)
-		return lfail(err, errlen, "layout note: slab poison bytes out of range");
+		return lfail(err, errlen, "layout note: slab poison bytes LN_POISON_FREE %#x, "
+			     "LN_POISON_INUSE %#x, LN_POISON_END %#x: not distinct bytes",
+			     l->sc.poison_free, l->sc.poison_inuse, l->sc.poison_end);
 	if (l->sc.redzone_size != 8 || !pow2(l->sc.redzone_align) || l->sc.redzone_align > 4096)
-		return lfail(err, errlen, "layout note: red zones of %u bytes aligned to %u; the host "
-			     "reads 8-byte red zones", l->sc.redzone_size, l->sc.redzone_align);
-	if (l->sc.nr_kmalloc_types < 1 || l->sc.nr_kmalloc_types > 8 ||
-	    l->sc.kmalloc_shift_high > 31)
-		return lfail(err, errlen, "layout note: kmalloc_caches dimensions %u x %u out of range",
-			     l->sc.nr_kmalloc_types, l->sc.kmalloc_shift_high + 1);
+		return lfail(err, errlen, "layout note: red zones of LN_REDZONE_SIZE %u bytes aligned "
+			     "to LN_REDZONE_ALIGN %u; the host reads 8-byte red zones",
+			     l->sc.redzone_size, l->sc.redzone_align);
 	if (l->sc.nr_slab_reclaimable >= l->nr_zone_stat || l->sc.nr_slab_unreclaimable >= l->nr_zone_stat)
-		return lfail(err, errlen, "layout note: NR_SLAB_* zone stat indices out of range");
+		return lfail(err, errlen, "layout note: LN_NR_SLAB_RECLAIMABLE %u or "
+			     "LN_NR_SLAB_UNRECLAIMABLE %u is not below LN_NR_VM_ZONE_STAT_ITEMS %u",
+			     l->sc.nr_slab_reclaimable, l->sc.nr_slab_unreclaimable, l->nr_zone_stat);
 	return 0;
 }
 
 static int validate(const struct insp_layout *l, char *err, size_t errlen)
 {
 	if (l->page_shift != 12)
-		return lfail(err, errlen, "layout note: PAGE_SHIFT %u, the host supports 12", l->page_shift);
+		return lfail(err, errlen, "layout note: LN_PAGE_SHIFT %u, the host supports 12", l->page_shift);
 	if (l->sizeof_long != 4 || l->sizeof_ptr != 4)
-		return lfail(err, errlen, "layout note: sizeof(long) %u, sizeof(void *) %u; the host "
+		return lfail(err, errlen, "layout note: LN_SIZEOF_LONG %u, LN_SIZEOF_PTR %u; the host "
 			     "reads a 32-bit guest", l->sizeof_long, l->sizeof_ptr);
 	if (l->page_offset < 0x10000000u || (l->page_offset & 0x3fffffffu))
-		return lfail(err, errlen, "layout note: PAGE_OFFSET %#x is not a 1 GiB boundary",
+		return lfail(err, errlen, "layout note: LN_PAGE_OFFSET %#x is not a 1 GiB boundary",
 			     l->page_offset);
-	if (l->max_order < 1 || l->max_order > INSP_MAX_ORDER)
-		return lfail(err, errlen, "layout note: MAX_ORDER %u outside 1..%d", l->max_order,
-			     INSP_MAX_ORDER);
-	if (l->max_nr_zones < 1 || l->max_nr_zones > INSP_MAX_ZONES ||
-	    l->zone_dma >= l->max_nr_zones || l->zone_normal >= l->max_nr_zones ||
+	if (l->zone_dma >= l->max_nr_zones || l->zone_normal >= l->max_nr_zones ||
 	    l->zone_highmem >= l->max_nr_zones)
-		return lfail(err, errlen, "layout note: MAX_NR_ZONES %u (at most %d) or a zone index "
-			     "out of range", l->max_nr_zones, INSP_MAX_ZONES);
-	if (l->nr_cpus < 1 || l->nr_cpus > INSP_MAX_CPUS)
-		return lfail(err, errlen, "layout note: NR_CPUS %u outside 1..%d", l->nr_cpus,
-			     INSP_MAX_CPUS);
-	if (l->nr_wmark != 3 || l->wmark_min >= 3 || l->wmark_low >= 3 || l->wmark_high >= 3)
-		return lfail(err, errlen, "layout note: watermark indices out of range");
-	if (l->nr_zone_stat < 1 || l->nr_zone_stat > INSP_MAX_STAT ||
-	    l->nr_free_pages >= l->nr_zone_stat || l->nr_events > INSP_MAX_EVENTS)
-		return lfail(err, errlen, "layout note: zone stat or event counts out of range");
-	if (l->nr_pageflags > 32)
-		return lfail(err, errlen, "layout note: NR_PAGEFLAGS %u > 32", l->nr_pageflags);
+		return lfail(err, errlen, "layout note: LN_ZONE_DMA %u, LN_ZONE_NORMAL %u or "
+			     "LN_ZONE_HIGHMEM %u is not below LN_MAX_NR_ZONES %u", l->zone_dma,
+			     l->zone_normal, l->zone_highmem, l->max_nr_zones);
+	if (l->wmark_min >= 3 || l->wmark_low >= 3 || l->wmark_high >= 3)
+		return lfail(err, errlen, "layout note: LN_WMARK_MIN %u, LN_WMARK_LOW %u or "
+			     "LN_WMARK_HIGH %u is not below LN_NR_WMARK", l->wmark_min, l->wmark_low,
+			     l->wmark_high);
+	if (l->nr_free_pages >= l->nr_zone_stat)
+		return lfail(err, errlen, "layout note: LN_NR_FREE_PAGES %u is not below "
+			     "LN_NR_VM_ZONE_STAT_ITEMS %u", l->nr_free_pages, l->nr_zone_stat);
 	for (int i = 0; i < IPG_NR; i++)
 		if (l->pg[i] >= l->nr_pageflags)
-			return lfail(err, errlen, "layout note: PG_%s bit %u >= NR_PAGEFLAGS %u",
+			return lfail(err, errlen, "layout note: LN_PG_%s bit %u is not below LN_NR_PAGEFLAGS %u",
 				     insp_pg_names[i], l->pg[i], l->nr_pageflags);
-	if (l->list.size != 8 || !fits(l->list.next, 4, 8) || !fits(l->list.prev, 4, 8))
-		return lfail(err, errlen, "layout note: struct list_head is not two pointers");
-	if (l->page.size < 16 || l->page.size > 256 ||
-	    !fits(l->page.flags, 4, l->page.size) || !fits(l->page.lru, 8, l->page.size) ||
+	if (!fits(l->list.next, 4, 8) || !fits(l->list.prev, 4, 8))
+		return lfail(err, errlen, "layout note: struct list_head is not two pointers "
+			     "(LN_LIST_HEAD_next %u, LN_LIST_HEAD_prev %u)", l->list.next, l->list.prev);
+	if (!fits(l->page.flags, 4, l->page.size) || !fits(l->page.lru, 8, l->page.size) ||
 	    !fits(l->page.mapping, 4, l->page.size) || !fits(l->page.index, 4, l->page.size) ||
 	    !fits(l->page.private_, 4, l->page.size) ||
 	    !fits(l->page.compound_head, 4, l->page.size) ||
 	    !fits(l->page.compound_order, 1, l->page.size) ||
 	    !fits(l->page.mapcount, 4, l->page.size) || !fits(l->page.refcount, 4, l->page.size))
-		return lfail(err, errlen, "layout note: struct page fields do not fit its size %u",
-			     l->page.size);
+		return lfail(err, errlen, "layout note: struct page fields do not fit its size "
+			     "(LN_PAGE_SIZEOF %u)", l->page.size);
 	if (!fits(l->free_area.free_list, 8, l->free_area.size) ||
 	    !fits(l->free_area.nr_free, 4, l->free_area.size))
-		return lfail(err, errlen, "layout note: struct free_area fields do not fit");
+		return lfail(err, errlen, "layout note: struct free_area fields do not fit its size "
+			     "(LN_FREE_AREA_SIZEOF %u)", l->free_area.size);
 	if (!fits(l->pcp.count, 4, l->pcp.size) || !fits(l->pcp.high, 4, l->pcp.size) ||
 	    !fits(l->pcp.batch, 4, l->pcp.size) || !fits(l->pcp.list, 8, l->pcp.size))
-		return lfail(err, errlen, "layout note: struct per_cpu_pages fields do not fit");
-	if (l->zone.size > 65536 ||
-	    !fits(l->zone.watermark, 4 * 3, l->zone.size) ||
-	    !fits(l->zone.lowmem_reserve, 4 * l->max_nr_zones, l->zone.size) ||
-	    !fits(l->zone.vm_stat, 4 * l->nr_zone_stat, l->zone.size) ||
-	    !fits(l->zone.pageset, l->pcp.size * l->nr_cpus, l->zone.size) ||
+		return lfail(err, errlen, "layout note: struct per_cpu_pages fields do not fit its size "
+			     "(LN_PCP_SIZEOF %u)", l->pcp.size);
+	if (!fits(l->zone.watermark, 4 * 3, l->zone.size) ||
+	    !fits(l->zone.lowmem_reserve, 4ull * l->max_nr_zones, l->zone.size) ||
+	    !fits(l->zone.vm_stat, 4ull * l->nr_zone_stat, l->zone.size) ||
+	    !fits(l->zone.pageset, (uint64_t)l->pcp.size * l->nr_cpus, l->zone.size) ||
 	    !fits(l->zone.name, 4, l->zone.size) || !fits(l->zone.start_pfn, 4, l->zone.size) ||
 	    !fits(l->zone.spanned, 4, l->zone.size) || !fits(l->zone.present, 4, l->zone.size) ||
 	    !fits(l->zone.managed, 4, l->zone.size) ||
-	    !fits(l->zone.free_area, l->free_area.size * l->max_order, l->zone.size))
-		return lfail(err, errlen, "layout note: struct zone fields do not fit its size %u",
-			     l->zone.size);
-	if (l->nr_deferred_ranges > INSP_MAX_DEFERRED)
-		return lfail(err, errlen, "layout note: NR_DEFERRED_RANGES %u > %d",
-			     l->nr_deferred_ranges, INSP_MAX_DEFERRED);
-	if (l->deferred_range.size > 64 || !fits(l->deferred_range.start_pfn, 4, l->deferred_range.size) ||
+	    !fits(l->zone.free_area, (uint64_t)l->free_area.size * l->max_order, l->zone.size))
+		return lfail(err, errlen, "layout note: struct zone fields do not fit its size "
+			     "(LN_ZONE_SIZEOF %u; LN_PCP_SIZEOF %u x LN_NR_CPUS %u, LN_FREE_AREA_SIZEOF "
+			     "%u x LN_MAX_ORDER %u, LN_MAX_NR_ZONES, LN_NR_VM_ZONE_STAT_ITEMS)",
+			     l->zone.size, l->pcp.size, l->nr_cpus, l->free_area.size, l->max_order);
+	if (!fits(l->deferred_range.start_pfn, 4, l->deferred_range.size) ||
 	    !fits(l->deferred_range.end_pfn, 4, l->deferred_range.size) ||
 	    !fits(l->zone.nr_deferred, 4, l->zone.size) ||
-	    !fits(l->zone.deferred, l->deferred_range.size * l->nr_deferred_ranges, l->zone.size))
-		return lfail(err, errlen, "layout note: zone deferred ranges do not fit");
-	if (l->pgdat.size > 262144 ||
-	    !fits(l->pgdat.node_zones, l->zone.size * l->max_nr_zones, l->pgdat.size) ||
+	    !fits(l->zone.deferred, (uint64_t)l->deferred_range.size * l->nr_deferred_ranges,
+		  l->zone.size))
+		return lfail(err, errlen, "layout note: zone deferred ranges do not fit "
+			     "(LN_DEFERRED_RANGE_SIZEOF %u x LN_NR_DEFERRED_RANGES %u, LN_ZONE_SIZEOF)",
+			     l->deferred_range.size, l->nr_deferred_ranges);
+	if (!fits(l->pgdat.node_zones, (uint64_t)l->zone.size * l->max_nr_zones, l->pgdat.size) ||
 	    !fits(l->pgdat.nr_zones, 4, l->pgdat.size))
-		return lfail(err, errlen, "layout note: struct pglist_data fields do not fit");
-	if (!fits(l->vm_event.event, 4 * l->nr_events, l->vm_event.size))
-		return lfail(err, errlen, "layout note: struct vm_event_state fields do not fit");
+		return lfail(err, errlen, "layout note: struct pglist_data fields do not fit its size "
+			     "(LN_PGDAT_SIZEOF %u; LN_ZONE_SIZEOF %u x LN_MAX_NR_ZONES %u)",
+			     l->pgdat.size, l->zone.size, l->max_nr_zones);
+	if (!fits(l->vm_event.event, 4ull * l->nr_events, l->vm_event.size))
+		return lfail(err, errlen, "layout note: struct vm_event_state fields do not fit its "
+			     "size (LN_VM_EVENT_STATE_SIZEOF %u; LN_NR_VM_EVENT_ITEMS %u)",
+			     l->vm_event.size, l->nr_events);
 	if (!fits(l->page.slab_cache, 4, l->page.size) || !fits(l->page.slab, 4, l->page.size))
-		return lfail(err, errlen, "layout note: struct page slab fields do not fit its size %u",
-			     l->page.size);
+		return lfail(err, errlen, "layout note: struct page slab fields do not fit its size "
+			     "(LN_PAGE_SIZEOF %u)", l->page.size);
 	if (validate_slab(l, err, errlen))
 		return -1;
 	if (l->pgd_cr3_offset % 4096 || l->pgd_cr3_offset > 4096 * 4)
-		return lfail(err, errlen, "layout note: PGD_CR3_OFFSET %#x", l->pgd_cr3_offset);
+		return lfail(err, errlen, "layout note: LN_PGD_CR3_OFFSET %#x is not 0..4 pages",
+			     l->pgd_cr3_offset);
 	if (l->fixaddr_start > l->fixaddr_top || l->fixaddr_start < l->page_offset ||
-	    l->pkmap_base < l->page_offset || l->last_pkmap > 1024 || l->maxmem == 0)
-		return lfail(err, errlen, "layout note: virtual layout constants out of range");
+	    l->pkmap_base < l->page_offset || l->maxmem == 0)
+		return lfail(err, errlen, "layout note: virtual layout out of range: LN_FIXADDR_START "
+			     "%#x, LN_FIXADDR_TOP %#x, LN_PKMAP_BASE %#x (not below LN_PAGE_OFFSET), "
+			     "LN_MAXMEM %#x (not 0)", l->fixaddr_start, l->fixaddr_top, l->pkmap_base,
+			     l->maxmem);
 	return 0;
 }
 
@@ -354,10 +391,20 @@ int insp_layout_parse(const void *note, size_t len, struct insp_layout *l,
 			break;
 		}
 	}
-	for (size_t k = 0; k < NKEYS; k++)
+	for (size_t k = 0; k < NKEYS; k++) {
+		uint32_t v;
+
 		if (!seen[k])
 			return lfail(err, errlen, "layout note: lacks %s (%#x), which the host needs; "
 				     "rebuild the guest", keymap[k].name, keymap[k].key);
+		memcpy(&v, (uint8_t *)l + keymap[k].off, sizeof(v));
+		for (size_t i = 0; i < sizeof(key_ranges) / sizeof(key_ranges[0]); i++)
+			if (key_ranges[i].key == keymap[k].key &&
+			    (v < key_ranges[i].min || v > key_ranges[i].max))
+				return lfail(err, errlen, "layout note: %s = %u (%#x), outside %u..%u",
+					     keymap[k].name, v, v, key_ranges[i].min,
+					     key_ranges[i].max);
+	}
 	if (validate(l, err, errlen))
 		return -1;
 	l->sc.red_inactive = (uint64_t)l->sc.red_inactive_hi << 32 | l->sc.red_inactive_lo;
