@@ -96,6 +96,21 @@ Test(check, every_corruption_kind_fires_exactly_its_rule)
 	}
 }
 
+/* A deferred range the guest claims beyond RAM is a target for nothing:
+ * the corruption must not index the host's per-pfn state with it. */
+Test(check, deferred_dirty_ignores_a_range_beyond_ram)
+{
+	char what[256], err[256];
+
+	sg_wr(&g, sg_deferred_pa(2, 0) + SG_DR_START, 0x40000000u);
+	sg_wr(&g, sg_deferred_pa(2, 0) + SG_DR_END, 0x40000400u);
+	sg_wr(&g, sg_zone_pa(2) + SG_Z_NR_DEFERRED, 1);
+	cr_assert_eq(insp_corrupt(&g.in, "deferred-dirty", what, sizeof(what), err, sizeof(err)),
+		     -1);
+	cr_assert_str_eq(err, "no zone has a deferred range (the guest defers only runs of whole "
+			 "top-order blocks of 64 MiB or more)");
+}
+
 Test(check, unknown_corruption_kind)
 {
 	char what[64], err[256];

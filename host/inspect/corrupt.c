@@ -603,12 +603,17 @@ int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
 			const struct insp_zone *zn = &st->zone[z];
 			uint64_t pfn;
 
+			/* Only a range the deferred check accepted: the guest
+			 * wrote these bounds, and they index host arrays. */
 			if (!zn->nr_deferred || zn->deferred[0].start >= zn->deferred[0].end ||
+			    zn->deferred[0].end > st->npfn ||
 			    !(in->pstate[zn->deferred[0].start] & PS_DEFERRED))
 				continue;
 			/* A tail in the middle of the range's lowest block: the
 			 * guest takes that block last. */
 			pfn = zn->deferred[0].start + 5;
+			if (pfn >= zn->deferred[0].end)
+				continue;
 			p = wpage(in, pfn);
 			if (!p)
 				continue;
