@@ -103,15 +103,20 @@ static void cross_check_translate(struct inspector *s, struct vm *vm, uint64_t c
 
 static void show_views(struct inspector *s, struct vm *vm, uint64_t tag)
 {
-	char list[256], *save = NULL;
-
 	s->in.rep = NULL;
 	if (!insp_read_state(&s->in)) {
 		warn("--show: cannot read the guest's mm state at checkpoint %" PRIu64, s->checkpoints);
 		return;
 	}
-	snprintf(list, sizeof(list), "%s", s->o.show);
-	for (char *v = strtok_r(list, ",", &save); v; v = strtok_r(NULL, ",", &save)) {
+	/* The whole list, however long: cli.c accepted every name in it. */
+	for (const char *p = s->o.show; *p; p += *p == ',') {
+		size_t len = strcspn(p, ",");
+		char v[32];
+
+		snprintf(v, sizeof(v), "%.*s", (int)len, p);
+		p += len;
+		if (!*v)
+			continue;
 		fflush(vm->serial.out);
 		fprintf(vm->serial.out, "vmm: host %s at checkpoint %" PRIu64 " (tag %" PRIu64 "):\n",
 			v, s->checkpoints, tag);

@@ -515,3 +515,22 @@ Test(inspect, layout_note_sizes_that_wrap_are_refused_by_name, .timeout = 60)
 		unlink(path);
 	}
 }
+
+/* A --show list longer than any fixed buffer: every view in it is shown. */
+Test(inspect, show_takes_a_long_list_whole, .timeout = 60)
+{
+	char list[1024] = "";
+	struct vmm_result r;
+	unsigned n = 0;
+
+	for (int i = 0; i < 60; i++)
+		strcat(list, "vmstat,");
+	strcat(list, "slabinfo");
+	r = vmm_run(20, SMALL, "-c", "run=checkpoint", "--show", list, NULL);
+	assert_status(r, 0);
+	for (const char *p = r.out; (p = strstr(p, "vmm: host vmstat at checkpoint 1")); p++)
+		n++;
+	cr_assert_eq(n, 60, "%u vmstat views", n);
+	assert_out_has(r, "vmm: host slabinfo at checkpoint 1 (tag ");
+	vmm_result_free(&r);
+}
