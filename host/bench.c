@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "bench.h"
@@ -75,18 +76,35 @@ static uint64_t count_stop(struct vm *vm, uint64_t begin_tsc, uint64_t end_tsc)
 	return insns;
 }
 
+void bench_warn(struct bench *b, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (++b->warnings > BENCH_WARN_MAX + 1)
+		return;
+	if (b->warnings == BENCH_WARN_MAX + 1) {
+		warn("further bench warnings are only counted");
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	warn("%s", msg);
+}
+
 uint32_t bench_begin(struct vm *vm, const char *tag, uint64_t tsc)
 {
 	struct bench *b = &vm->bench;
 	int t = find_tag(b, tag, true);
 
 	if (t < 0) {
-		warn("bench begin %s: more than %d tags; ignored", tag, BENCH_MAX_TAGS);
+		bench_warn(b, "bench begin %s: more than %d tags; ignored", tag, BENCH_MAX_TAGS);
 		return HC_EINVAL;
 	}
 	if (b->active >= 0)
-		warn("bench begin %s: bracket %s is still open; discarding it",
-		     tag, b->tag[b->active].name);
+		bench_warn(b, "bench begin %s: bracket %s is still open; discarding it",
+			   tag, b->tag[b->active].name);
 	b->active = t;
 	b->begin_tsc = tsc;
 	count_stop(vm, 0, 0);   /* a discarded bracket's count starts over */
@@ -102,10 +120,10 @@ uint32_t bench_end(struct vm *vm, const char *tag, uint64_t tsc, uint64_t n_ops)
 
 	if (b->active < 0 || strcmp(b->tag[b->active].name, tag)) {
 		if (b->active >= 0)
-			warn("bench end %s: the open bracket is %s; discarding both",
-			     tag, b->tag[b->active].name);
+			bench_warn(b, "bench end %s: the open bracket is %s; discarding both",
+				   tag, b->tag[b->active].name);
 		else
-			warn("bench end %s: no open bracket; ignored", tag);
+			bench_warn(b, "bench end %s: no open bracket; ignored", tag);
 		b->active = -1;
 		return HC_EINVAL;
 	}
@@ -116,8 +134,8 @@ uint32_t bench_end(struct vm *vm, const char *tag, uint64_t tsc, uint64_t n_ops)
 	if (tsc >= b->begin_tsc)
 		t->cycles += tsc - b->begin_tsc;
 	else
-		warn("bench end %s: TSC went backwards (%" PRIu64 " -> %" PRIu64 ")",
-		     tag, b->begin_tsc, tsc);
+		bench_warn(b, "bench end %s: TSC went backwards (%" PRIu64 " -> %" PRIu64 ")",
+			   tag, b->begin_tsc, tsc);
 	t->insns += insns;
 	return HC_OK;
 }
@@ -152,6 +170,10 @@ char *bench_ratio(char *buf, size_t len, uint64_t num, uint64_t den)
 void bench_print(const struct bench *b, FILE *f)
 {
 	char x[32], y[32];
+
+	if (b->warnings > BENCH_WARN_MAX)
+		warn("%" PRIu64 " more bench warnings were not printed",
+		     b->warnings - BENCH_WARN_MAX);
 
 	for (unsigned i = 0; i < b->nr_tags; i++) {
 		const struct bench_tag *t = &b->tag[i];

@@ -12,8 +12,10 @@
 #include <stdio.h>
 
 #include "abi.h"
+#include "util.h"
 
 #define BENCH_MAX_TAGS 64
+#define BENCH_WARN_MAX 8      /* bench warnings printed; the rest are counted */
 
 struct vm;
 
@@ -32,6 +34,7 @@ struct bench {
 	int active;        /* tag of the open bracket, or -1 */
 	uint64_t begin_tsc;
 	bool counting;     /* the accelerator is counting for the open bracket */
+	uint64_t warnings; /* bench_warn() calls: a guest can make one per hypercall */
 };
 
 void bench_init(struct bench *b);
@@ -40,10 +43,18 @@ void bench_init(struct bench *b);
 uint32_t bench_begin(struct vm *vm, const char *tag, uint64_t tsc);
 uint32_t bench_end(struct vm *vm, const char *tag, uint64_t tsc, uint64_t n_ops);
 
+/*
+ * A warning about the guest's use of the bench hypercalls: the first
+ * BENCH_WARN_MAX are printed, then one line says the rest are counted, and
+ * bench_print() gives the count.
+ */
+VMM_PRINTF(2, 3) void bench_warn(struct bench *b, const char *fmt, ...);
+
 /* Drop the open bracket, if any, and stop counting. */
 void bench_cancel(struct vm *vm);
 
-/* "bench TAG ops=N insns/op=X cycles/op=Y", one line per tag. */
+/* "bench TAG ops=N insns/op=X cycles/op=Y", one line per tag; on stderr,
+ * how many bench warnings were not printed. */
 void bench_print(const struct bench *b, FILE *f);
 /* The same as JSON; 0 or -errno. */
 int bench_write_json(const struct bench *b, FILE *f);

@@ -108,7 +108,7 @@ static uint32_t hc_console_write(struct vm *vm, const struct hc_req *req)
 	p = gpa_ptr(vm, req->a[0], req->a[1]);
 	if (!p)
 		return HC_EINVAL;
-	fwrite(p, 1, req->a[1], vm->serial.out);
+	serial_console_write(&vm->serial, p, req->a[1]);
 	return HC_OK;
 }
 
@@ -138,9 +138,9 @@ static uint32_t hc_bench(struct vm *vm, const struct hc_req *req, bool begin)
 	char tag[HC_TAG_MAX + 1];
 
 	if (!get_tag(vm, req->a[0], req->a[1], tag)) {
-		warn("bench %s: bad tag (address %#" PRIx64 ", length %" PRIu64 "): want 1..%d "
-		     "printable characters without spaces or quotes", begin ? "begin" : "end",
-		     req->a[0], req->a[1], HC_TAG_MAX);
+		bench_warn(&vm->bench, "bench %s: bad tag (address %#" PRIx64 ", length %" PRIu64
+			   "): want 1..%d printable characters without spaces or quotes",
+			   begin ? "begin" : "end", req->a[0], req->a[1], HC_TAG_MAX);
 		if (!begin)  /* an END all the same: stop counting */
 			bench_cancel(vm);
 		return HC_EINVAL;

@@ -5,6 +5,7 @@
  * no interrupts: IIR always says "none pending".
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "serial.h"
 
@@ -25,6 +26,23 @@ void serial_init(struct serial *s, FILE *out)
 {
 	memset(s, 0, sizeof(*s));
 	s->out = out;
+	s->escape = out && isatty(fileno(out));
+}
+
+void serial_console_write(struct serial *s, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+
+	if (!s->escape) {
+		fwrite(p, 1, len, s->out);
+		return;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if ((p[i] < 0x20 && p[i] != '\n' && p[i] != '\t') || p[i] == 0x7f)
+			fprintf(s->out, "\\x%02x", p[i]);
+		else
+			fputc(p[i], s->out);
+	}
 }
 
 static void serial_out(struct serial *s, unsigned reg, uint8_t v)
@@ -36,7 +54,7 @@ static void serial_out(struct serial *s, unsigned reg, uint8_t v)
 		if (dlab) {
 			s->dll = v;
 		} else {
-			fputc(v, s->out);
+			serial_console_write(s, &v, 1);
 			s->bytes_out++;
 		}
 		break;

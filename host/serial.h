@@ -15,12 +15,21 @@
 #define SERIAL_NR_PORTS 8
 
 struct serial {
-	FILE *out;            /* where THR bytes go */
+	FILE *out;            /* where the guest's console goes: THR bytes and HC_CONSOLE_WRITE */
+	bool escape;          /* out is a terminal: control bytes are shown, not obeyed */
 	uint8_t ier, lcr, mcr, scr, dll, dlm;
 	uint64_t bytes_out;
 };
 
 void serial_init(struct serial *s, FILE *out);
+
+/*
+ * Guest console text, from the UART or the console hypercall, to s->out.
+ * When that is a terminal, control characters other than newline and tab
+ * are written as \xNN, so a guest cannot move the cursor, retitle the
+ * window or reprogram the terminal (what less -R users expect).
+ */
+void serial_console_write(struct serial *s, const void *buf, size_t len);
 
 static inline bool serial_owns(uint16_t port)
 {

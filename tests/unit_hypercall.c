@@ -80,6 +80,28 @@ Test(hc, request_not_in_ram)
 	cr_assert_eq(vm.hc.bad_requests, 4);
 }
 
+/* On a terminal the guest's control bytes are shown, not obeyed. */
+Test(hc, console_write_on_a_terminal_shows_control_bytes)
+{
+	static const char text[] = "a\x1b[2Jb\n\tc\x07\x7f\xc3\xa9";
+	static const char shown[] = "a\\x1b[2Jb\n\tc\\x07\\x7f\xc3\xa9";
+
+	memcpy(ram + BUF_PA, text, sizeof(text) - 1);
+	vm.serial.escape = true;
+	cr_assert_eq(call(HC_CONSOLE_WRITE, BUF_PA, sizeof(text) - 1, 0, 0), HC_CONTINUE);
+	cr_assert_eq(req()->ret, HC_OK);
+	fflush(vm.serial.out);
+	cr_assert_eq(out_len, sizeof(shown) - 1, "%.*s", (int)out_len, out_buf);
+	cr_assert_eq(memcmp(out_buf, shown, out_len), 0, "%.*s", (int)out_len, out_buf);
+
+	/* Into a file or a pipe, the bytes are the guest's own. */
+	vm.serial.escape = false;
+	cr_assert_eq(call(HC_CONSOLE_WRITE, BUF_PA, sizeof(text) - 1, 0, 0), HC_CONTINUE);
+	fflush(vm.serial.out);
+	cr_assert_eq(out_len, sizeof(shown) - 1 + sizeof(text) - 1);
+	cr_assert_eq(memcmp(out_buf + sizeof(shown) - 1, text, sizeof(text) - 1), 0);
+}
+
 Test(hc, console_write)
 {
 	memcpy(ram + BUF_PA, "hello", 5);
@@ -323,6 +345,31 @@ Test(hc, bench_bad_tags_and_unbalanced)
 	call(HC_BENCH_END, TAG_PA, 2, 0, 1);  /* another tag */
 	cr_assert_eq(req()->ret, HC_EINVAL);
 	cr_assert_eq(vm.bench.tag[0].runs, 0);
+}
+
+/* A guest that gets every bench call wrong cannot flood stderr. */
+Test(hc, bench_warnings_are_rate_limited)
+{
+	char want[4096] = "", line[128];
+	FILE *f;
+
+	cr_redirect_stderr();
+	put_tag("ok");
+	for (int i = 0; i < 1000; i++) {
+		call(HC_BENCH_END, TAG_PA, 2, 0, 1);  /* no BEGIN */
+		cr_assert_eq(req()->ret, HC_EINVAL);
+	}
+	f = fopen("/dev/null", "w");
+	bench_print(&vm.bench, f);
+	fclose(f);
+	for (int i = 0; i < BENCH_WARN_MAX; i++)
+		strcat(want, "vmm: warning: bench end ok: no open bracket; ignored\n");
+	strcat(want, "vmm: warning: further bench warnings are only counted\n");
+	snprintf(line, sizeof(line), "vmm: warning: %d more bench warnings were not printed\n",
+		 1000 - BENCH_WARN_MAX);
+	strcat(want, line);
+	fflush(stderr);
+	cr_assert_stderr_eq_str(want);
 }
 
 Test(hc, bench_ratio_format)
