@@ -345,6 +345,10 @@ Test(layout, refusals)
 		{ LN_BUFCTL_END, 0x10, "are not distinct markers" },
 		{ LN_KMEM_CACHE_node, SG_KMC_SIZE - 8, "struct kmem_cache fields" },
 		{ LN_SLAB_inuse, SG_SLAB_SIZE - 2, "struct slab fields" },
+		/* With bufctl at 0 the walker read a descriptor only as far as its
+		 * bufctl array, and its other fields beyond RAM's end. */
+		{ LN_SLAB_bufctl, 0, "layout note: LN_SLAB_bufctl 0 does not follow the other "
+		  "struct slab fields (the bufctl array is its last member)" },
 		{ LN_REDZONE_SIZE, 4, "8-byte red zones" },
 		{ LN_NR_SLAB_RECLAIMABLE, SG_NR_STAT, "is not below LN_NR_VM_ZONE_STAT_ITEMS" },
 	};

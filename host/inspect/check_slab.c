@@ -304,7 +304,7 @@ static void decode_cache(struct insp *in, struct insp_cache *c, const uint8_t *p
 	else if ((uint64_t)c->obj_offset + c->object_size > c->size)
 		why = "the object does not fit its buffer at obj_offset";
 	else if (!(c->flags & l->sc.cflgs_off_slab) &&
-		 c->slab_size < (uint64_t)l->slab.bufctl + 2ull * c->num)
+		 c->slab_size < insp_slab_desc_len(l, c->num))
 		why = "slab_size is too small for the descriptor and num bufctl entries";
 	else if ((uint64_t)c->colour * c->colour_off + (uint64_t)c->num * c->size +
 		 ((c->flags & l->sc.cflgs_off_slab) ? 0 : c->slab_size) > slab_bytes(c))
@@ -427,11 +427,12 @@ static void cache_refs(struct insp *in)
 					"off-slab, but freelist_cache %#x is "
 					"not a cache on slab_caches", c->freelist_cache);
 			c->sane = false;
-		} else if (fc->size < (uint64_t)l->slab.bufctl + 2ull * c->num) {
+		} else if (fc->size < insp_slab_desc_len(l, c->num)) {
 			insp_report_add(rep, R_SLAB_CACHE, cplace(place, c),
-					"off-slab descriptors of %u bytes do not "
+					"off-slab descriptors of %llu bytes do not "
 					"fit freelist_cache %s's %u-byte objects",
-					l->slab.bufctl + 2 * c->num, fc->name, fc->size);
+					(unsigned long long)insp_slab_desc_len(l, c->num),
+					fc->name, fc->size);
 			c->sane = false;
 		}
 	}
@@ -828,7 +829,7 @@ static void walk_slabs(struct insp *in, struct cwalk *w, const uint8_t *cp)
 	const struct insp_layout *l = in->lay;
 	struct insp_cache *c = w->c;
 	struct insp_report *rep = in->rep;
-	const uint64_t dlen = (uint64_t)l->slab.bufctl + 2ull * c->num;
+	const uint64_t dlen = insp_slab_desc_len(l, c->num);
 	char place[INSP_PLACE_MAX];
 
 	c->first_slab = (uint32_t)in->nslabs;

@@ -209,7 +209,7 @@ static uint8_t *slab_desc(struct insp *in, const struct insp_slab *s)
 {
 	const struct insp_cache *c = &in->caches[s->cache];
 
-	return wk(in, s->va, (uint64_t)in->lay->slab.bufctl + 2ull * c->num);
+	return wk(in, s->va, insp_slab_desc_len(in->lay, c->num));
 }
 
 /* A slab whose walk was clean, on list L (or any list if L < 0), whose cache
@@ -672,7 +672,7 @@ static unsigned slab_regions(struct insp *in, struct region *r, unsigned max)
 	for (size_t i = 0; i < in->nslabs && n + 2 <= max; i++) {
 		const struct insp_slab *s = &in->slabs[i];
 		const struct insp_cache *c = &in->caches[s->cache];
-		uint32_t len = l->slab.bufctl + 2 * c->num;
+		uint64_t len = insp_slab_desc_len(l, c->num);
 		uint8_t *d = wk(in, s->va, len);
 
 		if (!d)

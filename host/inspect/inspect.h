@@ -412,6 +412,19 @@ bool insp_read_state(struct insp *in);
 unsigned insp_pfn_zone(const struct insp *in, uint64_t pfn);
 
 /* Host pointer to struct page of pfn, or NULL (pfn >= npfn). */
+/*
+ * Bytes of a slab descriptor with num bufctl entries: every byte the walker
+ * and the corruptions read of one.  layout.c makes the bufctl array follow
+ * every other field, so this covers them too; the struct's own size counts
+ * as well, for a descriptor with few entries.
+ */
+static inline uint64_t insp_slab_desc_len(const struct insp_layout *l, uint32_t num)
+{
+	uint64_t n = (uint64_t)l->slab.bufctl + 2ull * num;
+
+	return n > l->slab.size ? n : l->slab.size;
+}
+
 static inline const uint8_t *insp_page(const struct insp *in, uint64_t pfn)
 {
 	if (!in->st.mem_map || pfn >= in->st.npfn)

@@ -219,6 +219,15 @@ static int validate_slab(const struct insp_layout *l, char *err, size_t errlen)
 	    l->slab.bufctl > l->slab.size || l->slab.bufctl % 2)
 		return lfail(err, errlen, "layout note: struct slab fields do not fit its size "
 			     "(LN_SLAB_SIZEOF %u)", l->slab.size);
+	/* kmem_bufctl_t bufctl[] is the struct's last member (as in Linux's
+	 * struct slab): the walker reads a descriptor as far as its last
+	 * entry, and that must cover the other fields. */
+	if (l->slab.bufctl < l->slab.list + 8 || l->slab.bufctl < l->slab.s_mem + 4 ||
+	    l->slab.bufctl < l->slab.colouroff + 4 || l->slab.bufctl < l->slab.inuse + 4 ||
+	    l->slab.bufctl < l->slab.free + 2)
+		return lfail(err, errlen, "layout note: LN_SLAB_bufctl %u does not follow the other "
+			     "struct slab fields (the bufctl array is its last member)",
+			     l->slab.bufctl);
 	if (!fits(l->fault_attr.probability, 4, l->fault_attr.size) ||
 	    !fits(l->fault_attr.interval, 4, l->fault_attr.size) ||
 	    !fits(l->fault_attr.times, 4, l->fault_attr.size) ||
