@@ -14,6 +14,7 @@
 #include "elf_load.h"
 #include "exitcodes.h"
 #include "inspector.h"
+#include "watchdog.h"
 #include "accel.h"
 #include "vm.h"
 #include "util.h"
@@ -183,6 +184,13 @@ static int on_checkpoint(struct vm *vm, uint64_t tag, void *opaque)
 		return 0;
 
 	insp_check_all(&s->in, &s->rep, cr3);
+	if (s->rep.stopped) {
+		/* --timeout fired inside the check: the run loop ends the run. */
+		fflush(stdout);
+		fprintf(stderr, "vmm: --timeout stopped the check at checkpoint %" PRIu64 " before it "
+			"finished; its results are not reported\n", s->checkpoints);
+		return 0;
+	}
 	if (s->in.st.globals_ok)
 		cross_check_translate(s, vm, cr3 ? cr3 : s->in.st.swapper_cr3);
 	s->checks++;
@@ -219,6 +227,7 @@ int inspector_start(struct inspector *s, struct vm *vm, const struct elf_info *e
 		return EXIT_BAD_IMAGE;
 	}
 	insp_init(&s->in, &vm->mem, &s->lay);
+	s->in.should_stop = watchdog_fired;
 	insp_report_init(&s->rep, CHECK_STORE_MAX);
 	if (o->json) {
 		s->json = fopen(o->json, "we");

@@ -111,6 +111,73 @@ Test(check, deferred_dirty_ignores_a_range_beyond_ram)
 			 "top-order blocks of 64 MiB or more)");
 }
 
+/*
+ * 4,000 caches, all named alike and all pointing at one array cache of
+ * `avail` entries, every entry the same buffer: once, each cache re-read
+ * and re-sorted the whole array and reported each duplicate, minutes of
+ * work and ~10^9 violations.  Now the array is read at most once, within
+ * a budget of one entry per page of RAM, and a run of violations at one
+ * place is kept as a few lines and a count.
+ */
+static void shared_array_cache(uint32_t avail)
+{
+	const uint64_t base = 0x400000, ac = 0x500000;
+	const uint32_t buf = sg_kva(SG_A1_PA + 88);
+
+	sg_wr(&g, ac + SG_AC_LIMIT, 65536);
+	sg_wr(&g, ac + SG_AC_BATCH, 4);
+	sg_wr(&g, ac + SG_AC_AVAIL, avail);
+	for (uint32_t i = 0; i < avail; i++)
+		sg_wr(&g, ac + SG_AC_ENTRY + 4 * i, buf);
+	for (unsigned i = 0; i < 4000; i++) {
+		uint64_t pa = base + (uint64_t)i * SG_KMC_SIZE;
+
+		memcpy(g.ram + pa, g.ram + SG_CACHE_A_PA, SG_KMC_SIZE);
+		memset(g.ram + pa + SG_KMC_NODE, 0, SG_KMN_SIZE);
+		for (int L = 0; L < 3; L++) {
+			sg_wr(&g, sg_slab_head_pa(pa, L), sg_kva(sg_slab_head_pa(pa, L)));
+			sg_wr(&g, sg_slab_head_pa(pa, L) + 4, sg_kva(sg_slab_head_pa(pa, L)));
+		}
+		sg_wr(&g, pa + SG_KMC_LIMIT, 65536);
+		sg_wr(&g, pa + SG_KMC_CPU_CACHE, sg_kva(ac));
+		sg_wr(&g, pa + SG_KMC_CPU_CACHE + 4, 0);
+		sg_list_add(&g, sg_kva(pa + SG_KMC_LIST), SG_PO + SG_GLOBALS_PA + SG_G_SLAB_CACHES);
+	}
+	sg_check(&g);
+}
+
+static bool report_has(const char *rule, const char *detail)
+{
+	for (size_t i = 0; i < g.rep.nr; i++)
+		if (!strcmp(insp_rules[g.rep.v[i].rule].name, rule) && strstr(g.rep.v[i].detail, detail))
+			return true;
+	return false;
+}
+
+Test(check, caches_sharing_a_huge_array_cache_check_in_bounded_work, .timeout = 60)
+{
+	shared_array_cache(65536);
+	cr_assert(report_has("slab.cache", "the array caches hold more entries than RAM has pages; "
+			     "this and later ones are not read"));
+	cr_assert(report_has("slab.cache", "is also another cache's"));
+	/* One per cache; kept as INSP_SAME_PLACE_MAX lines and a count. */
+	cr_assert(report_has("slab.cache", "more like the above"));
+	cr_assert_lt(g.rep.total, 4100, "%llu violations", (unsigned long long)g.rep.total);
+	cr_assert_lt(g.rep.nr, 64, "%zu kept", g.rep.nr);
+}
+
+Test(check, caches_sharing_an_array_cache_read_it_once, .timeout = 60)
+{
+	shared_array_cache(100);
+	cr_assert(report_has("slab.cache", "is also another cache's"));
+	cr_assert(report_has("slab.active", "is in the array caches twice (a double free)"));
+	/* 99 duplicates at one place: 8 lines, then one with the rest. */
+	cr_assert(report_has("slab.active", "and 91 more like the above"));
+	cr_assert_geq(g.rep.per_rule[insp_rule_find("slab.active")], 99);
+	/* About one per cache and one per entry, not one per entry per cache. */
+	cr_assert_lt(g.rep.total, 4400, "%llu violations", (unsigned long long)g.rep.total);
+}
+
 Test(check, unknown_corruption_kind)
 {
 	char what[64], err[256];

@@ -32,5 +32,7 @@ void insp_check_all(struct insp *in, struct insp_report *rep, uint64_t extra_cr3
 		if (extra_cr3 && (extra_cr3 & PT_ADDR_MASK) != in->st.swapper_cr3)
 			insp_check_pt(in, extra_cr3);
 	}
+	insp_report_flush(rep);
+	rep->stopped = insp_stopping(in);
 	rep->ms = mono_ms() - t0;
 }

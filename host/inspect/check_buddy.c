@@ -126,6 +126,17 @@ static void visit_buddy(struct insp *in, const struct lwalk *w, uint64_t pfn, co
 	uint8_t *ps = in->pstate;
 	uint64_t clash = ~0ull;
 
+	/* Overlapping blocks could make this npfn x 2^(MAX_ORDER-1) work. */
+	if (end - pfn >= in->marked_left) {
+		if (in->marked_left)
+			insp_report_add(rep, R_BUDDY_OVERLAP, place, "the free lists cover more than "
+					"twice the pages of RAM, so they overlap; this and later "
+					"blocks are not marked");
+		in->marked_left = 0;
+		end = pfn + 1;
+	} else {
+		in->marked_left -= end - pfn;
+	}
 	if (ps[pfn] & (PS_TAIL | PS_DEFERRED))
 		clash = pfn;
 	if (pfn + 1 < end && all_zero(ps + pfn + 1, end - pfn - 1)) {
@@ -202,6 +213,8 @@ static uint64_t walk_list(struct insp *in, const struct lwalk *w, bool *complete
 					(unsigned long long)prev_va);
 			break;
 		}
+		if (!(n & 4095) && insp_stopping(in))
+			break;
 		pfn_place(place, pfn, w);
 		if (in->pstate[pfn] & PS_CUR) {
 			insp_report_add(rep, R_BUDDY_CYCLE, w->place, "entry %llu (pfn %#llx) is already "
@@ -352,6 +365,7 @@ void insp_check_buddy(struct insp *in)
 		return;
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		insp_report_ran(rep, rules[i]);
+	in->marked_left = 2 * in->st.npfn + 1;   /* 0: spent, and said so */
 
 	for (unsigned z = 0; z < in->st.nr_zones; z++) {
 		struct insp_zone *zn = &in->st.zone[z];
@@ -427,5 +441,7 @@ void insp_check_buddy(struct insp *in)
 					(long long)zn->vm_stat[l->nr_free_pages]);
 	}
 	unmerged_rule(in);
-	in->pstate_valid = true;
+	/* Blocks past the budget are unmarked: the mem_map pass would
+	 * misjudge their pages. */
+	in->pstate_valid = in->marked_left && !insp_stopping(in);
 }

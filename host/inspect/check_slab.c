@@ -52,6 +52,7 @@ const char *const insp_slab_list_names[SL_NR] = { "partial", "full", "free" };
 #define OS_AC     4   /* in an array cache */
 
 #define TAG_CACHE 0x80000000u
+#define TAG_AC    0x40000000u   /* vset value of an array cache: TAG_AC | cache index */
 
 static bool grow(void **p, size_t *cap, size_t need, size_t elem)
 {
@@ -476,11 +477,14 @@ size_t insp_slab_caches(struct insp *in)
 /* ---- Phase 2: array caches ----------------------------------------------- */
 
 /*
- * Collect the array-cache entries of cache c into in->acbuf (sorted);
- * returns how many, or -1 if an array cache could not be trusted (then no
- * claims are made about them).
+ * Collect the array-cache entries of cache c (the cidx'th) into in->acbuf
+ * (sorted); returns how many, or -1 if an array cache could not be trusted
+ * (then no claims are made about them).  Each array cache is read once per
+ * check, whoever points at it, and all of them together at most
+ * in->ac_left entries: 4,096 caches sharing one array cache of 65,536
+ * entries once made a check take minutes.
  */
-static long collect_ac(struct insp *in, const struct insp_cache *c)
+static long collect_ac(struct insp *in, const struct insp_cache *c, uint32_t cidx)
 {
 	const struct insp_layout *l = in->lay;
 	struct insp_report *rep = in->rep;
@@ -489,11 +493,23 @@ static long collect_ac(struct insp *in, const struct insp_cache *c)
 	bool ok = true;
 
 	for (unsigned cpu = 0; cpu < l->nr_cpus; cpu++) {
-		uint32_t va = c->cpu_cache[cpu], avail, limit, batch;
+		uint32_t va = c->cpu_cache[cpu], avail, limit, batch, *seen;
 		const uint8_t *p;
 
 		if (!va)
 			continue;
+		seen = vset_get(in, va);
+		if (seen) {
+			insp_report_add(rep, R_SLAB_CACHE, acplace(place, c, cpu),
+					"array cache %#x is also %s", va,
+					!(*seen & TAG_AC) ? "a slab descriptor" :
+					(*seen & ~TAG_AC) == cidx ? "another CPU's of this cache" :
+					"another cache's");
+			ok = false;
+			continue;
+		}
+		if (!vset_put(in, va, TAG_AC | cidx))
+			return -1;
 		p = insp_kptr(in, va, l->ac.size);
 		if (!p) {
 			insp_report_add(rep, R_SLAB_CACHE, acplace(place, c, cpu),
@@ -516,6 +532,16 @@ static long collect_ac(struct insp *in, const struct insp_cache *c)
 			insp_report_add(rep, R_SLAB_CACHE, acplace(place, c, cpu),
 					"array cache limit %u batchcount %u, "
 					"the cache says %u %u", limit, batch, c->limit, c->batchcount);
+		if (avail >= in->ac_left) {
+			if (in->ac_left)
+				insp_report_add(rep, R_SLAB_CACHE, acplace(place, c, cpu),
+						"the array caches hold more entries than RAM "
+						"has pages; this and later ones are not read");
+			in->ac_left = 0;
+			ok = false;
+			continue;
+		}
+		in->ac_left -= avail;
 		if (!grow((void **)&in->acbuf, &in->acbuf_cap, 2 * (n + avail), sizeof(uint32_t)))
 			return -1;
 		for (uint32_t i = 0; i < avail; i++)
@@ -527,11 +553,10 @@ static long collect_ac(struct insp *in, const struct insp_cache *c)
 		return 0;
 	qsort(in->acbuf, n, sizeof(uint32_t), cmp_u32);
 	for (size_t i = 1; i < n; i++)
-		if (in->acbuf[i] == in->acbuf[i - 1]) {
+		if (in->acbuf[i] == in->acbuf[i - 1])
 			insp_report_add(rep, R_SLAB_ACTIVE, cplace(place, c),
 					"buffer %#x is in the array caches "
 					"twice (a double free)", in->acbuf[i]);
-		}
 	/* acbuf[n ...) holds one "matched" byte per entry */
 	memset(in->acbuf + n, 0, n * sizeof(uint32_t));
 	return (long)n;
@@ -572,6 +597,16 @@ static bool check_pages(struct insp *in, struct cwalk *w, struct insp_slab *s)
 				(unsigned long long)pfn0, (unsigned long long)(pfn0 + npages));
 		return false;
 	}
+	/* Slabs sharing pages could make this (slabs x 2^gfporder) work. */
+	if (npages >= in->slab_pages_left) {
+		if (in->slab_pages_left)
+			insp_report_add(in->rep, R_SLAB_PAGE, splace(place, w->c, s->va),
+					"the slabs cover more pages than RAM has; the pages "
+					"of this and later slabs are not checked");
+		in->slab_pages_left = 0;
+		return false;
+	}
+	in->slab_pages_left -= npages;
 	for (uint64_t pfn = pfn0; pfn < pfn0 + npages; pfn++) {
 		const uint8_t *pg = insp_page(in, pfn);
 		uint32_t flags = insp_rd32(pg, l->page.flags);
@@ -834,7 +869,7 @@ static void walk_slabs(struct insp *in, struct cwalk *w, const uint8_t *cp)
 
 	c->first_slab = (uint32_t)in->nslabs;
 	c->lists_ok = c->chains_ok = c->pages_ok = true;
-	w->nac = collect_ac(in, c);
+	w->nac = collect_ac(in, c, w->cidx);
 	for (int L = 0; L < SL_NR; L++) {
 		const uint32_t hoff = (uint32_t)(c->head_va[L] - c->va);
 		const uint32_t head = c->head_va[L];
@@ -850,6 +885,10 @@ static void walk_slabs(struct insp *in, struct cwalk *w, const uint8_t *cp)
 							"head's prev is %#x, but the "
 							"last entry is %#x", insp_rd32(cp, hoff + l->list.prev),
 							prev);
+				break;
+			}
+			if (insp_stopping(in)) {
+				c->lists_ok = false;
 				break;
 			}
 			if (!w->budget) {
@@ -877,7 +916,8 @@ static void walk_slabs(struct insp *in, struct cwalk *w, const uint8_t *cp)
 				else
 					insp_report_add(rep, R_SLAB_LIST, lplace(place, c, L),
 							"entry %u: slab %#x is also on "
-							"another slab list (or is a cache)", n, sva);
+							"another slab list (or is a cache or an "
+							"array cache)", n, sva);
 				c->lists_ok = false;
 				break;
 			}
@@ -965,7 +1005,9 @@ void insp_check_slab(struct insp *in)
 	    !vset_reset(in, in->ncaches * 16))
 		return;
 	w.budget = in->st.npfn;
-	for (size_t i = 0; i < in->ncaches; i++) {
+	in->ac_left = in->st.npfn + 1;          /* 0: spent, and said so */
+	in->slab_pages_left = in->st.npfn + 1;  /* likewise */
+	for (size_t i = 0; i < in->ncaches && !insp_stopping(in); i++) {
 		struct insp_cache *c = &in->caches[i];
 		const uint8_t *cp = insp_kptr(in, c->va, l->kmc.size);
 
@@ -978,9 +1020,9 @@ void insp_check_slab(struct insp *in)
 		walk_slabs(in, &w, cp);
 		all_ok &= c->lists_ok && c->pages_ok;
 	}
-	in->slab_valid = true;
-	in->slab_pages_valid = all_ok;
-	if (!all_ok)
+	in->slab_valid = !insp_stopping(in);
+	in->slab_pages_valid = all_ok && in->slab_valid;
+	if (!in->slab_pages_valid)
 		return;
 
 	/* The zone counters of slab pages. */

@@ -227,6 +227,7 @@ int insp_rule_find(const char *name);
 
 #define INSP_PLACE_MAX  64
 #define INSP_DETAIL_MAX 192
+#define INSP_SAME_PLACE_MAX 8  /* violations of one rule at one place kept in a row */
 
 struct insp_violation {
 	enum insp_rule rule;
@@ -241,9 +242,18 @@ struct insp_report {
 	uint64_t per_rule[R_NR];
 	uint64_t rules_run;        /* bit per rule evaluated */
 	double ms;                 /* time the checkers took */
+	/* The run of violations with one rule and place: past
+	 * INSP_SAME_PLACE_MAX they are counted, not kept, and one line says
+	 * how many (insp_report_flush). */
+	enum insp_rule run_rule;
+	char run_place[INSP_PLACE_MAX];
+	uint64_t run_len;
+	bool stopped;              /* the check was stopped before it ended */
 };
 
 void insp_report_init(struct insp_report *r, size_t store_max);
+/* End the current run of same-place violations (see run_len). */
+void insp_report_flush(struct insp_report *r);
 void insp_report_reset(struct insp_report *r);
 void insp_report_free(struct insp_report *r);
 __attribute__((format(printf, 4, 5)))
@@ -362,6 +372,20 @@ struct insp {
 	struct pt_cfg pt;
 	struct insp_state st;
 	struct insp_report *rep;   /* where checkers report; may be NULL in views */
+	/*
+	 * Polled by the long loops; once it returns true every checker
+	 * returns early and the report is marked stopped (--timeout during
+	 * a check).  NULL: never.
+	 */
+	bool (*should_stop)(void);
+	/*
+	 * Work budgets of one check, each proportional to the guest, so a
+	 * guest that forges structures cannot make a check take minutes:
+	 * free-block pages marked (a sane guest's free blocks are disjoint,
+	 * so they sum to at most npfn), array-cache entries read, slab pages
+	 * visited.  Set by the checkers that use them.
+	 */
+	uint64_t marked_left, ac_left, slab_pages_left;
 	/* scratch, kept across checks to avoid reallocation */
 	uint8_t *pstate;           /* max_pfn bytes, zero between checks */
 	size_t pstate_cap;
@@ -423,6 +447,11 @@ static inline uint64_t insp_slab_desc_len(const struct insp_layout *l, uint32_t 
 	uint64_t n = (uint64_t)l->slab.bufctl + 2ull * num;
 
 	return n > l->slab.size ? n : l->slab.size;
+}
+
+static inline bool insp_stopping(const struct insp *in)
+{
+	return in->should_stop && in->should_stop();
 }
 
 static inline const uint8_t *insp_page(const struct insp *in, uint64_t pfn)

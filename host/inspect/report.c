@@ -80,7 +80,42 @@ void insp_report_reset(struct insp_report *r)
 	r->total = 0;
 	r->rules_run = 0;
 	r->ms = 0;
+	r->run_len = 0;
+	r->stopped = false;
 	memset(r->per_rule, 0, sizeof(r->per_rule));
+}
+
+/* Keep one violation; false if there is no room (it stays counted). */
+static struct insp_violation *keep(struct insp_report *r)
+{
+	if (r->nr >= r->store_max)
+		return NULL;
+	if (r->nr == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		void *n;
+
+		if (cap > r->store_max)
+			cap = r->store_max;
+		n = realloc(r->v, cap * sizeof(*r->v));
+		if (!n)
+			return NULL;
+		r->v = n;
+		r->cap = cap;
+	}
+	return &r->v[r->nr++];
+}
+
+void insp_report_flush(struct insp_report *r)
+{
+	struct insp_violation *v;
+
+	if (r->run_len > INSP_SAME_PLACE_MAX && (v = keep(r))) {
+		v->rule = r->run_rule;
+		snprintf(v->place, sizeof(v->place), "%s", r->run_place);
+		snprintf(v->detail, sizeof(v->detail), "and %llu more like the above",
+			 (unsigned long long)(r->run_len - INSP_SAME_PLACE_MAX));
+	}
+	r->run_len = 0;
 }
 
 void insp_report_free(struct insp_report *r)
@@ -100,21 +135,18 @@ void insp_report_add(struct insp_report *r, enum insp_rule rule, const char *pla
 	r->total++;
 	r->per_rule[rule]++;
 	r->rules_run |= 1ull << rule;
-	if (r->nr >= r->store_max)
-		return;
-	if (r->nr == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 64;
-		void *n;
-
-		if (cap > r->store_max)
-			cap = r->store_max;
-		n = realloc(r->v, cap * sizeof(*r->v));
-		if (!n)
-			return;   /* counted, not stored */
-		r->v = n;
-		r->cap = cap;
+	if (r->run_len && r->run_rule == rule && !strcmp(r->run_place, place)) {
+		if (++r->run_len > INSP_SAME_PLACE_MAX)
+			return;   /* counted; insp_report_flush() says how many */
+	} else {
+		insp_report_flush(r);
+		r->run_rule = rule;
+		snprintf(r->run_place, sizeof(r->run_place), "%s", place);
+		r->run_len = 1;
 	}
-	v = &r->v[r->nr++];
+	v = keep(r);
+	if (!v)
+		return;   /* counted, not stored */
 	v->rule = rule;
 	snprintf(v->place, sizeof(v->place), "%s", place);
 	va_start(ap, fmt);
