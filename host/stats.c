@@ -56,7 +56,8 @@ void stats_print(const struct vm *vm, FILE *f)
 	fprintf(f, "stats: accelerator           %s\n", vm->accel ? vm->accel->desc : "none");
 	for (unsigned i = 0; i < VM_EXIT_NR; i++)
 		total += s->exits[i];
-	fprintf(f, "stats: vm exits              %" PRIu64 " (", total);
+	/* KVM exits or, on TCG, gdbstub stops: the run loop's view of both. */
+	fprintf(f, "stats: exits to the VMM      %" PRIu64 " (", total);
 	for (unsigned i = 0; i < VM_EXIT_NR; i++) {
 		if (!s->exits[i])
 			continue;
@@ -66,7 +67,7 @@ void stats_print(const struct vm *vm, FILE *f)
 	fprintf(f, ")\n");
 
 	if (s->nr_io) {
-		fprintf(f, "stats: io exits by port      ");
+		fprintf(f, "stats: I/O exits by port     ");
 		for (unsigned i = 0; i < s->nr_io; i++)
 			fprintf(f, "%s%#x%s %" PRIu64, i ? ", " : "", s->io[i].port,
 				s->io[i].port == HC_PORT ? " (hypercall)" :

@@ -131,9 +131,8 @@ static inline bool harness_on_kvm(void)
 	return !strcmp(harness_accel(), "kvm");
 }
 
-/* argv[0] is the VMM: add --accel after it, skipping the test when the
- * accelerator is not here.  Returns the new argument count. */
-static inline int harness_add_accel(char **argv, int n)
+/* Skip the test (with the reason) when its accelerator is not here. */
+static inline void harness_require_accel(void)
 {
 	if (harness_on_kvm()) {
 		int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -142,6 +141,20 @@ static inline int harness_add_accel(char **argv, int n)
 			cr_skip_test("the KVM run is skipped here: /dev/kvm: %s", strerror(errno));
 		close(fd);
 	}
+}
+
+/* mkstemp for a test that runs the VMM: a skipped test creates nothing. */
+static inline int harness_mkstemp(char *tmpl)
+{
+	harness_require_accel();
+	return mkstemp(tmpl);
+}
+
+/* argv[0] is the VMM: add --accel after it, skipping the test when the
+ * accelerator is not here.  Returns the new argument count. */
+static inline int harness_add_accel(char **argv, int n)
+{
+	harness_require_accel();
 	argv[n++] = "--accel";
 	argv[n++] = (char *)harness_accel();
 	return n;

@@ -247,7 +247,7 @@ Test(accel, runs_are_deterministic, .timeout = 120)
 Test(accel, walker_cross_check_runs_and_holds, .timeout = 60)
 {
 	char path[] = "/tmp/integ_accel_XXXXXX", buf[16384] = { 0 };
-	int fd = mkstemp(path);
+	int fd = harness_mkstemp(path);
 
 	cr_assert(fd >= 0);
 	struct vmm_result r = vmm_run(30, SMALL, "-c", "run=stress:buddy seed=1 ops=300",
@@ -311,7 +311,7 @@ Test(accel, image_without_io_sites_warns_on_tcg, .timeout = 60)
 {
 	tcg_only();
 	char img[] = "/tmp/integ_accel_nosites_XXXXXX";
-	int fd = mkstemp(img);
+	int fd = harness_mkstemp(img);
 
 	cr_assert(fd >= 0);
 	close(fd);

@@ -283,7 +283,7 @@ Test(inspect, host_slabinfo_byte_identical_after_slab_traffic, .timeout = 60)
 Test(inspect, check_json, .timeout = 60)
 {
 	char path[] = "/tmp/integ_inspect_XXXXXX", cmd[128], *buf;
-	int fd = mkstemp(path);
+	int fd = harness_mkstemp(path);
 	struct vmm_result r;
 	struct stat sb;
 	FILE *f;
@@ -388,7 +388,7 @@ Test(inspect, usage_errors, .timeout = 30)
 	assert_status(r, 0);
 	assert_out_has(r, "--corrupt KIND[@N]");
 	assert_out_has(r, "--check-json FILE");
-	assert_out_has(r, "A --check run that reaches no checkpoint exits 83");
+	assert_out_has(r, "whose guest exits 0 without a checkpoint exits 83");
 	vmm_result_free(&r);
 }
 
@@ -419,7 +419,7 @@ Test(inspect, bad_layout_note_is_refused, .timeout = 30)
 		}
 	}
 	cr_assert_eq(hits, 1, "exactly one layout note header in guest.elf");
-	fd = mkstemp(path);
+	fd = harness_mkstemp(path);
 	cr_assert(fd >= 0);
 	cr_assert(write(fd, buf, sb.st_size) == sb.st_size);
 	close(fd);
@@ -481,7 +481,7 @@ static void patch_note_key(char *path, uint32_t key, uint32_t value)
 		}
 	}
 	cr_assert_eq(hits, 1, "key %#x once in the note", key);
-	fd = mkstemp(path);
+	fd = harness_mkstemp(path);
 	cr_assert(fd >= 0);
 	cr_assert(write(fd, buf, sb.st_size) == sb.st_size);
 	close(fd);

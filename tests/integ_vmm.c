@@ -307,7 +307,7 @@ Test(vmm, count_insns_is_exact, .timeout = 60)
 Test(vmm, bench_json, .timeout = 60)
 {
 	char path[] = "/tmp/integ_vmm_json_XXXXXX";
-	int fd = mkstemp(path);
+	int fd = harness_mkstemp(path);
 	char buf[4096] = { 0 };
 
 	cr_assert(fd >= 0);
@@ -335,7 +335,7 @@ Test(vmm, stats, .timeout = 60)
 	assert_status(r, 0);
 	assert_err_has(r, "stats: start to guest entry");
 	assert_err_has(r, "stats: start to guest exit");
-	assert_err_has(r, "stats: vm exits");
+	assert_err_has(r, "stats: exits to the VMM      ");
 	assert_err_has(r, "IO 25");             /* 22 serial bytes + 3 hypercalls */
 	assert_err_has(r, "0x3f8 (serial) 22, 0x500 (hypercall) 3");
 	assert_err_has(r, "exit 1, checkpoint 2");

@@ -4,7 +4,7 @@
  * Boot does as little as possible, since every instruction is emulated:
  * load the IDT, check the boot_info handed over by the VMM, parse the
  * command line, pick the console, print a one-line banner (unless
- * `quiet`), then run the workloads named by run= (default "banner,demo:mm") and
+ * `quiet`), then run the workloads named by run= (default "banner,demo:mm,demo:slab") and
  * exit with the first nonzero result, or 0.
  */
 #include "kernel.h"
