@@ -375,6 +375,7 @@ void cli_usage(FILE *f, const char *accel_here)
 "  %d    triple fault, or the guest halted for good (hlt with IF=0, or\n"
 "        IF=1 and no --timeout; TCG notices a halt within a second)\n"
 "  %d    --timeout expired\n"
+"  130, 143 stopped by SIGINT or SIGTERM (a second one kills at once)\n"
 "  %d    the host checker found a guest invariant violated (--check), or a\n"
 "        --check run whose guest exited 0 reached no checkpoint\n"
 "\n"

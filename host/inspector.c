@@ -185,9 +185,10 @@ static int on_checkpoint(struct vm *vm, uint64_t tag, void *opaque)
 
 	insp_check_all(&s->in, &s->rep, cr3);
 	if (s->rep.stopped) {
-		/* --timeout fired inside the check: the run loop ends the run. */
+		/* --timeout or a signal came inside the check: the run loop
+		 * ends the run. */
 		fflush(stdout);
-		fprintf(stderr, "vmm: --timeout stopped the check at checkpoint %" PRIu64 " before it "
+		fprintf(stderr, "vmm: the check at checkpoint %" PRIu64 " was stopped before it "
 			"finished; its results are not reported\n", s->checkpoints);
 		return 0;
 	}
@@ -227,7 +228,7 @@ int inspector_start(struct inspector *s, struct vm *vm, const struct elf_info *e
 		return EXIT_BAD_IMAGE;
 	}
 	insp_init(&s->in, &vm->mem, &s->lay);
-	s->in.should_stop = watchdog_fired;
+	s->in.should_stop = stop_requested;
 	insp_report_init(&s->rep, CHECK_STORE_MAX);
 	if (o->json) {
 		s->json = fopen(o->json, "we");

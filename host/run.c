@@ -92,8 +92,8 @@ static int handle_hlt(struct vm *vm, const struct vm_exit *e)
 	 * There is no interrupt controller and nothing injects interrupts, so
 	 * a halted vCPU never wakes.  With IF=0 that is the guest's "stop
 	 * here" (a dead guest).  With IF=1 it is waiting for an interrupt that
-	 * cannot come: a hang, which --timeout reports as such.  (TCG reports
-	 * no hlt at all: its vCPU just halts until --timeout kicks it.)
+	 * cannot come: a hang, which --timeout reports as such.  (TCG notices
+	 * a halt within a second: see accel_tcg.c's halt probe.)
 	 */
 	if (!e->hlt.if_flag)
 		return stop_guest(vm, EXIT_GUEST_SHUTDOWN,
@@ -111,17 +111,26 @@ int vm_run(struct vm *vm, double timeout_s)
 	struct vm_exit e;
 	int status = HC_CONTINUE, r;
 
-	if (timeout_s > 0) {
+	r = stop_signals_install(vm);
+	if (r == 0 && timeout_s > 0)
 		r = watchdog_start(vm, timeout_s);
-		if (r < 0) {
-			errno = -r;
-			error_errno("cannot start the --timeout timer");
-			return EXIT_HOST_ERROR;
-		}
+	if (r < 0) {
+		errno = -r;
+		error_errno("cannot set up --timeout and the SIGINT/SIGTERM handlers");
+		stop_signals_remove();
+		return EXIT_HOST_ERROR;
 	}
 	vm->stats.t_first_run = now_mono();
 
 	while (status == HC_CONTINUE) {
+		if (stop_signal()) {
+			fflush(stdout);
+			fprintf(stderr, "vmm: SIG%s: stopping the guest (again to kill at once)\n",
+				sigabbrev_np(stop_signal()));
+			report_rip(vm, "");
+			status = 128 + stop_signal();
+			break;
+		}
 		if (watchdog_fired()) {
 			fflush(stdout);
 			fprintf(stderr, "vmm: timeout: guest did not exit within %g s\n", timeout_s);
@@ -148,7 +157,7 @@ int vm_run(struct vm *vm, double timeout_s)
 			status = handle_hlt(vm, &e);
 			break;
 		case VM_EXIT_INTR:
-			break;  /* a kick or a signal: the watchdog check above decides */
+			break;  /* a kick or a signal: the checks above decide */
 		case VM_EXIT_SHUTDOWN:
 			status = stop_guest(vm, EXIT_GUEST_SHUTDOWN,
 					    "guest shut down (triple fault: an exception it could not handle)");
@@ -175,6 +184,7 @@ int vm_run(struct vm *vm, double timeout_s)
 	}
 	vm->stats.t_end = now_mono();
 	watchdog_stop();
+	stop_signals_remove();
 	fflush(stdout);
 	return status;
 }

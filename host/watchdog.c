@@ -1,9 +1,9 @@
 /*
- * The watchdog timer behind --timeout: ITIMER_REAL delivers SIGALRM to the
- * process; with one vCPU run from the main thread, that is the thread in
- * the accelerator's run (KVM_RUN returns EINTR; TCG's wait for a gdbstub
- * stop is woken by the kick).  Racing with the loop is the kick's job (see
- * watchdog.h).
+ * The watchdog timer behind --timeout, and the SIGINT/SIGTERM handlers:
+ * ITIMER_REAL delivers SIGALRM to the process; with one vCPU run from the
+ * main thread, that is the thread in the accelerator's run (KVM_RUN returns
+ * EINTR; TCG's wait for a gdbstub stop is woken by the kick).  Racing with
+ * the loop is the kick's job (see watchdog.h).
  */
 #include <errno.h>
 #include <signal.h>
@@ -16,6 +16,9 @@
 
 static struct vm *volatile wd_vm;
 static volatile sig_atomic_t wd_fired;
+static struct vm *volatile stop_vm;
+static volatile sig_atomic_t stop_sig;
+static struct sigaction old_int, old_term;
 
 static void on_alarm(int sig)
 {
@@ -68,7 +71,7 @@ void watchdog_wait(void)
 	sigaddset(&block, SIGALRM);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	sigdelset(&old, SIGALRM);
-	while (!wd_fired)
+	while (!wd_fired && !stop_sig)
 		sigsuspend(&old);
 	sigprocmask(SIG_UNBLOCK, &block, NULL);
 }
@@ -81,4 +84,51 @@ bool watchdog_running(void)
 bool watchdog_fired(void)
 {
 	return wd_fired;
+}
+
+static void on_stop(int sig)
+{
+	struct vm *vm = stop_vm;
+
+	if (stop_sig) {
+		/* The second one: the user means it. */
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	stop_sig = sig;
+	if (vm && vm->accel)
+		vm->accel->kick(vm);
+}
+
+int stop_signals_install(struct vm *vm)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	stop_vm = vm;
+	stop_sig = 0;
+	if (sigaction(SIGINT, &sa, &old_int) < 0 || sigaction(SIGTERM, &sa, &old_term) < 0)
+		return -errno;
+	return 0;
+}
+
+void stop_signals_remove(void)
+{
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	stop_vm = NULL;
+}
+
+int stop_signal(void)
+{
+	return stop_sig;
+}
+
+bool stop_requested(void)
+{
+	return wd_fired || stop_sig;
 }

@@ -80,8 +80,8 @@ static struct bg_vmm bg_start(char *const argv[])
 	return b;
 }
 
-/* Wait for it: exit status, stderr into err. */
-static int bg_wait(struct bg_vmm *b, char *err, size_t len)
+/* Wait for it: its wait status; stderr into err, stdout into out if given. */
+static int bg_wait_status(struct bg_vmm *b, char *err, size_t len, char *out, size_t outlen)
 {
 	int st;
 	ssize_t n;
@@ -89,8 +89,20 @@ static int bg_wait(struct bg_vmm *b, char *err, size_t len)
 	cr_assert_eq(waitpid(b->pid, &st, 0), b->pid);
 	n = pread(b->err, err, len - 1, 0);
 	err[n > 0 ? n : 0] = '\0';
+	if (out) {
+		n = pread(b->out, out, outlen - 1, 0);
+		out[n > 0 ? n : 0] = '\0';
+	}
 	close(b->out);
 	close(b->err);
+	return st;
+}
+
+/* The same as a shell's $?. */
+static int bg_wait(struct bg_vmm *b, char *err, size_t len)
+{
+	int st = bg_wait_status(b, err, len, NULL, 0);
+
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
@@ -329,4 +341,42 @@ Test(accel, image_without_io_sites_warns_on_tcg, .timeout = 60)
 	assert_err_has(r, "hlt with IF=0");
 	cr_assert_eq(r.out_len, 0, "%s", r.out);
 	vmm_result_free(&r);
+}
+
+/*
+ * Ctrl-C or kill: the guest is stopped, what it printed reaches stdout (a
+ * pipe, so fully buffered: lost if the VMM just died), QEMU is reaped by
+ * the VMM, and the VMM exits 128 + the signal by itself.
+ */
+static void stop_by_signal(int sig, const char *name)
+{
+	char *argv[] = { VMM_BIN, "--accel", "tcg", "-m", "64M", "-c", "run=banner,hang",
+			 GUEST_ELF, NULL };
+	struct bg_vmm b = bg_start(argv);
+	pid_t q = wait_for_qemu(b.pid);
+	char err[8192], out[65536], want[128];
+	int st;
+
+	usleep(1500000);   /* into the guest's hang */
+	cr_assert_eq(kill(b.pid, sig), 0);
+	st = bg_wait_status(&b, err, sizeof(err), out, sizeof(out));
+	cr_assert(WIFEXITED(st), "the VMM died of signal %d instead of exiting", WTERMSIG(st));
+	cr_assert_eq(WEXITSTATUS(st), 128 + sig, "%s", err);
+	snprintf(want, sizeof(want), "vmm: %s: stopping the guest (again to kill at once)\n", name);
+	cr_assert(strstr(err, want), "%s", err);
+	cr_assert(strstr(err, "guest RIP"), "%s", err);
+	cr_assert(strstr(out, "mmvisor guest: 64 MiB RAM"), "stdout lost: %s", out);
+	cr_assert(kill(q, 0) < 0 && errno == ESRCH, "QEMU pid %d is still there", q);
+}
+
+Test(accel, sigint_stops_the_guest_and_exits_130, .timeout = 60)
+{
+	tcg_only();
+	stop_by_signal(SIGINT, "SIGINT");
+}
+
+Test(accel, sigterm_stops_the_guest_and_exits_143, .timeout = 60)
+{
+	tcg_only();
+	stop_by_signal(SIGTERM, "SIGTERM");
 }
