@@ -174,6 +174,9 @@ void bench_print(const struct bench *b, FILE *f)
 	if (b->warnings > BENCH_WARN_MAX)
 		warn("%" PRIu64 " more bench warnings were not printed",
 		     b->warnings - BENCH_WARN_MAX);
+	if (b->active >= 0)
+		warn("bench bracket %s was begun but never ended; not counted",
+		     b->tag[b->active].name);
 
 	for (unsigned i = 0; i < b->nr_tags; i++) {
 		const struct bench_tag *t = &b->tag[i];

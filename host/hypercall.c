@@ -99,15 +99,55 @@ static int hc_panic(struct vm *vm, const struct hc_req *req)
 	return EXIT_GUEST_PANIC;
 }
 
+const char *hc_name(uint32_t nr)
+{
+	static const char *const names[HC_NR_MAX] = {
+		[HC_EXIT] = "exit",
+		[HC_PANIC] = "panic",
+		[HC_CONSOLE_WRITE] = "console_write",
+		[HC_CHECKPOINT] = "checkpoint",
+		[HC_BENCH_BEGIN] = "bench_begin",
+		[HC_BENCH_END] = "bench_end",
+		[HC_PAGEOPS] = "pageops",
+		[HC_MEM_OR32] = "mem_or32",
+		[HC_MEM_FIND_NONZERO] = "mem_find_nonzero",
+	};
+
+	return nr < HC_NR_MAX ? names[nr] : NULL;
+}
+
+/*
+ * A request the VMM will not carry out: HC_EINVAL, and a warning that says
+ * why, for the first HC_REFUSE_WARN_MAX of each call (a guest in a loop
+ * would flood stderr); --stats counts them all.
+ */
+VMM_PRINTF(3, 4) static uint32_t refuse(struct vm *vm, uint32_t nr, const char *fmt, ...)
+{
+	uint64_t n = ++vm->hc.refused[nr];
+	char why[256];
+	va_list ap;
+
+	if (n > HC_REFUSE_WARN_MAX)
+		return HC_EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	warn("hypercall %s refused: %s%s", hc_name(nr), why,
+	     n == HC_REFUSE_WARN_MAX ? " (further refusals of it are only counted: --stats)" : "");
+	return HC_EINVAL;
+}
+
 static uint32_t hc_console_write(struct vm *vm, const struct hc_req *req)
 {
 	const void *p;
 
 	if (req->a[1] > HC_CONSOLE_MAX)
-		return HC_EINVAL;
+		return refuse(vm, HC_CONSOLE_WRITE, "length %" PRIu64 " > %d", req->a[1],
+			      HC_CONSOLE_MAX);
 	p = gpa_ptr(vm, req->a[0], req->a[1]);
 	if (!p)
-		return HC_EINVAL;
+		return refuse(vm, HC_CONSOLE_WRITE, "[%#" PRIx64 ", +%" PRIu64 ") is not in guest RAM",
+			      req->a[0], req->a[1]);
 	serial_console_write(&vm->serial, p, req->a[1]);
 	return HC_OK;
 }
@@ -150,10 +190,16 @@ static uint32_t hc_bench(struct vm *vm, const struct hc_req *req, bool begin)
 	return bench_end(vm, tag, req->a[2], req->a[3]);
 }
 
-/* Host pointer for nr_pages guest pages from pfn, all in one RAM region, or NULL. */
+/*
+ * Host pointer for nr_pages guest pages from pfn, all in one RAM region and
+ * none in the legacy ISA hole (reserved in the e820 map the guest was
+ * given, though the VMM backs it), or NULL.
+ */
 static uint8_t *pfn_range_ptr(struct vm *vm, uint64_t pfn, uint64_t nr_pages)
 {
-	if (pfn > UINT64_MAX / PAGE_SIZE)
+	if (pfn > UINT64_MAX / PAGE_SIZE || nr_pages > UINT64_MAX / PAGE_SIZE - pfn)
+		return NULL;
+	if (pfn < LEGACY_HOLE_END / PAGE_SIZE && pfn + nr_pages > LEGACY_HOLE_START / PAGE_SIZE)
 		return NULL;
 	return gpa_ptr(vm, pfn * PAGE_SIZE, nr_pages * PAGE_SIZE);
 }
@@ -207,14 +253,18 @@ static uint32_t hc_pageops(struct vm *vm, struct hc_req *req)
 	const void *src;
 
 	if (n > HC_PAGEOPS_MAX)
-		return HC_EINVAL;
+		return refuse(vm, HC_PAGEOPS, "%" PRIu64 " elements > %d", n, HC_PAGEOPS_MAX);
 	src = gpa_ptr(vm, req->a[0], n * sizeof(ops[0]));
 	if (!src)
-		return HC_EINVAL;
+		return refuse(vm, HC_PAGEOPS, "the element array at %#" PRIx64 " is not in guest RAM",
+			      req->a[0]);
 	memcpy(ops, src, n * sizeof(ops[0]));
 	for (uint64_t i = 0; i < n; i++)
 		if (!pageop_valid(vm, &ops[i]))
-			return HC_EINVAL;
+			return refuse(vm, HC_PAGEOPS, "element %" PRIu64 " (op %u, %u pages at pfn %#"
+				      PRIx64 ", src pfn %#" PRIx64 ", fill %#x) is not a valid "
+				      "operation on guest RAM", i, ops[i].op, ops[i].nr_pages,
+				      ops[i].dst_pfn, ops[i].src_pfn, ops[i].fill);
 
 	req->a[2] = ~0ull;
 	req->a[3] = 0;
@@ -263,10 +313,13 @@ static uint32_t hc_mem_or32(struct vm *vm, const struct hc_req *req)
 		return HC_OK;
 	if (count > HC_MEM_OR32_MAX || stride < 4 || stride % 4 || pa % 4 ||
 	    stride > (1u << 20))
-		return HC_EINVAL;
+		return refuse(vm, HC_MEM_OR32, "%" PRIu64 " words %" PRIu64 " bytes apart from %#"
+			      PRIx64 ": want at most %u words, 4-aligned, 4 bytes to 1 MiB apart",
+			      count, stride, pa, HC_MEM_OR32_MAX);
 	base = gpa_ptr(vm, pa, (count - 1) * stride + 4);
 	if (!base)
-		return HC_EINVAL;
+		return refuse(vm, HC_MEM_OR32, "%" PRIu64 " words %" PRIu64 " bytes apart from %#"
+			      PRIx64 " are not in guest RAM", count, stride, pa);
 	for (uint64_t i = 0; i < count; i++) {
 		uint32_t w;
 
@@ -284,12 +337,14 @@ static uint32_t hc_mem_find_nonzero(struct vm *vm, struct hc_req *req)
 
 	req->a[2] = ~0ull;
 	if (len > HC_FIND_NONZERO_MAX)
-		return HC_EINVAL;
+		return refuse(vm, HC_MEM_FIND_NONZERO, "length %" PRIu64 " > %u", len,
+			      HC_FIND_NONZERO_MAX);
 	if (!len)
 		return HC_OK;
 	p = gpa_ptr(vm, req->a[0], len);
 	if (!p)
-		return HC_EINVAL;
+		return refuse(vm, HC_MEM_FIND_NONZERO, "[%#" PRIx64 ", +%" PRIu64 ") is not in "
+			      "guest RAM", req->a[0], len);
 	for (uint64_t i = 0; i < len; i++)
 		if (p[i]) {
 			req->a[2] = i;

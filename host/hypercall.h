@@ -33,7 +33,14 @@ struct hc_state {
 	uint64_t pages_cleared, pages_filled, pages_copied, pages_verified;
 	uint64_t enosys_warned;        /* one bit per call number < 64 */
 	bool enosys_warned_high;
+	uint64_t refused[HC_NR_MAX];   /* HC_EINVAL answers per call number */
 };
+
+/* The first this many refusals of each call are warned about; the rest counted. */
+#define HC_REFUSE_WARN_MAX 4
+
+/* "console_write", ... for a call number, or NULL. */
+const char *hc_name(uint32_t nr);
 
 void vm_set_checkpoint_hook(struct vm *vm, checkpoint_hook_t fn, void *opaque);
 

@@ -12,18 +12,6 @@
 #include "vm.h"
 #include "stats.h"
 
-static const char *const hc_names[HC_NR_MAX] = {
-	[HC_EXIT] = "exit",
-	[HC_PANIC] = "panic",
-	[HC_CONSOLE_WRITE] = "console_write",
-	[HC_CHECKPOINT] = "checkpoint",
-	[HC_BENCH_BEGIN] = "bench_begin",
-	[HC_BENCH_END] = "bench_end",
-	[HC_PAGEOPS] = "pageops",
-	[HC_MEM_OR32] = "mem_or32",
-	[HC_MEM_FIND_NONZERO] = "mem_find_nonzero",
-};
-
 void stats_io(struct vm_stats *s, uint16_t port)
 {
 	for (unsigned i = 0; i < s->nr_io; i++) {
@@ -82,10 +70,23 @@ void stats_print(const struct vm *vm, FILE *f)
 	for (unsigned i = 0; i < HC_NR_MAX; i++) {
 		if (!vm->hc.calls[i])
 			continue;
-		fprintf(f, "%s%s %" PRIu64, sep, hc_names[i] ? hc_names[i] : "?", vm->hc.calls[i]);
+		fprintf(f, "%s%s %" PRIu64, sep, hc_name(i) ? hc_name(i) : "?", vm->hc.calls[i]);
 		sep = ", ";
 	}
 	fprintf(f, "%s\n", *sep ? "" : "none");
+	sep = "";
+	for (unsigned i = 0; i < HC_NR_MAX; i++) {
+		if (!vm->hc.refused[i])
+			continue;
+		fprintf(f, "%s%s %" PRIu64, *sep ? sep : "stats: hypercalls refused    ",
+			hc_name(i) ? hc_name(i) : "?", vm->hc.refused[i]);
+		sep = ", ";
+	}
+	if (vm->hc.bad_requests)
+		fprintf(f, "%srequest block not in RAM %" PRIu64,
+			*sep ? ", " : "stats: hypercalls refused    ", vm->hc.bad_requests);
+	if (*sep || vm->hc.bad_requests)
+		fprintf(f, "\n");
 	if (vm->hc.pages_cleared || vm->hc.pages_filled || vm->hc.pages_copied ||
 	    vm->hc.pages_verified)
 		fprintf(f, "stats: pageops pages         cleared %" PRIu64 ", filled %" PRIu64

@@ -343,3 +343,49 @@ Test(vmm, stats, .timeout = 60)
 	vmm_result_free(&r);
 }
 
+
+/*
+ * A guest that makes every bad request it can (run=hostile): each is
+ * refused with a warning that says why (at most HC_REFUSE_WARN_MAX per call),
+ * the VMM keeps running, --check still holds after the guest overwrote its
+ * in-memory layout note, and the exit status is the guest's.
+ */
+Test(vmm, hostile_guest_is_refused_and_survives, .timeout = 120)
+{
+	static const char *const warnings[] = {
+		"hypercall console_write refused: [0xfffff000, +16) is not in guest RAM",
+		"hypercall console_write refused: [0x1000000000000, +8) is not in guest RAM",
+		"hypercall console_write refused: length 18446744073709549567 > 4096",
+		"hypercall console_write refused: length 1073741824 > 4096 (further refusals of it "
+		"are only counted: --stats)",
+		"guest made unknown hypercall 99; returning HC_ENOSYS",
+		"guest made unknown hypercall 0; returning HC_ENOSYS",
+		"hypercall pageops refused: 513 elements > 512",
+		"hypercall pageops refused: the element array at 0xfffff000 is not in guest RAM",
+		"hypercall mem_or32 refused: 2 words 0 bytes apart from ",
+		"hypercall mem_find_nonzero refused: length 18446744073709551615 > 67108864",
+		"hypercall mem_find_nonzero refused: [0xfffff000, +64) is not in guest RAM",
+		"hypercall request block at 0xfffff000 is not in guest RAM; ignored",
+		"hypercall request block at 0xfffffffc is not in guest RAM; ignored",
+		"hypercall request block at 0x3fffff8 is not in guest RAM; ignored",
+		"bench begin: bad tag (address 0xfffff000, length 4)",
+		"bench end hostile: no open bracket; ignored",
+		"bench bracket hostile was begun but never ended; not counted",
+		"stats: hypercalls refused    console_write 5, pageops 13, mem_or32 5, "
+		"mem_find_nonzero 2, request block not in RAM 3\n",
+	};
+	struct vmm_result r = vmm_run(100, "-m", "64M", "--check", "--stats", "-c", "run=hostile",
+				      NULL);
+
+	assert_status(r, 0);
+	assert_out_has(r, "hostile: 36 bad requests refused, 0 accepted\n");
+	for (size_t i = 0; i < sizeof(warnings) / sizeof(warnings[0]); i++)
+		assert_err_has(r, warnings[i]);
+	/* Rate-limited: never more than HC_REFUSE_WARN_MAX lines per call. */
+	unsigned n = 0;
+	for (const char *p = r.err; (p = strstr(p, "hypercall pageops refused")); p++)
+		n++;
+	cr_assert_eq(n, 4, "%u pageops warnings", n);
+	assert_err_has(r, "check: 1001 checkpoints, 46 rules, 0 violations");
+	vmm_result_free(&r);
+}

@@ -33,6 +33,8 @@ static void setup(void)
 	vm_init_state(&vm);
 	guest_mem_layout(&vm.mem, RAM, ram);
 	vm.serial.out = open_memstream(&out_buf, &out_len);
+	/* Refusals warn on stderr: kept out of the test log, and checkable. */
+	cr_redirect_stderr();
 }
 
 static void teardown(void)
@@ -252,6 +254,12 @@ Test(hc, pageops_refuse_whole_batch)
 		{ .op = PAGEOP_VERIFY, .fill = 0x1ff, .nr_pages = 1, .dst_pfn = 0x100 },
 		{ .op = 0, .nr_pages = 1, .dst_pfn = 0x100 },
 		{ .op = 99, .nr_pages = 1, .dst_pfn = 0x100 },
+		/* The legacy ISA hole is reserved in the guest's e820 map. */
+		{ .op = PAGEOP_CLEAR, .nr_pages = 1, .dst_pfn = 0xa0 },
+		{ .op = PAGEOP_CLEAR, .nr_pages = 2, .dst_pfn = 0x9f },                 /* runs in */
+		{ .op = PAGEOP_FILL, .fill = 1, .nr_pages = 1, .dst_pfn = 0xff },
+		{ .op = PAGEOP_COPY, .nr_pages = 1, .dst_pfn = 0x100, .src_pfn = 0xff },
+		{ .op = PAGEOP_CLEAR, .nr_pages = 1, .dst_pfn = 0x1ull << 52 },          /* wraps */
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

@@ -19,6 +19,9 @@ u32 hypercall(u32 nr, u64 a0, u64 a1, u64 a2, u64 a3);
 
 /* Issue a prepared request (for calls that need a4/a5); returns .ret. */
 u32 hypercall_req(struct hc_req *req);
+/* Announce a request block at any physical address, even one that is not
+ * RAM: only run=hostile does, to see the VMM refuse it. */
+void hypercall_at(u32 req_pa);
 
 /* Terminate the VM with status code (0..63).  Flushes the console first.
  * If the VMM refuses (status out of range), panics. */

@@ -25,6 +25,13 @@ static inline __attribute__((always_inline)) void hc_out(struct hc_req *req)
 			     : "memory");
 }
 
+void hypercall_at(u32 req_pa)
+{
+	__asm__ __volatile__("1: outl %0, %w1\n\t"
+			     _ASM_PIO_SITE
+			     : : "a"(req_pa), "Nd"((u16)HC_PORT) : "memory");
+}
+
 u32 hypercall_req(struct hc_req *req)
 {
 	hc_out(req);
