@@ -10,7 +10,8 @@ V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 MM_DEBUG ?= 1
 
-DEB_PACKAGES := gcc binutils make libelf-dev libcriterion-dev pkg-config qemu-system-x86
+DEB_PACKAGES := gcc binutils make libelf-dev libcriterion-dev pkg-config qemu-system-x86 \
+                clang libclang-rt-14-dev
 BENCH_PACKAGES := valgrind libjemalloc-dev libmimalloc-dev
 
 BUILD := build
@@ -42,6 +43,18 @@ GUEST_SRCS   := $(wildcard guest/arch/*.S guest/arch/*.c guest/kernel/*.c guest/
 GUEST_OBJS   := $(patsubst %,$(BUILD)/guest/%.o,$(basename $(GUEST_SRCS)))
 GUEST_ELF    := guest/guest.elf
 
+# ---------------------------------------------------------------- fuzzing
+# libFuzzer harnesses (fuzz/*.c) over the vmm library, built with clang under
+# ASan and UBSan (scripts/fuzz.sh runs them).
+FUZZ_CC      := clang
+FUZZ_CFLAGS  := -std=gnu11 -g -O1 $(HOST_WARN) -Ishared -Ihost -Ihost/inspect -Itests $(ELF_CFLAGS) \
+                -D_GNU_SOURCE -DMM_DEBUG=$(MM_DEBUG) $(SAN_FLAGS)
+FUZZ_NAMES   := elf hypercall inspect cli
+FUZZ_BINS    := $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
+FUZZ_LIB_OBJS := $(patsubst %,$(BUILD)/fuzzobj/%.o,$(basename $(VMM_LIB_SRCS)))
+SECONDS      ?= 60
+FUZZ_TEST_SECONDS ?= 10
+
 # ---------------------------------------------------------------- tests
 # Host builds of guest mm code (DESIGN §3: the one place the wings meet).
 # guest/mm/host/*.c are thin host shims (printk, panic, arenas) that also
@@ -56,7 +69,7 @@ TEST_BINS    := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 TEST_CFLAGS  := $(HOST_CFLAGS) $(SAN_FLAGS) -Itests -DVMM_BIN=\"$(abspath $(BUILD)/asan/vmm)\" \
                 -DGUEST_ELF=\"$(abspath $(GUEST_ELF))\" -DSRC_ROOT=\"$(abspath .)\"
 
-.PHONY: all deps run test bench clean check-style
+.PHONY: all deps run test bench fuzz clean check-style
 all: vmm $(GUEST_ELF)
 
 # Install what is missing (Debian packages only).  Fast no-op when present.
@@ -135,7 +148,7 @@ run: deps all
 # TEST_ACCELS=tcg runs only the TCG pass.
 TEST_ACCELS ?= tcg kvm
 test: deps
-	$(Q)$(MAKE) --no-print-directory $(BUILD)/asan/vmm $(GUEST_ELF) $(TEST_BINS)
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/asan/vmm $(GUEST_ELF) $(TEST_BINS) $(FUZZ_BINS)
 	$(Q)set -e; fail=0; for t in $(TEST_BINS); do \
 	  case $$t in */integ_*) accels="$(TEST_ACCELS)";; *) accels=none;; esac; \
 	  for a in $$accels; do \
@@ -144,7 +157,30 @@ test: deps
 	    VMM_ACCEL=$${a#none} LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
 	      $$t --jobs 2 $$verbose $(CRITERION_OPTS) || fail=1; \
 	  done; \
-	done; exit $$fail
+	done; \
+	echo "== fuzz: corpus and past crashes replayed, then $(FUZZ_TEST_SECONDS) s per harness"; \
+	scripts/fuzz.sh $(FUZZ_TEST_SECONDS) $(FUZZ_NAMES) || fail=1; \
+	exit $$fail
+
+# The fuzz harnesses: the library objects once more, by clang, with
+# libFuzzer's coverage; the TCG boot code is data and needs none.
+$(BUILD)/fuzzobj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzzobj/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_BINS): $(BUILD)/fuzz/%: fuzz/%.c $(FUZZ_LIB_OBJS) $(wildcard tests/*.h)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJS) $(HOST_LIBS)
+
+# make fuzz SECONDS=N: every harness for N seconds, after replaying what
+# fuzz/corpus and fuzz/crashes keep.
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS) $(GUEST_ELF)
+	$(Q)scripts/fuzz.sh $(SECONDS) $(FUZZ_NAMES)
 
 # The host-built buddy core, optimised and without sanitizers, for timing.
 $(BUILD)/bench/buddy_host: scripts/bench_buddy_host.c scripts/bench_host.h $(MM_HOST_OBJS)

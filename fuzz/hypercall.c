@@ -1,0 +1,67 @@
+/*
+ * libFuzzer harness: hc_handle() over a fake RAM of one or two regions
+ * (the second above 4 GiB, as a 6 GiB guest has), with arbitrary call
+ * numbers and argument blocks.  The input is the RAM's first bytes, and
+ * also where the request blocks are: each 8-byte word of it, read as a
+ * physical address, is announced as a request in turn.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "abi.h"
+#include "hypercall.h"
+#include "vm.h"
+
+#define REGION (1u << 20)
+
+static uint8_t *low, *high;
+static struct vm vm;
+static FILE *sink;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	/* Warnings are part of the work: buffered, they cost no syscall each. */
+	setvbuf(stderr, NULL, _IOFBF, 1 << 16);
+	low = calloc(1, REGION);
+	high = calloc(1, REGION);
+	sink = fopen("/dev/null", "w");
+	if (!low || !high || !sink)
+		abort();
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	size_t n = size < REGION ? size : REGION;
+
+	if (!size)
+		return 0;
+	vm_init_state(&vm);
+	vm.serial.out = sink;
+	vm.mem.region[0] = (struct ram_region){ .gpa = 0, .size = REGION, .host = low };
+	vm.mem.nr_regions = 1;
+	if (data[0] & 1) {
+		vm.mem.region[1] = (struct ram_region){ .gpa = 4ull << 30, .size = REGION,
+							.host = high };
+		vm.mem.nr_regions = 2;
+	}
+	vm.mem.ram_bytes = (uint64_t)vm.mem.nr_regions * REGION;
+	memcpy(low, data, n);
+	memcpy(high, data, n);
+	for (size_t i = 8; i + 8 <= n && i < 8 * 64; i += 8) {
+		uint64_t pa;
+
+		memcpy(&pa, data + i, 8);
+		/* Mostly inside RAM, sometimes anywhere. */
+		if (!(data[0] & 2))
+			pa = (pa % (vm.mem.ram_bytes)) + ((pa & 1) && vm.mem.nr_regions == 2 ?
+							   (4ull << 30) - REGION : 0);
+		if (hc_handle(&vm, pa) != HC_CONTINUE)
+			break;
+	}
+	return 0;
+}

@@ -1,0 +1,50 @@
+#!/bin/sh
+# scripts/fuzz.sh SECONDS NAME...: for each libFuzzer harness build/fuzz/NAME,
+# first replay every input kept in fuzz/corpus/NAME and fuzz/crashes/NAME (a
+# past finding must stay fixed), then fuzz for SECONDS, all harnesses at
+# once.  New inputs go to build/fuzz/work/NAME, not into the tree.  Prints
+# the executions per harness; fails on any finding, naming the input to
+# keep in fuzz/crashes/NAME once it is fixed.
+set -u
+cd "$(dirname "$0")/.."
+secs=$1; shift
+out=build/fuzz/log
+mkdir -p "$out" build/fuzz/seed/elf
+# The real guest, as a seed the image harness starts from (not checked in).
+[ -f guest/guest.elf ] && cp guest/guest.elf build/fuzz/seed/elf/guest.elf
+fail=0
+
+for n in "$@"; do
+	mkdir -p "fuzz/corpus/$n" "fuzz/crashes/$n"
+	if ! "build/fuzz/$n" -runs=0 "fuzz/corpus/$n" "fuzz/crashes/$n" >"$out/$n.replay" 2>&1; then
+		echo "fuzz $n: replaying fuzz/corpus/$n and fuzz/crashes/$n FAILED:"
+		tail -40 "$out/$n.replay"
+		fail=1
+	fi
+done
+[ $fail = 0 ] || exit 1
+
+for n in "$@"; do
+	mkdir -p "build/fuzz/work/$n"
+	seeds="fuzz/corpus/$n"
+	[ "$n" = elf ] && seeds="$seeds build/fuzz/seed/elf"
+	# shellcheck disable=SC2086 # seeds is a list of directories
+	"build/fuzz/$n" -max_total_time="$secs" -close_fd_mask=3 -print_final_stats=1 \
+		-artifact_prefix="build/fuzz/$n-" "build/fuzz/work/$n" $seeds >"$out/$n.log" 2>&1 &
+done
+wait
+
+for n in "$@"; do
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$n.log")
+	if grep -q "^artifact_prefix\|Test unit written to\|ERROR: \|runtime error" "$out/$n.log" &&
+	   grep -q "Test unit written to" "$out/$n.log"; then
+		unit=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$out/$n.log" | head -1)
+		echo "fuzz $n: FINDING after ${execs:-?} executions; input: $unit"
+		grep -m1 -A30 "ERROR: \|runtime error" "$out/$n.log"
+		echo "fuzz $n: fix it, then keep the input: cp $unit fuzz/crashes/$n/"
+		fail=1
+	else
+		echo "fuzz $n: ${execs:-?} executions in $secs s, no finding"
+	fi
+done
+exit $fail
