@@ -10,7 +10,7 @@ V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 MM_DEBUG ?= 1
 
-DEB_PACKAGES := gcc binutils make libelf-dev libcriterion-dev pkg-config qemu-system-x86 \
+DEB_PACKAGES := gcc binutils make libelf-dev libcriterion-dev pkg-config qemu-system-x86 libseccomp-dev \
                 clang libclang-rt-14-dev
 BENCH_PACKAGES := valgrind libjemalloc-dev libmimalloc-dev
 
@@ -24,7 +24,7 @@ HOST_WARN    := -Wall -Wextra -Werror
 HOST_CFLAGS  := -std=gnu11 -g -O2 $(HOST_WARN) -Ishared -Ihost -Ihost/inspect $(ELF_CFLAGS) \
                 -D_GNU_SOURCE -DMM_DEBUG=$(MM_DEBUG)
 SAN_FLAGS    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-HOST_LIBS    := $(ELF_LIBS) -lm
+HOST_LIBS    := $(ELF_LIBS) -lseccomp -lm
 
 VMM_SRCS     := $(wildcard host/*.c host/*.S host/inspect/*.c)
 VMM_LIB_SRCS := $(filter-out host/main.c,$(VMM_SRCS))
@@ -148,7 +148,7 @@ run: deps all
 # TEST_ACCELS=tcg runs only the TCG pass.
 TEST_ACCELS ?= tcg kvm
 test: deps
-	$(Q)$(MAKE) --no-print-directory $(BUILD)/asan/vmm $(GUEST_ELF) $(TEST_BINS) $(FUZZ_BINS)
+	$(Q)$(MAKE) --no-print-directory vmm $(BUILD)/asan/vmm $(GUEST_ELF) $(TEST_BINS) $(FUZZ_BINS)
 	$(Q)set -e; fail=0; for t in $(TEST_BINS); do \
 	  case $$t in */integ_*) accels="$(TEST_ACCELS)";; *) accels=none;; esac; \
 	  for a in $$accels; do \

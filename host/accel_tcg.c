@@ -340,7 +340,7 @@ static int tcg_create(struct vm *vm, struct accel_err *why)
 		.rom_fd = t->rom_fd, .gdb_fd = sv[1],
 		/* An OUT to the hypercall port that has no breakpoint
 		 * executes and lands here: see check_unlisted(). */
-		.debugcon_fd = t->unlisted_fd, .debugcon_port = HC_PORT });
+		.debugcon_fd = t->unlisted_fd, .debugcon_port = HC_PORT, .sandbox = vm->sandbox });
 	close(sv[1]);
 	if (r < 0) {
 		errno = -r;
@@ -374,8 +374,9 @@ static int tcg_create(struct vm *vm, struct accel_err *why)
 
 		qemu_reap_dead(&t->qemu);
 		qemu_describe(&t->qemu, how, sizeof(how), "did not answer");
-		error("%s %s while starting (gdbstub: %s); is qemu-system-x86 7.2 or later installed?",
-		      qemu, how, strerror(-r));
+		error("%s %s while starting (gdbstub: %s); is qemu-system-x86 7.2 or later installed?%s",
+		      qemu, how, strerror(-r), vm->sandbox ? " (a QEMU built without seccomp "
+		      "cannot take -sandbox: --no-sandbox runs without it)" : "");
 		qemu_print_log(&t->qemu);
 		goto err;
 	}

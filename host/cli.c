@@ -169,7 +169,7 @@ static int parse_reps(const char *s, unsigned *out, char *err, size_t errlen)
 
 enum { OPT_ACCEL = 256, OPT_TIMEOUT, OPT_STATS, OPT_COUNT_INSNS, OPT_BENCH_JSON, OPT_VERSION,
        OPT_CHECK, OPT_CHECK_JSON, OPT_CORRUPT, OPT_LIST_CORRUPTIONS, OPT_FUZZ, OPT_SHOW,
-       OPT_CHECK_BENCH };
+       OPT_CHECK_BENCH, OPT_NO_SANDBOX };
 
 static const struct option long_opts[] = {
 	{ "mem", required_argument, NULL, 'm' },
@@ -177,6 +177,7 @@ static const struct option long_opts[] = {
 	{ "cmdline", required_argument, NULL, 'c' },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 	{ "count-insns", no_argument, NULL, OPT_COUNT_INSNS },
 	{ "bench-json", required_argument, NULL, OPT_BENCH_JSON },
 	{ "check", no_argument, NULL, OPT_CHECK },
@@ -231,6 +232,9 @@ enum cli_action cli_parse(int argc, char **argv, struct vmm_opts *o, char *err, 
 		case OPT_TIMEOUT:
 			if (parse_timeout(optarg, &o->timeout_s, err, errlen))
 				return CLI_ERROR;
+			break;
+		case OPT_NO_SANDBOX:
+			o->no_sandbox = true;
 			break;
 		case OPT_STATS:
 			o->stats = true;
@@ -324,6 +328,8 @@ void cli_usage(FILE *f, const char *accel_here)
 "  -c, --cmdline STR     kernel command line, at most %d bytes\n"
 "      --timeout SECONDS stop the guest if it has not exited after SECONDS\n"
 "                        (fractions allowed), exit status 82\n"
+"      --no-sandbox      run without the seccomp filters that confine the VMM\n"
+"                        once the guest runs, and QEMU (-sandbox); for debugging\n"
 "      --stats           at exit, print to stderr: the accelerator, time to guest\n"
 "                        entry and to guest exit, VM exits by reason and I/O\n"
 "                        port, hypercalls, the VMM's peak RSS\n"

@@ -27,6 +27,7 @@ struct vmm_opts {
 	const char *cmdline;     /* "" if none */
 	double timeout_s;        /* 0: none */
 	bool stats;
+	bool no_sandbox;         /* --no-sandbox: no seccomp filter, here or in QEMU */
 	bool count_insns;
 	const char *bench_json;  /* NULL: none */
 	struct inspector_opts inspect; /* --check, --corrupt, --fuzz, --show ... */

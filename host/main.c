@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 
 #include "boot.h"
 #include "cli.h"
@@ -18,6 +21,7 @@
 #include "inspector.h"
 #include "accel.h"
 #include "run.h"
+#include "sandbox.h"
 #include "util.h"
 #include "vm.h"
 
@@ -77,6 +81,7 @@ int main(int argc, char **argv)
 	}
 	vm.stats.t_start = t_start;
 	vm.bench.count_insns = opts.count_insns;
+	vm.sandbox = !opts.no_sandbox;
 
 	status = elf_load_file(&vm.mem, opts.guest, &elf, err, sizeof(err));
 	if (status) {
@@ -135,6 +140,22 @@ int main(int argc, char **argv)
 		error_errno("cannot put the vCPU in its boot state on %s", vm.accel->desc);
 		status = EXIT_HOST_ERROR;
 		goto out;
+	}
+
+	/* Everything is open and started: from here the VMM only runs the guest. */
+	if (opts.no_sandbox) {
+		fprintf(stderr, "vmm: --no-sandbox: the VMM and QEMU run without seccomp filters\n");
+	} else {
+		status = sandbox_enter();
+		if (status < 0) {
+			errno = -status;
+			error_errno("cannot enter the seccomp sandbox (--no-sandbox runs without it)");
+			status = EXIT_HOST_ERROR;
+			goto out;
+		}
+		/* The tests' proof that the filter bites: a call it forbids. */
+		if (getenv("VMM_SANDBOX_SELFTEST"))
+			syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
 	}
 
 	status = vm_run(&vm, opts.timeout_s);

@@ -92,6 +92,10 @@ int qemu_start(struct qemu_proc *q, const struct qemu_spawn *s)
 	argv[n++] = chardev;
 	argv[n++] = "-gdb";
 	argv[n++] = "chardev:gdb";
+	if (s->sandbox) {
+		argv[n++] = "-sandbox";
+		argv[n++] = QEMU_SANDBOX;
+	}
 	argv[n] = NULL;
 
 	q->pid = fork();

@@ -35,6 +35,10 @@
 	"-icount", "shift=0,align=off,sleep=off", \
 	"-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"
 
+/* QEMU's seccomp filter: no obsolete calls, no setuid, no fork or exec,
+ * no priority or affinity changes. */
+#define QEMU_SANDBOX "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"
+
 struct qemu_proc {
 	pid_t pid;          /* the child, or 0 once reaped */
 	int log_fd;         /* its stdout and stderr: a memfd, or -1 */
@@ -51,6 +55,7 @@ struct qemu_spawn {
 	int gdb_fd;             /* QEMU's end of the gdbstub socketpair */
 	int debugcon_fd;        /* what isa-debugcon at debugcon_port receives */
 	uint16_t debugcon_port;
+	bool sandbox;           /* QEMU's own seccomp filter (QEMU_SANDBOX) */
 };
 
 /* Full path of QEMU_BIN on $PATH into buf: true if found. */

@@ -29,6 +29,7 @@ struct vm {
 	uint32_t features;              /* BI_FEAT_* this accelerator advertises */
 	unsigned maxphyaddr;            /* physical address bits the guest's CPU has */
 	bool can_count_insns;           /* insns_start/stop can count (--count-insns) */
+	bool sandbox;                   /* confine the accelerator's process too (QEMU -sandbox) */
 
 	struct guest_mem mem;
 	const struct elf_info *elf;     /* loaded guest image: symbols, I/O sites */

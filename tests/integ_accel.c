@@ -106,6 +106,22 @@ static int bg_wait(struct bg_vmm *b, char *err, size_t len)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* Wait (up to 20 s) until the guest has printed `what`: it is running. */
+static void wait_for_output(const struct bg_vmm *b, const char *what)
+{
+	char buf[4096];
+
+	for (int i = 0; i < 2000; i++) {
+		ssize_t n = pread(b->out, buf, sizeof(buf) - 1, 0);
+
+		buf[n > 0 ? n : 0] = '\0';
+		if (strstr(buf, what))
+			return;
+		usleep(10000);
+	}
+	cr_assert_fail("the guest never printed '%s'", what);
+}
+
 /* QEMU's pid once the VMM has started it (within 10 s). */
 static pid_t wait_for_qemu(pid_t vmm)
 {
@@ -213,7 +229,7 @@ Test(accel, qemu_killed_mid_run_exits_71, .timeout = 60)
 	pid_t q = wait_for_qemu(b.pid);
 	char err[8192];
 
-	usleep(300000);   /* into the guest's run */
+	wait_for_output(&b, "mmvisor guest:");   /* into the guest's run */
 	cr_assert_eq(kill(q, SIGKILL), 0);
 	cr_assert_eq(bg_wait(&b, err, sizeof(err)), 71, "%s", err);
 	cr_assert(strstr(err, "QEMU (the TCG accelerator) was killed by signal 9 (Killed) under "
@@ -357,7 +373,7 @@ static void stop_by_signal(int sig, const char *name)
 	char err[8192], out[65536], want[128];
 	int st;
 
-	usleep(1500000);   /* into the guest's hang */
+	wait_for_output(&b, "MAXMEM");   /* into the guest's hang */
 	cr_assert_eq(kill(b.pid, sig), 0);
 	st = bg_wait_status(&b, err, sizeof(err), out, sizeof(out));
 	cr_assert(WIFEXITED(st), "the VMM died of signal %d instead of exiting", WTERMSIG(st));
@@ -379,4 +395,104 @@ Test(accel, sigterm_stops_the_guest_and_exits_143, .timeout = 60)
 {
 	tcg_only();
 	stop_by_signal(SIGTERM, "SIGTERM");
+}
+
+/* "Seccomp:\t2" (a filter) in /proc/PID/status, or the field's value. */
+static int seccomp_mode(pid_t pid)
+{
+	char path[64], line[256];
+	int mode = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	cr_assert_not_null(f, "%s", path);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Seccomp: %d", &mode) == 1)
+			break;
+	fclose(f);
+	return mode;
+}
+
+static void sandbox_modes(const char *extra, int want)
+{
+	char *argv[] = { VMM_BIN, "--accel", "tcg", "-m", "64M", "-c", "run=hang",
+			 (char *)extra, GUEST_ELF, NULL };
+	if (!extra) {
+		argv[7] = GUEST_ELF;
+		argv[8] = NULL;
+	}
+	struct bg_vmm b = bg_start(argv);
+	pid_t q = wait_for_qemu(b.pid);
+	char err[8192];
+
+	wait_for_output(&b, "MAXMEM");   /* the guest runs: both are confined by now */
+	cr_assert_eq(seccomp_mode(b.pid), want, "the VMM");
+	cr_assert_eq(seccomp_mode(q), want, "QEMU");
+	cr_assert_eq(kill(b.pid, SIGTERM), 0);
+	cr_assert_eq(bg_wait(&b, err, sizeof(err)), 143, "%s", err);
+	if (want == 0)
+		cr_assert(strstr(err, "vmm: --no-sandbox: the VMM and QEMU run without seccomp "
+				 "filters\n"), "%s", err);
+}
+
+Test(accel, vmm_and_qemu_run_under_seccomp, .timeout = 60)
+{
+	tcg_only();
+	sandbox_modes(NULL, 2);
+}
+
+Test(accel, no_sandbox_says_so_and_filters_nothing, .timeout = 60)
+{
+	tcg_only();
+	sandbox_modes("--no-sandbox", 0);
+}
+
+/* A call the filter forbids (made on purpose, through a test-only hook)
+ * kills the VMM with SIGSYS and a message naming it. */
+Test(accel, forbidden_system_call_is_stopped_and_named, .timeout = 60)
+{
+	setenv("VMM_SANDBOX_SELFTEST", "1", 1);
+	struct vmm_result r = vmm_run(30, SMALL, "-c", "run=exit:0", NULL);
+
+	cr_assert_eq(r.status, 128 + SIGSYS, "status %d\n%s", r.status, r.err);
+	assert_err_has(r, "vmm: sandbox: forbidden system call socket (41): a VMM bug; report it, "
+		       "and use --no-sandbox meanwhile\n");
+	vmm_result_free(&r);
+}
+
+/*
+ * The release build (./vmm, no sanitizers) runs the strict allowlist that
+ * the sanitizer build cannot: every path a run takes must be on it.  Each
+ * run ends normally, never by SIGSYS.
+ */
+Test(accel, release_build_runs_whole_paths_under_its_allowlist, .timeout = 120)
+{
+	char json[] = "/tmp/integ_accel_rel_XXXXXX";
+	int fd = harness_mkstemp(json);
+	char *const runs[][16] = {
+		{ SRC_ROOT "/vmm", "--accel", (char *)harness_accel(), "-m", "128M", "-c",
+		  "highmem=32M", GUEST_ELF, NULL },
+		{ SRC_ROOT "/vmm", "--accel", (char *)harness_accel(), "-m", "64M", "--stats",
+		  "--check-json", json, "--bench-json", json, "--count-insns", "-c",
+		  "slab_debug=ZP run=stress:slab seed=2,bench:calibrate", GUEST_ELF, NULL },
+		{ SRC_ROOT "/vmm", "--accel", (char *)harness_accel(), "-m", "64M", "--corrupt",
+		  "slab-poison", "-c", "slab_debug=ZP run=stress:slab", GUEST_ELF, NULL },
+		{ SRC_ROOT "/vmm", "--accel", (char *)harness_accel(), "-m", "64M", "--timeout",
+		  "1", "-c", "run=hang", GUEST_ELF, NULL },
+		{ SRC_ROOT "/vmm", "--accel", (char *)harness_accel(), "-m", "64M", "-c",
+		  "run=hostile", GUEST_ELF, NULL },
+	};
+	const int want[] = { 0, 0, 83, 82, 0 };
+
+	cr_assert(fd >= 0);
+	close(fd);
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		struct vmm_result r = run_cmd(60, (char **)runs[i]);
+
+		cr_assert_eq(r.status, want[i], "run %zu: status %d\n%s", i, r.status, r.err);
+		cr_assert_null(strstr(r.err, "forbidden system call"), "run %zu: %s", i, r.err);
+		vmm_result_free(&r);
+	}
+	unlink(json);
 }
