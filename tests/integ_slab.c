@@ -138,3 +138,33 @@ Test(slab, kfree_of_foreign_pointers_panics, .timeout = 60)
 		vmm_result_free(&r);
 	}
 }
+
+/*
+ * Every allocator at once with 10% of page and slab allocations failing:
+ * objects intact when freed (the guest panics otherwise), zero violations
+ * at every checkpoint, and the accounting back where it started.
+ */
+Test(slab, stress_all_under_fault_injection_ends_where_it_began, .timeout = 180)
+{
+	for (int seed = 1; seed <= 3; seed++) {
+		char cmd[256];
+		unsigned long pages = 0, slab = 0, reserve = 0;
+		const char *line;
+
+		snprintf(cmd, sizeof(cmd), "highmem=32M run=stress:all seed=%d ops=1500 "
+			 "fail_page_alloc=1,10,0,-1 failslab=1,10,0,-1", seed);
+		struct vmm_result r = vmm_run(120, "-m", "128M", "--check", "-c", cmd, NULL);
+
+		assert_status(r, 0);
+		assert_out_has(r, "stress:all: the accounting is back where it started\n");
+		assert_err_has(r, "check: 16 checkpoints, 46 rules, 0 violations");
+		line = strstr(r.out, "injected: fail_page_alloc ");
+		cr_assert(line && sscanf(line, "injected: fail_page_alloc %lu, failslab %lu; mempool "
+					 "reserve allocations %lu", &pages, &slab, &reserve) == 3,
+			  "%s", r.out);
+		cr_assert(pages > 0 && slab > 0 && reserve > 0,
+			  "seed %d: injected %lu page and %lu slab failures, %lu reserve allocations",
+			  seed, pages, slab, reserve);
+		vmm_result_free(&r);
+	}
+}
