@@ -179,7 +179,7 @@ $(FUZZ_BINS): $(BUILD)/fuzz/%: fuzz/%.c $(FUZZ_LIB_OBJS) $(wildcard tests/*.h)
 # make fuzz SECONDS=N: every harness for N seconds, after replaying what
 # fuzz/corpus and fuzz/crashes keep.
 fuzz: deps
-	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS) $(GUEST_ELF)
+	$(Q)$(MAKE) --no-print-directory vmm $(FUZZ_BINS) $(GUEST_ELF)
 	$(Q)scripts/fuzz.sh $(SECONDS) $(FUZZ_NAMES)
 
 # The host-built buddy core, optimised and without sanitizers, for timing.

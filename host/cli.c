@@ -77,14 +77,46 @@ static int parse_timeout(const char *s, double *out, char *err, size_t errlen)
 	return 0;
 }
 
+/* The N of OPT ...@N: a checkpoint number. */
+static int parse_at(const char *opt, const char *at, unsigned *n, char *err, size_t errlen)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(at, &end, 10);
+	if (!isdigit((unsigned char)at[0]) || *end || errno || v < 1 || v > 1000000000ul)
+		return fmt_err(err, errlen, "%s: checkpoint '%s' is not a number from 1 to "
+			       "1000000000", opt, at);
+	*n = (unsigned)v;
+	return 0;
+}
+
+/* --save-ram FILE[@N] */
+static int parse_save_ram(const char *s, struct inspector_opts *o, char *err, size_t errlen)
+{
+	static char path[4096];
+	const char *at = strrchr(s, '@');
+	size_t len = at ? (size_t)(at - s) : strlen(s);
+
+	if (len == 0 || len >= sizeof(path))
+		return fmt_err(err, errlen, "--save-ram: expected FILE[@N], got '%s'", s);
+	memcpy(path, s, len);
+	path[len] = '\0';
+	o->save_at = 1;
+	if (at && parse_at("--save-ram", at + 1, &o->save_at, err, errlen))
+		return -1;
+	o->save_ram = path;
+	return 0;
+}
+
 /* --corrupt KIND[@N] */
 static int parse_corrupt(const char *s, struct inspector_opts *o, char *err, size_t errlen)
 {
 	static char kind[64];
 	const char *at = strchr(s, '@');
 	size_t len = at ? (size_t)(at - s) : strlen(s);
-	char *end;
-	unsigned long n = 1;
+	unsigned n = 1;
 
 	if (len == 0 || len >= sizeof(kind))
 		return fmt_err(err, errlen, "--corrupt: expected KIND[@N], got '%s'", s);
@@ -93,15 +125,10 @@ static int parse_corrupt(const char *s, struct inspector_opts *o, char *err, siz
 	if (!insp_corruption_find(kind))
 		return fmt_err(err, errlen, "--corrupt: unknown kind '%s'; 'vmm --list-corruptions' "
 			       "lists them", kind);
-	if (at) {
-		errno = 0;
-		n = strtoul(at + 1, &end, 10);
-		if (!isdigit((unsigned char)at[1]) || *end || errno || n < 1 || n > 1000000000ul)
-			return fmt_err(err, errlen, "--corrupt: checkpoint '%s' is not a number from 1 "
-				       "to 1000000000", at + 1);
-	}
+	if (at && parse_at("--corrupt", at + 1, &n, err, errlen))
+		return -1;
 	o->corrupt = kind;
-	o->corrupt_at = (unsigned)n;
+	o->corrupt_at = n;
 	return 0;
 }
 
@@ -169,7 +196,7 @@ static int parse_reps(const char *s, unsigned *out, char *err, size_t errlen)
 
 enum { OPT_ACCEL = 256, OPT_TIMEOUT, OPT_STATS, OPT_COUNT_INSNS, OPT_BENCH_JSON, OPT_VERSION,
        OPT_CHECK, OPT_CHECK_JSON, OPT_CORRUPT, OPT_LIST_CORRUPTIONS, OPT_FUZZ, OPT_SHOW,
-       OPT_CHECK_BENCH, OPT_NO_SANDBOX };
+       OPT_CHECK_BENCH, OPT_NO_SANDBOX, OPT_SAVE_RAM };
 
 static const struct option long_opts[] = {
 	{ "mem", required_argument, NULL, 'm' },
@@ -186,6 +213,7 @@ static const struct option long_opts[] = {
 	{ "list-corruptions", no_argument, NULL, OPT_LIST_CORRUPTIONS },
 	{ "fuzz", required_argument, NULL, OPT_FUZZ },
 	{ "show", required_argument, NULL, OPT_SHOW },
+	{ "save-ram", required_argument, NULL, OPT_SAVE_RAM },
 	{ "check-bench", required_argument, NULL, OPT_CHECK_BENCH },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -277,6 +305,10 @@ enum cli_action cli_parse(int argc, char **argv, struct vmm_opts *o, char *err, 
 				return CLI_ERROR;
 			o->inspect.show = optarg;
 			break;
+		case OPT_SAVE_RAM:
+			if (parse_save_ram(optarg, &o->inspect, err, errlen))
+				return CLI_ERROR;
+			break;
 		case OPT_CHECK_BENCH:
 			if (parse_reps(optarg, &o->inspect.bench_reps, err, errlen))
 				return CLI_ERROR;
@@ -357,6 +389,8 @@ void cli_usage(FILE *f, const char *accel_here)
 "      --show VIEWS      at each checkpoint print the host-computed views to\n"
 "                        stdout: a comma list of buddyinfo, zoneinfo, meminfo,\n"
 "                        vmstat, slabinfo (the guest's /proc formats)\n"
+"      --save-ram FILE[@N] at checkpoint N (default 1) write guest RAM to FILE\n"
+"                        (host/snapshot.h), for the inspector offline\n"
 "      --check-bench REPS at checkpoint 1, time REPS full checks against REPS\n"
 "                        plain reads of mem_map and the page tables\n"
 "  -h, --help            show this help and exit\n"

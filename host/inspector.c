@@ -14,6 +14,7 @@
 #include "elf_load.h"
 #include "exitcodes.h"
 #include "inspector.h"
+#include "snapshot.h"
 #include "watchdog.h"
 #include "accel.h"
 #include "vm.h"
@@ -21,7 +22,8 @@
 
 bool inspector_wanted(const struct inspector_opts *o)
 {
-	return o->check || o->json || o->corrupt || o->fuzz_flips || o->show || o->bench_reps;
+	return o->check || o->json || o->corrupt || o->fuzz_flips || o->show || o->bench_reps ||
+	       o->save_ram;
 }
 
 static bool checking(const struct inspector *s)
@@ -153,6 +155,18 @@ static int on_checkpoint(struct vm *vm, uint64_t tag, void *opaque)
 	}
 	if (s->o.show)
 		show_views(s, vm, tag);
+	if (s->save && s->checkpoints == s->o.save_at) {
+		int r = snapshot_write(&vm->mem, s->save);
+
+		if (r < 0) {
+			errno = -r;
+			error_errno("--save-ram: cannot write %s", s->o.save_ram);
+			return EXIT_HOST_ERROR;
+		}
+		fprintf(stderr, "vmm: --save-ram: guest RAM at checkpoint %" PRIu64 " (tag %" PRIu64
+			") written to %s\n", s->checkpoints, tag, s->o.save_ram);
+		s->saved = true;
+	}
 	if (s->o.fuzz_flips && s->checkpoints == 1) {
 		unsigned done = insp_fuzz(&s->in, s->o.fuzz_flips, s->o.fuzz_seed);
 
@@ -238,6 +252,14 @@ int inspector_start(struct inspector *s, struct vm *vm, const struct elf_info *e
 		}
 		fprintf(s->json, "{\"checkpoints\":[");
 	}
+	/* Opened now: once the guest runs, the sandbox allows no open(). */
+	if (o->save_ram) {
+		s->save = fopen(o->save_ram, "we");
+		if (!s->save) {
+			error_errno("cannot create --save-ram file %s", o->save_ram);
+			return EXIT_HOST_ERROR;
+		}
+	}
 	vm_set_checkpoint_hook(vm, on_checkpoint, s);
 	return 0;
 }
@@ -258,6 +280,11 @@ int inspector_finish(struct inspector *s, struct vm *vm, int status)
 	if (never) {
 		error("--check: the guest reached no checkpoint, so nothing was checked; run a "
 		      "workload that calls checkpoint (e.g. -c run=checkpoint or run=stress:buddy)");
+		if (status == 0)
+			status = EXIT_INVARIANT;
+	} else if (s->o.save_ram && !s->saved) {
+		error("--save-ram %s@%u: the guest reached only %" PRIu64 " checkpoint%s", s->o.save_ram,
+		      s->o.save_at, s->checkpoints, s->checkpoints == 1 ? "" : "s");
 		if (status == 0)
 			status = EXIT_INVARIANT;
 	} else if (s->o.corrupt && !s->corrupted) {
@@ -288,6 +315,9 @@ int inspector_finish(struct inspector *s, struct vm *vm, int status)
 
 void inspector_free(struct inspector *s)
 {
+	if (s->save && fclose(s->save) != 0)
+		warn_errno("--save-ram: closing %s", s->o.save_ram);
+	s->save = NULL;
 	if (s->json)
 		fclose(s->json);
 	s->json = NULL;

@@ -28,6 +28,8 @@ struct inspector_opts {
 	unsigned fuzz_flips;     /* --fuzz FLIPS[@SEED] */
 	uint64_t fuzz_seed;
 	const char *show;        /* --show VIEW[,VIEW...] */
+	const char *save_ram;    /* --save-ram FILE */
+	unsigned save_at;        /* ... @N, default 1 */
 	unsigned bench_reps;     /* --check-bench REPS */
 };
 
@@ -38,6 +40,8 @@ struct inspector {
 	struct insp_report rep;
 	FILE *json;
 	bool json_any;
+	FILE *save;              /* --save-ram's file, open from the start */
+	bool saved;
 	uint64_t checkpoints;    /* checkpoints the inspector handled */
 	uint64_t checks;         /* ... at which the checkers ran */
 	uint64_t violations;

@@ -14,6 +14,18 @@ mkdir -p "$out" build/fuzz/seed/elf
 # without its debug sections it is a quarter of the size, and each
 # execution copies the input.
 [ -f guest/guest.elf ] && objcopy --strip-debug guest/guest.elf build/fuzz/seed/elf/guest.elf
+# A real guest's RAM for the inspector harness, mid-way through both
+# stress workloads with slab debugging on, and the image that made it.
+if [ ! build/fuzz/seed/inspect.ram -nt guest/guest.elf ] && [ -x ./vmm ]; then
+	cp guest/guest.elf build/fuzz/seed/inspect.elf
+	./vmm -m 16M --save-ram build/fuzz/seed/inspect.ram@10 \
+		-c "slab_debug=ZP run=stress:buddy,stress:slab seed=1 ops=600 quiet" \
+		build/fuzz/seed/inspect.elf >/dev/null 2>"$out/snapshot.log" ||
+		{ echo "fuzz: cannot save a guest snapshot:"; cat "$out/snapshot.log"; exit 1; }
+fi
+if [ -f build/fuzz/seed/inspect.ram ]; then
+	export FUZZ_INSPECT_RAM=build/fuzz/seed/inspect.ram FUZZ_INSPECT_ELF=build/fuzz/seed/inspect.elf
+fi
 fail=0
 
 for n in "$@"; do

@@ -217,3 +217,25 @@ Test(opts, cmdline_length)
 	refused(PARSE("-c", long_cmd, "g.elf"),
 		"the kernel command line is 1024 bytes; the limit is 1023");
 }
+
+Test(opts, sandbox_and_save_ram)
+{
+	cr_assert_eq(PARSE("g.elf"), CLI_RUN, "%s", err);
+	cr_assert_not(o.no_sandbox);
+	cr_assert_null(o.inspect.save_ram);
+	cr_assert_eq(PARSE("--no-sandbox", "--save-ram", "snap.ram", "g.elf"), CLI_RUN, "%s", err);
+	cr_assert(o.no_sandbox);
+	cr_assert_str_eq(o.inspect.save_ram, "snap.ram");
+	cr_assert_eq(o.inspect.save_at, 1);
+	/* The last '@' starts the checkpoint, so a path may hold one. */
+	cr_assert_eq(PARSE("--save-ram", "/tmp/a@b.ram@7", "g.elf"), CLI_RUN, "%s", err);
+	cr_assert_str_eq(o.inspect.save_ram, "/tmp/a@b.ram");
+	cr_assert_eq(o.inspect.save_at, 7);
+	refused(PARSE("--save-ram", "x.ram@0", "g.elf"),
+		"--save-ram: checkpoint '0' is not a number from 1 to 1000000000");
+	refused(PARSE("--save-ram", "/tmp/a@b.ram", "g.elf"),
+		"--save-ram: checkpoint 'b.ram' is not a number from 1 to 1000000000");
+	refused(PARSE("--save-ram", "@3", "g.elf"), "--save-ram: expected FILE[@N], got '@3'");
+	refused(PARSE("--corrupt", "buddy-cycle@x", "g.elf"),
+		"--corrupt: checkpoint 'x' is not a number from 1 to 1000000000");
+}
