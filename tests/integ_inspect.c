@@ -596,3 +596,86 @@ Test(inspect, save_ram_snapshot_checks_clean_offline, .timeout = 120)
 	vmm_result_free(&r);
 	unlink(path);
 }
+
+/*
+ * The real guest's layout note as hostile input: every key patched, one at
+ * a time, to 0, 1, its value +-1, twice it, and huge values (products that
+ * once wrapped in 32 bits among them).  Each patched note is refused with a
+ * message naming a key (what makes `vmm` exit 65), or accepted and then
+ * every checker and view runs over a real guest's RAM without a fault.
+ */
+Test(inspect, real_note_with_each_key_patched_is_refused_by_name_or_safe, .timeout = 240)
+{
+	char path[] = "/tmp/integ_inspect_ram_XXXXXX", err[512], opt[64];
+	static const char *const views[] = { "buddyinfo", "zoneinfo", "meminfo", "vmstat",
+					     "slabinfo" };
+	int fd = harness_mkstemp(path);
+	unsigned refused = 0, checked = 0;
+	struct guest_mem mem, scratch;
+	struct elf_info info;
+	struct vmm_result r;
+	uint8_t *note;
+	FILE *sink = fopen("/dev/null", "w");
+	void *buf = calloc(1, 16 << 20);
+
+	cr_assert(fd >= 0 && sink && buf);
+	close(fd);
+	snprintf(opt, sizeof(opt), "%s@10", path);
+	r = vmm_run(100, "-m", "16M", "--save-ram", opt, "-c",
+		    "slab_debug=ZP run=stress:buddy,stress:slab seed=1 ops=600", NULL);
+	assert_status(r, 0);
+	vmm_result_free(&r);
+	cr_assert_eq(snapshot_read(path, &mem, err, sizeof(err)), 0, "%s", err);
+	unlink(path);
+	guest_mem_layout(&scratch, 16 << 20, buf);
+	cr_assert_eq(elf_load_file(&scratch, GUEST_ELF, &info, err, sizeof(err)), 0, "%s", err);
+	note = malloc(info.layout_note_len);
+	cr_assert_not_null(note);
+
+	const struct layout_note_header *h = info.layout_note;
+	for (uint32_t k = 0; k < h->count; k++) {
+		const struct layout_note_entry *orig_e =
+			(const struct layout_note_entry *)((const uint8_t *)info.layout_note +
+							   sizeof(*h)) + k;
+		const uint32_t o = orig_e->value;
+		const uint32_t values[] = { 0, 1, o - 1, o + 1, o * 2, 0x1745D175, 0x40000000,
+					    0x80000000, 0xffffffff };
+
+		for (size_t v = 0; v < sizeof(values) / sizeof(values[0]); v++) {
+			struct layout_note_entry *e;
+			struct insp_layout lay;
+			struct insp_report rep;
+			struct insp in;
+
+			memcpy(note, info.layout_note, info.layout_note_len);
+			e = (struct layout_note_entry *)(note + sizeof(*h)) + k;
+			e->value = values[v];
+			if (insp_layout_parse(note, info.layout_note_len, &lay, err, sizeof(err))) {
+				cr_assert(strstr(err, "LN_"), "key %#x = %#x refused by no name: %s",
+					  e->key, values[v], err);
+				refused++;
+				continue;
+			}
+			/* The symbols are the image's, as insp_layout_load() takes them. */
+			struct insp_layout full;
+			cr_assert_eq(insp_layout_load(&info, &full, err, sizeof(err)), 0, "%s", err);
+			lay.sym = full.sym;
+			insp_init(&in, &mem, &lay);
+			insp_report_init(&rep, 16);
+			insp_check_all(&in, &rep, 0);
+			for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++)
+				insp_view_by_name(&in, views[i], sink);
+			insp_report_free(&rep);
+			insp_free(&in);
+			checked++;
+		}
+	}
+	cr_log_info("%u patched notes refused by name, %u checked", refused, checked);
+	cr_assert_gt(refused, 100);
+	cr_assert_gt(checked, 100);
+	free(note);
+	fclose(sink);
+	elf_info_free(&info);
+	guest_mem_free(&mem);
+	free(buf);
+}
