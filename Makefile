@@ -95,9 +95,10 @@ $(BUILD)/host/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 
+# The test build: sanitizers, and the hooks tests use (VMM_TEST_HOOKS).
 $(BUILD)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -DVMM_TEST_HOOKS -MMD -MP -c $< -o $@
 
 # The TCG reset vector and boot stub: data for the VMM to copy, not host code.
 $(BUILD)/host/%.o $(BUILD)/asan/%.o: %.S

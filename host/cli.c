@@ -417,7 +417,8 @@ void cli_usage(FILE *f, const char *accel_here)
 "  %d    --timeout expired\n"
 "  130, 143 stopped by SIGINT or SIGTERM (a second one kills at once)\n"
 "  %d    the host checker found a guest invariant violated (--check), or a\n"
-"        --check run whose guest exited 0 reached no checkpoint\n"
+"        --check run whose guest exited 0 reached no checkpoint, or the\n"
+"        guest never reached the checkpoint of --corrupt or --save-ram\n"
 "\n"
 "Accelerator here (auto): %s\n",
 		BOOT_CMDLINE_MAX - 1, CHECK_PRINT_MAX, EXIT_INVARIANT, EXIT_INVARIANT, EXIT_USAGE, EXIT_BAD_IMAGE, EXIT_NO_IMAGE,

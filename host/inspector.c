@@ -237,8 +237,8 @@ int inspector_start(struct inspector *s, struct vm *vm, const struct elf_info *e
 	s->o = *o;
 	if (insp_layout_load(elf, &s->lay, err, sizeof(err))) {
 		error("%s", err);
-		fprintf(stderr, "vmm: --check, --corrupt, --fuzz, --show and --check-bench need a "
-			"guest built with its layout note (make guest/guest.elf)\n");
+		fprintf(stderr, "vmm: --check, --corrupt, --fuzz, --show, --check-bench and --save-ram "
+			"need a guest built with its layout note (make guest/guest.elf)\n");
 		return EXIT_BAD_IMAGE;
 	}
 	insp_init(&s->in, &vm->mem, &s->lay);
@@ -266,7 +266,8 @@ int inspector_start(struct inspector *s, struct vm *vm, const struct elf_info *e
 
 int inspector_finish(struct inspector *s, struct vm *vm, int status)
 {
-	bool never = checking(s) && !s->checks;
+	/* A check that --timeout or a signal stopped is no missing checkpoint. */
+	bool never = checking(s) && !s->checks && !stop_requested();
 	const char *result;
 
 	(void)vm;

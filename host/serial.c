@@ -38,8 +38,18 @@ void serial_console_write(struct serial *s, const void *buf, size_t len)
 		return;
 	}
 	for (size_t i = 0; i < len; i++) {
+		if (s->held_c2) {
+			s->held_c2 = false;
+			if (p[i] >= 0x80 && p[i] <= 0x9f) {
+				fprintf(s->out, "\\xc2\\x%02x", p[i]);
+				continue;
+			}
+			fputc(0xc2, s->out);
+		}
 		if ((p[i] < 0x20 && p[i] != '\n' && p[i] != '\t') || p[i] == 0x7f)
 			fprintf(s->out, "\\x%02x", p[i]);
+		else if (p[i] == 0xc2)
+			s->held_c2 = true;
 		else
 			fputc(p[i], s->out);
 	}

@@ -17,6 +17,7 @@
 struct serial {
 	FILE *out;            /* where the guest's console goes: THR bytes and HC_CONSOLE_WRITE */
 	bool escape;          /* out is a terminal: control bytes are shown, not obeyed */
+	bool held_c2;         /* escape: a 0xC2 waits for the byte that says if it is C1 */
 	uint8_t ier, lcr, mcr, scr, dll, dlm;
 	uint64_t bytes_out;
 };
@@ -27,7 +28,10 @@ void serial_init(struct serial *s, FILE *out);
  * Guest console text, from the UART or the console hypercall, to s->out.
  * When that is a terminal, control characters other than newline and tab
  * are written as \xNN, so a guest cannot move the cursor, retitle the
- * window or reprogram the terminal (what less -R users expect).
+ * window or reprogram the terminal: the C0 controls and DEL, and the C1
+ * controls as UTF-8 encodes them (C2 80..C2 9F, e.g. CSI), even split
+ * across writes.  Other bytes pass, so UTF-8 text stays readable.  Into a
+ * file or a pipe the bytes are the guest's own.
  */
 void serial_console_write(struct serial *s, const void *buf, size_t len);
 

@@ -66,11 +66,15 @@ void watchdog_wait(void)
 {
 	sigset_t block, old;
 
-	/* Block, test, then sigsuspend: an alarm between test and wait is not lost. */
+	/* Block, test, then sigsuspend: a signal between test and wait is not lost. */
 	sigemptyset(&block);
 	sigaddset(&block, SIGALRM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	sigdelset(&old, SIGALRM);
+	sigdelset(&old, SIGINT);
+	sigdelset(&old, SIGTERM);
 	while (!wd_fired && !stop_sig)
 		sigsuspend(&old);
 	sigprocmask(SIG_UNBLOCK, &block, NULL);

@@ -468,13 +468,13 @@ Test(accel, forbidden_system_call_is_stopped_and_named, .timeout = 60)
  */
 Test(accel, release_build_runs_whole_paths_under_its_allowlist, .timeout = 120)
 {
-	char json[] = "/tmp/integ_accel_rel_XXXXXX";
-	int fd = harness_mkstemp(json);
+	char json[] = "/tmp/integ_accel_rel_XXXXXX", bjson[] = "/tmp/integ_accel_relb_XXXXXX";
+	int fd = harness_mkstemp(json), bfd = harness_mkstemp(bjson);
 	char *const runs[][16] = {
 		{ SRC_ROOT "/vmm", "--accel", (char *)harness_accel(), "-m", "128M", "-c",
 		  "highmem=32M", GUEST_ELF, NULL },
 		{ SRC_ROOT "/vmm", "--accel", (char *)harness_accel(), "-m", "64M", "--stats",
-		  "--check-json", json, "--bench-json", json, "--count-insns", "-c",
+		  "--check-json", json, "--bench-json", bjson, "--count-insns", "-c",
 		  "slab_debug=ZP run=stress:slab seed=2,bench:calibrate", GUEST_ELF, NULL },
 		{ SRC_ROOT "/vmm", "--accel", (char *)harness_accel(), "-m", "64M", "--corrupt",
 		  "slab-poison", "-c", "slab_debug=ZP run=stress:slab", GUEST_ELF, NULL },
@@ -485,8 +485,9 @@ Test(accel, release_build_runs_whole_paths_under_its_allowlist, .timeout = 120)
 	};
 	const int want[] = { 0, 0, 83, 82, 0 };
 
-	cr_assert(fd >= 0);
+	cr_assert(fd >= 0 && bfd >= 0);
 	close(fd);
+	close(bfd);
 	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
 		struct vmm_result r = run_cmd(60, (char **)runs[i]);
 
@@ -494,5 +495,17 @@ Test(accel, release_build_runs_whole_paths_under_its_allowlist, .timeout = 120)
 		cr_assert_null(strstr(r.err, "forbidden system call"), "run %zu: %s", i, r.err);
 		vmm_result_free(&r);
 	}
+	/* Both reports were written, under the sandbox. */
+	char buf[256] = "";
+	fd = open(json, O_RDONLY);
+	cr_assert(fd >= 0 && read(fd, buf, sizeof(buf) - 1) > 0 && strstr(buf, "{\"checkpoints\""),
+		  "%s", buf);
+	close(fd);
+	memset(buf, 0, sizeof(buf));
+	fd = open(bjson, O_RDONLY);
+	cr_assert(fd >= 0 && read(fd, buf, sizeof(buf) - 1) > 0 && strstr(buf, "\"count_insns\""),
+		  "%s", buf);
+	close(fd);
 	unlink(json);
+	unlink(bjson);
 }

@@ -85,8 +85,9 @@ Test(hc, request_not_in_ram)
 /* On a terminal the guest's control bytes are shown, not obeyed. */
 Test(hc, console_write_on_a_terminal_shows_control_bytes)
 {
-	static const char text[] = "a\x1b[2Jb\n\tc\x07\x7f\xc3\xa9";
-	static const char shown[] = "a\\x1b[2Jb\n\tc\\x07\\x7f\xc3\xa9";
+	/* ESC [2J, BEL, DEL, C1 CSI as UTF-8 (C2 9B); then é and ° pass. */
+	static const char text[] = "a\x1b[2Jb\n\tc\x07\x7f\xc2\x9b" "1m\xc3\xa9\xc2\xb0";
+	static const char shown[] = "a\\x1b[2Jb\n\tc\\x07\\x7f\\xc2\\x9b" "1m\xc3\xa9\xc2\xb0";
 
 	memcpy(ram + BUF_PA, text, sizeof(text) - 1);
 	vm.serial.escape = true;
@@ -95,6 +96,17 @@ Test(hc, console_write_on_a_terminal_shows_control_bytes)
 	fflush(vm.serial.out);
 	cr_assert_eq(out_len, sizeof(shown) - 1, "%.*s", (int)out_len, out_buf);
 	cr_assert_eq(memcmp(out_buf, shown, out_len), 0, "%.*s", (int)out_len, out_buf);
+
+	/* A C1 control split across two writes, as the UART sends it. */
+	fflush(vm.serial.out);
+	size_t before = out_len;
+	serial_console_write(&vm.serial, "\xc2", 1);
+	serial_console_write(&vm.serial, "\x9bX", 2);
+	fflush(vm.serial.out);
+	cr_assert_eq(out_len - before, 9, "%.*s", (int)(out_len - before), out_buf + before);
+	cr_assert_eq(memcmp(out_buf + before, "\\xc2\\x9bX", 9), 0);
+	out_len = before;
+	fseek(vm.serial.out, (long)before, SEEK_SET);
 
 	/* Into a file or a pipe, the bytes are the guest's own. */
 	vm.serial.escape = false;

@@ -7,7 +7,8 @@
  * checkpoint storm, and the layout note in guest memory overwritten between
  * checkpoints (the VMM keeps the copy it read from the image).  The VMM
  * must refuse each, say so (rate-limited), and keep running: the workload
- * ends with status 0 only if every request came back refused.
+ * ends with status 0 only if every request came back refused.  `accepted`
+ * counts every answer other than the one expected.
  */
 #include "kernel.h"
 #include "hypercall.h"
@@ -108,13 +109,17 @@ static void bad_mem(void)
 	       HC_EINVAL);
 }
 
-/* Requests the VMM cannot even read: ignored, and the guest goes on. */
-static void bad_blocks(void)
+/*
+ * Requests the VMM cannot even read: it ignores them, and no answer can
+ * reach the guest, which just goes on.  Only the VMM's warnings show them
+ * (integ_vmm checks those), so they are counted apart.
+ */
+static unsigned bad_blocks(void)
 {
 	hypercall_at((u32)NOT_RAM);
 	hypercall_at(0xfffffffcu);                          /* wraps past 4 GiB */
 	hypercall_at((u32)((max_pfn << PAGE_SHIFT) - 8));   /* straddles the end */
-	refused += 3;
+	return 3;
 }
 
 static void bad_bench(void)
@@ -127,26 +132,39 @@ static void bad_bench(void)
 	expect("bench_begin: tag with a space", call(HC_BENCH_BEGIN, __pa(bad), 9, 0, 0), HC_EINVAL);
 	expect("bench_begin: tag beyond RAM", call(HC_BENCH_BEGIN, NOT_RAM, 4, 0, 0), HC_EINVAL);
 	expect("bench_end: no bracket", call(HC_BENCH_END, __pa(tag), 7, 0, 1), HC_EINVAL);
-	/* Begun, never ended: the VMM says so at exit. */
-	expect("bench_begin: left open", call(HC_BENCH_BEGIN, __pa(tag), 7, 0, 0), HC_OK);
-	refused--;
+}
+
+/* Begun, never ended: a good request, which the VMM reports at exit. */
+static void open_bracket(void)
+{
+	static const char tag[] = "hostile";
+	u32 ret = call(HC_BENCH_BEGIN, __pa(tag), 7, 0, 0);
+
+	if (ret != HC_OK) {
+		accepted++;
+		printk("hostile: bench_begin left open: ret %u, expected %u\n", ret, HC_OK);
+	}
 }
 
 static int wl_hostile(const char *arg)
 {
+	unsigned unanswerable;
+
 	(void)arg;
 	bad_console();
 	bad_numbers();
 	bad_pageops();
 	bad_mem();
-	bad_blocks();
+	unanswerable = bad_blocks();
 	checkpoint(1);
 	/* The VMM read the note from the image; this copy is the guest's. */
 	memset(__layout_note_start, 0xff, __layout_note_end - __layout_note_start);
 	for (unsigned i = 0; i < 1000; i++)     /* a storm */
 		checkpoint(2 + i);
 	bad_bench();
-	printk("hostile: %u bad requests refused, %u accepted\n", refused, accepted);
+	open_bracket();
+	printk("hostile: %u bad requests refused, %u accepted; %u unreadable request blocks "
+	       "sent\n", refused, accepted, unanswerable);
 	return accepted ? 1 : 0;
 }
 DEFINE_WORKLOAD("hostile", wl_hostile,

@@ -481,8 +481,9 @@ size_t insp_slab_caches(struct insp *in)
  * (sorted); returns how many, or -1 if an array cache could not be trusted
  * (then no claims are made about them).  Each array cache is read once per
  * check, whoever points at it, and all of them together at most
- * in->ac_left entries: 4,096 caches sharing one array cache of 65,536
- * entries once made a check take minutes.
+ * in->ac_left entries, so forged caches cannot make a check cost more than
+ * reading RAM once: without both, 4,096 caches sharing one array cache of
+ * 65,536 entries would each re-read and re-sort all of them.
  */
 static long collect_ac(struct insp *in, const struct insp_cache *c, uint32_t cidx)
 {
@@ -502,6 +503,7 @@ static long collect_ac(struct insp *in, const struct insp_cache *c, uint32_t cid
 		if (seen) {
 			insp_report_add(rep, R_SLAB_CACHE, acplace(place, c, cpu),
 					"array cache %#x is also %s", va,
+					(*seen & TAG_CACHE) ? "a cache" :
 					!(*seen & TAG_AC) ? "a slab descriptor" :
 					(*seen & ~TAG_AC) == cidx ? "another CPU's of this cache" :
 					"another cache's");
@@ -536,7 +538,8 @@ static long collect_ac(struct insp *in, const struct insp_cache *c, uint32_t cid
 			if (in->ac_left)
 				insp_report_add(rep, R_SLAB_CACHE, acplace(place, c, cpu),
 						"the array caches hold more entries than RAM "
-						"has pages; this and later ones are not read");
+						"could hold free objects; this and later ones "
+						"are not read");
 			in->ac_left = 0;
 			ok = false;
 			continue;
@@ -1005,7 +1008,9 @@ void insp_check_slab(struct insp *in)
 	    !vset_reset(in, in->ncaches * 16))
 		return;
 	w.budget = in->st.npfn;
-	in->ac_left = in->st.npfn + 1;          /* 0: spent, and said so */
+	/* Every entry of a healthy guest's array caches is a distinct free
+	 * object of at least 8 bytes: at most 512 per page of RAM. */
+	in->ac_left = in->st.npfn * 512 + 1;    /* 0: spent, and said so */
 	in->slab_pages_left = in->st.npfn + 1;  /* likewise */
 	for (size_t i = 0; i < in->ncaches && !insp_stopping(in); i++) {
 		struct insp_cache *c = &in->caches[i];

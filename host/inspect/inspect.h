@@ -233,6 +233,8 @@ struct insp_violation {
 	enum insp_rule rule;
 	char place[INSP_PLACE_MAX];
 	char detail[INSP_DETAIL_MAX];
+	uint64_t more;   /* 0: one violation; else a summary line standing for
+			    this many more like the one before it */
 };
 
 struct insp_report {
@@ -435,7 +437,6 @@ bool insp_read_state(struct insp *in);
 /* Zone index of pfn, derived by compares as the guest does (pfn_zonenum). */
 unsigned insp_pfn_zone(const struct insp *in, uint64_t pfn);
 
-/* Host pointer to struct page of pfn, or NULL (pfn >= npfn). */
 /*
  * Bytes of a slab descriptor with num bufctl entries: every byte the walker
  * and the corruptions read of one.  layout.c makes the bufctl array follow
@@ -454,6 +455,7 @@ static inline bool insp_stopping(const struct insp *in)
 	return in->should_stop && in->should_stop();
 }
 
+/* Host pointer to struct page of pfn, or NULL (pfn >= npfn). */
 static inline const uint8_t *insp_page(const struct insp *in, uint64_t pfn)
 {
 	if (!in->st.mem_map || pfn >= in->st.npfn)

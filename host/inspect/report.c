@@ -102,6 +102,7 @@ static struct insp_violation *keep(struct insp_report *r)
 		r->v = n;
 		r->cap = cap;
 	}
+	r->v[r->nr].more = 0;
 	return &r->v[r->nr++];
 }
 
@@ -112,8 +113,9 @@ void insp_report_flush(struct insp_report *r)
 	if (r->run_len > INSP_SAME_PLACE_MAX && (v = keep(r))) {
 		v->rule = r->run_rule;
 		snprintf(v->place, sizeof(v->place), "%s", r->run_place);
+		v->more = r->run_len - INSP_SAME_PLACE_MAX;
 		snprintf(v->detail, sizeof(v->detail), "and %llu more like the above",
-			 (unsigned long long)(r->run_len - INSP_SAME_PLACE_MAX));
+			 (unsigned long long)v->more);
 	}
 	r->run_len = 0;
 }
@@ -162,12 +164,15 @@ unsigned insp_report_nr_rules(const struct insp_report *r)
 void insp_report_print(const struct insp_report *r, FILE *f, size_t max)
 {
 	size_t n = r->nr < max ? r->nr : max;
+	uint64_t shown = 0;   /* violations the lines printed stand for */
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "%s: %s: %s\n", insp_rules[r->v[i].rule].name, r->v[i].place,
 			r->v[i].detail);
-	if (r->total > n)
-		fprintf(f, "... and %llu more violations\n", (unsigned long long)(r->total - n));
+		shown += r->v[i].more ? r->v[i].more : 1;
+	}
+	if (r->total > shown)
+		fprintf(f, "... and %llu more violations\n", (unsigned long long)(r->total - shown));
 }
 
 void json_string(FILE *f, const char *s)
@@ -208,6 +213,9 @@ void insp_report_json(const struct insp_report *r, FILE *f)
 		json_string(f, r->v[i].place);
 		fprintf(f, ",\"detail\":");
 		json_string(f, r->v[i].detail);
+		/* A summary line: this many more, not listed, at this place. */
+		if (r->v[i].more)
+			fprintf(f, ",\"more\":%llu", (unsigned long long)r->v[i].more);
 		fprintf(f, "}");
 	}
 	fprintf(f, "]}");
