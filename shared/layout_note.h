@@ -13,10 +13,10 @@
  *   struct layout_note_entry    count times: { key, value }
  * size == sizeof(header) + count * sizeof(entry), and it is the whole
  * section.  Keys are unique.  A reader ignores keys it does not know and
- * refuses a note that lacks a key it needs, so a later issue adds keys
+ * refuses a note that lacks a key it needs, so new structures get keys
  * (vm_struct, mm_struct, vm_area_struct, pkmap ...) in the ranges reserved
- * below without changing the version (the slab issue added kmem_cache,
- * slab, array_cache, fault_attr and the slab constants that way).  The version
+ * below without changing the version (kmem_cache, slab, array_cache,
+ * fault_attr and the slab constants were added that way).  The version
  * changes only when this format itself changes.
  *
  * Values are 32-bit: the guest is i386, so every size, offset and kernel
@@ -259,7 +259,7 @@ enum layout_key {
 	LN_NR_SLAB_RECLAIMABLE,    /* indices in zone->vm_stat[] */
 	LN_NR_SLAB_UNRECLAIMABLE,
 
-	/* Reserved for later issues (one range each, same conventions):
+	/* Reserved for structures not built yet (one range each, same conventions):
 	 * 0x1200 struct vm_struct / vmap_area,
 	 * 0x1300 struct mm_struct, 0x1400 struct vm_area_struct,
 	 * 0x1500 pkmap (pkmap_count, page_address_map), 0x1600 tasks. */

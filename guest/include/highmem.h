@@ -3,8 +3,8 @@
  *
  * Lowmem pages are always mapped (the direct map), so kmap_atomic returns
  * their direct-map address.  A highmem page gets one of the calling CPU's
- * KM_TYPE_NR fixmap slots, used as a stack: unmap in reverse order.  The
- * highmem issue adds kmap/kunmap (the pkmap window) beside this.
+ * KM_TYPE_NR fixmap slots, used as a stack: unmap in reverse order.
+ * kmap/kunmap (the pkmap window) are not built yet.
  */
 #ifndef GUEST_HIGHMEM_H
 #define GUEST_HIGHMEM_H

@@ -2,8 +2,8 @@
  * Core kernel helpers: printk, panic, BUG_ON, WARN_ON and the mm debug checks.
  *
  * In a host build of guest code (unit tests, benchmarks: __GUEST__ undefined)
- * the same names are provided by the test harness (tests/host_kernel.c), so
- * mm cores compile unchanged on both sides.
+ * the same names are provided by the host shims (guest/mm/host/mm_host.c),
+ * so mm cores compile unchanged on both sides.
  */
 #ifndef GUEST_KERNEL_H
 #define GUEST_KERNEL_H

@@ -6,8 +6,8 @@
  *
  * Size classes: kmalloc-8 ... kmalloc-8192 (powers of two) and kmalloc-96
  * and kmalloc-192, as in Linux; the minimum class is 8 bytes, so
- * ksize(kmalloc(1)) == 8 (Linux's SLAB starts at 32; the issue asks for
- * kmalloc-8).  The caches are created with SLAB_HWCACHE_ALIGN, so with
+ * ksize(kmalloc(1)) == 8 (Linux's SLAB starts at 32; 8 keeps the smallest
+ * objects from wasting three quarters of their buffers).  The caches are created with SLAB_HWCACHE_ALIGN, so with
  * their cache-line alignment kmalloc-96's buffers are 128 bytes apart, as
  * on Linux SLAB; ksize() still reports the class size, 96.
  *

@@ -879,15 +879,6 @@ static inline unsigned int __fls(unsigned long x)
 }
 
 /*
- * Hand the free RAM [start_pfn, end_pfn) to the buddy allocator as maximal
- * aligned blocks (at most MAX_ORDER - 1), including the smaller blocks at
- * unaligned edges; a range crossing zone boundaries is split there.  Only
- * one struct page per block is written (its head), and its buddy's head
- * read for merging with neighbouring ranges: O(blocks), not O(pages).  The
- * tails are left as they are, zero, which is what a tail of a free block
- * is (mm_types.h).
- */
-/*
  * Defer a run of n top-order blocks at pfn (see the header): possible only
  * while the top-order list is empty, so that the run lies below everything
  * listed, and while a range is free (or the run extends the last range,
@@ -948,6 +939,15 @@ static void free_top_order_run(struct zone *zone, struct page *page, unsigned lo
 	area->nr_free += n;
 }
 
+/*
+ * Hand the free RAM [start_pfn, end_pfn) to the buddy allocator as maximal
+ * aligned blocks (at most MAX_ORDER - 1), including the smaller blocks at
+ * unaligned edges; a range crossing zone boundaries is split there.  Only
+ * one struct page per block is written (its head), and its buddy's head
+ * read for merging with neighbouring ranges: O(blocks), not O(pages).  The
+ * tails are left as they are, zero, which is what a tail of a free block
+ * is (mm_types.h).
+ */
 void memblock_free_pages_range(unsigned long start_pfn, unsigned long end_pfn)
 {
 	MM_BUG_ON(end_pfn > max_pfn);

@@ -14,7 +14,8 @@
 #endif
 
 /* Where bootstrap is: DOWN before kmem_cache_init, PARTIAL while it
- * creates the kmalloc caches (tiny static array caches), UP after. */
+ * creates kmem_cache and the kmalloc caches (their array caches carved
+ * from pages taken at boot, slab.c's boot_ac_alloc), UP after. */
 enum slab_state { DOWN, PARTIAL, UP };
 extern enum slab_state slab_state;
 

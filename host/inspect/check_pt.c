@@ -10,7 +10,7 @@
  *     the buddy allocator (pstate from check_buddy.c: listed blocks,
  *     per-CPU pages and deferred ranges), except in pkmap:
  *     Linux keeps stale pkmap PTEs until the next flush_all_zero_pkmaps(),
- *     so pkmap is left to the rules the highmem issue adds.  The fixmap is
+ *     so pkmap needs rules of its own (pkmap_count), not built yet.  The fixmap is
  *     checked: kunmap_atomic clears its slot, so at a checkpoint every
  *     fixmap PTE is in use;
  *   - IA-32e reserved bits; PS in a PDPTE; nothing mapped above 4 GiB.
