@@ -209,8 +209,14 @@ static int kvm_create(struct vm *vm, struct accel_err *why)
 		goto err;
 	}
 	r = ioctl(k->sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (r < 0) {
+		error_errno("KVM_GET_VCPU_MMAP_SIZE failed (--accel tcg runs without KVM)");
+		goto err;
+	}
 	if (r < (int)sizeof(struct kvm_run)) {
-		error_errno("KVM_GET_VCPU_MMAP_SIZE returned %d (--accel tcg runs without KVM)", r);
+		/* It succeeded: errno says nothing here. */
+		error("KVM_GET_VCPU_MMAP_SIZE says %d bytes, less than struct kvm_run (--accel "
+		      "tcg runs without KVM)", r);
 		goto err;
 	}
 	k->run_size = r;
