@@ -10,8 +10,8 @@ V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 MM_DEBUG ?= 1
 
-DEB_PACKAGES := gcc binutils make libelf-dev libcriterion-dev pkg-config qemu-system-x86 libseccomp-dev \
-                clang libclang-rt-14-dev
+DEB_PACKAGES := gcc binutils make libelf-dev libcriterion-dev pkg-config qemu-system-x86 libseccomp-dev
+FUZZ_PACKAGES := clang libclang-rt-14-dev
 BENCH_PACKAGES := valgrind libjemalloc-dev libmimalloc-dev
 
 BUILD := build
@@ -149,6 +149,7 @@ run: deps all
 # TEST_ACCELS=tcg runs only the TCG pass.
 TEST_ACCELS ?= tcg kvm
 test: deps
+	$(Q)$(MAKE) --no-print-directory EXTRA_PACKAGES="$(FUZZ_PACKAGES)" deps
 	$(Q)$(MAKE) --no-print-directory vmm $(BUILD)/asan/vmm $(GUEST_ELF) $(TEST_BINS) $(FUZZ_BINS)
 	$(Q)set -e; fail=0; for t in $(TEST_BINS); do \
 	  case $$t in */integ_*) accels="$(TEST_ACCELS)";; *) accels=none;; esac; \
@@ -180,6 +181,7 @@ $(FUZZ_BINS): $(BUILD)/fuzz/%: fuzz/%.c $(FUZZ_LIB_OBJS) $(wildcard tests/*.h)
 # make fuzz SECONDS=N: every harness for N seconds, after replaying what
 # fuzz/corpus and fuzz/crashes keep.
 fuzz: deps
+	$(Q)$(MAKE) --no-print-directory EXTRA_PACKAGES="$(FUZZ_PACKAGES)" deps
 	$(Q)$(MAKE) --no-print-directory vmm $(FUZZ_BINS) $(GUEST_ELF)
 	$(Q)scripts/fuzz.sh $(SECONDS) $(FUZZ_NAMES)
 
