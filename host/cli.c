@@ -165,12 +165,11 @@ static int parse_show(const char *s, char *err, size_t errlen)
 		return fmt_err(err, errlen, "--show needs a list of views");
 	while (*p) {
 		size_t len = strcspn(p, ",");
-		static const char *const views[] = { "buddyinfo", "zoneinfo", "meminfo", "vmstat",
-						     "slabinfo" };
+		const char *v;
 		bool ok = false;
 
-		for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++)
-			ok |= strlen(views[i]) == len && !strncmp(views[i], p, len);
+		for (size_t i = 0; (v = insp_view_name(i)); i++)
+			ok |= strlen(v) == len && !strncmp(v, p, len);
 		if (!ok)
 			return fmt_err(err, errlen, "--show: unknown view '%.*s'; expected buddyinfo, "
 				       "zoneinfo, meminfo, vmstat or slabinfo", (int)len, p);

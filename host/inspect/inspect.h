@@ -529,6 +529,10 @@ void insp_view_slabinfo(struct insp *in, FILE *f);
 /* "buddyinfo", "zoneinfo", "meminfo", "vmstat", "slabinfo": 0, or -1 if
  * unknown. */
 int insp_view_by_name(struct insp *in, const char *name, FILE *f);
+/* Every view, in the order of insp_view_name(0, 1, ...). */
+void insp_view_all(struct insp *in, FILE *f);
+/* The i'th view's name ("buddyinfo", ...), or NULL past the last. */
+const char *insp_view_name(size_t i);
 
 /* ---- Benchmark (check_bench.c) -------------------------------------------- */
 

@@ -294,19 +294,41 @@ void insp_view_slabinfo(struct insp *in, FILE *f)
 	}
 }
 
+/* The table's one signature (slabinfo walks the caches, so it is not const). */
+static void show_buddyinfo(struct insp *in, FILE *f) { insp_view_buddyinfo(in, f); }
+static void show_zoneinfo(struct insp *in, FILE *f) { insp_view_zoneinfo(in, f); }
+static void show_meminfo(struct insp *in, FILE *f) { insp_view_meminfo(in, f); }
+static void show_vmstat(struct insp *in, FILE *f) { insp_view_vmstat(in, f); }
+
+static const struct {
+	const char *name;
+	void (*show)(struct insp *in, FILE *f);
+} views[] = {
+	{ "buddyinfo", show_buddyinfo },
+	{ "zoneinfo", show_zoneinfo },
+	{ "meminfo", show_meminfo },
+	{ "vmstat", show_vmstat },
+	{ "slabinfo", insp_view_slabinfo },
+};
+
+const char *insp_view_name(size_t i)
+{
+	return i < sizeof(views) / sizeof(views[0]) ? views[i].name : NULL;
+}
+
 int insp_view_by_name(struct insp *in, const char *name, FILE *f)
 {
-	if (!strcmp(name, "buddyinfo"))
-		insp_view_buddyinfo(in, f);
-	else if (!strcmp(name, "zoneinfo"))
-		insp_view_zoneinfo(in, f);
-	else if (!strcmp(name, "meminfo"))
-		insp_view_meminfo(in, f);
-	else if (!strcmp(name, "vmstat"))
-		insp_view_vmstat(in, f);
-	else if (!strcmp(name, "slabinfo"))
-		insp_view_slabinfo(in, f);
-	else
-		return -1;
-	return 0;
+	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
+		if (!strcmp(name, views[i].name)) {
+			views[i].show(in, f);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void insp_view_all(struct insp *in, FILE *f)
+{
+	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++)
+		views[i].show(in, f);
 }
