@@ -194,6 +194,29 @@ Test(check, caches_sharing_an_array_cache_read_it_once, .timeout = 60)
 	cr_assert_lt(g.rep.total, 4400, "%llu violations", (unsigned long long)g.rep.total);
 }
 
+static bool stop_now(void)
+{
+	return true;
+}
+
+/* --timeout or a signal during a check: every checker gives up, the report
+ * says it was stopped, and nothing built on a half-walked state is trusted. */
+Test(check, a_stopped_check_gives_up_and_says_so)
+{
+	sg_check(&g);
+	cr_assert_not(g.rep.stopped);
+	cr_assert(g.in.pstate_valid && g.in.slab_valid);
+	g.in.should_stop = stop_now;
+	sg_check(&g);
+	cr_assert(g.rep.stopped);
+	cr_assert_not(g.in.pstate_valid);
+	cr_assert_not(g.in.slab_valid);
+	g.in.should_stop = NULL;
+	sg_check(&g);
+	cr_assert_not(g.rep.stopped);
+	cr_assert_eq(g.rep.total, 0);
+}
+
 Test(check, unknown_corruption_kind)
 {
 	char what[64], err[256];
