@@ -12,6 +12,7 @@
 #define GUEST_FAULT_INJECT_H
 
 #include "types.h"
+#include "random.h"
 
 struct fault_attr {
 	unsigned long probability; /* percent of eligible calls that fail; 0 = off */
@@ -20,14 +21,14 @@ struct fault_attr {
 	int space;                 /* "size" to let through before failing */
 	unsigned long verbose;     /* 0 silent, 1-2 one report per failure */
 	unsigned long count;       /* calls that reached the interval check */
-	u32 rnd_state;             /* xorshift32 state; never 0 */
+	struct rnd_state rnd;      /* the draws (random.h) */
 	const char *name;
 };
 
 #define FAULT_ATTR_DEFAULT_SEED 0x2545f491u
 #define FAULT_ATTR_INITIALIZER(n) {                                        \
 	.probability = 0, .interval = 1, .times = 1, .space = 0,           \
-	.verbose = 2, .count = 0, .rnd_state = FAULT_ATTR_DEFAULT_SEED,    \
+	.verbose = 2, .count = 0, .rnd = { FAULT_ATTR_DEFAULT_SEED },      \
 	.name = (n),                                                        \
 }
 

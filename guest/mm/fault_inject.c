@@ -25,21 +25,19 @@ static DEFINE_RATELIMIT_STATE(fault_dump_rs, DEFAULT_RATELIMIT_BURST,
 
 void fault_attr_seed(struct fault_attr *attr, u32 seed)
 {
-	/* xorshift32 has a fixed point at 0. */
-	attr->rnd_state = seed ? seed : FAULT_ATTR_DEFAULT_SEED;
+	/* The seed is the state itself, not prandom_seed_state()'s mix of it,
+	 * so that fail_page_alloc's documented seeds keep their sequences;
+	 * xorshift32 has a fixed point at 0. */
+	attr->rnd.s = seed ? seed : FAULT_ATTR_DEFAULT_SEED;
 	attr->count = 0;
 }
 
-/* Uniform in [0, 100) without division: the top of a 32x32->64 product. */
 static unsigned long fault_rand_percent(struct fault_attr *attr)
 {
-	u32 x = attr->rnd_state ? attr->rnd_state : FAULT_ATTR_DEFAULT_SEED;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	attr->rnd_state = x;
-	return (unsigned long)(((u64)x * 100) >> 32);
+	/* An attribute that was zeroed, not initialised, would draw 0s forever. */
+	if (!attr->rnd.s)
+		attr->rnd.s = FAULT_ATTR_DEFAULT_SEED;
+	return prandom_below(&attr->rnd, 100);
 }
 
 static void fail_dump(struct fault_attr *attr)
