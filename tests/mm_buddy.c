@@ -1067,7 +1067,7 @@ Test(bad_page, nonzero_refcount_in_tail_at_free, .signal = SIGABRT)
 Test(bad_page, nonzero_refcount_at_free, .signal = SIGABRT)
 {
 	struct page *page = one_page();
-	free_unref_page(page);   /* skipping put_page_testzero: refcount still 1 */
+	free_hot_cold_page(page, false);   /* skipping put_page_testzero: refcount still 1 */
 }
 
 Test(bad_page, slab_flag_at_free, .signal = SIGABRT)

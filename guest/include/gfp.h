@@ -88,7 +88,6 @@ void free_pages(unsigned long addr, unsigned int order);
  * cold at the tail (returned to the buddy lists first).  The page's
  * refcount must already be 0 (after put_page_testzero). */
 void free_hot_cold_page(struct page *page, bool cold);
-void free_unref_page(struct page *page);
 
 /* Give per-CPU pages back to the buddy lists (zone NULL: all zones). */
 void drain_local_pages(struct zone *zone);

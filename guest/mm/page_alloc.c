@@ -377,9 +377,9 @@ void drain_local_pages(struct zone *zone)
 		drain_pages_cpu(z, smp_processor_id());
 }
 
-/* Every CPU's lists.  Only one vCPU runs, so the others' lists are idle and
- * this CPU may drain them directly. */
-static unsigned long __drain_all_pages(struct zone *zone)
+/* Every CPU's lists; returns the pages drained.  Only one vCPU runs, so the
+ * others' lists are idle and this CPU may drain them directly. */
+static unsigned long drain_all_pages_count(struct zone *zone)
 {
 	unsigned long n = 0;
 	struct zone *z;
@@ -395,7 +395,7 @@ static unsigned long __drain_all_pages(struct zone *zone)
 
 void drain_all_pages(struct zone *zone)
 {
-	__drain_all_pages(zone);
+	drain_all_pages_count(zone);
 }
 
 /* ---- Allocation ------------------------------------------------------------ */
@@ -605,7 +605,7 @@ static noinline struct page *__alloc_pages_slowpath(gfp_t gfp_mask, unsigned int
 		page = get_page_from_freelist(gfp_mask, order, alloc_flags, highest_zoneidx);
 		if (page)
 			return page;
-		if (__drain_all_pages(NULL))
+		if (drain_all_pages_count(NULL))
 			continue;
 		if (!(gfp_mask & __GFP_NOFAIL))
 			break;
@@ -754,11 +754,6 @@ static __always_inline void free_unref_page_commit(struct page *page, bool cold)
 void free_hot_cold_page(struct page *page, bool cold)
 {
 	free_unref_page_commit(page, cold);
-}
-
-void free_unref_page(struct page *page)
-{
-	free_unref_page_commit(page, false);
 }
 
 static noinline void __free_pages_ok(struct page *page, unsigned int order)
@@ -1125,7 +1120,7 @@ void setup_per_cpu_pageset(void)
 void zone_pcp_disable(struct zone *zone)
 {
 	zone_set_pageset_high_and_batch(zone, 0, 1);
-	__drain_all_pages(zone);
+	drain_all_pages_count(zone);
 }
 
 void zone_pcp_enable(struct zone *zone)
