@@ -38,7 +38,7 @@ const char *accel_kind_name(enum accel_kind kind)
 
 static void print_unavailable(const char *what, const struct accel_err *why)
 {
-	error("cannot use %s: %s", what, why->reason);
+	pr_err("cannot use %s: %s", what, why->reason);
 	if (why->hint[0])
 		fprintf(stderr, "vmm: %s\n", why->hint);
 }

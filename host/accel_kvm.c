@@ -159,7 +159,7 @@ static int kvm_create(struct vm *vm, struct accel_err *why)
 
 	k = calloc(1, sizeof(*k));
 	if (!k) {
-		error("out of memory");
+		pr_err("out of memory");
 		return EXIT_HOST_ERROR;
 	}
 	k->sys_fd = k->vm_fd = k->vcpu_fd = -1;
@@ -188,7 +188,7 @@ static int kvm_create(struct vm *vm, struct accel_err *why)
 	k->has_guest_debug = ioctl(k->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_SET_GUEST_DEBUG) > 0;
 	slots = ioctl(k->sys_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS);
 	if (slots > 0 && (unsigned)slots < vm->mem.nr_regions) {
-		error("KVM offers %d memslots, %u needed for RAM above 3 GiB; use -m 3G or less",
+		pr_err("KVM offers %d memslots, %u needed for RAM above 3 GiB; use -m 3G or less",
 		      slots, vm->mem.nr_regions);
 		goto err;
 	}
@@ -196,7 +196,7 @@ static int kvm_create(struct vm *vm, struct accel_err *why)
 		r = set_memslot(k, i, &vm->mem.region[i]);
 		if (r < 0) {
 			errno = -r;
-			error_errno("KVM_SET_USER_MEMORY_REGION slot %u [%#llx, +%#llx) (try a "
+			pr_err_errno("KVM_SET_USER_MEMORY_REGION slot %u [%#llx, +%#llx) (try a "
 				    "smaller -m, or --accel tcg)", i,
 				    (unsigned long long)vm->mem.region[i].gpa,
 				    (unsigned long long)vm->mem.region[i].size);
@@ -205,17 +205,17 @@ static int kvm_create(struct vm *vm, struct accel_err *why)
 	}
 	k->vcpu_fd = ioctl(k->vm_fd, KVM_CREATE_VCPU, 0);
 	if (k->vcpu_fd < 0) {
-		error_errno("KVM_CREATE_VCPU failed (--accel tcg runs without KVM)");
+		pr_err_errno("KVM_CREATE_VCPU failed (--accel tcg runs without KVM)");
 		goto err;
 	}
 	r = ioctl(k->sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (r < 0) {
-		error_errno("KVM_GET_VCPU_MMAP_SIZE failed (--accel tcg runs without KVM)");
+		pr_err_errno("KVM_GET_VCPU_MMAP_SIZE failed (--accel tcg runs without KVM)");
 		goto err;
 	}
 	if (r < (int)sizeof(struct kvm_run)) {
 		/* It succeeded: errno says nothing here. */
-		error("KVM_GET_VCPU_MMAP_SIZE says %d bytes, less than struct kvm_run (--accel "
+		pr_err("KVM_GET_VCPU_MMAP_SIZE says %d bytes, less than struct kvm_run (--accel "
 		      "tcg runs without KVM)", r);
 		goto err;
 	}
@@ -223,7 +223,7 @@ static int kvm_create(struct vm *vm, struct accel_err *why)
 	k->run = mmap(NULL, k->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, k->vcpu_fd, 0);
 	if (k->run == MAP_FAILED) {
 		k->run = NULL;
-		error_errno("cannot map the vCPU run page (--accel tcg runs without KVM)");
+		pr_err_errno("cannot map the vCPU run page (--accel tcg runs without KVM)");
 		goto err;
 	}
 	/* Free registers at every exit, for the I/O-site check below. */
@@ -236,7 +236,7 @@ static int kvm_create(struct vm *vm, struct accel_err *why)
 	r = setup_cpuid(vm, k);
 	if (r < 0) {
 		errno = -r;
-		error_errno("cannot set the guest CPUID (--accel tcg runs without KVM)");
+		pr_err_errno("cannot set the guest CPUID (--accel tcg runs without KVM)");
 		goto err;
 	}
 	/* Told to the guest in boot_info so it can turn rdtsc into time. */

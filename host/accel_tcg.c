@@ -317,12 +317,12 @@ static int tcg_create(struct vm *vm, struct accel_err *why)
 		return EXIT_NO_ACCEL;
 	}
 	if (vm->mem.fd < 0) {
-		error("guest RAM is not a memfd, so QEMU cannot map it");
+		pr_err("guest RAM is not a memfd, so QEMU cannot map it");
 		return EXIT_HOST_ERROR;
 	}
 	t = calloc(1, sizeof(*t));
 	if (!t) {
-		error("out of memory");
+		pr_err("out of memory");
 		return EXIT_HOST_ERROR;
 	}
 	t->gdb_fd = t->rom_fd = t->unlisted_fd = t->qemu.log_fd = -1;
@@ -331,7 +331,7 @@ static int tcg_create(struct vm *vm, struct accel_err *why)
 	t->unlisted_fd = memfd_create("mmvisor-hc-unlisted", MFD_CLOEXEC);
 	if (t->rom_fd < 0 || t->unlisted_fd < 0 ||
 	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-		error_errno("cannot set up QEMU's ROM and gdbstub socket (check ulimit -n)");
+		pr_err_errno("cannot set up QEMU's ROM and gdbstub socket (check ulimit -n)");
 		goto err;
 	}
 	t->gdb_fd = sv[0];
@@ -344,7 +344,7 @@ static int tcg_create(struct vm *vm, struct accel_err *why)
 	close(sv[1]);
 	if (r < 0) {
 		errno = -r;
-		error_errno("cannot start %s (check ulimit -u and free memory)", qemu);
+		pr_err_errno("cannot start %s (check ulimit -u and free memory)", qemu);
 		goto err;
 	}
 	gdb_init(&t->gdb, t->gdb_fd);
@@ -374,7 +374,7 @@ static int tcg_create(struct vm *vm, struct accel_err *why)
 
 		qemu_reap_dead(&t->qemu);
 		qemu_describe(&t->qemu, how, sizeof(how), "did not answer");
-		error("%s %s while starting (gdbstub: %s); is qemu-system-x86 7.2 or later installed?%s",
+		pr_err("%s %s while starting (gdbstub: %s); is qemu-system-x86 7.2 or later installed?%s",
 		      qemu, how, strerror(-r), vm->sandbox ? " (a QEMU built without seccomp "
 		      "cannot take -sandbox: --no-sandbox runs without it)" : "");
 		qemu_print_log(&t->qemu);

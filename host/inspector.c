@@ -160,7 +160,7 @@ static int on_checkpoint(struct vm *vm, uint64_t tag, void *opaque)
 
 		if (r < 0) {
 			errno = -r;
-			error_errno("--save-ram: cannot write %s", s->o.save_ram);
+			pr_err_errno("--save-ram: cannot write %s", s->o.save_ram);
 			return EXIT_HOST_ERROR;
 		}
 		fprintf(stderr, "vmm: --save-ram: guest RAM at checkpoint %" PRIu64 " (tag %" PRIu64
@@ -176,7 +176,7 @@ static int on_checkpoint(struct vm *vm, uint64_t tag, void *opaque)
 	}
 	if (s->o.corrupt && s->checkpoints == s->o.corrupt_at) {
 		if (insp_corrupt(&s->in, s->o.corrupt, what, sizeof(what), err, sizeof(err))) {
-			error("--corrupt %s at checkpoint %" PRIu64 ": %s", s->o.corrupt,
+			pr_err("--corrupt %s at checkpoint %" PRIu64 ": %s", s->o.corrupt,
 			      s->checkpoints, err);
 			return EXIT_HOST_ERROR;
 		}
@@ -221,7 +221,7 @@ static int on_checkpoint(struct vm *vm, uint64_t tag, void *opaque)
 		return EXIT_INVARIANT;
 	}
 	if (s->corrupted) {
-		error("--corrupt %s: no checker caught it (expected rule %s)", s->o.corrupt,
+		pr_err("--corrupt %s: no checker caught it (expected rule %s)", s->o.corrupt,
 		      insp_rules[insp_corruption_find(s->o.corrupt)->rule].name);
 		return EXIT_HOST_ERROR;
 	}
@@ -236,7 +236,7 @@ int inspector_start(struct inspector *s, struct vm *vm, const struct elf_info *e
 	memset(s, 0, sizeof(*s));
 	s->o = *o;
 	if (insp_layout_load(elf, &s->lay, err, sizeof(err))) {
-		error("%s", err);
+		pr_err("%s", err);
 		fprintf(stderr, "vmm: --check, --corrupt, --fuzz, --show, --check-bench and --save-ram "
 			"need a guest built with its layout note (make guest/guest.elf)\n");
 		return EXIT_BAD_IMAGE;
@@ -247,7 +247,7 @@ int inspector_start(struct inspector *s, struct vm *vm, const struct elf_info *e
 	if (o->json) {
 		s->json = fopen(o->json, "we");
 		if (!s->json) {
-			error_errno("cannot create --check-json file %s", o->json);
+			pr_err_errno("cannot create --check-json file %s", o->json);
 			return EXIT_HOST_ERROR;
 		}
 		fprintf(s->json, "{\"checkpoints\":[");
@@ -256,7 +256,7 @@ int inspector_start(struct inspector *s, struct vm *vm, const struct elf_info *e
 	if (o->save_ram) {
 		s->save = fopen(o->save_ram, "we");
 		if (!s->save) {
-			error_errno("cannot create --save-ram file %s", o->save_ram);
+			pr_err_errno("cannot create --save-ram file %s", o->save_ram);
 			return EXIT_HOST_ERROR;
 		}
 	}
@@ -279,17 +279,17 @@ int inspector_finish(struct inspector *s, struct vm *vm, int status)
 			s->translations);
 	}
 	if (never) {
-		error("--check: the guest reached no checkpoint, so nothing was checked; run a "
+		pr_err("--check: the guest reached no checkpoint, so nothing was checked; run a "
 		      "workload that calls checkpoint (e.g. -c run=checkpoint or run=stress:buddy)");
 		if (status == 0)
 			status = EXIT_INVARIANT;
 	} else if (s->o.save_ram && !s->saved) {
-		error("--save-ram %s@%u: the guest reached only %" PRIu64 " checkpoint%s", s->o.save_ram,
+		pr_err("--save-ram %s@%u: the guest reached only %" PRIu64 " checkpoint%s", s->o.save_ram,
 		      s->o.save_at, s->checkpoints, s->checkpoints == 1 ? "" : "s");
 		if (status == 0)
 			status = EXIT_INVARIANT;
 	} else if (s->o.corrupt && !s->corrupted) {
-		error("--corrupt %s@%u: the guest reached only %" PRIu64 " checkpoint%s", s->o.corrupt,
+		pr_err("--corrupt %s@%u: the guest reached only %" PRIu64 " checkpoint%s", s->o.corrupt,
 		      s->o.corrupt_at, s->checkpoints, s->checkpoints == 1 ? "" : "s");
 		if (status == 0)
 			status = EXIT_INVARIANT;
@@ -305,7 +305,7 @@ int inspector_finish(struct inspector *s, struct vm *vm, int status)
 			",\"ms\":%.3f,\"result\":\"%s\",\"status\":%d}\n", s->translations,
 			s->violations, s->ms, result, status);
 		if (fclose(s->json) != 0) {
-			error_errno("cannot write --check-json file %s", s->o.json);
+			pr_err_errno("cannot write --check-json file %s", s->o.json);
 			if (status <= EXIT_GUEST_MAX)
 				status = EXIT_HOST_ERROR;
 		}

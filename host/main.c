@@ -74,7 +74,7 @@ int main(int argc, char **argv)
 	vm_init_state(&vm);
 	status = guest_mem_alloc(&vm.mem, opts.mem_bytes);
 	if (status < 0) {
-		error("cannot map %llu MiB of guest RAM (%s); try a smaller -m",
+		pr_err("cannot map %llu MiB of guest RAM (%s); try a smaller -m",
 		      (unsigned long long)(opts.mem_bytes >> 20), strerror(-status));
 		status = EXIT_HOST_ERROR;
 		goto out_mem;
@@ -120,7 +120,7 @@ int main(int argc, char **argv)
 	if (status)
 		goto out;
 	if (opts.count_insns && !vm.can_count_insns) {
-		error("--count-insns needs single-stepping (KVM_CAP_SET_GUEST_DEBUG), which this "
+		pr_err("--count-insns needs single-stepping (KVM_CAP_SET_GUEST_DEBUG), which this "
 		      "%s lacks; count on --accel tcg, whose counts are the same", vm.accel->desc);
 		status = EXIT_NO_ACCEL;
 		goto out;
@@ -137,7 +137,7 @@ int main(int argc, char **argv)
 	status = vm.accel->boot(&vm, elf.entry);
 	if (status < 0) {
 		errno = -status;
-		error_errno("cannot put the vCPU in its boot state on %s", vm.accel->desc);
+		pr_err_errno("cannot put the vCPU in its boot state on %s", vm.accel->desc);
 		status = EXIT_HOST_ERROR;
 		goto out;
 	}
@@ -149,7 +149,7 @@ int main(int argc, char **argv)
 		status = sandbox_enter();
 		if (status < 0) {
 			errno = -status;
-			error_errno("cannot enter the seccomp sandbox (--no-sandbox runs without it)");
+			pr_err_errno("cannot enter the seccomp sandbox (--no-sandbox runs without it)");
 			status = EXIT_HOST_ERROR;
 			goto out;
 		}
@@ -169,7 +169,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	if (json) {
 		if (bench_write_json(&vm.bench, json) < 0 || fclose(json) != 0) {
-			error_errno("cannot write --bench-json file %s", opts.bench_json);
+			pr_err_errno("cannot write --bench-json file %s", opts.bench_json);
 			if (status <= EXIT_GUEST_MAX)
 				status = EXIT_HOST_ERROR;
 		}

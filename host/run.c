@@ -116,7 +116,7 @@ int vm_run(struct vm *vm, double timeout_s)
 		r = watchdog_start(vm, timeout_s);
 	if (r < 0) {
 		errno = -r;
-		error_errno("cannot set up --timeout and the SIGINT/SIGTERM handlers");
+		pr_err_errno("cannot set up --timeout and the SIGINT/SIGTERM handlers");
 		stop_signals_remove();
 		return EXIT_HOST_ERROR;
 	}
@@ -141,7 +141,7 @@ int vm_run(struct vm *vm, double timeout_s)
 		r = vm->accel->run(vm, &e);
 		if (r < 0) {
 			errno = -r;
-			error_errno("running the vCPU on %s failed", vm->accel->desc);
+			pr_err_errno("running the vCPU on %s failed", vm->accel->desc);
 			status = EXIT_HOST_ERROR;
 			break;
 		}

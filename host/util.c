@@ -42,7 +42,7 @@ void die_errno(int status, const char *fmt, ...)
 	exit(status);
 }
 
-void error(const char *fmt, ...)
+void pr_err(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -51,7 +51,7 @@ void error(const char *fmt, ...)
 	va_end(ap);
 }
 
-void error_errno(const char *fmt, ...)
+void pr_err_errno(const char *fmt, ...)
 {
 	int err = errno;
 	va_list ap;

@@ -12,9 +12,10 @@
 
 VMM_PRINTF(2, 3) __attribute__((noreturn)) void die(int status, const char *fmt, ...);
 VMM_PRINTF(2, 3) __attribute__((noreturn)) void die_errno(int status, const char *fmt, ...);
-/* An error the caller turns into an exit status: printed without "warning:". */
-VMM_PRINTF(1, 2) void error(const char *fmt, ...);
-VMM_PRINTF(1, 2) void error_errno(const char *fmt, ...);
+/* An error the caller turns into an exit status: printed without "warning:".
+ * kvmtool's name; error() would shadow glibc's error(3). */
+VMM_PRINTF(1, 2) void pr_err(const char *fmt, ...);
+VMM_PRINTF(1, 2) void pr_err_errno(const char *fmt, ...);
 VMM_PRINTF(1, 2) void warn(const char *fmt, ...);
 VMM_PRINTF(1, 2) void warn_errno(const char *fmt, ...);
 
