@@ -40,7 +40,7 @@ static void print_unavailable(const char *what, const struct accel_err *why)
 {
 	pr_err("cannot use %s: %s", what, why->reason);
 	if (why->hint[0])
-		fprintf(stderr, "vmm: %s\n", why->hint);
+		pr_info("%s", why->hint);
 }
 
 static int try_create(struct vm *vm, const struct accel_ops *ops, struct accel_err *why)
@@ -81,7 +81,7 @@ int accel_create(struct vm *vm, enum accel_kind kind)
 	fflush(stdout);
 	if (status == 0) {
 		/* The one line a user on a machine without KVM sees on every run. */
-		fprintf(stderr, "vmm: %s; running on %s\n", kvm_why.reason, accel_tcg_ops.desc);
+		pr_info("%s; running on %s", kvm_why.reason, accel_tcg_ops.desc);
 		return 0;
 	}
 	/* Neither: both reasons, each with what to do. */

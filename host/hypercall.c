@@ -34,8 +34,8 @@ static int hc_exit(struct vm *vm, const struct hc_req *req)
 	if (req->a[0] <= EXIT_GUEST_MAX)
 		return (int)req->a[0];
 	fflush(stdout);
-	fprintf(stderr, "vmm: guest requested exit status %" PRIu64 ", outside 0..%d; "
-		"reporting it as a guest failure\n", req->a[0], EXIT_GUEST_MAX);
+	pr_info("guest requested exit status %" PRIu64 ", outside 0..%d; "
+		"reporting it as a guest failure", req->a[0], EXIT_GUEST_MAX);
 	return EXIT_GUEST_PANIC;
 }
 
@@ -76,13 +76,13 @@ static int hc_panic(struct vm *vm, const struct hc_req *req)
 	if (!n)
 		return EXIT_GUEST_PANIC;
 	if (n > HC_BACKTRACE_MAX) {
-		fprintf(stderr, "vmm: (backtrace of %" PRIu64 " entries; showing the first %d)\n",
+		pr_info("(backtrace of %" PRIu64 " entries; showing the first %d)",
 			n, HC_BACKTRACE_MAX);
 		n = HC_BACKTRACE_MAX;
 	}
 	bt = gpa_ptr(vm, req->a[2], n * sizeof(uint32_t));
 	if (!bt) {
-		fprintf(stderr, "vmm: (backtrace at %#" PRIx64 " is not in guest RAM)\n", req->a[2]);
+		pr_info("(backtrace at %#" PRIx64 " is not in guest RAM)", req->a[2]);
 		return EXIT_GUEST_PANIC;
 	}
 	fprintf(stderr, "Call Trace:\n");

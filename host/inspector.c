@@ -163,14 +163,14 @@ static int on_checkpoint(struct vm *vm, uint64_t tag, void *opaque)
 			pr_err_errno("--save-ram: cannot write %s", s->o.save_ram);
 			return EXIT_HOST_ERROR;
 		}
-		fprintf(stderr, "vmm: --save-ram: guest RAM at checkpoint %" PRIu64 " (tag %" PRIu64
-			") written to %s\n", s->checkpoints, tag, s->o.save_ram);
+		pr_info("--save-ram: guest RAM at checkpoint %" PRIu64 " (tag %" PRIu64
+			") written to %s", s->checkpoints, tag, s->o.save_ram);
 		s->saved = true;
 	}
 	if (s->o.fuzz_flips && s->checkpoints == 1) {
 		unsigned done = insp_fuzz(&s->in, s->o.fuzz_flips, s->o.fuzz_seed);
 
-		fprintf(stderr, "vmm: --fuzz: %u byte flips (seed %" PRIu64 ") at checkpoint 1\n",
+		pr_info("--fuzz: %u byte flips (seed %" PRIu64 ") at checkpoint 1",
 			done, s->o.fuzz_seed);
 		s->fuzzed = true;
 	}
@@ -180,7 +180,7 @@ static int on_checkpoint(struct vm *vm, uint64_t tag, void *opaque)
 			      s->checkpoints, err);
 			return EXIT_HOST_ERROR;
 		}
-		fprintf(stderr, "vmm: --corrupt %s at checkpoint %" PRIu64 ": %s\n", s->o.corrupt,
+		pr_info("--corrupt %s at checkpoint %" PRIu64 ": %s", s->o.corrupt,
 			s->checkpoints, what);
 		s->corrupted = true;
 	}
@@ -202,8 +202,8 @@ static int on_checkpoint(struct vm *vm, uint64_t tag, void *opaque)
 		/* --timeout or a signal came inside the check: the run loop
 		 * ends the run. */
 		fflush(stdout);
-		fprintf(stderr, "vmm: the check at checkpoint %" PRIu64 " was stopped before it "
-			"finished; its results are not reported\n", s->checkpoints);
+		pr_info("the check at checkpoint %" PRIu64 " was stopped before it "
+			"finished; its results are not reported", s->checkpoints);
 		return 0;
 	}
 	if (s->in.st.globals_ok)
@@ -215,8 +215,8 @@ static int on_checkpoint(struct vm *vm, uint64_t tag, void *opaque)
 	json_checkpoint(s, tag);
 	if (s->rep.total) {
 		fflush(stdout);
-		fprintf(stderr, "vmm: check at checkpoint %" PRIu64 " (tag %" PRIu64 "): %" PRIu64
-			" violation%s\n", s->checkpoints, tag, s->rep.total, s->rep.total == 1 ? "" : "s");
+		pr_info("check at checkpoint %" PRIu64 " (tag %" PRIu64 "): %" PRIu64
+			" violation%s", s->checkpoints, tag, s->rep.total, s->rep.total == 1 ? "" : "s");
 		insp_report_print(&s->rep, stderr, CHECK_PRINT_MAX);
 		return EXIT_INVARIANT;
 	}
@@ -237,8 +237,8 @@ int inspector_start(struct inspector *s, struct vm *vm, const struct elf_info *e
 	s->o = *o;
 	if (insp_layout_load(elf, &s->lay, err, sizeof(err))) {
 		pr_err("%s", err);
-		fprintf(stderr, "vmm: --check, --corrupt, --fuzz, --show, --check-bench and --save-ram "
-			"need a guest built with its layout note (make guest/guest.elf)\n");
+		pr_info("--check, --corrupt, --fuzz, --show, --check-bench and --save-ram "
+			"need a guest built with its layout note (make guest/guest.elf)");
 		return EXIT_BAD_IMAGE;
 	}
 	insp_init(&s->in, &vm->mem, &s->lay);

@@ -85,9 +85,9 @@ int main(int argc, char **argv)
 
 	status = elf_load_file(&vm.mem, opts.guest, &elf, err, sizeof(err));
 	if (status) {
-		fprintf(stderr, "vmm: %s: %s\n", opts.guest, err);
+		pr_info("%s: %s", opts.guest, err);
 		if (status == EXIT_NO_IMAGE)
-			fprintf(stderr, "vmm: build the guest with 'make guest/guest.elf', or check the path\n");
+			pr_info("build the guest with 'make guest/guest.elf', or check the path");
 		goto out_mem;
 	}
 	vm.elf = &elf;
@@ -98,14 +98,14 @@ int main(int argc, char **argv)
 		struct insp_layout lay;
 
 		if (insp_layout_parse(elf.layout_note, elf.layout_note_len, &lay, err, sizeof(err))) {
-			fprintf(stderr, "vmm: %s: %s\n", opts.guest, err);
+			pr_info("%s: %s", opts.guest, err);
 			status = EXIT_BAD_IMAGE;
 			goto out;
 		}
 	}
 	status = boot_check(&vm.mem, &elf, opts.cmdline, err, sizeof(err));
 	if (status) {
-		fprintf(stderr, "vmm: %s: %s\n", opts.guest, err);
+		pr_info("%s: %s", opts.guest, err);
 		goto out;
 	}
 	if (inspector_wanted(&opts.inspect)) {
@@ -131,7 +131,7 @@ int main(int argc, char **argv)
 							  .features = vm.features },
 				   err, sizeof(err));
 	if (status) {
-		fprintf(stderr, "vmm: %s: %s\n", opts.guest, err);
+		pr_info("%s: %s", opts.guest, err);
 		goto out;
 	}
 	status = vm.accel->boot(&vm, elf.entry);
@@ -144,7 +144,7 @@ int main(int argc, char **argv)
 
 	/* Everything is open and started: from here the VMM only runs the guest. */
 	if (opts.no_sandbox) {
-		fprintf(stderr, "vmm: --no-sandbox: the VMM and QEMU run without seccomp filters\n");
+		pr_info("--no-sandbox: the VMM and QEMU run without seccomp filters");
 	} else {
 		status = sandbox_enter();
 		if (status < 0) {

@@ -175,7 +175,7 @@ void qemu_print_log(const struct qemu_proc *q)
 	ssize_t n = size > 0 ? pread(q->log_fd, buf, sizeof(buf) - 1, from) : 0;
 
 	if (n <= 0) {
-		fprintf(stderr, "vmm: QEMU printed nothing\n");
+		pr_info("QEMU printed nothing");
 		return;
 	}
 	buf[n] = '\0';

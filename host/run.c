@@ -67,7 +67,7 @@ static void report_rip(struct vm *vm, const char *prefix)
 	char sym[256];
 
 	if (vm->accel->get_regs(vm, &r) == 0)
-		fprintf(stderr, "vmm: %sguest RIP %#" PRIx64 " <%s>\n", prefix, r.rip,
+		pr_info("%sguest RIP %#" PRIx64 " <%s>", prefix, r.rip,
 			sym_format(sym, sizeof(sym), r.rip));
 }
 
@@ -76,12 +76,9 @@ VMM_PRINTF(3, 4) static int stop_guest(struct vm *vm, int status, const char *fm
 {
 	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "vmm: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vpr_err(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n");
 	vcpu_dump(vm, stderr);
 	return status;
 }
@@ -125,7 +122,7 @@ int vm_run(struct vm *vm, double timeout_s)
 	while (status == HC_CONTINUE) {
 		if (stop_signal()) {
 			fflush(stdout);
-			fprintf(stderr, "vmm: SIG%s: stopping the guest (again to kill at once)\n",
+			pr_info("SIG%s: stopping the guest (again to kill at once)",
 				sigabbrev_np(stop_signal()));
 			report_rip(vm, "");
 			status = 128 + stop_signal();
@@ -133,7 +130,7 @@ int vm_run(struct vm *vm, double timeout_s)
 		}
 		if (watchdog_fired()) {
 			fflush(stdout);
-			fprintf(stderr, "vmm: timeout: guest did not exit within %g s\n", timeout_s);
+			pr_info("timeout: guest did not exit within %g s", timeout_s);
 			report_rip(vm, "");
 			status = EXIT_TIMEOUT;
 			break;

@@ -51,6 +51,20 @@ void pr_err(const char *fmt, ...)
 	va_end(ap);
 }
 
+void vpr_err(const char *fmt, va_list ap)
+{
+	vreport("", fmt, ap, 0);
+}
+
+void pr_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("", fmt, ap, 0);
+	va_end(ap);
+}
+
 void pr_err_errno(const char *fmt, ...)
 {
 	int err = errno;

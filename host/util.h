@@ -1,7 +1,9 @@
 /*
- * Diagnostics shared by every part of the VMM: die() for what cannot be
- * recovered (with the exit status the caller chose), warn() for what can,
- * and a monotonic clock for --stats and the bench instrument.
+ * Diagnostics shared by every part of the VMM, each one line "vmm: ..." on
+ * stderr after stdout is flushed: die() for what cannot be recovered (with
+ * the exit status the caller chose), pr_err() for an error the caller turns
+ * into an exit status, warn() for what can be recovered, pr_info() for the
+ * rest; and a monotonic clock for --stats and the bench instrument.
  */
 #ifndef VMM_UTIL_H
 #define VMM_UTIL_H
@@ -16,6 +18,9 @@ VMM_PRINTF(2, 3) __attribute__((noreturn)) void die_errno(int status, const char
  * kvmtool's name; error() would shadow glibc's error(3). */
 VMM_PRINTF(1, 2) void pr_err(const char *fmt, ...);
 VMM_PRINTF(1, 2) void pr_err_errno(const char *fmt, ...);
+VMM_PRINTF(1, 0) void vpr_err(const char *fmt, va_list ap);
+/* What the user should know that is neither an error nor a warning. */
+VMM_PRINTF(1, 2) void pr_info(const char *fmt, ...);
 VMM_PRINTF(1, 2) void warn(const char *fmt, ...);
 VMM_PRINTF(1, 2) void warn_errno(const char *fmt, ...);
 
