@@ -27,6 +27,9 @@ void *kmap_atomic(struct page *page)
 		return lowmem_page_address(page);
 	BUG_ON(*depth >= KM_TYPE_NR);
 	idx = kmap_slot((*depth)++);
+	/* As Linux's highmem_32.c: a slot above the depth must be free, or
+	 * the counter and the slots disagree (a missed kunmap_atomic). */
+	MM_BUG_ON(!pte_none(*lookup_pte_kernel(fix_to_virt(idx))));
 	set_fixmap(idx, PFN_PHYS(page_to_pfn(page)), PAGE_KERNEL);
 	return (void *)fix_to_virt(idx);
 }
