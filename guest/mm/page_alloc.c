@@ -200,6 +200,7 @@ static inline bool page_is_buddy(const struct page *buddy, unsigned int order)
 static void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone,
 			    unsigned int order)
 {
+	lockdep_assert_held(&zone->lock);
 	MM_BUG_ON_PAGE(pfn & ((1ul << order) - 1), page);
 	MM_BUG_ON_PAGE(!zone_spans_pfn(zone, pfn), page);
 	MM_BUG_ON_PAGE(PageBuddy(page), page);
@@ -254,6 +255,7 @@ static noinline struct page *rmqueue_deferred(struct zone *zone, unsigned int or
 	unsigned long pfn = r->end_pfn - MAX_ORDER_NR_PAGES;
 	struct page *page = pfn_to_page(pfn);
 
+	lockdep_assert_held(&zone->lock);
 	if (unlikely(!page_expected_state(page, ~0ul) || page->private))
 		bad_page(page, "deferred top-order block in use");
 	if (pfn == r->start_pfn) {
@@ -271,6 +273,7 @@ static noinline struct page *rmqueue_deferred(struct zone *zone, unsigned int or
 
 static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order)
 {
+	lockdep_assert_held(&zone->lock);
 	for (unsigned int current_order = order; current_order < MAX_ORDER; current_order++) {
 		struct free_area *area = &zone->free_area[current_order];
 		struct page *page;
@@ -885,6 +888,7 @@ static bool defer_top_order_run(struct zone *zone, unsigned long pfn, unsigned l
 {
 	unsigned long end = pfn + n * MAX_ORDER_NR_PAGES, i = zone->nr_deferred_ranges;
 
+	lockdep_assert_held(&zone->lock);
 	if (n < deferred_init_min_blocks ||
 	    !list_empty(&zone->free_area[MAX_ORDER - 1].free_list))
 		return false;
@@ -916,6 +920,7 @@ static void free_top_order_run(struct zone *zone, struct page *page, unsigned lo
 	struct list_head *head = &area->free_list, *next = head->next;
 	struct page *end = page + n * MAX_ORDER_NR_PAGES;
 
+	lockdep_assert_held(&zone->lock);
 	if (defer_top_order_run(zone, page_to_pfn(page), n)) {
 		area->nr_free += n;
 		return;

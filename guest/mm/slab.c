@@ -531,6 +531,7 @@ static void free_block(struct kmem_cache *cachep, void **objpp, unsigned int nr,
 {
 	struct kmem_cache_node *n = &cachep->node;
 
+	lockdep_assert_held(&n->list_lock);
 	for (unsigned int i = 0; i < nr; i++) {
 		void *objp = objpp[i];
 		unsigned long pfn = virt_to_pfn(objp);
