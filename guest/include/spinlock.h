@@ -58,9 +58,14 @@ static inline unsigned long arch_local_irq_save(void) { barrier(); return 0; }
 static inline void arch_local_irq_restore(unsigned long flags) { (void)flags; barrier(); }
 static inline void local_irq_disable(void) { barrier(); }
 static inline void local_irq_enable(void) { barrier(); }
+/* A host build has no interrupts: code that needs them off has them off. */
+static inline bool irqs_disabled(void) { return true; }
 #define local_irq_save(flags) do { (flags) = arch_local_irq_save(); } while (0)
 #define local_irq_restore(flags) arch_local_irq_restore(flags)
 #endif
+
+/* Linux's slab check for paths that must run with interrupts off. */
+#define check_irq_off() MM_BUG_ON(!irqs_disabled())
 
 #define spin_lock_irqsave(lock, flags) \
 	do { local_irq_save(flags); spin_lock(lock); } while (0)

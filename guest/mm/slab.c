@@ -580,6 +580,9 @@ static noinline void *cache_alloc_refill(struct kmem_cache *cachep, gfp_t flags)
 	struct kmem_cache_node *n = &cachep->node;
 	struct array_cache *ac;
 
+	check_irq_off();
+	/* Linux's: only an empty array cache is refilled. */
+	MM_BUG_ON(cpu_cache_get(cachep)->avail > 0);
 	for (;;) {
 		unsigned int batchcount;
 
@@ -593,6 +596,9 @@ static noinline void *cache_alloc_refill(struct kmem_cache *cachep, gfp_t flags)
 				break;
 			if (unlikely(cachep->flags & SLAB_CONSISTENCY_CHECKS))
 				check_slabp(cachep, slabp);
+			/* A partial or free slab has a free object (Linux's
+			 * BUG_ON(slab->active >= cachep->num)). */
+			MM_BUG_ON(slabp->inuse >= cachep->num);
 			while (slabp->inuse < cachep->num && batchcount) {
 				ac->entry[ac->avail++] = slab_get_obj(cachep, slabp);
 				batchcount--;
