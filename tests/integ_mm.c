@@ -145,3 +145,14 @@ Test(mm, fail_page_alloc_from_cmdline, .timeout = 60)
 	assert_out_has(r, "pgalloc_fail_injected 5\n");
 	vmm_result_free(&r);
 }
+
+/* A live kernel PTE is never silently remapped (xv6's mappages rule). */
+Test(mm, remap_of_a_live_kernel_pte_panics_naming_it, .timeout = 60)
+{
+	struct vmm_result r = vmm_run(30, "-m", "64M", "-c", "run=crash:remap", NULL);
+
+	assert_status(r, 80);
+	assert_err_has(r, "vmm: guest panic: set_pte_range_kernel: ffc00000 is already mapped (pte ");
+	assert_err_has(r, "): remap of a live kernel PTE\n");
+	vmm_result_free(&r);
+}

@@ -4,10 +4,12 @@
  *   crash:oom      __GFP_NOFAIL with nothing left: the out-of-memory report
  *   crash:badpage  free a page that still has PG_slab: "Bad page state"
  *   crash:poison   write to a freed page with page_poison=1: caught on reuse
+ *   crash:remap    map a kernel address that is already mapped
  */
 #include "kernel.h"
 #include "mm.h"
 #include "workload.h"
+#include "asm/pgtable.h"
 
 static int crash_oom(const char *arg)
 {
@@ -49,3 +51,16 @@ static int crash_poison(const char *arg)
 }
 DEFINE_WORKLOAD("crash:poison", crash_poison,
 		"write to a freed page (needs page_poison=1): caught when it is reallocated");
+
+/* Two pages mapped in turn at the first pkmap address, never unmapped. */
+static int crash_remap(const char *arg)
+{
+	u64 pfn[2] = { page_to_pfn(alloc_page(GFP_KERNEL)), page_to_pfn(alloc_page(GFP_KERNEL)) };
+
+	(void)arg;
+	set_pte_range_kernel(PKMAP_BASE, &pfn[0], 1, PAGE_KERNEL);
+	set_pte_range_kernel(PKMAP_BASE, &pfn[1], 1, PAGE_KERNEL);
+	return 0;
+}
+DEFINE_WORKLOAD("crash:remap", crash_remap,
+		"map a kernel address twice without unmapping it: panic naming the address");

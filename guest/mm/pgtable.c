@@ -156,11 +156,21 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end)
 		flush_tlb_one(a);
 }
 
+/*
+ * Map nr pages at addr.  As xv6's mappages, a remap of a live entry is a
+ * bug (another mapping's page would be lost from under it, and its stale
+ * TLB entries with it): a change of protection clears the range first.
+ */
 void set_pte_range_kernel(unsigned long addr, const u64 *pfns, unsigned int nr, pgprot_t prot)
 {
 	for (unsigned int i = 0; i < nr; i++) {
-		pte_t *ptep = lookup_pte_kernel(addr + i * PAGE_SIZE);
+		unsigned long va = addr + i * PAGE_SIZE;
+		pte_t *ptep = lookup_pte_kernel(va);
+
 		BUG_ON(!ptep);
+		if (unlikely(pte_present(*ptep)))
+			panic("set_pte_range_kernel: %08lx is already mapped (pte %016llx): remap of a "
+			      "live kernel PTE", va, (unsigned long long)ptep->pte);
 		set_pte(ptep, pfn_pte(pfns[i], prot));
 	}
 	flush_tlb_kernel_range(addr, addr + nr * PAGE_SIZE);
