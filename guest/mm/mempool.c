@@ -94,6 +94,12 @@ int mempool_resize(mempool_t *pool, int new_min_nr)
 	if (!new_elements)
 		return -ENOMEM;
 	spin_lock_irqsave(&pool->lock, flags);
+	if (unlikely(new_min_nr <= pool->min_nr)) {
+		/* Raced with another resize, which did our work (Linux's). */
+		spin_unlock_irqrestore(&pool->lock, flags);
+		kfree(new_elements);
+		return 0;
+	}
 	memcpy(new_elements, pool->elements, (size_t)pool->curr_nr * sizeof(void *));
 	kfree(pool->elements);
 	pool->elements = new_elements;
@@ -106,10 +112,15 @@ int mempool_resize(mempool_t *pool, int new_min_nr)
 		if (!element)
 			return 0;   /* as Linux: mempool_free() tops it up later */
 		spin_lock_irqsave(&pool->lock, flags);
-		if (pool->curr_nr < pool->min_nr)
+		if (pool->curr_nr < pool->min_nr) {
 			add_element(pool, element);
-		else
+		} else {
+			/* Raced: someone filled it.  pool->free may sleep or
+			 * take locks of its own, so never under ours. */
+			spin_unlock_irqrestore(&pool->lock, flags);
 			pool->free(element, pool->pool_data);
+			return 0;
+		}
 	}
 	spin_unlock_irqrestore(&pool->lock, flags);
 	return 0;
