@@ -79,7 +79,7 @@ unsigned int stack_trace_save_bp(unsigned long ip, unsigned long bp,
 	return nr;
 }
 
-__attribute__((noinline))
+noinline
 unsigned int stack_trace_save(unsigned long *store, unsigned int size)
 {
 	/* Our own frame's return address is the caller's call site. */

@@ -9,26 +9,11 @@
 #define GUEST_KERNEL_H
 
 #include <stdarg.h>
+#include "compiler.h"
 #include "types.h"
 #include "list.h"
 
-#define likely(x)   __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
-#define __noreturn  __attribute__((noreturn))
-#define __printf(a, b) __attribute__((format(printf, a, b)))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Allocator entry points take their arguments in registers on i386, as
- * Linux's whole kernel does (-mregparm=3), and their fast paths give up
- * the frame pointer: at ~1 us an emulated instruction (DESIGN §2) the
- * stack traffic is a third of an alloc+free pair.  No-ops on the host. */
-#if defined(__i386__)
-#define __regparm3 __attribute__((regparm(3)))
-#define __fastpath __attribute__((optimize("omit-frame-pointer")))
-#else
-#define __regparm3
-#define __fastpath
-#endif
 #define ALIGN(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
 #define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
 #define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
@@ -36,9 +21,6 @@
 #define min(a, b) ((a) < (b) ? (a) : (b))
 #define max(a, b) ((a) > (b) ? (a) : (b))
 #define clamp(v, lo, hi) min(max(v, lo), hi)
-#define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
-#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
-#define barrier() __asm__ __volatile__("" ::: "memory")
 
 __printf(1, 2) int printk(const char *fmt, ...);
 int vprintk(const char *fmt, va_list ap);

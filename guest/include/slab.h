@@ -136,9 +136,6 @@ typedef u16 kmem_bufctl_t;
 #define EINVAL 22
 #endif
 
-#ifndef __always_inline
-#define __always_inline inline __attribute__((always_inline))
-#endif
 
 #ifndef _RET_IP_
 #define _RET_IP_ ((unsigned long)__builtin_return_address(0))

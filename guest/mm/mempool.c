@@ -8,9 +8,6 @@
 #include "ratelimit.h"
 #include "mempool.h"
 
-#ifndef noinline
-#define noinline __attribute__((noinline))
-#endif
 
 static DEFINE_RATELIMIT_STATE(mempool_rs, DEFAULT_RATELIMIT_BURST, DEFAULT_RATELIMIT_INTERVAL);
 

@@ -52,12 +52,6 @@
 #include "ratelimit.h"
 #include "fault_inject.h"
 
-#ifndef noinline
-#define noinline __attribute__((noinline))
-#endif
-#ifndef __always_inline
-#define __always_inline inline __attribute__((always_inline))
-#endif
 
 /* Linux's reclaim batch; here only the floor of the HighMem min watermark. */
 #define SWAP_CLUSTER_MAX 32ul

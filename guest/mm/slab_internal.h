@@ -9,9 +9,6 @@
 #include "mm.h"
 #include "slab.h"
 
-#ifndef noinline
-#define noinline __attribute__((noinline))
-#endif
 
 /* Where bootstrap is: DOWN before kmem_cache_init, PARTIAL while it
  * creates kmem_cache and the kmalloc caches (their array caches carved
