@@ -39,10 +39,8 @@ extern struct memblock memblock;
 
 int memblock_add(phys_addr_t base, phys_addr_t size);
 int memblock_reserve(phys_addr_t base, phys_addr_t size);
-bool memblock_is_memory(phys_addr_t addr);
 bool memblock_is_reserved(phys_addr_t addr);
 bool memblock_overlaps_reserved(phys_addr_t base, phys_addr_t size);
-phys_addr_t memblock_start_of_DRAM(void);
 phys_addr_t memblock_end_of_DRAM(void);
 void memblock_set_current_limit(phys_addr_t limit);
 
@@ -57,7 +55,5 @@ phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align);
 /* Iterate memory-minus-reserved ranges in ascending order.  `idx` starts at
  * 0; returns false when done. */
 bool memblock_next_free_range(u64 *idx, phys_addr_t *start, phys_addr_t *end);
-
-void memblock_dump(void);
 
 #endif

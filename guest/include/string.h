@@ -23,7 +23,6 @@ size_t strnlen(const char *s, size_t maxlen);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
-char *strrchr(const char *s, int c);
 #endif
 
 #endif

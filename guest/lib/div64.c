@@ -1,6 +1,6 @@
 /*
  * 64-bit division without libgcc (Linux: arch/x86/include/asm/div64.h's
- * do_div and lib/math/div64.c's div64_u64).
+ * do_div).
  *
  * i386 `divl` divides the 64-bit %edx:%eax by a 32-bit value, but faults
  * if the quotient does not fit 32 bits.  Dividing the high word first
@@ -20,25 +20,4 @@ u32 __div64_32(u64 *n, u32 base)
 	__asm__("divl %2" : "=a"(low), "=d"(rem) : "rm"(base), "0"(low), "1"(upper));
 	*n = ((u64)high << 32) | low;
 	return rem;
-}
-
-/* Fold the divisor below 2^32, divide, then correct the estimate, which
- * is at most one too large (Linux's algorithm). */
-u64 div64_u64(u64 dividend, u64 divisor)
-{
-	u32 high = divisor >> 32;
-	u64 quot;
-	int shift;
-
-	if (!high)
-		return div_u64(dividend, (u32)divisor);
-
-	__asm__("bsrl %1, %0" : "=r"(shift) : "rm"(high));
-	shift++;
-	quot = div_u64(dividend >> shift, (u32)(divisor >> shift));
-	if (quot)
-		quot--;
-	if (dividend - quot * divisor >= divisor)
-		quot++;
-	return quot;
 }

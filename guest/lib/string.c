@@ -152,14 +152,3 @@ char *strchr(const char *s, int c)
 			return NULL;
 	return (char *)s;
 }
-
-char *strrchr(const char *s, int c)
-{
-	const char *last = NULL;
-
-	do {
-		if (*s == (char)c)
-			last = s;
-	} while (*s++);
-	return (char *)last;
-}

@@ -84,11 +84,6 @@ static bool memblock_type_contains(const struct memblock_type *type, phys_addr_t
 	return false;
 }
 
-bool memblock_is_memory(phys_addr_t addr)
-{
-	return memblock_type_contains(&memblock.memory, addr);
-}
-
 bool memblock_is_reserved(phys_addr_t addr)
 {
 	return memblock_type_contains(&memblock.reserved, addr);
@@ -104,11 +99,6 @@ bool memblock_overlaps_reserved(phys_addr_t base, phys_addr_t size)
 			return true;
 	}
 	return false;
-}
-
-phys_addr_t memblock_start_of_DRAM(void)
-{
-	return memblock.memory.cnt ? memblock.memory.regions[0].base : 0;
 }
 
 phys_addr_t memblock_end_of_DRAM(void)
@@ -209,15 +199,3 @@ phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align)
 	return 0;
 }
 
-void memblock_dump(void)
-{
-	const struct memblock_type *types[] = { &memblock.memory, &memblock.reserved };
-
-	for (unsigned int t = 0; t < 2; t++) {
-		printk(" memblock.%s: %u regions, %llu KiB\n", types[t]->name,
-		       types[t]->cnt, types[t]->total_size >> 10);
-		for (unsigned int i = 0; i < types[t]->cnt; i++)
-			printk("  [0x%010llx-0x%010llx]\n", types[t]->regions[i].base,
-			       types[t]->regions[i].base + types[t]->regions[i].size - 1);
-	}
-}

@@ -24,7 +24,6 @@
 pgd_t swapper_pg_dir[2 * PAGE_SIZE / sizeof(pgd_t)] __attribute__((aligned(PAGE_SIZE), section(".bss.page_aligned")));
 static pmd_t swapper_kernel_pmd[PTRS_PER_PMD] __attribute__((aligned(PAGE_SIZE), section(".bss.page_aligned")));
 
-pte_t *pkmap_page_table;     /* the PT behind PKMAP_BASE */
 static pte_t *fixmap_page_table;
 
 /* Page tables allocated before mem_map could record PG_table on them:
@@ -113,7 +112,7 @@ void paging_init(void)
 	set_pgd(&pdpt[pgd_index(PAGE_OFFSET)], __pgd(__pa(swapper_kernel_pmd) | _PAGE_UPPER_TABLE));
 
 	map_lowmem();
-	pkmap_page_table = early_pte_table(PKMAP_BASE);
+	early_pte_table(PKMAP_BASE);   /* the pkmap window's PT, there from boot */
 	fixmap_page_table = early_pte_table(FIXADDR_START);
 
 	/* Drop the VMM's boot tables: from here on there is no identity map,

@@ -34,6 +34,5 @@ static inline u64 div_u64(u64 dividend, u32 divisor)
 }
 
 /* Full 64/64 division (guest/lib/div64.c). */
-u64 div64_u64(u64 dividend, u64 divisor);
 
 #endif
