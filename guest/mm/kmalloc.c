@@ -285,20 +285,6 @@ __slabcall noinline void kfree_checked(const void *objp, unsigned long caller)
  *   then kmem_cache_free's push onto the array cache, inline.
  * Anything else goes to kfree_checked with the caller's address.
  */
-#define PAGE_SLAB_CACHE_OFF 12
-#define PAGE_SLAB_OFF       16
-#define SLAB_SMEM_OFF       8
-#define PG_SLAB_MASK_ASM    0x40
-#define PAGE_OFFSET_ASM     0xc0000000
-_Static_assert(offsetof(struct page, slab_cache) == PAGE_SLAB_CACHE_OFF, "asm offset");
-_Static_assert(offsetof(struct page, slab) == PAGE_SLAB_OFF, "asm offset");
-_Static_assert(sizeof(struct page) == 32, "asm: shll $5");
-_Static_assert(offsetof(struct slab, s_mem) == SLAB_SMEM_OFF, "asm offset");
-_Static_assert((1u << PG_slab) == PG_SLAB_MASK_ASM, "asm constant");
-_Static_assert(PAGE_OFFSET == PAGE_OFFSET_ASM && PAGE_SHIFT == 12, "asm constant");
-_Static_assert((unsigned long)ZERO_SIZE_PTR == 16, "asm constant");
-
-
 __asm__(
 "	.text\n"
 "	.globl	kfree\n"

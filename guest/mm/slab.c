@@ -657,8 +657,6 @@ static noinline void cache_flusharray(struct kmem_cache *cachep, struct array_ca
  * kmem_cache_free(cachep, objp), 13 instructions: the same with a push,
  *   cachep parked in slab_fast_cache while %eax holds the index.
  */
-#define GFP_ZERO_ASM      0x100
-_Static_assert(__GFP_ZERO == GFP_ZERO_ASM, "asm constant");
 
 /* kmem_cache_free's cachep while %eax is busy; interrupts are off. */
 struct kmem_cache *slab_fast_cache[NR_CPUS];

@@ -177,6 +177,20 @@ _Static_assert(offsetof(struct array_cache, avail) == AC_AVAIL_OFF, "asm offset"
 _Static_assert(offsetof(struct array_cache, limit) == AC_LIMIT_OFF, "asm offset");
 _Static_assert(offsetof(struct array_cache, entry) == AC_ENTRY_OFF, "asm offset");
 _Static_assert(SLAB_SLOWPATH_FLAGS == SLOWPATH_ASM, "asm constant");
+#define GFP_ZERO_ASM        0x100
+_Static_assert(__GFP_ZERO == GFP_ZERO_ASM, "asm constant");
+#define PAGE_SLAB_CACHE_OFF 12
+#define PAGE_SLAB_OFF       16
+#define SLAB_SMEM_OFF       8
+#define PG_SLAB_MASK_ASM    0x40
+#define PAGE_OFFSET_ASM     0xc0000000
+_Static_assert(offsetof(struct page, slab_cache) == PAGE_SLAB_CACHE_OFF, "asm offset");
+_Static_assert(offsetof(struct page, slab) == PAGE_SLAB_OFF, "asm offset");
+_Static_assert(sizeof(struct page) == 32, "asm: shll $5");
+_Static_assert(offsetof(struct slab, s_mem) == SLAB_SMEM_OFF, "asm offset");
+_Static_assert((1u << PG_slab) == PG_SLAB_MASK_ASM, "asm constant");
+_Static_assert(PAGE_OFFSET == PAGE_OFFSET_ASM && PAGE_SHIFT == 12, "asm constant");
+_Static_assert((unsigned long)ZERO_SIZE_PTR == 16, "asm constant");
 #define __S(x) #x
 #define S(x) __S(x)   /* a constant as a string, for inline asm */
 #endif
