@@ -39,7 +39,8 @@ GUEST_CFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-
                 -fno-asynchronous-unwind-tables -fno-strict-aliasing \
                 $(HOST_WARN) -Ishared -Iguest/include -DMM_DEBUG=$(MM_DEBUG) -D__GUEST__
 GUEST_LDFLAGS := -m elf_i386 -T guest/guest.ld -nostdlib --no-warn-rwx-segments
-GUEST_SRCS   := $(wildcard guest/arch/*.S guest/arch/*.c guest/kernel/*.c guest/lib/*.c guest/mm/*.c)
+GUEST_SRCS   := $(wildcard guest/arch/*.S guest/arch/*.c guest/kernel/*.c guest/lib/*.c guest/mm/*.c \
+                guest/mm/tests/*.c)
 GUEST_OBJS   := $(patsubst %,$(BUILD)/guest/%.o,$(basename $(GUEST_SRCS)))
 GUEST_ELF    := guest/guest.elf
 

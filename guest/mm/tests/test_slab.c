@@ -18,7 +18,7 @@
 #include "slab.h"
 #include "string.h"
 #include "workload.h"
-#include "slab_internal.h"
+#include "../slab_internal.h"
 
 #define CHECK(cond, ...) do {                                             \
 	if (!(cond)) {                                                    \
