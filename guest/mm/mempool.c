@@ -8,7 +8,6 @@
 #include "ratelimit.h"
 #include "mempool.h"
 
-
 static DEFINE_RATELIMIT_STATE(mempool_rs, DEFAULT_RATELIMIT_BURST, DEFAULT_RATELIMIT_INTERVAL);
 
 static void add_element(mempool_t *pool, void *element)
