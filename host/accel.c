@@ -78,7 +78,6 @@ int accel_create(struct vm *vm, enum accel_kind kind)
 	if (status != EXIT_NO_ACCEL)
 		return status;
 	status = try_create(vm, &accel_tcg_ops, &why);
-	fflush(stdout);
 	if (status == 0) {
 		/* The one line a user on a machine without KVM sees on every run. */
 		pr_info("%s; running on %s", kvm_why.reason, accel_tcg_ops.desc);

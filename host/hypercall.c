@@ -33,7 +33,6 @@ static int hc_exit(struct vm *vm, const struct hc_req *req)
 	(void)vm;
 	if (req->a[0] <= EXIT_GUEST_MAX)
 		return (int)req->a[0];
-	fflush(stdout);
 	pr_info("guest requested exit status %" PRIu64 ", outside 0..%d; "
 		"reporting it as a guest failure", req->a[0], EXIT_GUEST_MAX);
 	return EXIT_GUEST_PANIC;

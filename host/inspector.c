@@ -201,7 +201,6 @@ static int on_checkpoint(struct vm *vm, uint64_t tag, void *opaque)
 	if (s->rep.stopped) {
 		/* --timeout or a signal came inside the check: the run loop
 		 * ends the run. */
-		fflush(stdout);
 		pr_info("the check at checkpoint %" PRIu64 " was stopped before it "
 			"finished; its results are not reported", s->checkpoints);
 		return 0;
@@ -214,7 +213,6 @@ static int on_checkpoint(struct vm *vm, uint64_t tag, void *opaque)
 	s->rules_run |= s->rep.rules_run;
 	json_checkpoint(s, tag);
 	if (s->rep.total) {
-		fflush(stdout);
 		pr_info("check at checkpoint %" PRIu64 " (tag %" PRIu64 "): %" PRIu64
 			" violation%s", s->checkpoints, tag, s->rep.total, s->rep.total == 1 ? "" : "s");
 		insp_report_print(&s->rep, stderr, CHECK_PRINT_MAX);

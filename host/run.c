@@ -121,7 +121,6 @@ int vm_run(struct vm *vm, double timeout_s)
 
 	while (status == HC_CONTINUE) {
 		if (stop_signal()) {
-			fflush(stdout);
 			pr_info("SIG%s: stopping the guest (again to kill at once)",
 				sigabbrev_np(stop_signal()));
 			report_rip(vm, "");
@@ -129,7 +128,6 @@ int vm_run(struct vm *vm, double timeout_s)
 			break;
 		}
 		if (watchdog_fired()) {
-			fflush(stdout);
 			pr_info("timeout: guest did not exit within %g s", timeout_s);
 			report_rip(vm, "");
 			status = EXIT_TIMEOUT;
