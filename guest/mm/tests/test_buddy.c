@@ -16,45 +16,7 @@
 #include "random.h"
 #include "string.h"
 #include "workload.h"
-
-struct buddy_snapshot {
-	unsigned long nr_free[MAX_NR_ZONES][MAX_ORDER];
-	unsigned long free_pages[MAX_NR_ZONES];
-};
-
-static void take_snapshot(struct buddy_snapshot *s)
-{
-	drain_all_pages(NULL);
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
-		struct zone *zone = &contig_page_data.node_zones[z];
-		for (int o = 0; o < MAX_ORDER; o++)
-			s->nr_free[z][o] = zone->free_area[o].nr_free;
-		s->free_pages[z] = zone_page_state(zone, NR_FREE_PAGES);
-	}
-}
-
-static int compare_snapshot(const struct buddy_snapshot *a, const char *what)
-{
-	struct buddy_snapshot b;
-	int bad = 0;
-
-	take_snapshot(&b);
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
-		if (a->free_pages[z] != b.free_pages[z]) {
-			printk("selftest:buddy: %s: zone %s free %lu, expected %lu\n", what,
-			       contig_page_data.node_zones[z].name, b.free_pages[z], a->free_pages[z]);
-			bad = 1;
-		}
-		for (int o = 0; o < MAX_ORDER; o++)
-			if (a->nr_free[z][o] != b.nr_free[z][o]) {
-				printk("selftest:buddy: %s: zone %s order %d: %lu free blocks, expected %lu\n",
-				       what, contig_page_data.node_zones[z].name, o,
-				       b.nr_free[z][o], a->nr_free[z][o]);
-				bad = 1;
-			}
-	}
-	return bad;
-}
+#include "mm_snapshot.h"
 
 /* Blocks held by a test, chained through page->lru; order in private. */
 struct held {
@@ -122,17 +84,17 @@ static int test_every_order(void)
 /* Split one MAX_ORDER block down to order 0, then free: it must merge back. */
 static int test_split_merge(void)
 {
-	struct buddy_snapshot snap;
+	struct mm_snapshot snap;
 	struct held h = { LIST_HEAD_INIT(h.list), 0 };
 
-	take_snapshot(&snap);
+	mm_snapshot_take(&snap, false);
 	for (unsigned int order = 0; order < MAX_ORDER; order++) {
 		struct page *page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
 		CHECK(page, "order %u", order);
 		hold(&h, page, order);
 	}
 	release_all(&h);
-	return compare_snapshot(&snap, "split/merge");
+	return mm_snapshot_compare(&snap, "selftest:buddy", "split/merge");
 }
 
 /* Take everything a zone will give at one gfp, largest blocks first. */
@@ -160,9 +122,9 @@ static int test_exhaust_dma_and_fallback(void)
 {
 	struct held h = { LIST_HEAD_INIT(h.list), 0 };
 	struct zone *dma = &contig_page_data.node_zones[ZONE_DMA];
-	struct buddy_snapshot snap;
+	struct mm_snapshot snap;
 
-	take_snapshot(&snap);
+	mm_snapshot_take(&snap, false);
 	unsigned long got = exhaust(&h, GFP_DMA | GFP_KERNEL, ZONE_DMA, NULL);
 	CHECK(got > 0, "no DMA pages at all");
 	CHECK(!alloc_pages(GFP_DMA | GFP_KERNEL | __GFP_NOWARN, 0), "DMA not exhausted");
@@ -175,19 +137,19 @@ static int test_exhaust_dma_and_fallback(void)
 	__free_page(p);
 	printk("selftest:buddy: DMA exhausted after %lu pages\n", got);
 	release_all(&h);
-	return compare_snapshot(&snap, "DMA exhaustion");
+	return mm_snapshot_compare(&snap, "selftest:buddy", "DMA exhaustion");
 }
 
 static int test_exhaust_highmem_and_fallback(void)
 {
 	struct held h = { LIST_HEAD_INIT(h.list), 0 };
-	struct buddy_snapshot snap;
+	struct mm_snapshot snap;
 	bool fell_back = false;
 	unsigned long above_4g = 0;
 
 	if (!managed_zone(&contig_page_data.node_zones[ZONE_HIGHMEM]))
 		return 0;
-	take_snapshot(&snap);
+	mm_snapshot_take(&snap, false);
 	unsigned long got = exhaust(&h, GFP_HIGHUSER, ZONE_HIGHMEM, &fell_back);
 	CHECK(got > 0, "no HighMem pages");
 	CHECK(fell_back, "GFP_HIGHUSER did not fall back to Normal once HighMem was exhausted");
@@ -217,7 +179,7 @@ static int test_exhaust_highmem_and_fallback(void)
 	printk("selftest:buddy: HighMem exhausted after %lu pages (%lu blocks above 4 GiB), then fell back\n",
 	       got, above_4g);
 	release_all(&h);
-	return compare_snapshot(&snap, "HighMem exhaustion");
+	return mm_snapshot_compare(&snap, "selftest:buddy", "HighMem exhaustion");
 }
 
 static int test_gfp_zero(void)
@@ -273,10 +235,10 @@ static int test_gfp_zero_order2(void)
 static int test_watermark_atomic(void)
 {
 	struct held h = { LIST_HEAD_INIT(h.list), 0 };
-	struct buddy_snapshot snap;
+	struct mm_snapshot snap;
 	struct page *page;
 
-	take_snapshot(&snap);
+	mm_snapshot_take(&snap, false);
 	for (int order = MAX_ORDER - 1; order >= 0; order--)
 		while ((page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order)) != NULL)
 			hold(&h, page, order);
@@ -292,7 +254,7 @@ static int test_watermark_atomic(void)
 	CHECK(page, "GFP_ATOMIC must dip below min where GFP_KERNEL fails");
 	hold(&h, page, 0);
 	release_all(&h);
-	return compare_snapshot(&snap, "watermarks");
+	return mm_snapshot_compare(&snap, "selftest:buddy", "watermarks");
 }
 
 static int test_pcp_batches(void)
@@ -332,13 +294,13 @@ static int test_pcp_batches(void)
 
 static int test_random_order_free(void)
 {
-	struct buddy_snapshot snap;
+	struct mm_snapshot snap;
 	struct rnd_state rnd;
 	struct page *blocks[64];
 	unsigned int orders[64];
 
 	prandom_seed_state(&rnd, 42);
-	take_snapshot(&snap);
+	mm_snapshot_take(&snap, false);
 	for (int i = 0; i < 64; i++) {
 		orders[i] = prandom_below(&rnd, 6);
 		blocks[i] = alloc_pages(GFP_KERNEL, orders[i]);
@@ -352,7 +314,7 @@ static int test_random_order_free(void)
 	}
 	for (int i = 0; i < 64; i++)
 		__free_pages(blocks[i], orders[i]);
-	return compare_snapshot(&snap, "random-order free");
+	return mm_snapshot_compare(&snap, "selftest:buddy", "random-order free");
 }
 
 static int test_fail_page_alloc(void)
@@ -393,17 +355,17 @@ static int selftest_buddy(const char *arg)
 		{ "random-order free", test_random_order_free },
 		{ "fail_page_alloc times=3", test_fail_page_alloc },
 	};
-	struct buddy_snapshot start;
+	struct mm_snapshot start;
 	int failed = 0;
 
 	(void)arg;
-	take_snapshot(&start);
+	mm_snapshot_take(&start, false);
 	for (unsigned int i = 0; i < ARRAY_SIZE(tests); i++) {
 		int r = tests[i].fn();
 		printk("selftest:buddy: %-34s %s\n", tests[i].name, r ? "FAIL" : "ok");
 		failed |= r;
 	}
-	failed |= compare_snapshot(&start, "end");
+	failed |= mm_snapshot_compare(&start, "selftest:buddy", "end");
 	printk("selftest:buddy: %s\n", failed ? "FAILED" : "passed");
 	return failed ? 1 : 0;
 }

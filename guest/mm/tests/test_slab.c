@@ -18,6 +18,7 @@
 #include "slab.h"
 #include "string.h"
 #include "workload.h"
+#include "mm_snapshot.h"
 #include "../slab_internal.h"
 
 #define CHECK(cond, ...) do {                                             \
@@ -28,55 +29,6 @@
 		return 1;                                                 \
 	}                                                                 \
 } while (0)
-
-/* ---- Snapshots of the page allocator ----------------------------------- */
-
-struct slab_snapshot {
-	unsigned long nr_free[MAX_NR_ZONES][MAX_ORDER];
-	unsigned long free_pages;
-	unsigned long slab_pages;
-};
-
-static void shrink_all_caches(void)
-{
-	struct kmem_cache *c;
-
-	list_for_each_entry(c, &slab_caches, list)
-		kmem_cache_shrink(c);
-	drain_all_pages(NULL);
-}
-
-static void take_snapshot(struct slab_snapshot *s)
-{
-	shrink_all_caches();
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		for (int o = 0; o < MAX_ORDER; o++)
-			s->nr_free[z][o] = contig_page_data.node_zones[z].free_area[o].nr_free;
-	s->free_pages = nr_free_pages();
-	s->slab_pages = global_slab_pages();
-}
-
-static int compare_snapshot(const struct slab_snapshot *a, const char *what)
-{
-	struct slab_snapshot b;
-	int bad = 0;
-
-	take_snapshot(&b);
-	if (a->free_pages != b.free_pages || a->slab_pages != b.slab_pages) {
-		printk("selftest:slab: %s: %lu free pages and %lu slab pages, expected %lu and %lu\n",
-		       what, b.free_pages, b.slab_pages, a->free_pages, a->slab_pages);
-		bad = 1;
-	}
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		for (int o = 0; o < MAX_ORDER; o++)
-			if (a->nr_free[z][o] != b.nr_free[z][o]) {
-				printk("selftest:slab: %s: zone %s order %d: %lu free blocks, expected %lu\n",
-				       what, contig_page_data.node_zones[z].name, o, b.nr_free[z][o],
-				       a->nr_free[z][o]);
-				bad = 1;
-			}
-	return bad;
-}
 
 static struct slab *slab_of(const void *obj)
 {
@@ -370,7 +322,7 @@ static int test_slab_order(void)
 /* Freed slabs go back: buddyinfo ends where it began. */
 static int test_shrink(void)
 {
-	struct slab_snapshot snap;
+	struct mm_snapshot snap;
 	struct kmem_cache *c;
 	void **objs;
 	unsigned long pages_before, pages_full;
@@ -380,7 +332,7 @@ static int test_shrink(void)
 	CHECK(objs, "kmalloc_array");
 	c = kmem_cache_create("st_shrink", 300, 0, SLAB_HWCACHE_ALIGN, NULL);
 	CHECK(c, "create");
-	take_snapshot(&snap);
+	mm_snapshot_take(&snap, true);
 	pages_before = global_slab_pages();
 	for (unsigned int i = 0; i < n; i++) {
 		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
@@ -398,7 +350,7 @@ static int test_shrink(void)
 	      c->node.total_slabs, c->node.free_objects);
 	printk("selftest:slab: %s: %u objects on %lu pages, all given back by kmem_cache_shrink\n",
 	       c->name, n, pages_full - pages_before);
-	if (compare_snapshot(&snap, "after shrink"))
+	if (mm_snapshot_compare(&snap, "selftest:slab", "after shrink"))
 		return 1;
 	CHECK(kmem_cache_destroy(c) == 0, "destroy");
 	kfree(objs);
@@ -707,7 +659,7 @@ static int selftest_slab(const char *arg)
 		{ "failslab attributes", test_failslab },
 		{ "mempool under total failure", test_mempool },
 	};
-	struct slab_snapshot start;
+	struct mm_snapshot start;
 	int failed = 0;
 
 	(void)arg;
@@ -715,14 +667,14 @@ static int selftest_slab(const char *arg)
 	 * test uses before the snapshot. */
 	kfree(kmalloc(100, GFP_DMA));
 	kfree(kmalloc(3000, GFP_DMA));
-	take_snapshot(&start);
+	mm_snapshot_take(&start, true);
 	for (unsigned int i = 0; i < ARRAY_SIZE(tests); i++) {
 		int r = tests[i].fn();
 
 		printk("selftest:slab: %-36s %s\n", tests[i].name, r ? "FAIL" : "ok");
 		failed |= r;
 	}
-	failed |= compare_snapshot(&start, "end");
+	failed |= mm_snapshot_compare(&start, "selftest:slab", "end");
 	printk("selftest:slab: %s\n", failed ? "FAILED" : "passed");
 	return failed ? 1 : 0;
 }

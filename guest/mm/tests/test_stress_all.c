@@ -22,9 +22,9 @@
 #include "random.h"
 #include "slab.h"
 #include "workload.h"
+#include "mm_snapshot.h"
 
 #define HELD_MAX   512
-#define SNAP_CACHES 64
 
 /* H_POOL: 256 bytes from the kmalloc-backed pool; H_POOL_PAGE: a page from
  * the page-backed one. */
@@ -37,74 +37,6 @@ struct held_item {
 	u32 size;             /* bytes, or the order for pages */
 	void *p;              /* object, or struct page * */
 };
-
-struct accounting {
-	unsigned long nr_free[MAX_NR_ZONES][MAX_ORDER];
-	unsigned long free_pages[MAX_NR_ZONES];
-	unsigned long slab_pages;
-	unsigned int nr_caches;
-	const struct kmem_cache *cache[SNAP_CACHES];
-	unsigned long active[SNAP_CACHES];
-};
-
-/* Free what caches and per-CPU lists hold idle, then count. */
-static void account(struct accounting *a)
-{
-	struct kmem_cache *c;
-
-	list_for_each_entry(c, &slab_caches, list)
-		kmem_cache_shrink(c);
-	drain_all_pages(NULL);
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
-		struct zone *zone = &contig_page_data.node_zones[z];
-
-		for (int o = 0; o < MAX_ORDER; o++)
-			a->nr_free[z][o] = zone->free_area[o].nr_free;
-		a->free_pages[z] = zone_page_state(zone, NR_FREE_PAGES);
-	}
-	a->slab_pages = global_slab_pages();
-	a->nr_caches = 0;
-	list_for_each_entry(c, &slab_caches, list) {
-		if (a->nr_caches == SNAP_CACHES)
-			break;
-		a->cache[a->nr_caches] = c;
-		a->active[a->nr_caches++] = kmem_cache_active_objs(c);
-	}
-}
-
-static int compare(const struct accounting *a, const struct accounting *b)
-{
-	int bad = 0;
-
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
-		const char *name = contig_page_data.node_zones[z].name;
-
-		if (a->free_pages[z] != b->free_pages[z]) {
-			printk("stress:all: zone %s: %lu free pages, %lu at the start\n", name,
-			       b->free_pages[z], a->free_pages[z]);
-			bad = 1;
-		}
-		for (int o = 0; o < MAX_ORDER; o++)
-			if (a->nr_free[z][o] != b->nr_free[z][o]) {
-				printk("stress:all: zone %s order %d: %lu free blocks, %lu at the "
-				       "start\n", name, o, b->nr_free[z][o], a->nr_free[z][o]);
-				bad = 1;
-			}
-	}
-	if (a->slab_pages != b->slab_pages) {
-		printk("stress:all: %lu slab pages, %lu at the start\n", b->slab_pages,
-		       a->slab_pages);
-		bad = 1;
-	}
-	for (unsigned int i = 0; i < a->nr_caches; i++)
-		for (unsigned int j = 0; j < b->nr_caches; j++)
-			if (a->cache[i] == b->cache[j] && a->active[i] != b->active[j]) {
-				printk("stress:all: cache %s: %lu active objects, %lu at the start\n",
-				       a->cache[i]->name, b->active[j], a->active[i]);
-				bad = 1;
-			}
-	return bad;
-}
 
 /* A page block's pattern: its first and last words name its pfn. */
 static void stamp_pages(struct held_item *h, bool check)
@@ -174,7 +106,7 @@ static const gfp_t page_gfp[] = { GFP_KERNEL, GFP_ATOMIC, GFP_HIGHUSER, GFP_KERN
 static int stress_all(const char *arg)
 {
 	static struct held_item held[HELD_MAX];
-	static struct accounting start, end;
+	static struct mm_snapshot start;
 	unsigned long seed = cmdline_get_uint("seed", 1);
 	unsigned long ops = cmdline_get_uint("ops", 2000);
 	unsigned long allocs = 0, frees = 0, fails = 0;
@@ -187,7 +119,7 @@ static int stress_all(const char *arg)
 
 	(void)arg;
 	prandom_seed_state(&rnd, (u32)seed);
-	account(&start);
+	mm_snapshot_take(&start, true);
 	/*
 	 * Set up with injection paused, as a driver's probe would mostly
 	 * succeed: the traffic, not the setup, is what runs under it.  Any
@@ -271,12 +203,11 @@ static int stress_all(const char *arg)
 		if (kmem_cache_destroy(caches[i]))
 			panic("stress:all: cache %d not empty at the end", i);
 	checkpoint(ops + 1);
-	account(&end);
 	printk("stress:all: seed %lu: %lu ops, %lu allocs, %lu frees, %lu failed; injected: "
 	       "fail_page_alloc %lu, failslab %lu; mempool reserve allocations %lu\n", seed, ops,
 	       allocs, frees, fails, vm_event_states.event[PGALLOC_FAIL_INJECTED] - inj_pages,
 	       failslab.injected - inj_slab, reserve);
-	if (compare(&start, &end))
+	if (mm_snapshot_compare(&start, "stress:all", "end"))
 		return 1;
 	printk("stress:all: the accounting is back where it started\n");
 	return 0;

@@ -1,0 +1,36 @@
+/*
+ * Snapshots of the allocators' accounting, for workloads that must end
+ * where they began: free blocks per zone and order, free pages per zone,
+ * and, with the caches shrunk, slab pages and every cache's active objects.
+ */
+#ifndef GUEST_MM_TESTS_MM_SNAPSHOT_H
+#define GUEST_MM_TESTS_MM_SNAPSHOT_H
+
+#include "mm.h"
+#include "slab.h"
+
+#define MM_SNAP_CACHES 64
+
+struct mm_snapshot {
+	bool caches;          /* taken with the caches shrunk: the slab fields count */
+	unsigned long nr_free[MAX_NR_ZONES][MAX_ORDER];
+	unsigned long free_pages[MAX_NR_ZONES];
+	unsigned long slab_pages;
+	unsigned int nr_caches;
+	const struct kmem_cache *cache[MM_SNAP_CACHES];
+	unsigned long active[MM_SNAP_CACHES];
+};
+
+/*
+ * Give back what the per-CPU lists hold idle (and, if caches, what every
+ * cache holds idle: its array caches and free slabs), then count.
+ */
+void mm_snapshot_take(struct mm_snapshot *s, bool caches);
+
+/*
+ * Take a snapshot like a and compare: each difference is printed as
+ * "WHO: WHAT: ..., expected ...".  Returns 1 if any, else 0.
+ */
+int mm_snapshot_compare(const struct mm_snapshot *a, const char *who, const char *what);
+
+#endif
