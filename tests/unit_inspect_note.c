@@ -9,6 +9,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 
+#include "note_patch.h"
 #include "synth_guest.h"
 
 static struct sg g;
@@ -25,37 +26,16 @@ static void teardown(void)
 
 TestSuite(note, .init = setup, .fini = teardown);
 
-/* 0: refused with a message naming a key; 1: accepted and checked. */
-static int try_note(const uint8_t *note, size_t len, FILE *sink, char *err, size_t errlen)
-{
-	struct insp_layout lay;
-	struct insp_report rep;
-	struct insp in;
-
-	if (insp_layout_parse(note, len, &lay, err, errlen)) {
-		cr_assert(strstr(err, "LN_"), "a refusal that names no key: %s", err);
-		return 0;
-	}
-	lay.sym = g.lay.sym;
-	insp_init(&in, &g.mem, &lay);
-	insp_report_init(&rep, 16);
-	insp_check_all(&in, &rep, 0);
-	insp_view_all(&in, sink);
-	insp_report_free(&rep);
-	insp_free(&in);
-	return 1;
-}
-
 Test(note, every_key_patched_is_refused_by_name_or_checked_safely, .timeout = 300)
 {
 	const struct layout_note_header *h = (const void *)g.note;
 	FILE *sink = fopen("/dev/null", "w");
 	uint8_t note[sizeof(g.note)];
 	unsigned refused = 0, checked = 0;
-	char err[512];
 
 	cr_assert_not_null(sink);
-	cr_assert_eq(try_note(g.note, g.note_len, sink, err, sizeof(err)), 1, "%s", err);
+	cr_assert_eq(try_patched_note(g.note, g.note_len, &g.mem, &g.lay, sink), 1,
+		     "the unpatched note is refused");
 	for (uint32_t i = 0; i < h->count; i++) {
 		struct layout_note_entry *e;
 		uint32_t orig;
@@ -72,7 +52,7 @@ Test(note, every_key_patched_is_refused_by_name_or_checked_safely, .timeout = 30
 
 		for (size_t v = 0; v < sizeof(values) / sizeof(values[0]); v++) {
 			e->value = values[v];
-			if (try_note(note, g.note_len, sink, err, sizeof(err)))
+			if (try_patched_note(note, g.note_len, &g.mem, &g.lay, sink))
 				checked++;
 			else
 				refused++;
