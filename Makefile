@@ -102,7 +102,13 @@ $(BUILD)/asan/%.o: %.c
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -DVMM_TEST_HOOKS -MMD -MP -c $< -o $@
 
 # The TCG reset vector and boot stub: data for the VMM to copy, not host code.
-$(BUILD)/host/%.o $(BUILD)/asan/%.o: %.S
+# Two rules: one pattern rule with two targets would be one recipe making
+# both, and a make that needs both would build only one.
+$(BUILD)/host/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/asan/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 
