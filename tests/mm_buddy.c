@@ -52,6 +52,18 @@ static void one_zone_machine(unsigned long nr_pfns, bool pcp)
 	});
 }
 
+/* The coming bad_page() report: its reason, the page it names, and the
+ * page's state as dump_page() prints it. */
+static void expect_bad_page(const struct page *page, const char *reason)
+{
+	char panic_line[128], pfn_line[64];
+
+	snprintf(panic_line, sizeof(panic_line), "Kernel panic - not syncing: Bad page state: %s (pfn 0x%lx)",
+		 reason, page_to_pfn(page));
+	snprintf(pfn_line, sizeof(pfn_line), "BUG: Bad page state: pfn:0x%lx\n", page_to_pfn(page));
+	expect_death(pfn_line, panic_line, "page dumped because: ");
+}
+
 /* DMA, Normal and HighMem with unaligned boundaries, holes and reserved
  * ranges (one crossing the Normal/HighMem edge). */
 static const struct mm_host_range std_holes[] = { { 160, 256 }, { 2500, 2600 } };
@@ -552,7 +564,9 @@ Test(deferred, a_written_deferred_block_is_a_bad_page, .signal = SIGABRT)
 	struct zone *high = zone_of(ZONE_HIGHMEM);
 
 	/* The next deferred block HighMem hands out is the top of range 1. */
-	pfn_to_page(high->deferred[1].end_pfn - MAX_ORDER_NR_PAGES)->flags = 1ul << PG_lru;
+	struct page *top = pfn_to_page(high->deferred[1].end_pfn - MAX_ORDER_NR_PAGES);
+	top->flags = 1ul << PG_lru;
+	expect_bad_page(top, "deferred top-order block in use");
 	alloc_pages(GFP_HIGHUSER, MAX_ORDER - 1);
 }
 
@@ -1053,6 +1067,7 @@ Test(bad_page, nonzero_mapcount_at_free, .signal = SIGABRT)
 {
 	struct page *page = one_page();
 	page->_mapcount = 1;
+	expect_bad_page(page, "nonzero mapcount");
 	__free_pages(page, 0);
 }
 
@@ -1061,12 +1076,14 @@ Test(bad_page, nonzero_refcount_in_tail_at_free, .signal = SIGABRT)
 	one_zone_machine(1024, true);
 	struct page *page = alloc_pages(GFP_KERNEL, 1);
 	page[1]._refcount = 1;
+	expect_bad_page(page + 1, "nonzero _refcount");
 	__free_pages(page, 1);
 }
 
 Test(bad_page, nonzero_refcount_at_free, .signal = SIGABRT)
 {
 	struct page *page = one_page();
+	expect_bad_page(page, "nonzero _refcount");
 	free_hot_cold_page(page, false);   /* skipping put_page_testzero: refcount still 1 */
 }
 
@@ -1074,6 +1091,7 @@ Test(bad_page, slab_flag_at_free, .signal = SIGABRT)
 {
 	struct page *page = one_page();
 	__SetPageSlab(page);
+	expect_bad_page(page, "PG_slab still set");
 	__free_pages(page, 0);
 }
 
@@ -1081,6 +1099,7 @@ Test(bad_page, reserved_at_free, .signal = SIGABRT)
 {
 	struct page *page = one_page();
 	SetPageReserved(page);
+	expect_bad_page(page, "PG_reserved set");
 	__free_pages(page, 0);
 }
 
@@ -1088,13 +1107,37 @@ Test(bad_page, mapping_at_free, .signal = SIGABRT)
 {
 	struct page *page = one_page();
 	page->mapping = (struct address_space *)page;
+	expect_bad_page(page, "non-NULL mapping");
 	__free_pages(page, 0);
 }
 
+/* A second free through a reference that was never really dropped (a
+ * stale get_page()) finds the page already on a free list. */
 Test(bad_page, double_free, .signal = SIGABRT)
+{
+	one_zone_machine(1024, false);
+	struct page *page = alloc_pages(GFP_KERNEL, 0);
+	mm_host_quiet = true;
+	while (alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 0))
+		;
+	mm_host_quiet = false;
+	__free_pages(page, 0);   /* no buddy is free: stays an order-0 PG_buddy head */
+	cr_assert(PageBuddy(page));
+	set_page_count(page, 1);
+	expect_bad_page(page, "PG_buddy set: page is already free");
+	__free_pages(page, 0);
+}
+
+/* Without a reference left, a second free is a refcount underflow, which
+ * put_page_testzero() catches before the page state is looked at. */
+Test(bad_page, double_free_with_no_reference_left, .signal = SIGABRT)
 {
 	struct page *page = one_page();
 	__free_pages(page, 0);
+	if (!MM_DEBUG)
+		cr_skip_test("MM_DEBUG=0 compiles the refcount check out");
+	expect_death("page dumped because: MM_BUG_ON_PAGE(page_ref_count(page) == 0)",
+		     "kernel BUG at ");
 	__free_pages(page, 0);
 }
 
@@ -1102,6 +1145,7 @@ Test(bad_page, order0_free_of_compound_head, .signal = SIGABRT)
 {
 	one_zone_machine(1024, true);
 	struct page *page = alloc_pages(GFP_KERNEL | __GFP_COMP, 2);
+	expect_bad_page(page, "PG_head set: compound page freed as order 0");
 	__free_pages(page, 0);
 }
 
@@ -1110,6 +1154,7 @@ Test(bad_page, corrupted_compound_tail, .signal = SIGABRT)
 	one_zone_machine(1024, true);
 	struct page *page = alloc_pages(GFP_KERNEL | __GFP_COMP, 2);
 	page[2].compound_head = 0;
+	expect_bad_page(page + 2, "PageTail not set");
 	__free_pages(page, 2);
 }
 
@@ -1118,6 +1163,7 @@ Test(bad_page, corrupted_free_page_is_caught_at_alloc, .signal = SIGABRT)
 	struct page *page = one_page();
 	__free_pages(page, 0);          /* onto the per-CPU list, hot */
 	page->_mapcount = 3;            /* a stray write into a free page's struct */
+	expect_bad_page(page, "nonzero mapcount");
 	alloc_pages(GFP_KERNEL, 0);
 }
 
@@ -1253,6 +1299,7 @@ Test(alloc, nofail_panics_when_memory_is_gone, .signal = SIGABRT)
 	mm_host_quiet = true;
 	while (alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 0))
 		;
+	expect_death("Kernel panic - not syncing: Out of memory: cannot satisfy __GFP_NOFAIL order 0 allocation");
 	alloc_pages(GFP_KERNEL | __GFP_NOFAIL, 0);
 }
 
@@ -1299,12 +1346,22 @@ Test(poison, freed_pages_are_poisoned_and_checked)
 	__free_pages(big, 2);
 }
 
+static void expect_poison_report(unsigned long pfn, unsigned long offset)
+{
+	char line[128];
+
+	snprintf(line, sizeof(line), "pagealloc: memory corruption: pfn 0x%lx byte 0x%lx "
+		 "was written after free", pfn, offset);
+	expect_death(line, "page dumped because: pagealloc: memory corruption");
+}
+
 Test(poison, write_after_free_is_caught, .signal = SIGABRT)
 {
 	poison_machine();
 	struct page *page = alloc_pages(GFP_KERNEL, 0);
 	__free_pages(page, 0);
 	((unsigned char *)__va(PFN_PHYS(page_to_pfn(page))))[100] = 0;
+	expect_poison_report(page_to_pfn(page), 100);
 	alloc_pages(GFP_KERNEL, 0);
 }
 
@@ -1314,6 +1371,7 @@ Test(poison, write_after_free_in_a_tail_is_caught, .signal = SIGABRT)
 	struct page *page = alloc_pages(GFP_KERNEL, 3);
 	__free_pages(page, 3);
 	((unsigned char *)__va(PFN_PHYS(page_to_pfn(page) + 5)))[4095] = 0x55;
+	expect_poison_report(page_to_pfn(page) + 5, 4095);
 	alloc_pages(GFP_KERNEL, 3);
 }
 
@@ -1505,5 +1563,6 @@ Test(bad_page, late_tail_with_mapcount_after_clean_prefix, .signal = SIGABRT)
 	struct page *page = alloc_pages(GFP_KERNEL, 5);
 
 	page[30]._mapcount = 1;
+	expect_bad_page(page + 30, "nonzero mapcount");
 	__free_pages(page, 5);
 }

@@ -526,23 +526,50 @@ Test(kmalloc, gfp_dma_comes_from_zone_dma)
 
 /* ---- Reports: each ends in a panic, i.e. abort() here ---------------------- */
 
+/* The coming slab_bug() report: "BUG cache: reason (object 0x...)" and the
+ * INFO line with its details. */
+static void expect_slab_bug(const char *cache, const char *reason, const void *obj,
+			    const char *info)
+{
+	char panic_line[160];
+
+	snprintf(panic_line, sizeof(panic_line), "Kernel panic - not syncing: BUG %s: %s (object 0x%08lx)",
+		 cache, reason, (unsigned long)obj);
+	expect_death(panic_line, info);
+}
+
+/* The coming slab_bad_free() report for objp, with its reason. */
+static void expect_bad_free(const char *cache, const void *objp, const char *why)
+{
+	char panic_line[200];
+
+	snprintf(panic_line, sizeof(panic_line),
+		 "Kernel panic - not syncing: BUG %s: Invalid object pointer 0x%08lx: %s",
+		 cache, (unsigned long)objp, why);
+	expect_death(panic_line, "INFO: freed from [<");
+}
+
 Test(kmalloc, kfree_of_a_static_panics, .signal = SIGABRT)
 {
 	static int x;
 	machine();
+	expect_bad_free("kfree", &x, "not a direct-mapped kernel address (not from kmalloc)");
 	kfree(&x);
 }
 
 Test(kmalloc, kfree_of_an_arena_page_panics, .signal = SIGABRT)
 {
 	machine();
-	kfree((void *)__get_free_page(GFP_KERNEL));
+	void *page = (void *)__get_free_page(GFP_KERNEL);
+	expect_bad_free("kfree", page, "neither a slab object nor a kmalloc large block");
+	kfree(page);
 }
 
 Test(kmalloc, kfree_of_an_interior_pointer_panics, .signal = SIGABRT)
 {
 	machine();
 	char *p = kmalloc(64, GFP_KERNEL);
+	expect_bad_free("kmalloc-64", p + 8, "not the start of an object (an interior pointer?)");
 	kfree(p + 8);
 }
 
@@ -551,6 +578,7 @@ Test(kmalloc, kfree_inside_a_large_block_panics, .signal = SIGABRT)
 	machine();
 	volatile size_t sz = 20000;
 	char *p = kmalloc(sz, GFP_KERNEL);
+	expect_bad_free("kfree", p + PAGE_SIZE, "inside a kmalloc large block, not at its start");
 	kfree(p + PAGE_SIZE);
 }
 
@@ -560,6 +588,10 @@ Test(slab_debug, redzone_overwrite_panics, .signal = SIGABRT)
 	char *p = kmalloc(64, GFP_KERNEL);
 	cr_assert(virt_to_cache(p)->flags & SLAB_RED_ZONE);
 	p[64] = 1;
+	char info[80];
+	snprintf(info, sizeof(info), "INFO: 0x%08lx-0x%08lx @offset=", (unsigned long)(p + 64),
+		 (unsigned long)(p + 64));
+	expect_slab_bug("kmalloc-64", "Redzone overwritten", p, info);
 	kfree(p);
 }
 
@@ -568,6 +600,10 @@ Test(slab_debug, redzone_underwrite_panics, .signal = SIGABRT)
 	machine_with("Z");
 	char *p = kmalloc(100, GFP_KERNEL);
 	p[-1] = 1;
+	char info[80];
+	snprintf(info, sizeof(info), "INFO: 0x%08lx-0x%08lx @offset=", (unsigned long)(p - 1),
+		 (unsigned long)(p - 1));
+	expect_slab_bug("kmalloc-128", "Redzone overwritten", p, info);
 	kfree(p);
 }
 
@@ -576,6 +612,7 @@ Test(slab_debug, double_free_with_red_zones_panics, .signal = SIGABRT)
 	machine_with("Z");
 	void *p = kmalloc(64, GFP_KERNEL);
 	kfree(p);
+	expect_slab_bug("kmalloc-64", "Object already free", p, "(found free by its red zones)");
 	kfree(p);
 }
 
@@ -584,6 +621,8 @@ Test(slab_debug, double_free_with_consistency_checks_panics, .signal = SIGABRT)
 	machine_with("F");
 	void *p = kmalloc(64, GFP_KERNEL);
 	kfree(p);
+	expect_slab_bug("kmalloc-64", "Object already free", p,
+			"(found free in the per-CPU array cache)");
 	kfree(p);
 }
 
@@ -593,6 +632,7 @@ Test(slab_debug, double_free_without_debugging_is_caught_at_flush, .signal = SIG
 	void *p = kmalloc(64, GFP_KERNEL);
 	kfree(p);
 	kfree(p);
+	expect_slab_bug("kmalloc-64", "Object already free", p, "(found free returning it to its slab)");
 	kmem_cache_shrink(kmalloc_caches[0][6]);
 }
 
@@ -602,6 +642,11 @@ Test(slab_debug, write_after_free_panics_on_reuse, .signal = SIGABRT)
 	char *p = kmalloc(64, GFP_KERNEL);
 	kfree(p);
 	p[3] = 0;
+	char info[96];
+	snprintf(info, sizeof(info), "INFO: 0x%08lx-0x%08lx @offset=%lu. First byte 0x00 instead of 0x6b",
+		 (unsigned long)(p + 3), (unsigned long)(p + 3),
+		 (unsigned long)(p + 3) % PAGE_SIZE);
+	expect_slab_bug("kmalloc-64", "Poison overwritten", p, info);
 	kmalloc(64, GFP_KERNEL);
 }
 
@@ -610,7 +655,10 @@ Test(slab_debug, wrong_cache_free_panics_with_F, .signal = SIGABRT)
 	machine_with("F");
 	struct kmem_cache *a = kmem_cache_create("a", 64, 0, 0, NULL);
 	struct kmem_cache *b = kmem_cache_create("b", 64, 0, 0, NULL);
-	kmem_cache_free(b, kmem_cache_alloc(a, GFP_KERNEL));
+	void *p = kmem_cache_alloc(a, GFP_KERNEL);
+	expect_death("INFO: the address is in a slab of cache a");
+	expect_bad_free("b", p, "Wrong slab cache: the object is not from this cache");
+	kmem_cache_free(b, p);
 }
 
 Test(slab_debug, poison_and_user_tracking_values)
@@ -636,11 +684,47 @@ Test(slab_debug, poison_and_user_tracking_values)
 	verify();
 }
 
+/* Two call sites of their own, so the report's callers can be told apart
+ * and placed.  The empty asm after each call keeps it from becoming a tail
+ * call, which would make the caller recorded the test's. */
+static noinline void *alloc_site(void)
+{
+	void *p = kmalloc(64, GFP_KERNEL);
+
+	asm volatile("" ::: "memory");
+	return p;
+}
+
+static noinline void free_site(void *p)
+{
+	kfree(p);
+	asm volatile("" ::: "memory");
+}
+
+/* Whether a return address lies in fn's code: after its entry and well
+ * before the end of a function this small. */
+static bool returns_into(unsigned long ret, void *fn)
+{
+	return ret > (unsigned long)fn && ret < (unsigned long)fn + 512;
+}
+
 Test(slab_debug, report_names_cache_reason_and_callers, .init = cr_redirect_stdout,
      .signal = SIGABRT)
 {
 	machine_with("ZU,kmalloc-64");
-	char *p = kmalloc(64, GFP_KERNEL);
+	char *p = alloc_site();
+	free_site(p);
+	cr_assert_eq(alloc_site(), p, "the freed object is reused");
+	unsigned long *user = (unsigned long *)(p + 72);
+	cr_assert(returns_into(user[0], alloc_site), "alloc caller %#lx", user[0]);
+	cr_assert(returns_into(user[1], free_site), "free caller %#lx", user[1]);
+
+	char alloc_line[64], free_line[64];
+	snprintf(alloc_line, sizeof(alloc_line), "INFO: Allocated in [<%08lx>]\n", user[0]);
+	snprintf(free_line, sizeof(free_line), "INFO: Freed in [<%08lx>]\n", user[1]);
+	expect_death("=====\nBUG kmalloc-64: Redzone overwritten\n-----", alloc_line, free_line,
+		     "Redzone ");
+	expect_slab_bug("kmalloc-64", "Redzone overwritten", p, "First byte 0x41 instead of 0xc0");
 	mm_host_quiet = false;
 	p[64] = 'A';
 	kfree(p);

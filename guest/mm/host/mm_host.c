@@ -4,13 +4,21 @@
  * abort(), plus the fake machine tests boot the allocator on (mm_host.h).
  *
  * snprintf and vsnprintf are the C library's: kernel.h declares them with
- * the same prototypes.  panic() and BUG() abort(), so a test can expect
- * `.signal = SIGABRT`.
+ * the same prototypes.
+ *
+ * Death tests: panic() and BUG() abort(), which a test expects with
+ * `.signal = SIGABRT`, only when the test said beforehand what the report
+ * must say (mm_host_expect_death()) and the transcript of this run (every
+ * printk, quiet or not, then the panic line) says it.  Otherwise they exit
+ * with MM_HOST_WRONG_DEATH and print what was missing, so a death test
+ * cannot pass by dying for another reason or with a broken report.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "kernel.h"
 #include "mm.h"
@@ -21,10 +29,95 @@ static size_t mm_arena_bytes;
 bool mm_host_quiet;
 unsigned long mm_host_warnings;
 
+/* ---- The transcript and death expectations -------------------------------- */
+
+/* The last TRANSCRIPT_BYTES bytes printed: a report is far shorter, and
+ * older text is dropped half a buffer at a time. */
+#define TRANSCRIPT_BYTES 65536
+static char transcript[TRANSCRIPT_BYTES];
+static size_t transcript_len;
+
+#define MAX_EXPECTED 8
+static char *expected[MAX_EXPECTED];
+static unsigned int nr_expected;
+
+static void transcript_add(const char *fmt, va_list ap)
+{
+	char line[1024];
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	size_t len = n < 0 ? 0 : (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
+
+	if (transcript_len + len >= TRANSCRIPT_BYTES) {
+		size_t keep = TRANSCRIPT_BYTES / 2;
+
+		memmove(transcript, transcript + transcript_len - keep, keep);
+		transcript_len = keep;
+	}
+	memcpy(transcript + transcript_len, line, len);
+	transcript_len += len;
+	transcript[transcript_len] = '\0';
+}
+
+static void transcript_addf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	transcript_add(fmt, ap);
+	va_end(ap);
+}
+
+void mm_host_expect_death(const char *needle, ...)
+{
+	va_list ap;
+
+	va_start(ap, needle);
+	for (const char *s = needle; s; s = va_arg(ap, const char *)) {
+		if (nr_expected == MAX_EXPECTED) {
+			fprintf(stderr, "mm_host_expect_death: more than %d strings\n", MAX_EXPECTED);
+			_exit(MM_HOST_WRONG_DEATH);
+		}
+		expected[nr_expected++] = strdup(s);
+	}
+	va_end(ap);
+}
+
+const char *mm_host_transcript(void)
+{
+	return transcript;
+}
+
+/* The end of panic() and BUG(): die as the test expects, or say why not. */
+static __attribute__((noreturn)) void die_as_expected(void)
+{
+	bool ok = nr_expected > 0;
+
+	fflush(stdout);
+	if (!nr_expected)
+		fprintf(stderr, "death test: this panic was not expected "
+			"(call mm_host_expect_death() first)\n");
+	for (unsigned int i = 0; i < nr_expected; i++) {
+		if (!strstr(transcript, expected[i])) {
+			fprintf(stderr, "death test: the report lacks \"%s\"\n", expected[i]);
+			ok = false;
+		}
+	}
+	if (!ok) {
+		fprintf(stderr, "--- transcript ---\n%s--- end ---\n", transcript);
+		_exit(MM_HOST_WRONG_DEATH);
+	}
+	abort();
+}
+
 /* ---- Kernel services ----------------------------------------------------- */
 
 int vprintk(const char *fmt, va_list ap)
 {
+	va_list copy;
+
+	va_copy(copy, ap);
+	transcript_add(fmt, copy);
+	va_end(copy);
 	if (mm_host_quiet)
 		return 0;
 	return vfprintf(stdout, fmt, ap);
@@ -47,11 +140,16 @@ void panic(const char *fmt, ...)
 
 	fflush(stdout);
 	fprintf(stderr, "Kernel panic - not syncing: ");
+	transcript_addf("Kernel panic - not syncing: ");
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
+	va_start(ap, fmt);
+	transcript_add(fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "\n");
-	abort();
+	transcript_addf("\n");
+	die_as_expected();
 }
 
 void __bug(const char *file, int line, const char *cond)
@@ -59,7 +157,9 @@ void __bug(const char *file, int line, const char *cond)
 	fflush(stdout);
 	fprintf(stderr, "kernel BUG at %s:%d%s%s\n", file, line, cond ? ": " : "",
 		cond ? cond : "");
-	abort();
+	transcript_addf("kernel BUG at %s:%d%s%s\n", file, line, cond ? ": " : "",
+			cond ? cond : "");
+	die_as_expected();
 }
 
 void __warn(const char *file, int line, const char *cond)

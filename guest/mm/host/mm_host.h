@@ -31,6 +31,19 @@ struct mm_host_layout {
 void mm_host_init(const struct mm_host_layout *layout);
 void mm_host_teardown(void);
 
+/*
+ * Death tests (`.signal = SIGABRT`): the strings the coming panic's or
+ * BUG's report must contain, NULL-terminated (expect_death() adds the
+ * NULL).  panic() and BUG() abort only when every one is in the
+ * transcript; otherwise, and when nothing was expected, they print what is
+ * missing and _exit(MM_HOST_WRONG_DEATH), which fails the test.
+ */
+#define MM_HOST_WRONG_DEATH 86
+void mm_host_expect_death(const char *needle, ...);
+#define expect_death(...) mm_host_expect_death(__VA_ARGS__, (const char *)NULL)
+/* Everything printed so far (printk, quiet or not, and the panic line). */
+const char *mm_host_transcript(void);
+
 /* printk output is dropped while set (panics and BUGs still print). */
 extern bool mm_host_quiet;
 /* WARN_ON hits so far. */
