@@ -54,6 +54,10 @@ Test(inspect, check_stress_seeds_1_to_5_at_128M, .timeout = 120)
 		assert_status(r, 0);
 		assert_clean_summary(&r, 4);   /* ops 100, 200, 300 and the end */
 		assert_out_has(r, "stress:buddy: seed");
+		/* The workload's own checks: contents of every block it freed
+		 * and the free counts at the end. */
+		assert_out_has(r, " pages checked on free, 0 bad; free counts restored\n");
+		cr_assert_null(strstr(r.out, "stress:buddy: 0 pages checked"));
 		vmm_result_free(&r);
 	}
 }

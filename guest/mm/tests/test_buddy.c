@@ -1,7 +1,9 @@
 /*
  * Page-allocator workloads: selftest:buddy (deterministic checks of the
  * buddy allocator's documented behaviour), stress:buddy (random mixed-order
- * traffic with host checkpoints) and meminfo (the /proc reports).
+ * traffic with host checkpoints, a per-pfn pattern in every page it holds,
+ * and the free counts back where they began) and meminfo (the /proc
+ * reports).
  *
  * Allocated blocks are chained through their head page's lru, which belongs
  * to the owner of an allocated page, so no bookkeeping memory is needed.
@@ -379,17 +381,71 @@ static const gfp_t stress_gfp[] = {
 
 #define STRESS_MAX_HELD 1024
 
+/* What stress:buddy writes into the first and last word of each page it
+ * holds: the pfn, mixed so that a block handed out twice, or a page
+ * written through a wrong pfn, shows. */
+static u32 pfn_pattern(unsigned long pfn)
+{
+	return (u32)pfn * 2654435761u ^ 0x5a5aa5a5u;
+}
+
+/* Check that a __GFP_ZERO block is zero where the pattern goes, then mark
+ * every page.  The first and last word of a page, not the whole page: a
+ * guest instruction costs ~1 us on kvm_pvm. */
+static unsigned long stress_mark(struct page *page, unsigned int order, bool zeroed)
+{
+	unsigned long bad = 0;
+
+	for (unsigned long i = 0; i < (1ul << order); i++) {
+		u32 *p = kmap_atomic(page + i);
+		u32 want = pfn_pattern(page_to_pfn(page + i));
+
+		if (zeroed && (p[0] || p[PAGE_SIZE / 4 - 1])) {
+			printk("stress:buddy: FAIL: __GFP_ZERO pfn %#lx is not zero\n",
+			       page_to_pfn(page + i));
+			bad++;
+		}
+		p[0] = want;
+		p[PAGE_SIZE / 4 - 1] = ~want;
+		kunmap_atomic(p);
+	}
+	return bad;
+}
+
+/* Before a block goes back: every page must still carry its pattern. */
+static unsigned long stress_verify(struct page *page, unsigned int order)
+{
+	unsigned long bad = 0;
+
+	for (unsigned long i = 0; i < (1ul << order); i++) {
+		u32 *p = kmap_atomic(page + i);
+		u32 want = pfn_pattern(page_to_pfn(page + i));
+
+		if (p[0] != want || p[PAGE_SIZE / 4 - 1] != ~want) {
+			printk("stress:buddy: FAIL: pfn %#lx of an order-%u block at %#lx holds "
+			       "%08x..%08x, expected %08x..%08x\n", page_to_pfn(page + i), order,
+			       page_to_pfn(page), p[0], p[PAGE_SIZE / 4 - 1], want, ~want);
+			bad++;
+		}
+		kunmap_atomic(p);
+	}
+	return bad;
+}
+
 static int stress_buddy(const char *arg)
 {
 	static struct { struct page *page; unsigned int order; } held[STRESS_MAX_HELD];
 	unsigned long seed = cmdline_get_uint("seed", 1);
 	unsigned long ops = cmdline_get_uint("ops", 2000);
-	unsigned long allocs = 0, frees = 0, fails = 0;
+	unsigned long allocs = 0, frees = 0, fails = 0, pages_checked = 0, bad = 0;
 	unsigned int nr = 0;
+	struct mm_snapshot start;
 	struct rnd_state rnd;
+	int failed;
 
 	(void)arg;
 	prandom_seed_state(&rnd, (u32)seed);
+	mm_snapshot_take(&start, false);
 	for (unsigned long op = 1; op <= ops; op++) {
 		if (nr == 0 || (nr < STRESS_MAX_HELD && prandom_below(&rnd, 100) < 55)) {
 			/* Small orders dominate, as in a real kernel. */
@@ -398,6 +454,7 @@ static int stress_buddy(const char *arg)
 			gfp_t gfp = stress_gfp[prandom_below(&rnd, ARRAY_SIZE(stress_gfp))];
 			struct page *page = alloc_pages(gfp | __GFP_NOWARN, order);
 			if (page) {
+				bad += stress_mark(page, order, gfp & __GFP_ZERO);
 				held[nr].page = page;
 				held[nr++].order = order;
 				allocs++;
@@ -407,6 +464,8 @@ static int stress_buddy(const char *arg)
 		} else {
 			/* Free a random held block; the last one takes its slot. */
 			unsigned int k = prandom_below(&rnd, nr);
+			bad += stress_verify(held[k].page, held[k].order);
+			pages_checked += 1ul << held[k].order;
 			__free_pages(held[k].page, held[k].order);
 			held[k] = held[--nr];
 			frees++;
@@ -416,15 +475,21 @@ static int stress_buddy(const char *arg)
 	}
 	while (nr) {
 		nr--;
+		bad += stress_verify(held[nr].page, held[nr].order);
+		pages_checked += 1ul << held[nr].order;
 		__free_pages(held[nr].page, held[nr].order);
 	}
 	checkpoint(ops + 1);
+	failed = mm_snapshot_compare(&start, "stress:buddy", "end");
 	printk("stress:buddy: seed %lu: %lu ops, %lu allocs, %lu frees, %lu failed\n",
 	       seed, ops, allocs, frees, fails);
-	return 0;
+	printk("stress:buddy: %lu pages checked on free, %lu bad; free counts %s\n",
+	       pages_checked, bad, failed ? "differ" : "restored");
+	return bad || failed ? 1 : 0;
 }
 DEFINE_WORKLOAD("stress:buddy", stress_buddy,
-		"random mixed-order alloc/free (seed=N ops=M), checkpoint every 100 ops");
+		"random mixed-order alloc/free (seed=N ops=M), checkpoint every 100 ops; "
+		"page contents checked on free, free counts must end where they began");
 
 static int meminfo(const char *arg)
 {
