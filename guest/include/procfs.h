@@ -1,4 +1,5 @@
-/* /proc-format memory reports (mm/procfs.c). */
+/* /proc-format memory reports: buddyinfo, zoneinfo and vmstat in
+ * mm/vmstat.c, meminfo and all of them at once in mm/procfs.c. */
 #ifndef GUEST_PROCFS_H
 #define GUEST_PROCFS_H
 

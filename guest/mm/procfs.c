@@ -1,9 +1,9 @@
 /*
- * /proc-format memory reports: buddyinfo, zoneinfo, meminfo, vmstat and
- * (from slab.c) slabinfo,
- * printed with Linux's exact formats so existing tools and eyes can read
- * them, and so the host's own computation (vmm/inspect) can be compared
- * byte for byte.  `run=meminfo` prints them all.
+ * /proc/meminfo (Linux's fs/proc/meminfo.c), and show_all_mem_reports(),
+ * which `run=meminfo` prints: buddyinfo, zoneinfo and vmstat (vmstat.c),
+ * meminfo, and slabinfo (slab.c).  All use Linux's exact formats, so
+ * existing tools and eyes can read them and the host's own computation
+ * (vmm/inspect) can be compared byte for byte.
  *
  * Reads counters without zone->lock: called at quiescent points.
  */
@@ -13,51 +13,6 @@
 #include "slab.h"
 
 #define K(pages) ((pages) << (PAGE_SHIFT - 10))
-
-void show_buddyinfo(void)
-{
-	struct zone *zone;
-
-	for_each_zone(zone) {
-		if (!populated_zone(zone))
-			continue;
-		printk("Node 0, zone %8s ", zone->name);
-		for (int order = 0; order < MAX_ORDER; order++)
-			printk("%6lu ", zone->free_area[order].nr_free);
-		printk("\n");
-	}
-}
-
-void show_zoneinfo(void)
-{
-	struct zone *zone;
-
-	for_each_zone(zone) {
-		printk("Node 0, zone %8s\n", zone->name);
-		printk("  pages free     %lu\n", zone_page_state(zone, NR_FREE_PAGES));
-		printk("        min      %lu\n", min_wmark_pages(zone));
-		printk("        low      %lu\n", low_wmark_pages(zone));
-		printk("        high     %lu\n", high_wmark_pages(zone));
-		printk("        spanned  %lu\n", zone->spanned_pages);
-		printk("        present  %lu\n", zone->present_pages);
-		printk("        managed  %lu\n", zone->managed_pages);
-		printk("        protection: (");
-		for (int i = 0; i < MAX_NR_ZONES; i++)
-			printk(i ? ", %lu" : "%lu", zone->lowmem_reserve[i]);
-		printk(")\n");
-		for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
-			printk("      %-12s %lu\n", zone_stat_names[i], zone_page_state(zone, i));
-		printk("  pagesets\n");
-		for (int cpu = 0; cpu < NR_CPUS; cpu++) {
-			const struct per_cpu_pages *pcp = &zone->pageset[cpu];
-			printk("    cpu: %d\n", cpu);
-			printk("              count: %d\n", pcp->count);
-			printk("              high:  %d\n", pcp->high);
-			printk("              batch: %d\n", pcp->batch);
-		}
-		printk("  start_pfn:           %lu\n", zone->zone_start_pfn);
-	}
-}
 
 static void show_val_kb(const char *name, unsigned long pages)
 {
@@ -86,14 +41,6 @@ void show_meminfo(void)
 	show_val_kb("Slab:", global_slab_pages());
 	show_val_kb("SReclaimable:", global_zone_page_state(NR_SLAB_RECLAIMABLE));
 	show_val_kb("SUnreclaim:", global_zone_page_state(NR_SLAB_UNRECLAIMABLE));
-}
-
-void show_vmstat(void)
-{
-	for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
-		printk("%s %lu\n", zone_stat_names[i], global_zone_page_state(i));
-	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
-		printk("%s %lu\n", vm_event_names[i], vm_event_states.event[i]);
 }
 
 void show_all_mem_reports(void)
