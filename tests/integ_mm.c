@@ -80,12 +80,22 @@ Test(mm, zones_at_6G_include_ram_above_4G, .timeout = 60)
 	vmm_result_free(&r);
 }
 
+/* Both page-content paths: the paravirtual one (the default) and the
+ * guest's own rep string instructions through kmap_atomic. */
 Test(mm, selftest_buddy_at_128M, .timeout = 120)
 {
-	struct vmm_result r = vmm_run(100, "-m", "128M", "-c", "highmem=32M run=selftest:buddy", NULL);
-	assert_status(r, 0);
-	assert_out_has(r, "selftest:buddy: passed");
-	vmm_result_free(&r);
+	static const char *const cmd[] = {
+		"highmem=32M run=selftest:buddy",
+		"highmem=32M pv_pageops=0 run=selftest:buddy",
+	};
+
+	for (unsigned int i = 0; i < 2; i++) {
+		struct vmm_result r = vmm_run(100, "-m", "128M", "-c", cmd[i], NULL);
+		assert_status(r, 0);
+		assert_out_has(r, "selftest:buddy: copy_page and copy_highpage        ok\n");
+		assert_out_has(r, "selftest:buddy: passed");
+		vmm_result_free(&r);
+	}
 }
 
 Test(mm, selftest_buddy_at_6G_reaches_ram_above_4G, .timeout = 200)

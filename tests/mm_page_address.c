@@ -63,11 +63,13 @@ Test(page_address, pool_entries_are_recycled)
 
 Test(page_address, lowmem_page_is_a_bug, .signal = SIGABRT)
 {
+	expect_death("kernel BUG at ", ": !PageHighMem(page)\n");
 	set_page_address(pfn_to_page(100), slot_va(0));
 }
 
 Test(page_address, more_addresses_than_pkmap_slots_is_a_bug, .signal = SIGABRT)
 {
+	expect_death("kernel BUG at ", ": pool_used == LAST_PKMAP\n");
 	for (unsigned int i = 0; i <= LAST_PKMAP; i++)
 		set_page_address(pfn_to_page(2048 + i), slot_va(i % LAST_PKMAP));
 }

@@ -40,7 +40,11 @@ void __warn(const char *file, int line, const char *cond);
 	if (unlikely(__c) && !__w) { __w = true; __warn(__FILE__, __LINE__, #cond); } unlikely(__c); })
 
 /* MM_BUG_ON is the mm debug check: on by default, compiled out by
- * `make MM_DEBUG=0`, and type-checked either way. */
+ * `make MM_DEBUG=0`, and type-checked either way.  It is Linux's VM_BUG_ON
+ * (CONFIG_DEBUG_VM) under the project's name; MM_BUG_ON_PAGE (mm.h) is
+ * VM_BUG_ON_PAGE.  Where Linux would use VM_WARN_ON, this code has no
+ * debug-only warning: such a check is a WARN_ON, which stays in release
+ * builds. */
 #ifndef MM_DEBUG
 #define MM_DEBUG 1
 #endif

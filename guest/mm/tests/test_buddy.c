@@ -212,6 +212,55 @@ static int test_gfp_zero(void)
 	return 0;
 }
 
+/* A page of bytes derived from seed, so a copy from the wrong page (or a
+ * partial copy) shows. */
+static void fill_page(struct page *page, u32 seed)
+{
+	u32 *w = kmap_atomic(page);
+
+	for (unsigned int i = 0; i < PAGE_SIZE / 4; i++)
+		w[i] = seed + i * 2654435761u;
+	kunmap_atomic(w);
+}
+
+/* The first word that differs from fill_page(seed), or PAGE_SIZE / 4. */
+static unsigned int page_differs(struct page *page, u32 seed)
+{
+	u32 *w = kmap_atomic(page);
+	unsigned int i = 0;
+
+	while (i < PAGE_SIZE / 4 && w[i] == seed + i * 2654435761u)
+		i++;
+	kunmap_atomic(w);
+	return i;
+}
+
+/* copy_page between direct-mapped pages, and copy_highpage in each
+ * direction between a lowmem and (if any) a highmem page. */
+static int test_copy_page(void)
+{
+	struct page *a = alloc_page(GFP_KERNEL), *b = alloc_page(GFP_KERNEL);
+	struct page *h = alloc_page(GFP_HIGHUSER);   /* lowmem if there is no HighMem */
+	unsigned int w;
+
+	CHECK(a && b && h, "alloc");
+	fill_page(a, 0x1234);
+	fill_page(b, 0);
+	copy_page(page_address(b), page_address(a));
+	CHECK((w = page_differs(b, 0x1234)) == PAGE_SIZE / 4, "copy_page: word %u differs", w);
+	fill_page(h, 0x5678);
+	copy_highpage(a, h);
+	CHECK((w = page_differs(a, 0x5678)) == PAGE_SIZE / 4, "copy_highpage to lowmem: word %u", w);
+	fill_page(a, 0x9abc);
+	copy_highpage(h, a);
+	CHECK((w = page_differs(h, 0x9abc)) == PAGE_SIZE / 4, "copy_highpage from lowmem: word %u", w);
+	CHECK((w = page_differs(b, 0x1234)) == PAGE_SIZE / 4, "the first copy was overwritten");
+	__free_page(a);
+	__free_page(b);
+	__free_page(h);
+	return 0;
+}
+
 /* A zeroed order-2 block: every page, including those past the first. */
 static int test_gfp_zero_order2(void)
 {
@@ -352,6 +401,7 @@ static int selftest_buddy(const char *arg)
 		{ "HighMem exhaustion and fallback", test_exhaust_highmem_and_fallback },
 		{ "__GFP_ZERO", test_gfp_zero },
 		{ "__GFP_ZERO order 2", test_gfp_zero_order2 },
+		{ "copy_page and copy_highpage", test_copy_page },
 		{ "watermarks and GFP_ATOMIC", test_watermark_atomic },
 		{ "pcp batches", test_pcp_batches },
 		{ "random-order free", test_random_order_free },
