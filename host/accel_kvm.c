@@ -421,7 +421,7 @@ static int kvm_run_vcpu(struct vm *vm, struct vm_exit *e)
 		if (s == KVM_INTERNAL_ERROR_EMULATION && n < sizeof(e->internal.msg))
 			snprintf(e->internal.msg + n, sizeof(e->internal.msg) - n,
 				 "\nvmm: this KVM emulates every guest instruction; int3, int n at "
-				 "CPL0 and SSE/x87 are not supported (DESIGN §2)");
+				 "CPL0 and SSE/x87 are not supported (docs/design.md §2.4)");
 		break;
 	}
 	default:
