@@ -57,7 +57,8 @@ SECONDS      ?= 60
 FUZZ_TEST_SECONDS ?= 10
 
 # ---------------------------------------------------------------- tests
-# Host builds of guest mm code (DESIGN §3: the one place the wings meet).
+# Host builds of guest mm code (docs/design.md §3.3: the one place outside
+# shared/ where the wings meet).
 # guest/mm/host/*.c are thin host shims (printk, panic, arenas) that also
 # #include the guest mm sources they test.  Only tests/mm_*.c link them.
 MM_HOST_SRCS := $(wildcard guest/mm/host/*.c)

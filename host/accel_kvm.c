@@ -242,8 +242,8 @@ static int kvm_create(struct vm *vm, struct accel_err *why)
 	/* Told to the guest in boot_info so it can turn rdtsc into time. */
 	r = ioctl(k->vcpu_fd, KVM_GET_TSC_KHZ, 0);
 	vm->tsc_khz = r > 0 ? (uint32_t)r : 0;
-	/* A VM exit is cheap next to emulated loops (DESIGN §2): every
-	 * paravirtual shortcut pays. */
+	/* A VM exit is cheap next to emulated loops (docs/design.md §2.5):
+	 * every paravirtual shortcut pays. */
 	vm->features = BI_FEAT_PV_PAGEOPS | BI_FEAT_MEM_OR32 | BI_FEAT_FIND_NONZERO;
 	vm->can_count_insns = k->has_guest_debug;
 	vm->accel_priv = k;
@@ -421,7 +421,7 @@ static int kvm_run_vcpu(struct vm *vm, struct vm_exit *e)
 		if (s == KVM_INTERNAL_ERROR_EMULATION && n < sizeof(e->internal.msg))
 			snprintf(e->internal.msg + n, sizeof(e->internal.msg) - n,
 				 "\nvmm: this KVM emulates every guest instruction; int3, int n at "
-				 "CPL0 and SSE/x87 are not supported (DESIGN §2)");
+				 "CPL0 and SSE/x87 are not supported (docs/design.md §2.4)");
 		break;
 	}
 	default:

@@ -1,5 +1,6 @@
 /*
- * Boot: the state the guest kernel is entered in (abi.h, DESIGN §2).
+ * Boot: the state the guest kernel is entered in (abi.h; docs/design.md
+ * §2.4 says why, §5.1 what).
  *
  * kvm_pvm refuses legacy 32-bit and PAE paging, so the guest starts in
  * IA-32e compatibility mode: 32-bit code (CS.L=0, CS.D=1) at CPL0, with

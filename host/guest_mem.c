@@ -3,8 +3,8 @@
  * split around the 3-4 GiB hole.  KVM takes the mapping as memslots; QEMU
  * TCG maps the same memfd, so under either accelerator the VMM reads guest
  * RAM directly.  The memory is never touched by the VMM up front, so a
- * 6 GiB guest costs what it uses (DESIGN §2 rule 1: boot cost is O(free
- * blocks), not O(pages)).
+ * 6 GiB guest costs what it uses (docs/design.md §2.6 rule 1: boot cost
+ * is O(free blocks), not O(pages)).
  */
 #include <errno.h>
 #include <string.h>

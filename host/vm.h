@@ -5,7 +5,8 @@
  * accelerator that is; only accel_kvm.c and accel_tcg.c do.
  *
  * One vCPU, no interrupt controller and no timer: nothing needs them yet,
- * and on kvm_pvm an in-kernel irqchip costs ~21 ms of a ~25 ms run (DESIGN §2).
+ * and on kvm_pvm an in-kernel irqchip costs ~21 ms of a ~25 ms run
+ * (docs/design.md §2.5).
  */
 #ifndef VMM_VM_H
 #define VMM_VM_H

@@ -11,7 +11,7 @@
 
 #include <stdint.h>
 
-/* ---- Physical layout of the boot structures (DESIGN §4) ----------------
+/* ---- Physical layout of the boot structures (docs/design.md §4.1) ------
  * The VMM writes everything below BOOT_AREA_END before the first KVM_RUN.
  * The kernel image may not overlap [BOOT_AREA_START, BOOT_AREA_END).
  */
@@ -42,7 +42,8 @@ _Static_assert(BOOT_STUB_PA >= BOOT_INFO_PA + 0x1000u && BOOT_STUB_PA + BOOT_STU
 #define KERNEL_PHYS_BASE  0x00100000u
 #define KERNEL_VIRT_BASE  (PAGE_OFFSET_VAL + KERNEL_PHYS_BASE)
 
-/* RAM above this line moves to 4 GiB, leaving a PCI-style hole (DESIGN §4). */
+/* RAM above this line moves to 4 GiB, leaving a PCI-style hole
+ * (docs/design.md §4.1). */
 #define RAM_HOLE_START    0xc0000000ull  /* 3 GiB */
 #define RAM_HOLE_END      0x100000000ull /* 4 GiB */
 

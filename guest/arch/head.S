@@ -9,9 +9,10 @@
  * BSS is not cleared here: the VMM's ELF loader zero-fills every segment
  * from p_filesz to p_memsz, and guest RAM starts as zeroed anonymous memory
  * anyway.  Clearing it again with rep stos would cost ~0.75 µs per dword
- * under this KVM's emulator (DESIGN §2).  Code may therefore rely on .bss
- * (init_stack, doublefault_stack, every zero-initialised static) starting
- * out zero; a loader that skips the zero-fill breaks that contract.
+ * under kvm_pvm's emulator (docs/design.md §2.5).  Code may therefore rely
+ * on .bss (init_stack, doublefault_stack, every zero-initialised static)
+ * starting out zero; a loader that skips the zero-fill breaks that
+ * contract.
  */
 #include <asm/segment.h>
 #include <asm/page.h>

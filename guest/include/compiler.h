@@ -17,8 +17,9 @@
 
 /* Allocator entry points take their arguments in registers on i386, as
  * Linux's whole kernel does (-mregparm=3), and their fast paths give up
- * the frame pointer: at ~1 us an emulated instruction (DESIGN §2) the
- * stack traffic is a third of an alloc+free pair.  No-ops on the host. */
+ * the frame pointer: at ~1 us an emulated instruction (docs/design.md
+ * §2.5) the stack traffic is a third of an alloc+free pair.  No-ops on
+ * the host. */
 #if defined(__i386__)
 #define __regparm3 __attribute__((regparm(3)))
 #define __fastpath __attribute__((optimize("omit-frame-pointer")))

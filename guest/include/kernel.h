@@ -29,7 +29,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 __printf(1, 2) __noreturn void panic(const char *fmt, ...);
 
 /* BUG() reports file/line and panics through the hypercall; never int3,
- * which stops this KVM (DESIGN §2). */
+ * which stops kvm_pvm's vCPU at CPL0 (docs/design.md §2.4). */
 __noreturn void __bug(const char *file, int line, const char *cond);
 #define BUG() __bug(__FILE__, __LINE__, NULL)
 #define BUG_ON(cond) do { if (unlikely(cond)) __bug(__FILE__, __LINE__, #cond); } while (0)

@@ -48,7 +48,8 @@ void memblock_set_current_limit(phys_addr_t limit);
  * Allocate from the top of memory below current_limit and reserve it.
  * Returns 0 on failure.  The memory is NOT written: it is RAM nobody has
  * touched since the VMM mapped it, so it is zero (anonymous host memory),
- * and clearing it here would cost ~0.8 ms per page (DESIGN §2).
+ * and clearing it here would cost ~0.8 ms per page on kvm_pvm
+ * (docs/design.md §2.5, §2.6 rule 1).
  */
 phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align);
 

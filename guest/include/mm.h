@@ -262,7 +262,7 @@ static inline bool put_page_testzero(struct page *page)
  * with its compound order. */
 void put_page(struct page *page);
 
-/* ---- Page contents: one function each (DESIGN §2) ---------------------
+/* ---- Page contents: one function each (docs/design.md §2.6 rule 2) ----
  * Provided by the kernel side (the PV HC_PAGEOPS version and the highmem
  * temporary mapping), not by mm: the allocator only calls them.  The host
  * build's shim implements them over the test arena. */
@@ -308,9 +308,10 @@ long check_poison_page(struct page *page);
  *    Sets max_low_pfn and max_pfn.
  * 3. memblock_free_pages_range(start, end) for every free RAM range (it
  *    splits ranges at zone edges itself): one head struct page written per
- *    aligned block (O(blocks), DESIGN §2); the head must be all-zero.  A
- *    run of at least deferred_init_min_blocks whole top-order blocks writes
- *    no struct page at all: it becomes a deferred range (mmzone.h).
+ *    aligned block (O(blocks), docs/design.md §2.6 rule 1); the head must
+ *    be all-zero.  A run of at least deferred_init_min_blocks whole
+ *    top-order blocks writes no struct page at all: it becomes a deferred
+ *    range (mmzone.h).
  * 4. init_per_zone_wmark_min(): min_free_kbytes, watermarks, lowmem_reserve.
  * 5. setup_per_cpu_pageset(): per-CPU list sizes (until then every order-0
  *    request goes straight to the buddy lists).

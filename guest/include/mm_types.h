@@ -4,8 +4,9 @@
  *
  * ALL-ZERO IS A VALID struct page.  Guest RAM starts zeroed (the VMM maps
  * anonymous memory), so mem_map costs no writes for RAM nobody has touched
- * (DESIGN §2).  A zero page means: no flags, no users (_refcount 0), not
- * mapped (_mapcount 0), not the head of a free buddy block, on no list.
+ * (docs/design.md §2.6 rule 1).  A zero page means: no flags, no users
+ * (_refcount 0), not mapped (_mapcount 0), not the head of a free buddy
+ * block, on no list.
  * Everything that can be derived from the pfn is derived, not stored:
  *   - the zone: page_zonenum() compares the pfn with the zone boundaries;
  *   - PageHighMem: the zone is ZONE_HIGHMEM;

@@ -2,11 +2,11 @@
  * Zones and the node: struct zone, free_area, per-CPU page lists and the one
  * pglist_data (Linux's <linux/mmzone.h>, flat memory, one node).
  *
- * Zones follow Linux i386 (DESIGN §4): DMA below 16 MiB, Normal up to
- * max_low_pfn (lowmem, direct-mapped), HighMem above, including RAM above
- * 4 GiB.  They are contiguous pfn ranges [zone_start_pfn, + spanned_pages)
- * that tile [0, max_pfn), so the zone of a pfn is two compares
- * (pfn_zonenum) and struct page does not store it.
+ * Zones follow Linux i386 (docs/design.md §4.2): DMA below 16 MiB, Normal
+ * up to max_low_pfn (lowmem, direct-mapped), HighMem above, including RAM
+ * above 4 GiB.  They are contiguous pfn ranges [zone_start_pfn,
+ * + spanned_pages) that tile [0, max_pfn), so the zone of a pfn is two
+ * compares (pfn_zonenum) and struct page does not store it.
  *
  * Locking:
  *   zone->lock          free_area[] (lists and nr_free), vm_stat[NR_FREE_PAGES],

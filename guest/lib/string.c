@@ -1,11 +1,11 @@
 /*
  * String and memory functions (Linux: lib/string.c, arch/x86/lib/).
  *
- * Cost model (DESIGN §2): every instruction is emulated at ~1 µs, but a
- * `rep` string instruction costs ~0.75 µs per iteration, so the bulk
- * operations use rep stos/movs/scas/cmps: about four times faster than a
- * C loop of loads, stores, increments and branches.  Being asm, they also
- * cannot be turned back into calls to themselves by gcc's
+ * Cost model (docs/design.md §2.5): every instruction is emulated at ~1 µs
+ * on kvm_pvm, but a `rep` string instruction costs ~0.75 µs per iteration,
+ * so the bulk operations use rep stos/movs/scas/cmps: about four times
+ * faster than a C loop of loads, stores, increments and branches.  Being
+ * asm, they also cannot be turned back into calls to themselves by gcc's
  * loop-to-memset/memcpy pattern matching.
  */
 #include "string.h"

@@ -3,7 +3,7 @@
  * page allocator (Linux's setup_arch memory part, paging_init and mem_init).
  *
  * Order matters, and every step is O(regions) or O(free blocks), never
- * O(pages) of RAM (DESIGN §2):
+ * O(pages) of RAM (docs/design.md §2.6 rule 1):
  *   1. memblock learns RAM from the e820 map and reserves the boot area and
  *      the kernel image;
  *   2. max_pfn, max_low_pfn and high_memory are fixed (MAXMEM, highmem=);

@@ -214,7 +214,8 @@ _Static_assert(sizeof(((struct page *)0)->_refcount) == 4 &&
 /*
  * The slab structures, pinned: the host reads these fields as 32-bit words
  * (kmem_bufctl_t as 16-bit) at the offsets above, and a struct that grows
- * or shrinks here must be looked at on the host side too (DESIGN §5).
+ * or shrinks here must be looked at on the host side too (docs/design.md
+ * §5.4).
  */
 _Static_assert(sizeof(struct slab) == 24 && sizeof(kmem_bufctl_t) == 2 &&
 	       sizeof(((struct slab *)0)->free) == 2 &&

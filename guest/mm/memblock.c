@@ -3,7 +3,8 @@
  *
  * Regions are kept sorted and merged, so the free-range iterator is a single
  * merge walk over `memory` and `reserved`.  Everything here is O(regions),
- * never O(pages): the boot path must not touch per-page state (DESIGN §2).
+ * never O(pages): the boot path must not touch per-page state
+ * (docs/design.md §2.6 rule 1).
  */
 #include "kernel.h"
 #include "memblock.h"

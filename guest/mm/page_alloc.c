@@ -8,10 +8,11 @@
  * NULL after one rate-limited report, or, for __GFP_NOFAIL, retries a
  * bounded number of times and panics with an out-of-memory report.
  *
- * Cost (DESIGN §2): boot is O(free blocks) (memblock_free_pages_range), and
- * the order-0 alloc+free pair through the per-CPU list is kept short: no
- * division, no per-page writes beyond the page itself, debug checks folded
- * into one OR of the words that must be zero.
+ * Cost (docs/design.md §2.5, §2.6 rule 1): boot is O(free blocks)
+ * (memblock_free_pages_range), and the order-0 alloc+free pair through the
+ * per-CPU list is kept short: no division, no per-page writes beyond the
+ * page itself, debug checks folded into one OR of the words that must be
+ * zero.
  *
  * Deferred top-order blocks (Linux's CONFIG_DEFERRED_STRUCT_PAGE_INIT,
  * adapted; the encoding is in mmzone.h above struct deferred_range).  Most
@@ -842,7 +843,8 @@ void free_area_init(const unsigned long max_zone_pfn[MAX_NR_ZONES],
 }
 
 /* Linux's boot-time "Zone ranges" report; not printed by free_area_init()
- * itself, since every character costs guest instructions (DESIGN §2). */
+ * itself, since every character costs guest instructions (docs/design.md
+ * §2.5). */
 void show_zone_ranges(void)
 {
 	printk("Zone ranges:\n");

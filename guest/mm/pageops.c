@@ -2,7 +2,7 @@
  * Page contents: clear_page, copy_page and their highmem variants, and the
  * page-poison fill and verify hooks.
  *
- * Two implementations (DESIGN §2 rule 2):
+ * Two implementations (docs/design.md §2.6 rule 2):
  *   - rep stosl / rep movsl through a kernel mapping: 1024 iterations at
  *     ~0.75 us each, about 0.8 ms per page here;
  *   - HC_PAGEOPS: one VM exit (~10 us) clears, copies or verifies a batch of

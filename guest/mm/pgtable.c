@@ -32,7 +32,8 @@ static void *early_tables[4];
 static unsigned int nr_early_tables;
 
 /* An early page-table page from memblock.  memblock hands out RAM nobody
- * has written, which is zero, so no clearing (DESIGN §2). */
+ * has written, which is zero, so no clearing (docs/design.md §2.6
+ * rule 1). */
 static void *early_pt_alloc(void)
 {
 	phys_addr_t pa = memblock_phys_alloc(PAGE_SIZE, PAGE_SIZE);

@@ -33,11 +33,11 @@
  * One vCPU runs today, and no interrupt handler allocates, so the lock
  * only checks against recursion.
  *
- * Cost (DESIGN §2): every guest instruction is emulated, so the fast paths
- * (kmem_cache_alloc/free here, kfree in kmalloc.c) are assembly leaves with
- * register arguments and one test of the cache's flags that routes
- * debugging, failslab and __GFP_ZERO to the out-of-line slow path: 13
- * instructions each, 36 per alloc+free pair with the calls and loop of
+ * Cost (docs/design.md §2.5): every guest instruction is emulated, so the
+ * fast paths (kmem_cache_alloc/free here, kfree in kmalloc.c) are assembly
+ * leaves with register arguments and one test of the cache's flags that
+ * routes debugging, failslab and __GFP_ZERO to the out-of-line slow path:
+ * 13 instructions each, 36 per alloc+free pair with the calls and loop of
  * bench:slab (kmalloc+kfree of a constant size: 57).  Host builds compile
  * the equivalent C in slab_internal.h.
  */

@@ -1,10 +1,10 @@
 /*
  * Page-table walker: translate a guest virtual address from a CR3 the way
- * the CPU does in IA-32e mode for this guest (DESIGN §2): PML4 -> PDPT (the
- * PAE pgd) -> PD -> PT, with 2 MiB leaves in the PD and 4 KiB leaves in the
- * PT.  Like LibVMI's page_info it returns every level's entry address and
- * value, so a view can show the whole path and a checker can say which
- * entry is wrong.
+ * the CPU does in IA-32e mode for this guest (docs/design.md §2.4, §4.4):
+ * PML4 -> PDPT (the PAE pgd) -> PD -> PT, with 2 MiB leaves in the PD and
+ * 4 KiB leaves in the PT.  Like LibVMI's page_info it returns every level's
+ * entry address and value, so a view can show the whole path and a checker
+ * can say which entry is wrong.
  *
  * A non-present entry at any level is a translation failure (never PA 0).
  * Reserved bits are checked per level as the SDM defines them for 4-level

@@ -4,11 +4,12 @@
  * This is the one home of PAGE_OFFSET, MAXMEM, VMALLOC_*, PKMAP_BASE and
  * FIXADDR_*, computed the way Linux's pgtable_32_types.h does.
  *
- * Hardware constraint (DESIGN §2): this KVM refuses legacy PAE paging, so the
- * CPU runs in IA-32e mode and walks PML4 -> PDPT -> PD -> PT.  The PAE
- * "pgd" (4-entry PDPT) therefore sits under a one-entry PML4, and in long
- * mode PDPT entries are ordinary table entries that need P|RW|US (legacy PAE
- * PDPTEs would treat RW/US as reserved).  One pgd allocation is two pages:
+ * Hardware constraint (docs/design.md §2.4): kvm_pvm refuses legacy PAE
+ * paging, so the CPU runs in IA-32e mode and walks PML4 -> PDPT -> PD ->
+ * PT.  The PAE "pgd" (4-entry PDPT) therefore sits under a one-entry
+ * PML4, and in long mode PDPT entries are ordinary table entries that need
+ * P|RW|US (legacy PAE PDPTEs would treat RW/US as reserved).  One pgd
+ * allocation is two pages:
  *   page 0: the PDPT (pgd_t[PTRS_PER_PGD]; the other 508 slots stay zero)
  *   page 1: the PML4, entry 0 -> page 0
  * CR3 holds the PML4 (pgd + PAGE_SIZE); everything else sees only the pgd.
