@@ -71,7 +71,7 @@ TEST_BINS    := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 TEST_CFLAGS  := $(HOST_CFLAGS) $(SAN_FLAGS) -Itests -DVMM_BIN=\"$(abspath $(BUILD)/asan/vmm)\" \
                 -DGUEST_ELF=\"$(abspath $(GUEST_ELF))\" -DSRC_ROOT=\"$(abspath .)\"
 
-.PHONY: all deps run test bench fuzz clean check-style
+.PHONY: all deps run test bench fuzz clean
 all: vmm $(GUEST_ELF)
 
 # Install what is missing (Debian packages only).  Fast no-op when present.

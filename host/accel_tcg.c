@@ -385,7 +385,7 @@ static int tcg_create(struct vm *vm, struct accel_err *why)
 	vm->maxphyaddr = QEMU_PHYS_BITS;
 	/*
 	 * Paravirtual features, by measurement (README, "Accelerators"): here
-	 * a hypercall is a gdbstub stop, ~100 µs, while TCG runs a native loop
+	 * a hypercall is a gdbstub stop, ~250-370 µs, while TCG runs a native loop
 	 * at ~65 MIPS.  Measured with each feature forced on: HC_PAGEOPS made
 	 * page_poison=1 stress:buddy ops=3000 at 128M take 41.3 s instead of
 	 * 1.5 s; HC_MEM_FIND_NONZERO made 6G selftest:buddy take 1.15 s
