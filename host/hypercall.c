@@ -28,6 +28,22 @@ void vm_set_checkpoint_hook(struct vm *vm, checkpoint_hook_t fn, void *opaque)
 	vm->hc.checkpoint_opaque = opaque;
 }
 
+void vm_set_wait_request_hook(struct vm *vm, wait_request_hook_t fn, void *opaque)
+{
+	vm->hc.wait_request_hook = fn;
+	vm->hc.wait_request_opaque = opaque;
+}
+
+/* An idle guest waits for console requests; without a console none come. */
+static int hc_wait_request(struct vm *vm, const struct hc_req *req)
+{
+	if (vm->hc.wait_request_hook)
+		return vm->hc.wait_request_hook(vm, req->a[0], vm->hc.wait_request_opaque);
+	pr_err("the guest is idle, waiting for console requests (run=idle), but no console "
+	       "is open: add --console, --script FILE or --console unix:PATH");
+	return EXIT_USAGE;
+}
+
 static int hc_exit(struct vm *vm, const struct hc_req *req)
 {
 	(void)vm;
@@ -110,6 +126,7 @@ const char *hc_name(uint32_t nr)
 		[HC_PAGEOPS] = "pageops",
 		[HC_MEM_OR32] = "mem_or32",
 		[HC_MEM_FIND_NONZERO] = "mem_find_nonzero",
+		[HC_WAIT_REQUEST] = "wait_request",
 	};
 
 	return nr < HC_NR_MAX ? names[nr] : NULL;
@@ -424,6 +441,9 @@ int hc_handle(struct vm *vm, uint64_t req_pa)
 		if (ret == HC_OK)
 			memcpy((uint8_t *)p + offsetof(struct hc_req, a[2]), &req.a[2],
 			       sizeof(req.a[2]));
+		break;
+	case HC_WAIT_REQUEST:
+		status = hc_wait_request(vm, &req);
 		break;
 	default:
 		ret = hc_unknown(vm, req.nr);

@@ -156,6 +156,10 @@ enum hc_nr {
 			      writes a[2] = offset of the first nonzero byte, or
 			      ~0 if all are zero (checks that the tail struct
 			      pages of a freed block are clean, in one exit) */
+	HC_WAIT_REQUEST,   /* a0 = pa of the guest's struct console_mailbox: the
+			      answer to the previous request is in it; the VMM
+			      returns when it has written the next request
+			      (run=idle; see "Console requests" below) */
 	HC_NR_MAX
 };
 
@@ -197,5 +201,68 @@ struct hc_pageop {
 	uint64_t src_pfn;   /* COPY only */
 };
 _Static_assert(sizeof(struct hc_pageop) == 32, "hc_pageop layout");
+
+/* ---- Console requests to an idle guest (run=idle) --------------------------
+ * The guest sits in HC_WAIT_REQUEST, holding no mm lock, with the pa of its
+ * mailbox in a0.  The VMM writes the next request (op, args, name, then seq)
+ * and returns; the guest performs it, writes the answer (result, id, va,
+ * pfn, nr_live, then done_seq = seq) and calls HC_WAIT_REQUEST again.  The
+ * VMM validates every answer field before it shows it: the guest is not
+ * trusted.
+ *
+ * Objects the guest creates for the console (pages, kmalloc and cache
+ * objects, caches, pools, pool elements) get ids from one table in the
+ * guest: ids start at 1, are never reused, and at most CON_MAX_LIVE are live
+ * at once.  Caches are named by their cache name in requests and also get
+ * an id.
+ *
+ * result is 0 or a negative Linux errno: -ENOMEM (the allocator refused),
+ * -ENOENT (no live id, or no cache of that name, or an id of another
+ * kind), -EINVAL (an argument the guest rejects: order >= MAX_ORDER, size
+ * 0, a bad cache name), -EBUSY (destroying a cache or pool that still has
+ * objects), -ENOSPC (the id table is full), -ENOSYS (unknown op).
+ */
+enum console_op {
+	CON_OP_NONE,            /* no request (the first call carries no answer) */
+	CON_OP_ALLOC_PAGES,     /* arg0 = order, arg1 = gfp_mask */
+	CON_OP_FREE_PAGES,      /* arg0 = id of an alloc_pages block */
+	CON_OP_KMALLOC,         /* arg0 = size, arg1 = gfp_mask */
+	CON_OP_KFREE,           /* arg0 = id of a kmalloc object */
+	CON_OP_CACHE_CREATE,    /* name, arg0 = size, arg1 = align, arg2 = SLAB_* flags */
+	CON_OP_CACHE_ALLOC,     /* name, arg1 = gfp_mask */
+	CON_OP_CACHE_FREE,      /* arg0 = id of a cache object */
+	CON_OP_CACHE_DESTROY,   /* name (-EBUSY while it has console objects) */
+	CON_OP_POOL_CREATE,     /* arg0 = CON_POOL_*, arg1 = min_nr, arg2 = order
+				   (page) or size (kmalloc); name = cache (slab) */
+	CON_OP_POOL_ALLOC,      /* arg0 = pool id, arg1 = gfp_mask */
+	CON_OP_POOL_FREE,       /* arg0 = id of a pool element */
+	CON_OP_POOL_DESTROY,    /* arg0 = pool id (-EBUSY while elements are out) */
+	CON_OP_NR
+};
+
+enum con_pool_kind {
+	CON_POOL_SLAB = 1,      /* mempool_create_slab_pool(min_nr, cache `name`) */
+	CON_POOL_KMALLOC,       /* mempool_create_kmalloc_pool(min_nr, arg2 bytes) */
+	CON_POOL_PAGE,          /* mempool_create_page_pool(min_nr, order arg2) */
+};
+
+#define CON_NAME_MAX 32     /* cache names, NUL included */
+#define CON_MAX_LIVE 1024   /* live console ids in the guest at once */
+
+struct console_mailbox {
+	/* Written by the VMM. */
+	uint32_t seq;               /* request number, from 1 */
+	uint32_t op;                /* enum console_op */
+	uint32_t arg[4];
+	char name[CON_NAME_MAX];    /* NUL-terminated */
+	/* Written by the guest. */
+	uint32_t done_seq;          /* seq of the request answered; 0: none yet */
+	int32_t result;             /* 0 or -errno */
+	uint32_t id;                /* the id created, or the id acted on */
+	uint32_t va;                /* kernel virtual address; 0 if none (highmem) */
+	uint32_t pfn;               /* pfn of the object's (first) page */
+	uint32_t nr_live;           /* live ids after this request */
+};
+_Static_assert(sizeof(struct console_mailbox) == 80, "console_mailbox layout");
 
 #endif
