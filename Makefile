@@ -10,7 +10,8 @@ V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 MM_DEBUG ?= 1
 
-DEB_PACKAGES := gcc binutils make libelf-dev libcriterion-dev pkg-config qemu-system-x86 libseccomp-dev
+DEB_PACKAGES := gcc binutils make libelf-dev libcriterion-dev pkg-config qemu-system-x86 libseccomp-dev \
+                libedit-dev libjansson-dev
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 BENCH_PACKAGES := valgrind libjemalloc-dev libmimalloc-dev
 
@@ -24,7 +25,7 @@ HOST_WARN    := -Wall -Wextra -Werror
 HOST_CFLAGS  := -std=gnu11 -g -O2 $(HOST_WARN) -Ishared -Ihost -Ihost/inspect $(ELF_CFLAGS) \
                 -D_GNU_SOURCE -DMM_DEBUG=$(MM_DEBUG)
 SAN_FLAGS    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-HOST_LIBS    := $(ELF_LIBS) -lseccomp -lm
+HOST_LIBS    := $(ELF_LIBS) -lseccomp -ledit -ljansson -lpthread -lm
 
 VMM_SRCS     := $(wildcard host/*.c host/*.S host/inspect/*.c)
 VMM_LIB_SRCS := $(filter-out host/main.c,$(VMM_SRCS))

@@ -195,7 +195,8 @@ static int parse_reps(const char *s, unsigned *out, char *err, size_t errlen)
 
 enum { OPT_ACCEL = 256, OPT_TIMEOUT, OPT_STATS, OPT_COUNT_INSNS, OPT_BENCH_JSON, OPT_VERSION,
        OPT_CHECK, OPT_CHECK_JSON, OPT_CORRUPT, OPT_LIST_CORRUPTIONS, OPT_FUZZ, OPT_SHOW,
-       OPT_CHECK_BENCH, OPT_NO_SANDBOX, OPT_SAVE_RAM };
+       OPT_CHECK_BENCH, OPT_NO_SANDBOX, OPT_SAVE_RAM, OPT_CONSOLE, OPT_SCRIPT, OPT_JSON,
+       OPT_CONSOLE_TIMEOUT };
 
 static const struct option long_opts[] = {
 	{ "mem", required_argument, NULL, 'm' },
@@ -214,6 +215,10 @@ static const struct option long_opts[] = {
 	{ "show", required_argument, NULL, OPT_SHOW },
 	{ "save-ram", required_argument, NULL, OPT_SAVE_RAM },
 	{ "check-bench", required_argument, NULL, OPT_CHECK_BENCH },
+	{ "console", optional_argument, NULL, OPT_CONSOLE },
+	{ "script", required_argument, NULL, OPT_SCRIPT },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "console-timeout", required_argument, NULL, OPT_CONSOLE_TIMEOUT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -225,6 +230,7 @@ enum cli_action cli_parse(int argc, char **argv, struct vmm_opts *o, char *err, 
 
 	memset(o, 0, sizeof(*o));
 	o->mem_bytes = MEM_DEFAULT;
+	o->console.timeout_s = CONSOLE_TIMEOUT_DEFAULT;
 	o->cmdline = "";
 	err[0] = '\0';
 
@@ -312,6 +318,42 @@ enum cli_action cli_parse(int argc, char **argv, struct vmm_opts *o, char *err, 
 			if (parse_reps(optarg, &o->inspect.bench_reps, err, errlen))
 				return CLI_ERROR;
 			break;
+		case OPT_CONSOLE: {
+			/* "--console unix:PATH", with a space: getopt attaches an
+			 * optional argument only when it is given with '='. */
+			const char *arg = optarg;
+
+			if (!arg && optind < argc && !strncmp(argv[optind], "unix:", 5))
+				arg = argv[optind++];
+			if (arg && strncmp(arg, "unix:", 5)) {
+				fmt_err(err, errlen, "--console: '%s' is not unix:PATH (--console alone "
+					"is the terminal)", arg);
+				return CLI_ERROR;
+			}
+			if (arg && !arg[5]) {
+				fmt_err(err, errlen, "--console unix:PATH needs a path");
+				return CLI_ERROR;
+			}
+			if (arg)
+				o->console.socket = arg + 5;
+			else
+				o->console.terminal = true;
+			break;
+		}
+		case OPT_SCRIPT:
+			if (!*optarg) {
+				fmt_err(err, errlen, "--script needs a file name ('-' for stdin)");
+				return CLI_ERROR;
+			}
+			o->console.script = optarg;
+			break;
+		case OPT_JSON:
+			o->console.json = true;
+			break;
+		case OPT_CONSOLE_TIMEOUT:
+			if (parse_timeout(optarg, &o->console.timeout_s, err, errlen))
+				return CLI_ERROR;
+			break;
 		case 'h':
 			return CLI_HELP;
 		case OPT_VERSION:
@@ -334,6 +376,17 @@ enum cli_action cli_parse(int argc, char **argv, struct vmm_opts *o, char *err, 
 	if (argc - optind > 1) {
 		fmt_err(err, errlen, "one guest image expected, got '%s' and '%s'",
 			argv[optind], argv[optind + 1]);
+		return CLI_ERROR;
+	}
+	if ((o->console.terminal || o->console.socket) + !!o->console.script > 1 ||
+	    (o->console.terminal && o->console.socket)) {
+		fmt_err(err, errlen, "one console at a time: --console, --console unix:PATH or "
+			"--script FILE");
+		return CLI_ERROR;
+	}
+	if (o->console.json && !console_wanted(&o->console)) {
+		fmt_err(err, errlen, "--json formats console replies: add --console, --console "
+			"unix:PATH or --script FILE");
 		return CLI_ERROR;
 	}
 	o->guest = argv[optind];
@@ -392,6 +445,18 @@ void cli_usage(FILE *f, const char *accel_here)
 "                        (host/snapshot.h), for the inspector offline\n"
 "      --check-bench REPS at checkpoint 1, time REPS full checks against REPS\n"
 "                        plain reads of mem_map and the page tables\n"
+"\n"
+"Console (README, \"Console\"; its 'help' lists the commands):\n"
+"      --console         an interactive (vmm) prompt on the terminal\n"
+"      --console unix:PATH serve the console on a Unix socket (mode 0600,\n"
+"                        removed at exit), one client at a time\n"
+"      --script FILE     run console commands from FILE ('-': stdin), one per\n"
+"                        line, '#' comments; each is echoed before its reply;\n"
+"                        the end of the script is quit; a command that fails\n"
+"                        stops the run with status %d naming the line\n"
+"      --json            each console reply is one JSON object on one line\n"
+"      --console-timeout SECONDS how long a command waits for the guest's next\n"
+"                        checkpoint (default %g)\n"
 "  -h, --help            show this help and exit\n"
 "      --version         show the version and exit\n"
 "\n"
@@ -420,7 +485,8 @@ void cli_usage(FILE *f, const char *accel_here)
 "        guest never reached the checkpoint of --corrupt or --save-ram\n"
 "\n"
 "Accelerator here (auto): %s\n",
-		BOOT_CMDLINE_MAX - 1, CHECK_PRINT_MAX, EXIT_INVARIANT, EXIT_INVARIANT, EXIT_USAGE, EXIT_BAD_IMAGE, EXIT_NO_IMAGE,
+		BOOT_CMDLINE_MAX - 1, CHECK_PRINT_MAX, EXIT_INVARIANT, EXIT_INVARIANT, EXIT_USAGE,
+		CONSOLE_TIMEOUT_DEFAULT, EXIT_USAGE, EXIT_BAD_IMAGE, EXIT_NO_IMAGE,
 		EXIT_NO_ACCEL, EXIT_HOST_ERROR, EXIT_GUEST_PANIC, EXIT_GUEST_SHUTDOWN,
 		EXIT_TIMEOUT, EXIT_INVARIANT, accel_here);
 }

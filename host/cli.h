@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "accel.h"
+#include "console.h"
 #include "inspector.h"
 
 #define VMM_VERSION "0.1"
@@ -31,6 +32,7 @@ struct vmm_opts {
 	bool count_insns;
 	const char *bench_json;  /* NULL: none */
 	struct inspector_opts inspect; /* --check, --corrupt, --fuzz, --show ... */
+	struct console_opts console;   /* --console, --script, --json ... */
 	const char *guest;       /* the ELF image */
 };
 

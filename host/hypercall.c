@@ -28,17 +28,19 @@ void vm_set_checkpoint_hook(struct vm *vm, checkpoint_hook_t fn, void *opaque)
 	vm->hc.checkpoint_opaque = opaque;
 }
 
-void vm_set_wait_request_hook(struct vm *vm, wait_request_hook_t fn, void *opaque)
+void vm_set_console_hooks(struct vm *vm, console_hook_t checkpoint, console_hook_t wait_request,
+			  void *opaque)
 {
-	vm->hc.wait_request_hook = fn;
-	vm->hc.wait_request_opaque = opaque;
+	vm->hc.console_checkpoint = checkpoint;
+	vm->hc.console_wait_request = wait_request;
+	vm->hc.console_opaque = opaque;
 }
 
 /* An idle guest waits for console requests; without a console none come. */
 static int hc_wait_request(struct vm *vm, const struct hc_req *req)
 {
-	if (vm->hc.wait_request_hook)
-		return vm->hc.wait_request_hook(vm, req->a[0], vm->hc.wait_request_opaque);
+	if (vm->hc.console_wait_request)
+		return vm->hc.console_wait_request(vm, req->a[0], vm->hc.console_opaque);
 	pr_err("the guest is idle, waiting for console requests (run=idle), but no console "
 	       "is open: add --console, --script FILE or --console unix:PATH");
 	return EXIT_USAGE;
@@ -420,6 +422,8 @@ int hc_handle(struct vm *vm, uint64_t req_pa)
 			if (r)
 				status = r;
 		}
+		if (status == HC_CONTINUE && vm->hc.console_checkpoint)
+			status = vm->hc.console_checkpoint(vm, req.a[0], vm->hc.console_opaque);
 		break;
 	case HC_BENCH_BEGIN:
 		ret = hc_bench(vm, &req, true);

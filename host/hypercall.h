@@ -24,12 +24,13 @@ struct vm;
 typedef int (*checkpoint_hook_t)(struct vm *vm, uint64_t tag, void *opaque);
 
 /*
- * Called on every HC_WAIT_REQUEST (run=idle), with the pa of the guest's
- * struct console_mailbox (not yet validated) and the vCPU stopped: the
- * guest holds no mm lock.  Return HC_CONTINUE once the next request is in
- * the mailbox, or an exit status to stop the guest.
+ * The console's hooks (console.c), called with the vCPU stopped where the
+ * guest holds no mm lock: on every HC_CHECKPOINT after the checkpoint hook
+ * (arg: the tag), and on every HC_WAIT_REQUEST (run=idle; arg: the pa of
+ * the guest's struct console_mailbox, not yet validated).  They return
+ * HC_CONTINUE to resume the guest, or the VMM's exit status (0 included).
  */
-typedef int (*wait_request_hook_t)(struct vm *vm, uint64_t mailbox_pa, void *opaque);
+typedef int (*console_hook_t)(struct vm *vm, uint64_t arg, void *opaque);
 
 struct hc_state {
 	uint64_t calls[HC_NR_MAX];     /* handled requests per call number */
@@ -38,8 +39,9 @@ struct hc_state {
 	uint64_t last_checkpoint_tag;
 	checkpoint_hook_t checkpoint_hook;
 	void *checkpoint_opaque;
-	wait_request_hook_t wait_request_hook;
-	void *wait_request_opaque;
+	console_hook_t console_checkpoint;
+	console_hook_t console_wait_request;
+	void *console_opaque;
 	uint64_t pages_cleared, pages_filled, pages_copied, pages_verified;
 	uint64_t enosys_warned;        /* one bit per call number < 64 */
 	bool enosys_warned_high;
@@ -53,7 +55,8 @@ struct hc_state {
 const char *hc_name(uint32_t nr);
 
 void vm_set_checkpoint_hook(struct vm *vm, checkpoint_hook_t fn, void *opaque);
-void vm_set_wait_request_hook(struct vm *vm, wait_request_hook_t fn, void *opaque);
+void vm_set_console_hooks(struct vm *vm, console_hook_t checkpoint, console_hook_t wait_request,
+			  void *opaque);
 
 /* Handle the request at guest-physical req_pa: HC_CONTINUE or an exit status. */
 int hc_handle(struct vm *vm, uint64_t req_pa);

@@ -15,6 +15,7 @@
 
 #include "boot.h"
 #include "cli.h"
+#include "console.h"
 #include "elf_load.h"
 #include "exitcodes.h"
 #include "inspect/inspect.h"
@@ -33,6 +34,7 @@ int main(int argc, char **argv)
 	struct vm vm;
 	struct inspector insp;
 	bool inspecting = false;
+	struct console *console = NULL;
 	FILE *json = NULL;
 	char err[512];
 	int status;
@@ -115,6 +117,12 @@ int main(int argc, char **argv)
 			goto out;
 	}
 
+	if (console_wanted(&opts.console)) {
+		status = console_start(&console, &vm, &elf, &opts.console);
+		if (status)
+			goto out;
+	}
+
 	/* Everything the user gave is valid: now the accelerator. */
 	status = accel_create(&vm, opts.accel);
 	if (status)
@@ -146,7 +154,7 @@ int main(int argc, char **argv)
 	if (opts.no_sandbox) {
 		pr_info("--no-sandbox: the VMM and QEMU run without seccomp filters");
 	} else {
-		status = sandbox_enter();
+		status = sandbox_enter(opts.console.socket != NULL);
 		if (status < 0) {
 			errno = -status;
 			pr_err_errno("cannot enter the seccomp sandbox (--no-sandbox runs without it)");
@@ -161,6 +169,8 @@ int main(int argc, char **argv)
 	}
 
 	status = vm_run(&vm, opts.timeout_s);
+	if (console)
+		status = console_finish(console, status);
 	if (inspecting)
 		status = inspector_finish(&insp, &vm, status);
 
@@ -180,6 +190,7 @@ int main(int argc, char **argv)
 out:
 	/* The accelerator first: QEMU must be gone before its RAM is. */
 	accel_destroy(&vm);
+	console_free(console);
 	if (inspecting)
 		inspector_free(&insp);
 	sym_set_default(NULL);

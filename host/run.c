@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "accel.h"
+#include "console.h"
 #include "elf_load.h"
 #include "exitcodes.h"
 #include "hypercall.h"
@@ -176,6 +177,8 @@ int vm_run(struct vm *vm, double timeout_s)
 					    vm_exit_name(e.reason), e.reason);
 			break;
 		}
+		if (status == HC_CONTINUE && vm->console)
+			status = console_poll(vm->console, vm);
 	}
 	vm->stats.t_end = now_mono();
 	watchdog_stop();

@@ -79,7 +79,11 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
 	raise(sig);
 }
 
-int sandbox_enter(void)
+/* With --console unix:PATH the run loop accepts clients and, at exit,
+ * removes the socket; nothing else needs these. */
+static const char *const console_socket_calls[] = { "accept", "accept4", "unlink" };
+
+int sandbox_enter(bool console_socket)
 {
 	struct sigaction sa;
 	scmp_filter_ctx ctx;
@@ -110,12 +114,22 @@ int sandbox_enter(void)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		int nr = seccomp_syscall_resolve_name(list[i]);
+		bool console_call = false;
 
+		for (size_t k = 0; k < sizeof(console_socket_calls) / sizeof(console_socket_calls[0]); k++)
+			console_call |= !strcmp(list[i], console_socket_calls[k]);
 		/* A call this kernel's table lacks cannot be made anyway. */
-		if (nr == __NR_SCMP_ERROR)
+		if (nr == __NR_SCMP_ERROR || (console_socket && console_call))
 			continue;
 		r = seccomp_rule_add(ctx, act, nr, 0);
 		if (r < 0)
+			goto out;
+	}
+	for (size_t k = 0; console_socket && act == SCMP_ACT_ALLOW &&
+			   k < sizeof(console_socket_calls) / sizeof(console_socket_calls[0]); k++) {
+		int nr = seccomp_syscall_resolve_name(console_socket_calls[k]);
+
+		if (nr != __NR_SCMP_ERROR && (r = seccomp_rule_add(ctx, act, nr, 0)) < 0)
 			goto out;
 	}
 	r = seccomp_load(ctx);

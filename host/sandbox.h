@@ -7,11 +7,13 @@
 #ifndef VMM_SANDBOX_H
 #define VMM_SANDBOX_H
 
+#include <stdbool.h>
+
 /*
  * Enter the sandbox; it cannot be left.  0, or -errno if the filter could
  * not be loaded (the caller says so and stops: running unconfined when a
  * sandbox was asked for would be a surprise).
  */
-int sandbox_enter(void);
+int sandbox_enter(bool console_socket);
 
 #endif

@@ -33,6 +33,8 @@ void serial_console_write(struct serial *s, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
 
+	if (len)
+		s->mid_line = p[len - 1] != '\n';
 	if (!s->escape) {
 		fwrite(p, 1, len, s->out);
 		return;
@@ -129,4 +131,11 @@ void serial_io(struct serial *s, uint16_t port, bool out, uint8_t *data,
 				*data = serial_in(s, reg);
 		}
 	}
+}
+
+void serial_end_line(struct serial *s)
+{
+	if (s->mid_line)
+		fputc('\n', s->out);
+	s->mid_line = false;
 }

@@ -18,6 +18,7 @@ struct serial {
 	FILE *out;            /* where the guest's console goes: THR bytes and HC_CONSOLE_WRITE */
 	bool escape;          /* out is a terminal: control bytes are shown, not obeyed */
 	bool held_c2;         /* escape: a 0xC2 waits for the byte that says if it is C1 */
+	bool mid_line;        /* the guest's last byte out was not a newline */
 	uint8_t ier, lcr, mcr, scr, dll, dlm;
 	uint64_t bytes_out;
 };
@@ -34,6 +35,10 @@ void serial_init(struct serial *s, FILE *out);
  * file or a pipe the bytes are the guest's own.
  */
 void serial_console_write(struct serial *s, const void *buf, size_t len);
+
+/* Before the VMM prints a line of its own to s->out (a console reply):
+ * end the guest's unfinished line, so neither garbles the other. */
+void serial_end_line(struct serial *s);
 
 static inline bool serial_owns(uint16_t port)
 {

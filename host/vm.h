@@ -22,6 +22,7 @@
 
 struct elf_info;
 struct accel_ops;
+struct console;
 
 struct vm {
 	const struct accel_ops *accel;  /* NULL until accel_create() */
@@ -39,6 +40,7 @@ struct vm {
 	struct hc_state hc;
 	struct bench bench;
 	struct vm_stats stats;
+	struct console *console;        /* --console / --script, or NULL */
 };
 
 /*

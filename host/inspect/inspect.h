@@ -272,7 +272,7 @@ unsigned insp_report_nr_rules(const struct insp_report *r);
 void insp_report_print(const struct insp_report *r, FILE *f, size_t max);
 /* {"rules":R,"violations":V,"ms":T,"by_rule":{...},"list":[...]} */
 void insp_report_json(const struct insp_report *r, FILE *f);
-void json_string(FILE *f, const char *s);
+void json_write_string(FILE *f, const char *s);
 
 _Static_assert(R_NR <= 64, "rules_run is a 64-bit mask");
 

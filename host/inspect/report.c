@@ -175,7 +175,7 @@ void insp_report_print(const struct insp_report *r, FILE *f, size_t max)
 		fprintf(f, "... and %llu more violations\n", (unsigned long long)(r->total - shown));
 }
 
-void json_string(FILE *f, const char *s)
+void json_write_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {
@@ -201,18 +201,18 @@ void insp_report_json(const struct insp_report *r, FILE *f)
 		if (!r->per_rule[i])
 			continue;
 		fprintf(f, "%s", first ? "" : ",");
-		json_string(f, insp_rules[i].name);
+		json_write_string(f, insp_rules[i].name);
 		fprintf(f, ":%llu", (unsigned long long)r->per_rule[i]);
 		first = false;
 	}
 	fprintf(f, "},\"list\":[");
 	for (size_t i = 0; i < r->nr; i++) {
 		fprintf(f, "%s{\"rule\":", i ? "," : "");
-		json_string(f, insp_rules[r->v[i].rule].name);
+		json_write_string(f, insp_rules[r->v[i].rule].name);
 		fprintf(f, ",\"place\":");
-		json_string(f, r->v[i].place);
+		json_write_string(f, r->v[i].place);
 		fprintf(f, ",\"detail\":");
-		json_string(f, r->v[i].detail);
+		json_write_string(f, r->v[i].detail);
 		/* A summary line: this many more, not listed, at this place. */
 		if (r->v[i].more)
 			fprintf(f, ",\"more\":%llu", (unsigned long long)r->v[i].more);

@@ -1,0 +1,999 @@
+/*
+ * The VMM console (console.h): input sources, the held / idle / running
+ * states, and one handler per command of console_parse.c's table.
+ *
+ * Threads: the run loop's thread does everything that touches the guest:
+ * it reads command lines, runs them and prints the replies, so replies and
+ * guest console output come out of one thread in order.  A watcher thread
+ * only poll()s the interactive input (terminal or socket) while the guest
+ * runs, and kicks the vCPU when a line starts to arrive or when a command
+ * has waited --console-timeout for a checkpoint; c->lock protects the
+ * fields the two share (running, deadline, kicked).
+ *
+ * Replies: text as the command prints it, or with --json one object per
+ * line built with jansson: {"cmd":…,"ok":true,"result":…} or
+ * {"cmd":…,"ok":false,"error":…}.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <editline/readline.h>
+#include <jansson.h>
+
+#include "accel.h"
+#include "console.h"
+#include "console_parse.h"
+#include "elf_load.h"
+#include "exitcodes.h"
+#include "hypercall.h"
+#include "inspect/inspect.h"
+#include "regs.h"
+#include "util.h"
+#include "vm.h"
+#include "watchdog.h"
+
+enum con_state {
+	CON_RUNNING,   /* the vCPU runs the workload */
+	CON_HELD,      /* in HC_CHECKPOINT, until cont */
+	CON_IDLE,      /* in HC_WAIT_REQUEST (run=idle) */
+};
+
+struct console {
+	struct console_opts o;
+	struct vm *vm;
+
+	/* Input: a script, the terminal, or one client of the socket. */
+	FILE *input;             /* script or client stream; NULL: terminal or no client */
+	FILE *out;               /* where replies go */
+	bool tty;                /* the terminal, through libedit */
+	unsigned lineno;         /* of the script */
+	bool eof;                /* the script has ended */
+	int listen_fd;           /* the socket, or -1 */
+	int client_fd;           /* its one client, or -1 */
+
+	/* The guest. */
+	enum con_state state;
+	bool hold;               /* hold at the next checkpoint */
+	uint64_t checkpoints;    /* HC_CHECKPOINTs seen */
+	uint64_t held_tag;
+	struct con_line pending; /* a command that waits for quiescence */
+	bool has_pending;
+
+	struct insp_layout lay;
+	struct insp insp;
+	struct insp_report rep;
+
+	/* Shared with the watcher (lock). */
+	pthread_mutex_t lock;
+	pthread_t watcher;
+	bool watcher_up;
+	int wake[2];             /* the run loop wakes the watcher */
+	bool running;            /* the vCPU is in accel->run */
+	double deadline;         /* kick then (0: none) */
+	bool kicked;             /* input is ready; the run loop has not read it yet */
+	bool stopping;
+};
+
+/* ---- Replies --------------------------------------------------------------- */
+
+/* A JSON string for text that may not be UTF-8 (a typed line, a guest
+ * string): jansson refuses invalid UTF-8, so then every byte above 0x7f
+ * is written as the four characters \xNN instead. */
+static json_t *json_text(const char *s)
+{
+	json_t *j = json_string(s);
+	char *esc, *p;
+
+	if (j)
+		return j;
+	esc = malloc(4 * strlen(s) + 1);
+	if (!esc)
+		return json_string("(out of memory)");
+	for (p = esc; *s; s++) {
+		if ((unsigned char)*s >= 0x80)
+			p += sprintf(p, "\\x%02x", (unsigned char)*s);
+		else
+			*p++ = *s;
+	}
+	*p = '\0';
+	j = json_string(esc);
+	free(esc);
+	return j;
+}
+
+/* One reply: text printed by the handler, or an error.  Replies go out as
+ * whole lines, after the guest's unfinished line is ended. */
+static void reply(struct console *c, const char *cmdline, int ok, const char *text,
+		  json_t *result)
+{
+	if (c->out == stdout)
+		serial_end_line(&c->vm->serial);
+	if (c->o.json) {
+		json_t *o = json_object();
+		char *s;
+
+		json_object_set_new(o, "cmd", json_text(cmdline));
+		json_object_set_new(o, "ok", json_boolean(ok));
+		if (ok)
+			json_object_set_new(o, "result", result ? result : json_text(text ? text : ""));
+		else
+			json_object_set_new(o, "error", json_text(text));
+		s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+		fprintf(c->out, "%s\n", s ? s : "{\"ok\":false,\"error\":\"cannot encode the reply\"}");
+		free(s);
+		json_decref(o);
+	} else {
+		if (!ok)
+			fprintf(c->out, "error: %s\n", text);
+		else if (text && *text)
+			fprintf(c->out, "%s%s", text, text[strlen(text) - 1] == '\n' ? "" : "\n");
+		if (result)
+			json_decref(result);
+	}
+	fflush(c->out);
+}
+
+/* ---- Input -------------------------------------------------------------------- */
+
+/* One line of input, blocking; NULL at the end of it (the script ended,
+ * the terminal's Ctrl-D, the client left). */
+static char *read_line(struct console *c)
+{
+	char *line = NULL;
+	size_t cap = 0;
+
+	if (c->tty) {
+		line = readline("(vmm) ");
+		if (line && *line)
+			add_history(line);
+		return line;
+	}
+	if (!c->input)
+		return NULL;
+	if (getline(&line, &cap, c->input) < 0) {
+		free(line);
+		return NULL;
+	}
+	c->lineno++;
+	return line;
+}
+
+static int input_fd(const struct console *c)
+{
+	if (c->o.socket)
+		return c->client_fd >= 0 ? c->client_fd : c->listen_fd;
+	if (c->o.terminal)
+		return STDIN_FILENO;
+	return -1;
+}
+
+static bool fd_ready(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return fd >= 0 && poll(&p, 1, 0) == 1;
+}
+
+static void drop_client(struct console *c)
+{
+	if (c->input)
+		fclose(c->input);      /* closes client_fd too */
+	c->input = NULL;
+	c->out = stdout;
+	c->client_fd = -1;
+}
+
+/*
+ * A connection on the socket: the first client becomes the console, any
+ * other while it stays gets one line and is closed.
+ */
+static void accept_client(struct console *c)
+{
+	int fd = accept4(c->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	static const char busy[] = "error: the console is in use by another client; try again later\n";
+
+	if (fd < 0)
+		return;
+	if (c->client_fd >= 0) {
+		if (write(fd, busy, sizeof(busy) - 1) < 0) {
+			/* The refused client may be gone already: nothing to tell. */
+		}
+		close(fd);
+		return;
+	}
+	c->input = fdopen(fd, "r+");
+	if (!c->input) {
+		close(fd);
+		return;
+	}
+	c->client_fd = fd;
+	c->out = c->input;
+	setvbuf(c->out, NULL, _IOLBF, 0);
+}
+
+/* The socket's next line, waiting for a client if there is none. */
+static char *read_socket_line(struct console *c)
+{
+	for (;;) {
+		struct pollfd p[2] = {
+			{ .fd = c->listen_fd, .events = POLLIN },
+			{ .fd = c->client_fd, .events = POLLIN },
+		};
+		char *line;
+
+		if (poll(p, c->client_fd >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR && !stop_signal())
+				continue;
+			return NULL;
+		}
+		if (p[0].revents & POLLIN)
+			accept_client(c);
+		if (c->client_fd < 0 || !(p[1].revents & (POLLIN | POLLHUP)))
+			continue;
+		line = read_line(c);
+		if (line)
+			return line;
+		drop_client(c);
+	}
+}
+
+/* ---- The watcher ------------------------------------------------------------- */
+
+static void *watcher_main(void *opaque)
+{
+	struct console *c = opaque;
+
+	for (;;) {
+		struct pollfd p[2] = { { .fd = c->wake[0], .events = POLLIN } };
+		int timeout = -1, n = 1;
+		bool kick = false;
+
+		pthread_mutex_lock(&c->lock);
+		if (c->stopping) {
+			pthread_mutex_unlock(&c->lock);
+			return NULL;
+		}
+		if (c->running && !c->kicked && c->deadline == 0) {
+			p[1] = (struct pollfd){ .fd = input_fd(c), .events = POLLIN };
+			n = p[1].fd >= 0 ? 2 : 1;
+		}
+		if (c->running && c->deadline > 0) {
+			double ms = (c->deadline - now_mono()) * 1e3;
+
+			timeout = ms < 0 ? 0 : (int)ms + 1;
+		}
+		pthread_mutex_unlock(&c->lock);
+
+		int r = poll(p, n, timeout);
+
+		if (r < 0 && errno != EINTR)
+			return NULL;
+		if (p[0].revents & POLLIN) {
+			char buf[64];
+
+			if (read(c->wake[0], buf, sizeof(buf)) < 0) {
+				/* Only a wakeup: the loop re-reads the state. */
+			}
+		}
+		pthread_mutex_lock(&c->lock);
+		if (c->running && n == 2 && (p[1].revents & (POLLIN | POLLHUP))) {
+			c->kicked = true;
+			kick = true;
+		}
+		if (c->running && c->deadline > 0 && now_mono() >= c->deadline)
+			kick = true;
+		if (kick && c->vm->accel)
+			c->vm->accel->kick(c->vm);
+		pthread_mutex_unlock(&c->lock);
+	}
+}
+
+static void watcher_wake(struct console *c)
+{
+	if (c->watcher_up && write(c->wake[1], "", 1) < 0) {
+		/* The pipe is full: the watcher has wakeups pending anyway. */
+	}
+}
+
+static void set_running(struct console *c, bool running)
+{
+	pthread_mutex_lock(&c->lock);
+	c->running = running;
+	if (!running)
+		c->kicked = false;
+	pthread_mutex_unlock(&c->lock);
+	watcher_wake(c);
+}
+
+static void set_deadline(struct console *c, double t)
+{
+	pthread_mutex_lock(&c->lock);
+	c->deadline = t;
+	pthread_mutex_unlock(&c->lock);
+	watcher_wake(c);
+}
+
+/* ---- Commands -------------------------------------------------------------- */
+
+struct cmd_ctx {
+	struct console *c;
+	const struct con_line *l;
+	FILE *f;                 /* the reply's text */
+	json_t *result;          /* a structured result for --json, or NULL */
+	char err[512];
+	int action;              /* CMD_QUIT, CMD_CONT or -1: what the state machine does next */
+};
+
+VMM_PRINTF(2, 3) static int fail(struct cmd_ctx *x, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(x->err, sizeof(x->err), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static void help_one(const struct con_cmd *cmd, void *opaque)
+{
+	FILE *f = opaque;
+
+	fprintf(f, "%s%s%s -- %s\n", cmd->name, *cmd->synopsis ? " " : "", cmd->synopsis, cmd->help);
+}
+
+static int cmd_help(struct cmd_ctx *x)
+{
+	char words[64] = "";
+
+	if (x->l->argc == 0) {
+		for (unsigned i = 0; i < CMD_NR; i++)
+			help_one(&con_cmds[i], x->f);
+		return 0;
+	}
+	snprintf(words, sizeof(words), "%s%s%s", x->l->argv[0], x->l->argc > 1 ? " " : "",
+		 x->l->argc > 1 ? x->l->argv[1] : "");
+	if (!con_cmd_match(words, help_one, x->f))
+		return fail(x, "help: no command '%s'; 'help' lists them all", words);
+	return 0;
+}
+
+static const char *state_str(const struct console *c, char *buf, size_t len)
+{
+	switch (c->state) {
+	case CON_HELD:
+		snprintf(buf, len, "held at checkpoint %" PRIu64 " (tag %" PRIu64 ")", c->checkpoints,
+			 c->held_tag);
+		return buf;
+	case CON_IDLE:
+		return "idle";
+	case CON_RUNNING:
+		break;
+	}
+	return "running";
+}
+
+static int cmd_info_status(struct cmd_ctx *x)
+{
+	char buf[96];
+
+	fprintf(x->f, "%s\n", state_str(x->c, buf, sizeof(buf)));
+	return 0;
+}
+
+static int cmd_stop(struct cmd_ctx *x)
+{
+	char buf[96];
+
+	if (x->c->state == CON_RUNNING) {
+		x->c->hold = true;
+		fprintf(x->f, "the guest will be held at its next checkpoint\n");
+	} else {
+		fprintf(x->f, "already %s\n", state_str(x->c, buf, sizeof(buf)));
+	}
+	return 0;
+}
+
+static int cmd_cont(struct cmd_ctx *x)
+{
+	switch (x->c->state) {
+	case CON_HELD:
+		x->action = CMD_CONT;
+		fprintf(x->f, "running\n");
+		return 0;
+	case CON_IDLE:
+		fprintf(x->f, "idle: the guest waits for 'guest ...' requests; nothing to continue\n");
+		return 0;
+	case CON_RUNNING:
+		break;
+	}
+	x->c->hold = false;
+	fprintf(x->f, "running\n");
+	return 0;
+}
+
+static int cmd_quit(struct cmd_ctx *x)
+{
+	x->action = CMD_QUIT;
+	return 0;
+}
+
+static int cmd_info_registers(struct cmd_ctx *x)
+{
+	vcpu_dump(x->c->vm, x->f);
+	return 0;
+}
+
+/* The CR3 the vCPU runs on: the address space x and gva2gpa translate in. */
+static int current_cr3(struct cmd_ctx *x, uint64_t *cr3)
+{
+	struct vcpu_regs r;
+	int e = x->c->vm->accel->get_regs(x->c->vm, &r);
+
+	if (e < 0)
+		return fail(x, "cannot read the vCPU's CR3: %s", strerror(-e));
+	*cr3 = r.cr3;
+	return 0;
+}
+
+static int parse_va(struct cmd_ctx *x, const char *s, uint64_t *va)
+{
+	return con_parse_u64(s, "virtual address", 0, UINT32_MAX, va, x->err, sizeof(x->err));
+}
+
+static int cmd_gva2gpa(struct cmd_ctx *x)
+{
+	uint64_t va, cr3;
+
+	if (parse_va(x, x->l->argv[0], &va) || current_cr3(x, &cr3))
+		return -1;
+	insp_view_translate(&x->c->insp, cr3, va, x->f);
+	return 0;
+}
+
+static int read_state(struct cmd_ctx *x)
+{
+	x->c->insp.rep = NULL;
+	if (!insp_read_state(&x->c->insp))
+		return fail(x, "cannot read the guest's mm state (mem_map, zones) from its memory");
+	return 0;
+}
+
+static int cmd_proc_view(struct cmd_ctx *x)
+{
+	if (read_state(x))
+		return -1;
+	if (insp_view_by_name(&x->c->insp, x->l->cmd->name, x->f))
+		return fail(x, "%s: no such view", x->l->cmd->name);
+	return 0;
+}
+
+static int cmd_page(struct cmd_ctx *x)
+{
+	uint64_t pfn;
+
+	if (read_state(x))
+		return -1;
+	if (con_parse_u64(x->l->argv[0], "pfn", 0, x->c->insp.st.max_pfn ? x->c->insp.st.max_pfn - 1 : 0,
+			  &pfn, x->err, sizeof(x->err)))
+		return -1;
+	insp_view_page(&x->c->insp, pfn, x->f);
+	return 0;
+}
+
+static int cmd_check(struct cmd_ctx *x)
+{
+	struct insp_report *rep = &x->c->rep;
+	uint64_t cr3;
+	bool want[R_NR] = { false };
+	size_t shown = 0;
+
+	for (unsigned i = 0; i < x->l->argc; i++) {
+		int r = insp_rule_find(x->l->argv[i]);
+
+		if (r < 0)
+			return fail(x, "check: unknown rule '%s'; 'vmm --corrupt list' names the rules",
+				    x->l->argv[i]);
+		want[r] = true;
+	}
+	if (current_cr3(x, &cr3))
+		return -1;
+	insp_report_reset(rep);
+	insp_check_all(&x->c->insp, rep, cr3);
+	for (size_t i = 0; i < rep->nr; i++) {
+		if (x->l->argc && !want[rep->v[i].rule])
+			continue;
+		fprintf(x->f, "violation: %s: %s: %s\n", insp_rules[rep->v[i].rule].name,
+			rep->v[i].place, rep->v[i].detail);
+		shown++;
+	}
+	fprintf(x->f, "check: %u rules, %zu violation%s%s\n", insp_report_nr_rules(rep), shown,
+		shown == 1 ? "" : "s", x->l->argc ? " of the rules named" : "");
+	return 0;
+}
+
+static int cmd_corrupt(struct cmd_ctx *x)
+{
+	char what[512];
+
+	if (!insp_corruption_find(x->l->argv[0]))
+		return fail(x, "corrupt: unknown kind '%s'; 'vmm --corrupt list' lists them",
+			    x->l->argv[0]);
+	if (read_state(x))
+		return -1;
+	if (insp_corrupt(&x->c->insp, x->l->argv[0], what, sizeof(what), x->err, sizeof(x->err)))
+		return -1;
+	fprintf(x->f, "corrupted: %s (rule %s)\n", what,
+		insp_rules[insp_corruption_find(x->l->argv[0])->rule].name);
+	return 0;
+}
+
+static int parse_pa(struct cmd_ctx *x, const char *s, uint64_t len, uint8_t **p, uint64_t *pa)
+{
+	if (con_parse_u64(s, "physical address", 0, UINT64_MAX, pa, x->err, sizeof(x->err)))
+		return -1;
+	*p = guest_mem_ptr(&x->c->vm->mem, *pa, len);
+	if (!*p)
+		return fail(x, "physical address %#" PRIx64 " (%" PRIu64 " byte%s) is not guest RAM",
+			    *pa, len, len == 1 ? "" : "s");
+	return 0;
+}
+
+static int cmd_poke(struct cmd_ctx *x)
+{
+	static const struct { const char *name; unsigned bytes; } units[] = {
+		{ "b", 1 }, { "w", 2 }, { "l", 4 }, { "q", 8 },
+	};
+	unsigned bytes = 4;
+	uint64_t pa, v;
+	uint8_t *p;
+
+	if (x->l->argc == 3) {
+		bytes = 0;
+		for (unsigned i = 0; i < 4; i++)
+			if (!strcmp(x->l->argv[2], units[i].name))
+				bytes = units[i].bytes;
+		if (!bytes)
+			return fail(x, "poke: bad width '%s': b, w, l or q", x->l->argv[2]);
+	}
+	if (con_parse_u64(x->l->argv[1], "value", 0,
+			  bytes == 8 ? UINT64_MAX : (1ull << (8 * bytes)) - 1, &v, x->err,
+			  sizeof(x->err)) ||
+	    parse_pa(x, x->l->argv[0], bytes, &p, &pa))
+		return -1;
+	memcpy(p, &v, bytes);   /* x86 is little-endian, and so is this host */
+	fprintf(x->f, "wrote %#" PRIx64 " (%u byte%s) at pa %#" PRIx64 "\n", v, bytes,
+		bytes == 1 ? "" : "s", pa);
+	return 0;
+}
+
+static int cmd_flip(struct cmd_ctx *x)
+{
+	uint64_t pa, bit;
+	uint8_t *p;
+
+	if (con_parse_u64(x->l->argv[1], "bit", 0, 7, &bit, x->err, sizeof(x->err)) ||
+	    parse_pa(x, x->l->argv[0], 1, &p, &pa))
+		return -1;
+	*p ^= (uint8_t)(1u << bit);
+	fprintf(x->f, "flipped bit %" PRIu64 " of pa %#" PRIx64 ": now %#04x\n", bit, pa, *p);
+	return 0;
+}
+
+typedef int (*cmd_fn)(struct cmd_ctx *x);
+
+static const cmd_fn handlers[CMD_NR] = {
+	[CMD_HELP] = cmd_help,
+	[CMD_QUIT] = cmd_quit,
+	[CMD_STOP] = cmd_stop,
+	[CMD_CONT] = cmd_cont,
+	[CMD_INFO_STATUS] = cmd_info_status,
+	[CMD_INFO_REGISTERS] = cmd_info_registers,
+	[CMD_GVA2GPA] = cmd_gva2gpa,
+	[CMD_BUDDYINFO] = cmd_proc_view,
+	[CMD_ZONEINFO] = cmd_proc_view,
+	[CMD_MEMINFO] = cmd_proc_view,
+	[CMD_VMSTAT] = cmd_proc_view,
+	[CMD_SLABINFO] = cmd_proc_view,
+	[CMD_PAGE] = cmd_page,
+	[CMD_CHECK] = cmd_check,
+	[CMD_CORRUPT] = cmd_corrupt,
+	[CMD_POKE] = cmd_poke,
+	[CMD_FLIP] = cmd_flip,
+};
+
+/* ---- Running a command --------------------------------------------------------- */
+
+/*
+ * Run a parsed command now (the guest is in a state it allows) and reply.
+ * Returns -1 to go on, CMD_QUIT or CMD_CONT for the state machine, or
+ * -2 when the command failed.
+ */
+static int run_cmd(struct console *c, const struct con_line *l, const char *text)
+{
+	struct cmd_ctx x = { .c = c, .l = l, .action = -1 };
+	char *buf = NULL;
+	size_t len = 0;
+	int r;
+
+	x.f = open_memstream(&buf, &len);
+	if (!x.f) {
+		reply(c, text, 0, "out of memory", NULL);
+		return -2;
+	}
+	if (!handlers[l->cmd->id])
+		r = fail(&x, "%s: not available in this build", l->cmd->name);
+	else
+		r = handlers[l->cmd->id](&x);
+	fclose(x.f);
+	if (r)
+		reply(c, text, 0, x.err, x.result);
+	else
+		reply(c, text, 1, buf, x.result);
+	free(buf);
+	return r ? -2 : x.action;
+}
+
+/* Why a command cannot run in the guest's current state, or NULL. */
+static const char *refusal(const struct console *c, const struct con_cmd *cmd)
+{
+	if (cmd->need == NEED_IDLE && c->state != CON_IDLE)
+		return c->state == CON_HELD
+		       ? "the guest is held at a checkpoint of a workload; 'guest' requests need run=idle"
+		       : "the guest is running a workload; 'guest' requests need run=idle";
+	return NULL;
+}
+
+/* A script's failed command ends the run: 64, naming the file and line. */
+static int script_failed(struct console *c)
+{
+	pr_err("script %s:%u: the command failed; stopping", c->o.script, c->lineno);
+	return EXIT_USAGE;
+}
+
+/*
+ * One line typed or read: parse, echo (scripts), run or defer.  Returns
+ * HC_CONTINUE to read on (or, with *resume, to let the guest go), or an
+ * exit status.
+ */
+static int handle_line(struct console *c, const char *line, bool *resume)
+{
+	struct con_line l;
+	char err[512], text[CON_LINE_MAX + 1];
+	const char *why;
+	int r;
+
+	snprintf(text, sizeof(text), "%.*s", (int)strcspn(line, "\r\n"), line);
+	r = con_parse_line(line, &l, err, sizeof(err));
+	if (r == 0)
+		return HC_CONTINUE;
+	if (c->o.script && !c->o.json) {
+		if (c->out == stdout)
+			serial_end_line(&c->vm->serial);
+		fprintf(c->out, "(vmm) %s\n", text);
+	}
+	if (r < 0) {
+		reply(c, text, 0, err, NULL);
+		return c->o.script ? script_failed(c) : HC_CONTINUE;
+	}
+	why = refusal(c, l.cmd);
+	if (why) {
+		snprintf(err, sizeof(err), "%s: %s", l.cmd->name, why);
+		reply(c, text, 0, err, NULL);
+		return c->o.script ? script_failed(c) : HC_CONTINUE;
+	}
+	if (c->state == CON_RUNNING && l.cmd->need != NEED_NOTHING) {
+		/* Wait for the next checkpoint, for at most the timeout. */
+		c->pending = l;
+		c->has_pending = true;
+		c->hold = true;
+		set_deadline(c, now_mono() + c->o.timeout_s);
+		return HC_CONTINUE;
+	}
+	r = run_cmd(c, &l, text);
+	if (r == -2)
+		return c->o.script ? script_failed(c) : HC_CONTINUE;
+	if (r == CMD_QUIT)
+		return 0;
+	if (r == CMD_CONT)
+		*resume = true;
+	return HC_CONTINUE;
+}
+
+/* Read and run commands while the guest is held or idle, until one lets
+ * it go (cont, or a guest request) or ends the run. */
+static int serve(struct console *c, bool *resume)
+{
+	*resume = false;
+	if (c->has_pending) {
+		/* The command that waited for this quiescent point. */
+		int r;
+
+		c->has_pending = false;
+		set_deadline(c, 0);
+		r = run_cmd(c, &c->pending, c->pending.buf);
+		if (r == -2 && c->o.script)
+			return script_failed(c);
+		if (r == CMD_QUIT)
+			return 0;
+		if (r == CMD_CONT)
+			return HC_CONTINUE;
+	}
+	while (!*resume) {
+		char *line = c->o.socket ? read_socket_line(c) : read_line(c);
+		int r;
+
+		if (!line) {
+			if (stop_signal())
+				return 128 + stop_signal();
+			/* The end of a script or of the terminal's input is quit. */
+			c->eof = true;
+			return 0;
+		}
+		r = handle_line(c, line, resume);
+		free(line);
+		if (r != HC_CONTINUE)
+			return r;
+	}
+	return HC_CONTINUE;
+}
+
+/* ---- Hooks -------------------------------------------------------------------- */
+
+static int on_checkpoint(struct vm *vm, uint64_t tag, void *opaque)
+{
+	struct console *c = opaque;
+	bool resume;
+	int r;
+
+	(void)vm;
+	c->checkpoints++;
+	set_running(c, false);
+	/* A script's next command waits for this checkpoint; typed input
+	 * that arrived meanwhile is served here too. */
+	if (c->o.script ? !c->eof : (c->hold || fd_ready(input_fd(c)))) {
+		c->state = CON_HELD;
+		c->held_tag = tag;
+		c->hold = false;
+		r = serve(c, &resume);
+		if (r != HC_CONTINUE)
+			return r;
+	}
+	c->state = CON_RUNNING;
+	set_running(c, true);
+	return HC_CONTINUE;
+}
+
+static int on_wait_request(struct vm *vm, uint64_t mailbox_pa, void *opaque)
+{
+	struct console *c = opaque;
+	bool resume;
+	int r;
+
+	(void)vm;
+	(void)mailbox_pa;
+	set_running(c, false);
+	c->state = CON_IDLE;
+	r = serve(c, &resume);
+	if (r != HC_CONTINUE)
+		return r;
+	c->state = CON_RUNNING;
+	set_running(c, true);
+	return HC_CONTINUE;
+}
+
+int console_poll(struct console *c, struct vm *vm)
+{
+	bool resume;
+	bool kicked;
+	double deadline;
+
+	(void)vm;
+	pthread_mutex_lock(&c->lock);
+	kicked = c->kicked;
+	c->kicked = false;
+	deadline = c->deadline;
+	pthread_mutex_unlock(&c->lock);
+
+	if (c->has_pending && deadline > 0 && now_mono() >= deadline) {
+		char err[256];
+
+		snprintf(err, sizeof(err), "%s: the guest reached no checkpoint within %g s, so the "
+			 "command did not run; the guest keeps running (run=idle or a workload "
+			 "that calls checkpoint can be inspected)", c->pending.cmd->name,
+			 c->o.timeout_s);
+		reply(c, c->pending.buf, 0, err, NULL);
+		c->has_pending = false;
+		c->hold = false;
+		set_deadline(c, 0);
+	}
+	if (c->o.script || c->has_pending || !(kicked || fd_ready(input_fd(c))))
+		return HC_CONTINUE;
+	if (c->o.socket && !fd_ready(c->client_fd)) {
+		accept_client(c);
+		return HC_CONTINUE;
+	}
+	/* A line while the guest runs: commands that need nothing run now,
+	 * the others wait for the next checkpoint. */
+	char *line = read_line(c);
+	int r;
+
+	if (!line) {
+		if (c->o.socket) {
+			drop_client(c);
+			return HC_CONTINUE;
+		}
+		c->eof = true;
+		return 0;
+	}
+	r = handle_line(c, line, &resume);
+	free(line);
+	return r;
+}
+
+/* ---- Setup ---------------------------------------------------------------------- */
+
+static int open_socket(struct console *c)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	mode_t old;
+	int fd;
+
+	if (strlen(c->o.socket) >= sizeof(a.sun_path)) {
+		pr_err("--console unix:%s: the path is too long (at most %zu bytes)", c->o.socket,
+		       sizeof(a.sun_path) - 1);
+		return EXIT_USAGE;
+	}
+	strcpy(a.sun_path, c->o.socket);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		pr_err_errno("--console unix:%s: cannot create the socket", c->o.socket);
+		return EXIT_HOST_ERROR;
+	}
+	/* Only this user may connect: the mode is set as bind() creates it. */
+	old = umask(0177);
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		umask(old);
+		pr_err_errno("--console unix:%s: cannot bind (remove a stale socket, or pick another "
+			     "path)", c->o.socket);
+		close(fd);
+		return EXIT_HOST_ERROR;
+	}
+	umask(old);
+	if (listen(fd, 4) < 0) {
+		pr_err_errno("--console unix:%s: cannot listen", c->o.socket);
+		close(fd);
+		unlink(c->o.socket);
+		return EXIT_HOST_ERROR;
+	}
+	c->listen_fd = fd;
+	return 0;
+}
+
+int console_start(struct console **out, struct vm *vm, const struct elf_info *elf,
+		  const struct console_opts *o)
+{
+	struct console *c = calloc(1, sizeof(*c));
+	char err[512];
+	int status;
+
+	if (!c) {
+		pr_err("out of memory for the console");
+		return EXIT_HOST_ERROR;
+	}
+	c->o = *o;
+	c->vm = vm;
+	c->out = stdout;
+	c->listen_fd = c->client_fd = -1;
+	c->wake[0] = c->wake[1] = -1;
+	pthread_mutex_init(&c->lock, NULL);
+
+	if (insp_layout_load(elf, &c->lay, err, sizeof(err))) {
+		pr_err("the console needs the guest's layout note: %s", err);
+		status = EXIT_BAD_IMAGE;
+		goto err;
+	}
+	insp_init(&c->insp, &vm->mem, &c->lay);
+	insp_report_init(&c->rep, 1000);
+
+	if (o->script) {
+		c->input = strcmp(o->script, "-") ? fopen(o->script, "re") : stdin;
+		if (!c->input) {
+			pr_err_errno("--script %s: cannot open it", o->script);
+			status = EXIT_NO_IMAGE;
+			goto err_insp;
+		}
+	} else if (o->socket) {
+		status = open_socket(c);
+		if (status)
+			goto err_insp;
+	} else {
+		c->tty = isatty(STDIN_FILENO);
+		if (c->tty) {
+			/* libedit reads its settings now, before the sandbox. */
+			rl_initialize();
+			using_history();
+		} else {
+			c->input = stdin;
+		}
+	}
+
+	if (!o->script) {
+		if (pipe2(c->wake, O_CLOEXEC | O_NONBLOCK) < 0 ||
+		    pthread_create(&c->watcher, NULL, watcher_main, c) != 0) {
+			pr_err_errno("cannot start the console's input watcher");
+			status = EXIT_HOST_ERROR;
+			goto err_input;
+		}
+		c->watcher_up = true;
+	}
+	vm_set_console_hooks(vm, on_checkpoint, on_wait_request, c);
+	vm->console = c;
+	c->state = CON_RUNNING;
+	set_running(c, true);
+	*out = c;
+	return 0;
+
+err_input:
+	if (c->wake[0] >= 0) {
+		close(c->wake[0]);
+		close(c->wake[1]);
+	}
+	if (c->listen_fd >= 0) {
+		close(c->listen_fd);
+		unlink(o->socket);
+	}
+	if (c->input && c->input != stdin)
+		fclose(c->input);
+err_insp:
+	insp_report_free(&c->rep);
+	insp_free(&c->insp);
+err:
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+	return status;
+}
+
+int console_finish(struct console *c, int status)
+{
+	if (c->o.script && !c->eof && status <= EXIT_GUEST_MAX)
+		pr_info("script %s: the guest ended (status %d) before line %u was read", c->o.script,
+			status, c->lineno + 1);
+	return status;
+}
+
+void console_free(struct console *c)
+{
+	if (!c)
+		return;
+	if (c->watcher_up) {
+		pthread_mutex_lock(&c->lock);
+		c->stopping = true;
+		pthread_mutex_unlock(&c->lock);
+		watcher_wake(c);
+		pthread_join(c->watcher, NULL);
+		close(c->wake[0]);
+		close(c->wake[1]);
+	}
+	if (c->o.socket) {
+		drop_client(c);
+		close(c->listen_fd);
+		unlink(c->o.socket);
+	} else if (c->o.script && c->input != stdin) {
+		fclose(c->input);
+	}
+	insp_report_free(&c->rep);
+	insp_free(&c->insp);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
