@@ -1,10 +1,9 @@
 /*
  * Core kernel helpers: printk, panic, BUG_ON, WARN_ON, the mm debug checks
- * and int_sqrt.  Linux declares int_sqrt here (recent kernels moved it to
- * linux/math.h, but a math.h in guest/include would hide the C library's
- * from host builds) and defines it in lib/math/int_sqrt.c; it is inline
- * here so that host builds of guest mm code, which link no guest/lib, have
- * it too.
+ * and int_sqrt.  Linux declared int_sqrt in kernel.h until linux/math.h
+ * took it (a math.h in guest/include would hide the C library's from host
+ * builds) and defines it in lib/math/int_sqrt.c; it is inline here so
+ * that host builds of guest mm code, which link no guest/lib, have it too.
  *
  * In a host build of guest code (unit tests, benchmarks: __GUEST__ undefined)
  * the same names are provided by the host shims (guest/mm/host/mm_host.c),

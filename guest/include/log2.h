@@ -1,9 +1,9 @@
 /*
  * Integer base-2 logarithms and powers of two, with Linux's names and
  * meanings (include/linux/log2.h), for guest code and its host builds.
- * Linux's ilog2 and roundup_pow_of_two also fold constant arguments into
- * constant expressions; nothing here needs that, so these are the runtime
- * forms only.
+ * Linux's ilog2 and pow_of_two roundings also fold constant arguments
+ * into constant expressions; nothing here needs that, so these are the
+ * runtime forms only.
  */
 #ifndef GUEST_LOG2_H
 #define GUEST_LOG2_H
