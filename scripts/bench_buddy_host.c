@@ -28,10 +28,10 @@ static unsigned long replay(int mode, long ops)
 	static void *held[HELD_MAX];
 	unsigned int nr = 0;
 	unsigned long sum = 0;
+	struct rnd_state rnd = { .s = BENCH_RND_STATE };
 
-	bench_rnd = 2463534242u;
 	for (long i = 0; i < ops; i++) {
-		unsigned int r = next_rand();
+		unsigned int r = prandom_u32_state(&rnd);
 		if (nr == 0 || (nr < HELD_MAX && (r & 0xff) < 140)) {
 			void *p = mode == BUDDY ? (void *)alloc_pages(GFP_KERNEL, 0)
 			        : mode == MALLOC ? malloc(4096) : (void *)(long)(i + 1);

@@ -1,7 +1,7 @@
 /*
  * Shared pieces of the host benchmarks (bench_buddy_host.c,
- * bench_slab_host.c): the trace's random numbers, wall-time measurement
- * and callgrind instruction counts of a replay in a child process.
+ * bench_slab_host.c): the trace's seed, wall-time measurement and
+ * callgrind instruction counts of a replay in a child process.
  */
 #ifndef SCRIPTS_BENCH_HOST_H
 #define SCRIPTS_BENCH_HOST_H
@@ -10,16 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "random.h"
 
-/* xorshift32: the trace is the same for every allocator measured. */
-static unsigned int bench_rnd;
-static inline unsigned int next_rand(void)
-{
-	bench_rnd ^= bench_rnd << 13;
-	bench_rnd ^= bench_rnd >> 17;
-	bench_rnd ^= bench_rnd << 5;
-	return bench_rnd;
-}
+/* The state each replay starts from (Marsaglia's xorshift32 example
+ * seed), so that the trace is the same for every allocator measured. */
+#define BENCH_RND_STATE 2463534242u
 
 static inline double bench_now(void)
 {

@@ -64,13 +64,13 @@ static unsigned long replay(int mode, long ops)
 	static void *held[HELD_MAX];
 	unsigned int nr = 0;
 	unsigned long sum = 0;
+	struct rnd_state rnd = { .s = BENCH_RND_STATE };
 
-	bench_rnd = 2463534242u;
 	for (long i = 0; i < ops; i++) {
-		unsigned int r = next_rand();
+		unsigned int r = prandom_u32_state(&rnd);
 
 		if (nr == 0 || (nr < HELD_MAX && (r & 0xff) < 140)) {
-			size_t size = trace_size(next_rand());
+			size_t size = trace_size(prandom_u32_state(&rnd));
 			void *p = mode == KMALLOC ? __kmalloc(size, GFP_KERNEL)
 				: mode == PEER ? peer_malloc(size) : (void *)(long)(i + 1);
 

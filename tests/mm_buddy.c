@@ -15,6 +15,7 @@
 
 #include "mm.h"
 #include "fault_inject.h"
+#include "random.h"
 #include "../guest/mm/host/mm_host.h"
 
 #define NR(a) (sizeof(a) / sizeof((a)[0]))
@@ -1383,14 +1384,6 @@ struct held_block {
 	bool compound;
 };
 
-static u32 rnd(u32 *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 17;
-	*s ^= *s << 5;
-	return *s;
-}
-
 static void snapshot(unsigned long out[MAX_NR_ZONES][MAX_ORDER])
 {
 	for (int z = 0; z < MAX_NR_ZONES; z++)
@@ -1408,7 +1401,7 @@ static void random_run_on(const struct mm_host_layout *layout, u32 seed, int ops
 	struct held_block *held = calloc(6000, sizeof(*held));
 	unsigned char *owned;
 	unsigned long nheld = 0, owned_pages = 0;
-	u32 s = seed;
+	struct rnd_state rnd = { .s = seed };   /* the seed as the raw state, as fault_attr_seed() takes it */
 
 	mm_host_quiet = true;
 	page_poisoning_enabled = poison;
@@ -1422,10 +1415,10 @@ static void random_run_on(const struct mm_host_layout *layout, u32 seed, int ops
 	snapshot(initial);
 
 	for (int op = 0; op < ops; op++) {
-		u32 r = rnd(&s);
+		u32 r = prandom_u32_state(&rnd);
 
 		if (nheld && (r % 100 < 45 || nheld >= 6000)) {
-			unsigned long i = rnd(&s) % nheld;
+			unsigned long i = prandom_u32_state(&rnd) % nheld;
 			struct held_block b = held[i];
 			unsigned long pfn = page_to_pfn(b.page);
 

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "synth_guest.h"
+#include "../guest/include/random.h"
 
 static struct sg g;
 
@@ -1085,14 +1086,14 @@ Test(slab, in_use_objects_are_not_poison_checked)
 
 Test(slab, random_bytes_in_the_slab_world, .timeout = 60)
 {
-	for (uint64_t seed = 1; seed <= 300; seed++) {
-		uint64_t x = seed * 0x9e3779b97f4a7c15ull;
+	for (u32 seed = 1; seed <= 300; seed++) {
+		struct rnd_state rnd;
 
+		prandom_seed_state(&rnd, seed);
 		rebuild();
 		for (int i = 0; i < 40; i++) {
-			uint64_t pa;
+			uint64_t x = prandom_u64_state(&rnd), pa;
 
-			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
 			/* the structures (page 0x1408), descriptors, pages' slab fields */
 			switch (x % 4) {
 			case 0: pa = SG_SLABPG_PA + (x >> 8) % 0x400; break;
@@ -1114,19 +1115,19 @@ Test(slab, plausible_garbage_pointers, .timeout = 60)
 	static const uint32_t targets[] = { SG_CACHE_A_PA + SG_KMC_LIST, SG_CACHE_B_PA + SG_KMC_LIST,
 		SG_CACHE_C_PA + SG_KMC_LIST, SG_A1_PA + SG_SL_LIST, SG_A2_PA + SG_SL_LIST,
 		SG_A3_PA + SG_SL_LIST, SG_C1_PA + SG_SL_LIST, SG_B1_PA + SG_SL_LIST };
-	uint64_t x = 88172645463325252ull;
+	struct rnd_state rnd;
 
+	prandom_seed_state(&rnd, 1);
 	for (int round = 0; round < 50; round++) {
 		rebuild();
 		for (uint32_t off = 0; off < 0x340; off += 4) {
-			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+			u32 x = prandom_u32_state(&rnd);
+
 			if (x % 3 == 0)
 				sg_wr(&g, SG_SLABPG_PA + off, sg_kva(targets[x % 8]));
 		}
-		for (size_t t = 3; t < 8; t++) {
-			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
-			sg_wr(&g, targets[t], sg_kva(targets[x % 8]));
-		}
+		for (size_t t = 3; t < 8; t++)
+			sg_wr(&g, targets[t], sg_kva(targets[prandom_u32_state(&rnd) % 8]));
 		sg_check(&g);
 		cr_assert(g.rep.total > 0);
 	}
@@ -1279,18 +1280,18 @@ Test(check, fuzz_never_crashes, .timeout = 60)
 Test(check, random_garbage_everywhere, .timeout = 60)
 {
 	/* Worse than flips: fill mem_map and the zones with random words. */
-	uint64_t s = 88172645463325252ull;
+	struct rnd_state rnd;
 
-	for (uint64_t pa = SG_MEMMAP_PA; pa < SG_MEMMAP_PA + SG_NPFN * SG_PAGE_SIZE; pa += 4) {
-		s ^= s << 13; s ^= s >> 7; s ^= s << 17;
-		sg_wr(&g, pa, (uint32_t)s);
-	}
+	prandom_seed_state(&rnd, 1);
+	for (uint64_t pa = SG_MEMMAP_PA; pa < SG_MEMMAP_PA + SG_NPFN * SG_PAGE_SIZE; pa += 4)
+		sg_wr(&g, pa, prandom_u32_state(&rnd));
 	for (uint64_t pa = SG_PGDAT_PA; pa < SG_PGDAT_PA + SG_PGDAT_SIZE; pa += 4) {
-		s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+		u32 s = prandom_u32_state(&rnd);
+
 		if (pa % 8 == 0)
 			sg_wr(&g, pa, sg_page_va(s % SG_NPFN) + SG_P_LRU);  /* plausible pointers */
 		else
-			sg_wr(&g, pa, (uint32_t)s);
+			sg_wr(&g, pa, s);
 	}
 	sg_check(&g);
 	cr_assert(g.rep.total > 0);

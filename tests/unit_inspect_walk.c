@@ -9,6 +9,7 @@
 
 #include "elf_load.h"
 #include "synth_guest.h"
+#include "../guest/include/random.h"
 
 static struct sg g;
 static const struct pt_cfg cfg52 = { .maxphyaddr = 52, .nxe = false };
@@ -199,22 +200,24 @@ Test(walk, table_pages_enumerated)
 
 Test(walk, random_tables_never_crash)
 {
-	uint64_t s = 12345;
+	struct rnd_state rnd;
 
-	/* Random entries in every table, then walk random addresses. */
+	/* Random entries in every table, then walk random addresses.  The
+	 * entries are 64 random bits, so every reserved bit gets its turn. */
+	prandom_seed_state(&rnd, 12345);
 	for (int round = 0; round < 50; round++) {
 		const uint64_t tables[] = { SG_PML4_PA, SG_PDPT_PA, SG_KPD_PA, SG_EDGE_PT_PA };
 
 		for (int i = 0; i < 64; i++) {
-			s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+			uint64_t s = prandom_u64_state(&rnd);
 			uint64_t e = s & ((s >> 7) & 1 ? 0x1ffffffull : ~0ull);
+
 			sg_wr64(&g, tables[s % 4] + (s >> 20) % 512 * 8, e | PT_P);
 		}
 		for (int i = 0; i < 1000; i++) {
 			struct pt_walk w;
 
-			s ^= s << 13; s ^= s >> 7; s ^= s << 17;
-			pt_walk(&g.mem, &cfg52, SG_PML4_PA, s & 0xffffffffull, &w);
+			pt_walk(&g.mem, &cfg52, SG_PML4_PA, prandom_u32_state(&rnd), &w);
 			cr_assert(w.levels <= 4);
 		}
 	}

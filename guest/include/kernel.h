@@ -1,5 +1,9 @@
 /*
- * Core kernel helpers: printk, panic, BUG_ON, WARN_ON and the mm debug checks.
+ * Core kernel helpers: printk, panic, BUG_ON, WARN_ON, the mm debug checks
+ * and int_sqrt.  Linux declared int_sqrt in kernel.h until linux/math.h
+ * took it (a math.h in guest/include would hide the C library's from host
+ * builds) and defines it in lib/math/int_sqrt.c; it is inline here so
+ * that host builds of guest mm code, which link no guest/lib, have it too.
  *
  * In a host build of guest code (unit tests, benchmarks: __GUEST__ undefined)
  * the same names are provided by the host shims (guest/mm/host/mm_host.c),
@@ -12,6 +16,7 @@
 #include "compiler.h"
 #include "types.h"
 #include "list.h"
+#include "bitops.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define ALIGN(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
@@ -21,6 +26,26 @@
 #define min(a, b) ((a) < (b) ? (a) : (b))
 #define max(a, b) ((a) > (b) ? (a) : (b))
 #define clamp(v, lo, hi) min(max(v, lo), hi)
+
+/* floor(sqrt(x)): Steele's shift-and-subtract, from the top even bit. */
+static inline unsigned long int_sqrt(unsigned long x)
+{
+	unsigned long b, m, y = 0;
+
+	if (x <= 1)
+		return x;
+	m = 1ul << (__fls(x) & ~1ul);
+	while (m) {
+		b = y + m;
+		y >>= 1;
+		if (x >= b) {
+			x -= b;
+			y += m;
+		}
+		m >>= 2;
+	}
+	return y;
+}
 
 __printf(1, 2) int printk(const char *fmt, ...);
 int vprintk(const char *fmt, va_list ap);

@@ -1,10 +1,14 @@
-/* Deterministic pseudo-random numbers for workloads and fault injection
+/* Deterministic pseudo-random numbers for workloads and fault injection,
+ * and for the host tests and benchmarks, which include this header too
  * (Linux's prandom_u32_state name; xorshift32 underneath). */
 #ifndef GUEST_RANDOM_H
 #define GUEST_RANDOM_H
 
 #include "types.h"
 
+/* s may also be set directly, to any nonzero value: the xorshift32
+ * sequence from that state, which is how fault_inject.c's documented
+ * seeds and the host benchmarks' trace are defined. */
 struct rnd_state {
 	u32 s;   /* never 0 */
 };
@@ -31,6 +35,16 @@ static inline u32 prandom_u32_state(struct rnd_state *state)
 static inline u32 prandom_below(struct rnd_state *state, u32 n)
 {
 	return (u32)(((u64)prandom_u32_state(state) * n) >> 32);
+}
+
+/* Two draws, the first in the high half.  No Linux counterpart: host
+ * tests that fill 64-bit page-table entries use it, and building it on
+ * xorshift32 keeps one generator for every caller. */
+static inline u64 prandom_u64_state(struct rnd_state *state)
+{
+	u64 hi = prandom_u32_state(state);
+
+	return hi << 32 | prandom_u32_state(state);
 }
 
 #endif

@@ -26,6 +26,7 @@
  * large block.  Anything else panics with a report naming what it is.
  */
 #include "kernel.h"
+#include "bitops.h"
 #include "mm.h"
 #include "slab.h"
 #include "string.h"
@@ -65,16 +66,11 @@ static const u8 size_index[24] = {
 
 static slab_flags_t kmalloc_flags = SLAB_HWCACHE_ALIGN;
 
-static inline unsigned int fls_u32(unsigned int x)
-{
-	return 32 - (unsigned int)__builtin_clz(x);
-}
-
 static __always_inline unsigned int size_to_index(size_t size)
 {
 	if (size <= 192)
 		return size_index[(size - 1) >> 3];
-	return fls_u32((unsigned int)size - 1);
+	return fls((unsigned int)size - 1);
 }
 
 static struct kmem_cache *create_kmalloc_cache(enum kmalloc_cache_type type, unsigned int idx,

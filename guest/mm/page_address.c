@@ -18,11 +18,11 @@
  * table; one CPU and no preemption today.
  */
 #include "kernel.h"
+#include "hash.h"
 #include "mm.h"
 #include "asm/pgtable_types.h"
 
 #define PA_HASH_ORDER 7
-#define GOLDEN_RATIO_32 0x61c88647u
 
 struct page_address_map {
 	const struct page *page;
@@ -35,14 +35,9 @@ static struct page_address_map *page_address_htable[1 << PA_HASH_ORDER];
 static struct page_address_map *pool_free;   /* recycled entries */
 static unsigned int pool_used;               /* entries ever handed out */
 
-static inline unsigned int hash_ptr(const void *ptr)
-{
-	return ((u32)(unsigned long)ptr * GOLDEN_RATIO_32) >> (32 - PA_HASH_ORDER);
-}
-
 void *page_address_highmem(const struct page *page)
 {
-	for (struct page_address_map *m = page_address_htable[hash_ptr(page)]; m; m = m->next)
+	for (struct page_address_map *m = page_address_htable[hash_ptr(page, PA_HASH_ORDER)]; m; m = m->next)
 		if (m->page == page)
 			return m->virtual;
 	return NULL;
@@ -51,7 +46,7 @@ void *page_address_highmem(const struct page *page)
 /* Record (virtual != NULL) or forget (virtual == NULL) page's address. */
 void set_page_address(struct page *page, void *virtual)
 {
-	struct page_address_map **slot = &page_address_htable[hash_ptr(page)];
+	struct page_address_map **slot = &page_address_htable[hash_ptr(page, PA_HASH_ORDER)];
 	struct page_address_map *m;
 
 	BUG_ON(!PageHighMem(page));

@@ -49,6 +49,7 @@
  * and checks them (rule buddy.deferred).
  */
 #include "kernel.h"
+#include "log2.h"
 #include "mm.h"
 #include "ratelimit.h"
 #include "fault_inject.h"
@@ -862,16 +863,6 @@ void show_zone_ranges(void)
 	}
 }
 
-static inline unsigned int __ffs(unsigned long x)
-{
-	return (unsigned int)__builtin_ctzl(x);
-}
-
-static inline unsigned int __fls(unsigned long x)
-{
-	return (unsigned int)(8 * sizeof(x) - 1 - (unsigned int)__builtin_clzl(x));
-}
-
 /*
  * Defer a run of n top-order blocks at pfn (see the header): possible only
  * while the top-order list is empty, so that the run lies below everything
@@ -987,25 +978,6 @@ void memblock_free_pages_range(unsigned long start_pfn, unsigned long end_pfn)
 
 /* ---- Watermarks and reserves --------------------------------------------- */
 
-static unsigned long int_sqrt(unsigned long x)
-{
-	unsigned long b, m, y = 0;
-
-	if (x <= 1)
-		return x;
-	m = 1ul << (__fls(x) & ~1u);
-	while (m) {
-		b = y + m;
-		y >>= 1;
-		if (x >= b) {
-			x -= b;
-			y += m;
-		}
-		m >>= 2;
-	}
-	return y;
-}
-
 static unsigned long lowmem_managed_pages(void)
 {
 	unsigned long pages = 0;
@@ -1074,11 +1046,6 @@ void init_per_zone_wmark_min(void)
 }
 
 /* ---- Per-CPU list sizing ---------------------------------------------------- */
-
-static inline unsigned long rounddown_pow_of_two(unsigned long n)
-{
-	return 1ul << __fls(n);
-}
 
 /* Linux's zone_batchsize: about a thousandth of the zone, at most 512 kB,
  * a quarter of that, then rounded to 2^n - 1 so that consecutive batches

@@ -42,6 +42,7 @@
  * the equivalent C in slab_internal.h.
  */
 #include "kernel.h"
+#include "log2.h"
 #include "mm.h"
 #include "slab.h"
 #include "string.h"
@@ -165,15 +166,6 @@ static long calculate_slab_order(struct kmem_cache *cachep, unsigned int size,
 			break;
 	}
 	return left_over;
-}
-
-static unsigned int roundup_pow_of_two(unsigned int x)
-{
-	unsigned int r = 1;
-
-	while (r < x)
-		r <<= 1;
-	return r;
 }
 
 /* ---- Array caches -------------------------------------------------------- */
