@@ -5,48 +5,14 @@
  * mem_map, the zone structures and the page tables to show that the
  * checkers survive anything.  Targets are found from a fresh free-list
  * and slab walk of the (clean) guest, and every write goes through the same
- * bounds-checked pointers the checkers read through.
+ * bounds-checked pointers the checkers read through.  Each kind is one
+ * function, named in its row of insp_corruptions[] at the end, so a kind
+ * cannot be listed without the code that applies it.
  */
 #include <stdarg.h>
 #include <string.h>
 
 #include "inspect.h"
-
-const struct insp_corruption insp_corruptions[] = {
-	{ "buddy-order", R_BUDDY_ORDER, "change private (the order) of a free block's head" },
-	{ "buddy-cycle", R_BUDDY_CYCLE, "point a free list's last entry back at its first" },
-	{ "buddy-double", R_BUDDY_DOUBLE, "put a free block on a second free list too" },
-	{ "buddy-unmerged", R_BUDDY_UNMERGED, "split a free block into two free halves, counts fixed" },
-	{ "nr-free", R_BUDDY_NR_FREE, "make a free_area's nr_free off by one" },
-	{ "page-flags", R_PAGE_FLAGS, "set PG_slab and PG_table on an allocated page" },
-	{ "hole-in-buddy", R_MEM_HOLE, "link a pfn of the ISA hole into an order-0 free list, counts fixed" },
-	{ "page-refcount", R_PAGE_FREE_REFCOUNT, "set refcount 1 on a free block's head" },
-	{ "pte-wild", R_PT_RAM, "map an unused fixmap slot to a pa beyond guest RAM" },
-	{ "pte-user", R_PT_USER, "set the U bit on a direct-map PDE" },
-	{ "pte-freed", R_PT_FREED, "map a buddy-free page at an unused fixmap slot" },
-	{ "directmap", R_PT_DIRECTMAP, "shift one direct-map entry by one page (or 2 MiB)" },
-	{ "zone-free", R_ZONE_FREE, "make a zone's NR_FREE_PAGES counter off by one" },
-	{ "pcp-count", R_PCP_COUNT, "make a per-CPU list's count off by one" },
-	{ "pte-reserved", R_PT_RESERVED, "set a reserved bit (13) in a direct-map 2 MiB PDE" },
-	{ "pdpte-1g", R_PT_1G, "make the unused PDPT entry 0 a 1 GiB page" },
-	{ "table-flag", R_PT_TABLE, "clear PG_table on the kernel page directory" },
-	{ "deferred-dirty", R_BUDDY_DEFERRED, "set PG_dirty on a struct page inside a deferred top-order range" },
-	{ "slab-freelist-dup", R_SLAB_FREELIST_DUP, "point a slab's free-chain tail back at its head (an index twice)" },
-	{ "slab-freelist-range", R_SLAB_FREELIST_RANGE, "point a slab's free-chain tail at index num (out of range)" },
-	{ "slab-inuse", R_SLAB_INUSE, "make a partial slab's inuse off by one (still partial)" },
-	{ "slab-list", R_SLAB_LIST, "move a full slab onto its cache's partial list" },
-	{ "slab-redzone", R_SLAB_REDZONE, "overwrite the first byte after an in-use object (needs slab_debug=Z)" },
-	{ "slab-poison", R_SLAB_POISON, "write into a free, poisoned object (needs slab_debug=P)" },
-};
-const size_t insp_nr_corruptions = sizeof(insp_corruptions) / sizeof(insp_corruptions[0]);
-
-const struct insp_corruption *insp_corruption_find(const char *kind)
-{
-	for (size_t i = 0; i < insp_nr_corruptions; i++)
-		if (!strcmp(insp_corruptions[i].kind, kind))
-			return &insp_corruptions[i];
-	return NULL;
-}
 
 static int cfail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -194,6 +160,384 @@ static uint64_t rd64p(const uint8_t *p)
 
 #define KERNEL_PTE (PT_P | PT_RW | PT_A | PT_D)
 
+/* ---- Free lists and mem_map ---------------------------------------------- */
+
+/* The first free block of the survey: the target of every kind that damages
+ * one free block. */
+static const struct insp_block *first_block(struct insp *in, char *err, size_t errlen)
+{
+	if (!in->nblocks) {
+		cfail(err, errlen, "no free block to corrupt");
+		return NULL;
+	}
+	return &in->blocks[0];
+}
+
+static int corrupt_buddy_order(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	const struct insp_block *b = first_block(in, err, errlen);
+	unsigned n;
+
+	if (!b)
+		return -1;
+	n = b->order ? b->order - 1u : 1;
+	insp_wr32(wpage(in, b->pfn), in->lay->page.private_, n);
+	snprintf(what, whatlen, "pfn %#llx: private %u -> %u", (unsigned long long)b->pfn, b->order, n);
+	return 0;
+}
+
+static int corrupt_page_refcount(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	const struct insp_block *b = first_block(in, err, errlen);
+
+	if (!b)
+		return -1;
+	insp_wr32(wpage(in, b->pfn), in->lay->page.refcount, 1);
+	snprintf(what, whatlen, "pfn %#llx: refcount 0 -> 1", (unsigned long long)b->pfn);
+	return 0;
+}
+
+static int corrupt_buddy_cycle(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	size_t a, z;
+
+	if (!first_block(in, err, errlen))
+		return -1;
+	list_run(in, 0, &a, &z);
+	if (!lh_set(in, lru_va(in, in->blocks[z].pfn), 1, (uint32_t)lru_va(in, in->blocks[a].pfn)))
+		return cfail(err, errlen, "list entry not writable");
+	snprintf(what, whatlen, "zone %s order %u: pfn %#llx's next -> pfn %#llx",
+		 in->st.zone[in->blocks[a].zone].name, in->blocks[a].order,
+		 (unsigned long long)in->blocks[z].pfn, (unsigned long long)in->blocks[a].pfn);
+	return 0;
+}
+
+static int corrupt_buddy_double(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	const struct insp_layout *l = in->lay;
+	const struct insp_block *b = first_block(in, err, errlen);
+	const struct insp_zone *zn;
+	uint64_t head;
+
+	if (!b)
+		return -1;
+	zn = &in->st.zone[b->zone];
+	/* A list walked after b's: the top order, or the first pcp list. */
+	if (b->order + 1u < l->max_order)
+		head = zn->head_va[l->max_order - 1];
+	else
+		head = zn->pcp[0].head_va;
+	if (!lh_set(in, head, 1, (uint32_t)lru_va(in, b->pfn)))
+		return cfail(err, errlen, "list head not writable");
+	snprintf(what, whatlen, "zone %s: pfn %#llx (order %u) also linked from the %s list",
+		 zn->name, (unsigned long long)b->pfn, b->order,
+		 b->order + 1u < l->max_order ? "top-order" : "cpu 0 per-CPU");
+	return 0;
+}
+
+static int corrupt_buddy_unmerged(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	const struct insp_layout *l = in->lay;
+	const uint32_t buddy = 1u << l->pg[IPG_buddy];
+
+	for (size_t i = 0; i < in->nblocks; i++) {
+		const struct insp_block b = in->blocks[i];
+		const struct insp_zone *zn = &in->st.zone[b.zone];
+		uint64_t q;
+		uint8_t *p;
+
+		if (!b.order)
+			continue;
+		q = b.pfn + (1ull << (b.order - 1));
+		if (!list_del_va(in, lru_va(in, b.pfn)) ||
+		    !list_add_va(in, lru_va(in, b.pfn), zn->head_va[b.order - 1]) ||
+		    !list_add_va(in, lru_va(in, q), zn->head_va[b.order - 1]))
+			return cfail(err, errlen, "list not writable");
+		insp_wr32(wpage(in, b.pfn), l->page.private_, b.order - 1u);
+		p = wpage(in, q);
+		insp_wr32(p, l->page.private_, b.order - 1u);
+		insp_wr32(p, l->page.flags, insp_rd32(p, l->page.flags) | buddy);
+		add32(in, nr_free_va(in, b.zone, b.order), -1);
+		add32(in, nr_free_va(in, b.zone, b.order - 1), 2);
+		snprintf(what, whatlen, "zone %s: order-%u block at pfn %#llx split into pfns "
+			 "%#llx and %#llx of order %u", zn->name, b.order,
+			 (unsigned long long)b.pfn, (unsigned long long)b.pfn,
+			 (unsigned long long)q, b.order - 1);
+		return 0;
+	}
+	return cfail(err, errlen, "no free block of order >= 1");
+}
+
+static int corrupt_hole_in_buddy(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	const struct insp_layout *l = in->lay;
+	const struct insp_state *st = &in->st;
+
+	for (uint64_t pfn = 0; pfn < st->npfn; pfn += 2) {
+		unsigned z;
+		uint8_t *p;
+
+		if (insp_pfn_is_ram(in, pfn) || insp_pfn_is_ram(in, pfn ^ 1))
+			continue;
+		z = insp_pfn_zone(in, pfn);
+		if (!list_add_va(in, lru_va(in, pfn), st->zone[z].head_va[0]))
+			return cfail(err, errlen, "list not writable");
+		p = wpage(in, pfn);
+		insp_wr32(p, l->page.flags, 1u << l->pg[IPG_buddy]);
+		insp_wr32(p, l->page.private_, 0);
+		add32(in, nr_free_va(in, z, 0), 1);
+		add32(in, nr_free_pages_va(in, z), 1);
+		add32(in, l->sym.vm_zone_stat + 4 * l->nr_free_pages, 1);
+		snprintf(what, whatlen, "hole pfn %#llx linked into zone %s order 0",
+			 (unsigned long long)pfn, st->zone[z].name);
+		return 0;
+	}
+	return cfail(err, errlen, "no hole pfn in mem_map");
+}
+
+static int corrupt_page_flags(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	const struct insp_layout *l = in->lay;
+	const uint32_t bits = 1u << l->pg[IPG_slab] | 1u << l->pg[IPG_table];
+	const uint32_t res = 1u << l->pg[IPG_reserved];
+	uint8_t *p;
+
+	for (uint64_t pfn = 0; pfn < in->st.npfn; pfn++) {
+		p = wpage(in, pfn);
+		if ((int32_t)insp_rd32(p, l->page.refcount) <= 0 || insp_rd32(p, l->page.flags) ||
+		    in->pstate[pfn] || !insp_pfn_is_ram(in, pfn))
+			continue;
+		insp_wr32(p, l->page.flags, bits);
+		snprintf(what, whatlen, "allocated pfn %#llx: flags 0 -> %#x (slab|table)",
+			 (unsigned long long)pfn, bits);
+		return 0;
+	}
+	/* No allocated page: a reserved one (the kernel's first page). */
+	p = wpage(in, in->kernel_start_pa >> 12);
+	if (!p || !(insp_rd32(p, l->page.flags) & res))
+		return cfail(err, errlen, "no allocated or reserved page to flag");
+	insp_wr32(p, l->page.flags, insp_rd32(p, l->page.flags) | 1u << l->pg[IPG_slab]);
+	snprintf(what, whatlen, "reserved pfn %#llx: PG_slab added",
+		 (unsigned long long)(in->kernel_start_pa >> 12));
+	return 0;
+}
+
+static int corrupt_deferred_dirty(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	const struct insp_layout *l = in->lay;
+	const struct insp_state *st = &in->st;
+
+	for (unsigned z = 0; z < st->nr_zones; z++) {
+		const struct insp_zone *zn = &st->zone[z];
+		uint64_t pfn;
+		uint8_t *p;
+
+		/* Only a range the deferred check accepted: the guest
+		 * wrote these bounds, and they index host arrays. */
+		if (!zn->nr_deferred || zn->deferred[0].start >= zn->deferred[0].end ||
+		    zn->deferred[0].end > st->npfn ||
+		    !(in->pstate[zn->deferred[0].start] & PS_DEFERRED))
+			continue;
+		/* A tail in the middle of the range's lowest block: the
+		 * guest takes that block last. */
+		pfn = zn->deferred[0].start + 5;
+		if (pfn >= zn->deferred[0].end)
+			continue;
+		p = wpage(in, pfn);
+		if (!p)
+			continue;
+		insp_wr32(p, l->page.flags, insp_rd32(p, l->page.flags) | 1u << l->pg[IPG_dirty]);
+		snprintf(what, whatlen, "zone %s: pfn %#llx in deferred range [%#llx, %#llx): "
+			 "PG_dirty set", zn->name, (unsigned long long)pfn,
+			 (unsigned long long)zn->deferred[0].start,
+			 (unsigned long long)zn->deferred[0].end);
+		return 0;
+	}
+	return cfail(err, errlen, "no zone has a deferred range (the guest defers only runs "
+		     "of whole top-order blocks of 64 MiB or more)");
+}
+
+/* ---- Zone counters ------------------------------------------------------- */
+
+/* Add one to a counter of the first zone with managed pages, at va(in, z):
+ * the counters disagree with the free lists, which are left intact. */
+static int bump_zone_counter(struct insp *in, uint64_t (*va)(const struct insp *in, unsigned z),
+			     const char *name, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	for (unsigned z = 0; z < in->st.nr_zones; z++) {
+		const struct insp_zone *zn = &in->st.zone[z];
+
+		if (!zn->managed)
+			continue;
+		if (!add32(in, va(in, z), 1))
+			return cfail(err, errlen, "zone not writable");
+		snprintf(what, whatlen, "zone %s: %s + 1", zn->name, name);
+		return 0;
+	}
+	return cfail(err, errlen, "no zone with managed pages");
+}
+
+static uint64_t order0_nr_free_va(const struct insp *in, unsigned z)
+{
+	return nr_free_va(in, z, 0);
+}
+
+/* cpu 0's per_cpu_pages count, from the address of its list. */
+static uint64_t pcp_count_va(const struct insp *in, unsigned z)
+{
+	return in->st.zone[z].pcp[0].head_va - in->lay->pcp.list + in->lay->pcp.count;
+}
+
+static int corrupt_nr_free(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	return bump_zone_counter(in, order0_nr_free_va, "free_area[0].nr_free", what, whatlen, err,
+				 errlen);
+}
+
+static int corrupt_zone_free(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	return bump_zone_counter(in, nr_free_pages_va, "NR_FREE_PAGES", what, whatlen, err, errlen);
+}
+
+static int corrupt_pcp_count(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	return bump_zone_counter(in, pcp_count_va, "pageset[0].count", what, whatlen, err, errlen);
+}
+
+/* ---- Page tables --------------------------------------------------------- */
+
+/* The PTE of fixmap slot `slot`, which must be unused (not present). */
+static uint8_t *unused_fixmap_pte(struct insp *in, unsigned slot, struct pt_walk *w, char *err,
+				  size_t errlen)
+{
+	uint64_t va = in->lay->fixaddr_start + 4096ull * slot;
+	uint8_t *e = leaf_entry(in, va, w, false);
+
+	if (!e)
+		cfail(err, errlen, "fixmap slot %#llx is not an unused PTE (%s)",
+		      (unsigned long long)va, pt_status_str(w->status));
+	return e;
+}
+
+static int map_fixmap(uint8_t *e, const struct pt_walk *w, uint64_t pa, const char *note,
+		      char *what, size_t whatlen)
+{
+	wr64(e, pa | KERNEL_PTE);
+	snprintf(what, whatlen, "PTE for va %#llx -> pa %#llx%s", (unsigned long long)w->va,
+		 (unsigned long long)pa, note);
+	return 0;
+}
+
+static int corrupt_pte_wild(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	struct pt_walk w;
+	uint8_t *e = unused_fixmap_pte(in, 0, &w, err, errlen);
+
+	if (!e)
+		return -1;
+	return map_fixmap(e, &w, (guest_mem_end(in->mem) + 0x200000) & ~0xfffull, " (beyond RAM)",
+			  what, whatlen);
+}
+
+static int corrupt_pte_freed(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	struct pt_walk w;
+	uint8_t *e = unused_fixmap_pte(in, 1, &w, err, errlen);
+
+	if (!e)
+		return -1;
+	if (!in->nblocks)
+		return cfail(err, errlen, "no free page to map");
+	return map_fixmap(e, &w, in->blocks[0].pfn << 12, " (free page)", what, whatlen);
+}
+
+/* The leaf entry (PDE or PTE) of the direct map 4 MiB above page_offset. */
+static uint8_t *directmap_leaf(struct insp *in, struct pt_walk *w, char *err, size_t errlen)
+{
+	uint64_t va = in->lay->page_offset + (4ull << 20);
+	uint8_t *e = leaf_entry(in, va, w, true);
+
+	if (!e)
+		cfail(err, errlen, "direct-map va %#llx is not mapped (%s)", (unsigned long long)va,
+		      pt_status_str(w->status));
+	return e;
+}
+
+static int rewrite_leaf(uint8_t *e, const struct pt_walk *w, uint64_t v, char *what, size_t whatlen)
+{
+	uint64_t old = rd64p(e);
+
+	wr64(e, v);
+	snprintf(what, whatlen, "%s for va %#llx: %#llx -> %#llx", pt_level_names[w->levels - 1],
+		 (unsigned long long)w->va, (unsigned long long)old, (unsigned long long)rd64p(e));
+	return 0;
+}
+
+static int corrupt_pte_user(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	struct pt_walk w;
+	uint8_t *e = directmap_leaf(in, &w, err, errlen);
+
+	return e ? rewrite_leaf(e, &w, rd64p(e) | PT_US, what, whatlen) : -1;
+}
+
+static int corrupt_directmap(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	struct pt_walk w;
+	uint8_t *e = directmap_leaf(in, &w, err, errlen);
+
+	return e ? rewrite_leaf(e, &w, rd64p(e) + w.page_size, what, whatlen) : -1;
+}
+
+static int corrupt_pte_reserved(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	struct pt_walk w;
+	uint8_t *e = directmap_leaf(in, &w, err, errlen);
+
+	if (!e)
+		return -1;
+	if (w.page_size != (2ull << 20))
+		return cfail(err, errlen, "va %#llx is not a 2 MiB mapping", (unsigned long long)w.va);
+	return rewrite_leaf(e, &w, rd64p(e) | (1ull << 13), what, whatlen);
+}
+
+static int corrupt_pdpte_1g(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	struct pt_walk w;
+	uint8_t *e;
+
+	pt_walk(in->mem, &in->pt, in->st.swapper_cr3, 0, &w);
+	if (w.levels < 2 || (w.lvl[1].entry & PT_P))
+		return cfail(err, errlen, "PDPT entry 0 is in use");
+	e = guest_mem_ptr(in->mem, w.lvl[1].entry_pa, 8);
+	if (!e)
+		return cfail(err, errlen, "PDPT not in RAM");
+	wr64(e, PT_P | PT_RW | PT_US | PT_PS);
+	snprintf(what, whatlen, "PDPTE[0] = %#llx", (unsigned long long)rd64p(e));
+	return 0;
+}
+
+static int corrupt_table_flag(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	const struct insp_layout *l = in->lay;
+	struct pt_walk w;
+	uint64_t pd;
+	uint8_t *p;
+
+	pt_walk(in->mem, &in->pt, in->st.swapper_cr3, l->page_offset, &w);
+	if (w.levels < 3)
+		return cfail(err, errlen, "no kernel page directory");
+	pd = w.lvl[1].entry & PT_ADDR_MASK;
+	p = wpage(in, pd >> 12);
+	if (!p)
+		return cfail(err, errlen, "kernel PD pfn %#llx has no struct page",
+			     (unsigned long long)(pd >> 12));
+	insp_wr32(p, l->page.flags, insp_rd32(p, l->page.flags) & ~(1u << l->pg[IPG_table]));
+	snprintf(what, whatlen, "kernel PD pfn %#llx: PG_table cleared",
+		 (unsigned long long)(pd >> 12));
+	return 0;
+}
+
 /* ---- Slab targets ------------------------------------------------------- */
 
 static uint16_t rd16p(const uint8_t *p)
@@ -276,358 +620,210 @@ static bool in_array_cache(struct insp *in, const struct insp_cache *c, uint32_t
 	return false;
 }
 
-static int corrupt_slab(struct insp *in, const char *kind, char *what, size_t whatlen,
-			char *err, size_t errlen)
+/* Refuse when the survey could not walk the slab caches. */
+static bool slabs_walked(struct insp *in, char *err, size_t errlen)
+{
+	if (in->slab_valid && in->ncaches)
+		return true;
+	cfail(err, errlen, "cannot walk the guest's slab caches");
+	return false;
+}
+
+/* find_slab(), with the descriptor mapped into *d when d is given; NULL
+ * with `none` in err when there is no such slab. */
+static const struct insp_slab *slab_target(struct insp *in, int L, uint32_t want_flags,
+					   bool (*ok)(struct insp *, const struct insp_slab *),
+					   uint8_t **d, const char *none, char *err, size_t errlen)
+{
+	const struct insp_slab *s;
+
+	if (!slabs_walked(in, err, errlen))
+		return NULL;
+	s = find_slab(in, L, want_flags, ok);
+	if (s && d && !(*d = slab_desc(in, s)))
+		s = NULL;
+	if (!s)
+		cfail(err, errlen, "%s", none);
+	return s;
+}
+
+/* Point the free chain's tail at its head (to_head) or at index num. */
+static int redirect_chain_tail(struct insp *in, bool to_head, char *what, size_t whatlen, char *err,
+			       size_t errlen)
 {
 	const struct insp_layout *l = in->lay;
 	const struct insp_slab *s;
 	const struct insp_cache *c;
+	uint32_t tail, v;
 	uint8_t *d;
 
-	if (!in->slab_valid || !in->ncaches)
-		return cfail(err, errlen, "cannot walk the guest's slab caches");
-	if (!strcmp(kind, "slab-freelist-dup") || !strcmp(kind, "slab-freelist-range")) {
-		uint32_t tail, v;
+	s = slab_target(in, -1, 0, has_free, &d, "no slab with a free object", err, errlen);
+	if (!s)
+		return -1;
+	c = &in->caches[s->cache];
+	tail = chain_tail(in, s, d);
+	v = to_head ? rd16p(d + l->slab.free) : c->num;
+	memcpy(d + l->slab.bufctl + 2 * tail, &(uint16_t){ (uint16_t)v }, 2);
+	snprintf(what, whatlen, "cache %s slab %#x: bufctl[%u] (the free chain's tail) = %u%s",
+		 c->name, s->va, tail, v, to_head ? ", its head" : ", num");
+	return 0;
+}
 
-		s = find_slab(in, -1, 0, has_free);
-		if (!s || !(d = slab_desc(in, s)))
-			return cfail(err, errlen, "no slab with a free object");
-		c = &in->caches[s->cache];
-		tail = chain_tail(in, s, d);
-		v = kind[14] == 'd' ? rd16p(d + l->slab.free) : c->num;
-		memcpy(d + l->slab.bufctl + 2 * tail, &(uint16_t){ (uint16_t)v }, 2);
-		snprintf(what, whatlen, "cache %s slab %#x: bufctl[%u] (the free chain's tail) = %u%s",
-			 c->name, s->va, tail, v, kind[14] == 'd' ? ", its head" : ", num");
-		return 0;
-	}
-	if (!strcmp(kind, "slab-inuse")) {
-		uint32_t inuse;
+static int corrupt_slab_freelist_dup(struct insp *in, char *what, size_t whatlen, char *err,
+				     size_t errlen)
+{
+	return redirect_chain_tail(in, true, what, whatlen, err, errlen);
+}
 
-		s = find_slab(in, SL_PARTIAL, 0, partial_room);
-		if (!s || !(d = slab_desc(in, s)))
-			return cfail(err, errlen, "no partial slab of a cache with 3 or more objects per slab");
-		c = &in->caches[s->cache];
-		inuse = s->inuse + 1 < c->num ? s->inuse + 1 : s->inuse - 1;
-		insp_wr32(d, l->slab.inuse, inuse);
-		snprintf(what, whatlen, "cache %s slab %#x: inuse %u -> %u (num %u)", c->name, s->va,
-			 s->inuse, inuse, c->num);
-		return 0;
-	}
-	if (!strcmp(kind, "slab-list")) {
-		s = find_slab(in, SL_FULL, 0, NULL);
-		if (!s)
-			return cfail(err, errlen, "no full slab");
-		c = &in->caches[s->cache];
-		if (!list_del_va(in, s->va + l->slab.list) ||
-		    !list_add_va(in, s->va + l->slab.list, c->head_va[SL_PARTIAL]))
-			return cfail(err, errlen, "slab list not writable");
-		snprintf(what, whatlen, "cache %s: full slab %#x (inuse %u of %u) moved to slabs_partial",
-			 c->name, s->va, s->inuse, c->num);
-		return 0;
-	}
-	if (!strcmp(kind, "slab-redzone")) {
-		for (size_t i = 0; i < in->nslabs; i++) {
-			uint32_t s_mem;
+static int corrupt_slab_freelist_range(struct insp *in, char *what, size_t whatlen, char *err,
+				       size_t errlen)
+{
+	return redirect_chain_tail(in, false, what, whatlen, err, errlen);
+}
 
-			s = &in->slabs[i];
-			c = &in->caches[s->cache];
-			if (!(c->flags & l->sc.red_zone) || !s->pages_ok || !s->nactive ||
-			    !(d = slab_desc(in, s)))
+static int corrupt_slab_inuse(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	const struct insp_slab *s;
+	const struct insp_cache *c;
+	uint32_t inuse;
+	uint8_t *d;
+
+	s = slab_target(in, SL_PARTIAL, 0, partial_room, &d,
+			"no partial slab of a cache with 3 or more objects per slab", err, errlen);
+	if (!s)
+		return -1;
+	c = &in->caches[s->cache];
+	inuse = s->inuse + 1 < c->num ? s->inuse + 1 : s->inuse - 1;
+	insp_wr32(d, in->lay->slab.inuse, inuse);
+	snprintf(what, whatlen, "cache %s slab %#x: inuse %u -> %u (num %u)", c->name, s->va,
+		 s->inuse, inuse, c->num);
+	return 0;
+}
+
+static int corrupt_slab_list(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	const struct insp_layout *l = in->lay;
+	const struct insp_slab *s;
+	const struct insp_cache *c;
+
+	s = slab_target(in, SL_FULL, 0, NULL, NULL, "no full slab", err, errlen);
+	if (!s)
+		return -1;
+	c = &in->caches[s->cache];
+	if (!list_del_va(in, s->va + l->slab.list) ||
+	    !list_add_va(in, s->va + l->slab.list, c->head_va[SL_PARTIAL]))
+		return cfail(err, errlen, "slab list not writable");
+	snprintf(what, whatlen, "cache %s: full slab %#x (inuse %u of %u) moved to slabs_partial",
+		 c->name, s->va, s->inuse, c->num);
+	return 0;
+}
+
+static int corrupt_slab_redzone(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	const struct insp_layout *l = in->lay;
+
+	if (!slabs_walked(in, err, errlen))
+		return -1;
+	for (size_t i = 0; i < in->nslabs; i++) {
+		const struct insp_slab *s = &in->slabs[i];
+		const struct insp_cache *c = &in->caches[s->cache];
+		uint32_t s_mem;
+		uint8_t *d;
+
+		if (!(c->flags & l->sc.red_zone) || !s->pages_ok || !s->nactive ||
+		    !(d = slab_desc(in, s)))
+			continue;
+		s_mem = insp_rd32(d, l->slab.s_mem);
+		for (uint32_t k = 0; k < c->num; k++) {
+			uint32_t buf = s_mem + k * c->size;
+			uint32_t rz = buf + c->obj_offset +
+				      ((c->object_size + l->sc.redzone_align - 1) & ~(l->sc.redzone_align - 1));
+			uint8_t *p;
+
+			if (rd16p(d + l->slab.bufctl + 2 * k) != l->sc.bufctl_active ||
+			    in_array_cache(in, c, buf) || !(p = wk(in, rz, 1)))
 				continue;
-			s_mem = insp_rd32(d, l->slab.s_mem);
-			for (uint32_t k = 0; k < c->num; k++) {
-				uint32_t buf = s_mem + k * c->size;
-				uint32_t rz = buf + c->obj_offset +
-					      ((c->object_size + l->sc.redzone_align - 1) & ~(l->sc.redzone_align - 1));
-				uint8_t *p;
-
-				if (rd16p(d + l->slab.bufctl + 2 * k) != l->sc.bufctl_active ||
-				    in_array_cache(in, c, buf) || !(p = wk(in, rz, 1)))
-					continue;
-				*p = *p == 0x41 ? 0x42 : 0x41;
-				snprintf(what, whatlen, "cache %s: in-use object %#x: byte at %#x (red zone 2) "
-					 "= %#x", c->name, buf + c->obj_offset, rz, *p);
-				return 0;
-			}
+			*p = *p == 0x41 ? 0x42 : 0x41;
+			snprintf(what, whatlen, "cache %s: in-use object %#x: byte at %#x (red zone 2) "
+				 "= %#x", c->name, buf + c->obj_offset, rz, *p);
+			return 0;
 		}
-		return cfail(err, errlen, "no in-use object with red zones (boot the guest with "
-			     "slab_debug=Z)");
 	}
-	if (!strcmp(kind, "slab-poison")) {
-		uint32_t obj, off;
-		uint8_t *p;
+	return cfail(err, errlen, "no in-use object with red zones (boot the guest with "
+		     "slab_debug=Z)");
+}
 
-		s = find_slab(in, -1, l->sc.poison, has_free);
-		if (!s || !(d = slab_desc(in, s)))
-			return cfail(err, errlen, "no free object of a poisoned cache (boot the guest "
-				     "with slab_debug=P)");
-		c = &in->caches[s->cache];
-		obj = insp_rd32(d, l->slab.s_mem) + rd16p(d + l->slab.free) * c->size + c->obj_offset;
-		off = (c->object_size - 1) / 2;
-		if (!(p = wk(in, obj + off, 1)))
-			return cfail(err, errlen, "object not writable");
-		*p = 0x42;
-		snprintf(what, whatlen, "cache %s: free object %#x: byte %u = 0x42 (write after free)",
-			 c->name, obj, off);
-		return 0;
-	}
-	return cfail(err, errlen, "corruption kind '%s' has no implementation", kind);
+static int corrupt_slab_poison(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	const struct insp_layout *l = in->lay;
+	const struct insp_slab *s;
+	const struct insp_cache *c;
+	uint32_t obj, off;
+	uint8_t *d, *p;
+
+	s = slab_target(in, -1, l->sc.poison, has_free, &d, "no free object of a poisoned cache "
+			"(boot the guest with slab_debug=P)", err, errlen);
+	if (!s)
+		return -1;
+	c = &in->caches[s->cache];
+	obj = insp_rd32(d, l->slab.s_mem) + rd16p(d + l->slab.free) * c->size + c->obj_offset;
+	off = (c->object_size - 1) / 2;
+	if (!(p = wk(in, obj + off, 1)))
+		return cfail(err, errlen, "object not writable");
+	*p = 0x42;
+	snprintf(what, whatlen, "cache %s: free object %#x: byte %u = 0x42 (write after free)",
+		 c->name, obj, off);
+	return 0;
+}
+
+/* ---- The kinds ----------------------------------------------------------- */
+
+const struct insp_corruption insp_corruptions[] = {
+	{ "buddy-order", R_BUDDY_ORDER, "change private (the order) of a free block's head", corrupt_buddy_order },
+	{ "buddy-cycle", R_BUDDY_CYCLE, "point a free list's last entry back at its first", corrupt_buddy_cycle },
+	{ "buddy-double", R_BUDDY_DOUBLE, "put a free block on a second free list too", corrupt_buddy_double },
+	{ "buddy-unmerged", R_BUDDY_UNMERGED, "split a free block into two free halves, counts fixed", corrupt_buddy_unmerged },
+	{ "nr-free", R_BUDDY_NR_FREE, "make a free_area's nr_free off by one", corrupt_nr_free },
+	{ "page-flags", R_PAGE_FLAGS, "set PG_slab and PG_table on an allocated page", corrupt_page_flags },
+	{ "hole-in-buddy", R_MEM_HOLE, "link a pfn of the ISA hole into an order-0 free list, counts fixed", corrupt_hole_in_buddy },
+	{ "page-refcount", R_PAGE_FREE_REFCOUNT, "set refcount 1 on a free block's head", corrupt_page_refcount },
+	{ "pte-wild", R_PT_RAM, "map an unused fixmap slot to a pa beyond guest RAM", corrupt_pte_wild },
+	{ "pte-user", R_PT_USER, "set the U bit on a direct-map PDE", corrupt_pte_user },
+	{ "pte-freed", R_PT_FREED, "map a buddy-free page at an unused fixmap slot", corrupt_pte_freed },
+	{ "directmap", R_PT_DIRECTMAP, "shift one direct-map entry by one page (or 2 MiB)", corrupt_directmap },
+	{ "zone-free", R_ZONE_FREE, "make a zone's NR_FREE_PAGES counter off by one", corrupt_zone_free },
+	{ "pcp-count", R_PCP_COUNT, "make a per-CPU list's count off by one", corrupt_pcp_count },
+	{ "pte-reserved", R_PT_RESERVED, "set a reserved bit (13) in a direct-map 2 MiB PDE", corrupt_pte_reserved },
+	{ "pdpte-1g", R_PT_1G, "make the unused PDPT entry 0 a 1 GiB page", corrupt_pdpte_1g },
+	{ "table-flag", R_PT_TABLE, "clear PG_table on the kernel page directory", corrupt_table_flag },
+	{ "deferred-dirty", R_BUDDY_DEFERRED, "set PG_dirty on a struct page inside a deferred top-order range", corrupt_deferred_dirty },
+	{ "slab-freelist-dup", R_SLAB_FREELIST_DUP, "point a slab's free-chain tail back at its head (an index twice)", corrupt_slab_freelist_dup },
+	{ "slab-freelist-range", R_SLAB_FREELIST_RANGE, "point a slab's free-chain tail at index num (out of range)", corrupt_slab_freelist_range },
+	{ "slab-inuse", R_SLAB_INUSE, "make a partial slab's inuse off by one (still partial)", corrupt_slab_inuse },
+	{ "slab-list", R_SLAB_LIST, "move a full slab onto its cache's partial list", corrupt_slab_list },
+	{ "slab-redzone", R_SLAB_REDZONE, "overwrite the first byte after an in-use object (needs slab_debug=Z)", corrupt_slab_redzone },
+	{ "slab-poison", R_SLAB_POISON, "write into a free, poisoned object (needs slab_debug=P)", corrupt_slab_poison },
+};
+const size_t insp_nr_corruptions = sizeof(insp_corruptions) / sizeof(insp_corruptions[0]);
+
+const struct insp_corruption *insp_corruption_find(const char *kind)
+{
+	for (size_t i = 0; i < insp_nr_corruptions; i++)
+		if (!strcmp(insp_corruptions[i].kind, kind))
+			return &insp_corruptions[i];
+	return NULL;
 }
 
 int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
 		 char *err, size_t errlen)
 {
-	const struct insp_layout *l = in->lay;
-	const uint32_t buddy = 1u << l->pg[IPG_buddy];
-	struct pt_walk w;
-	uint8_t *p, *e;
+	const struct insp_corruption *c = insp_corruption_find(kind);
 
-	if (!insp_corruption_find(kind))
+	if (!c)
 		return cfail(err, errlen, "unknown corruption kind '%s' (see --list-corruptions)", kind);
 	if (!survey(in))
 		return cfail(err, errlen, "cannot read the guest's mm state to find a target");
-	struct insp_state *st = &in->st;
-
-	if (!strncmp(kind, "slab-", 5))
-		return corrupt_slab(in, kind, what, whatlen, err, errlen);
-
-	if (!strcmp(kind, "buddy-order") || !strcmp(kind, "page-refcount")) {
-		if (!in->nblocks)
-			return cfail(err, errlen, "no free block to corrupt");
-		p = wpage(in, in->blocks[0].pfn);
-		if (kind[0] == 'b') {
-			unsigned o = in->blocks[0].order, n = o ? o - 1 : 1;
-
-			insp_wr32(p, l->page.private_, n);
-			snprintf(what, whatlen, "pfn %#llx: private %u -> %u",
-				 (unsigned long long)in->blocks[0].pfn, o, n);
-		} else {
-			insp_wr32(p, l->page.refcount, 1);
-			snprintf(what, whatlen, "pfn %#llx: refcount 0 -> 1",
-				 (unsigned long long)in->blocks[0].pfn);
-		}
-		return 0;
-	}
-	if (!strcmp(kind, "buddy-cycle")) {
-		size_t a, z;
-
-		if (!in->nblocks)
-			return cfail(err, errlen, "no free block to corrupt");
-		list_run(in, 0, &a, &z);
-		if (!lh_set(in, lru_va(in, in->blocks[z].pfn), 1, (uint32_t)lru_va(in, in->blocks[a].pfn)))
-			return cfail(err, errlen, "list entry not writable");
-		snprintf(what, whatlen, "zone %s order %u: pfn %#llx's next -> pfn %#llx",
-			 st->zone[in->blocks[a].zone].name, in->blocks[a].order,
-			 (unsigned long long)in->blocks[z].pfn, (unsigned long long)in->blocks[a].pfn);
-		return 0;
-	}
-	if (!strcmp(kind, "buddy-double")) {
-		const struct insp_block *b;
-		uint64_t head;
-
-		if (!in->nblocks)
-			return cfail(err, errlen, "no free block to corrupt");
-		b = &in->blocks[0];
-		/* A list walked after b's: the top order, or the first pcp list. */
-		if (b->order + 1u < l->max_order)
-			head = st->zone[b->zone].head_va[l->max_order - 1];
-		else
-			head = st->zone[b->zone].pcp[0].head_va;
-		if (!lh_set(in, head, 1, (uint32_t)lru_va(in, b->pfn)))
-			return cfail(err, errlen, "list head not writable");
-		snprintf(what, whatlen, "zone %s: pfn %#llx (order %u) also linked from the %s list",
-			 st->zone[b->zone].name, (unsigned long long)b->pfn, b->order,
-			 b->order + 1u < l->max_order ? "top-order" : "cpu 0 per-CPU");
-		return 0;
-	}
-	if (!strcmp(kind, "buddy-unmerged")) {
-		for (size_t i = 0; i < in->nblocks; i++) {
-			const struct insp_block b = in->blocks[i];
-			const struct insp_zone *zn = &st->zone[b.zone];
-			uint64_t q;
-
-			if (!b.order)
-				continue;
-			q = b.pfn + (1ull << (b.order - 1));
-			if (!list_del_va(in, lru_va(in, b.pfn)) ||
-			    !list_add_va(in, lru_va(in, b.pfn), zn->head_va[b.order - 1]) ||
-			    !list_add_va(in, lru_va(in, q), zn->head_va[b.order - 1]))
-				return cfail(err, errlen, "list not writable");
-			insp_wr32(wpage(in, b.pfn), l->page.private_, b.order - 1u);
-			p = wpage(in, q);
-			insp_wr32(p, l->page.private_, b.order - 1u);
-			insp_wr32(p, l->page.flags, insp_rd32(p, l->page.flags) | buddy);
-			add32(in, nr_free_va(in, b.zone, b.order), -1);
-			add32(in, nr_free_va(in, b.zone, b.order - 1), 2);
-			snprintf(what, whatlen, "zone %s: order-%u block at pfn %#llx split into pfns "
-				 "%#llx and %#llx of order %u", zn->name, b.order,
-				 (unsigned long long)b.pfn, (unsigned long long)b.pfn,
-				 (unsigned long long)q, b.order - 1);
-			return 0;
-		}
-		return cfail(err, errlen, "no free block of order >= 1");
-	}
-	if (!strcmp(kind, "nr-free") || !strcmp(kind, "zone-free") || !strcmp(kind, "pcp-count")) {
-		for (unsigned z = 0; z < st->nr_zones; z++) {
-			const struct insp_zone *zn = &st->zone[z];
-			uint64_t va;
-
-			if (!zn->managed)
-				continue;
-			va = kind[0] == 'n' ? nr_free_va(in, z, 0) : kind[0] == 'z' ? nr_free_pages_va(in, z) :
-			     zn->pcp[0].head_va - l->pcp.list + l->pcp.count;
-			if (!add32(in, va, 1))
-				return cfail(err, errlen, "zone not writable");
-			snprintf(what, whatlen, "zone %s: %s + 1", zn->name,
-				 kind[0] == 'n' ? "free_area[0].nr_free" :
-				 kind[0] == 'z' ? "NR_FREE_PAGES" : "pageset[0].count");
-			return 0;
-		}
-		return cfail(err, errlen, "no zone with managed pages");
-	}
-	if (!strcmp(kind, "page-flags")) {
-		const uint32_t bits = 1u << l->pg[IPG_slab] | 1u << l->pg[IPG_table];
-		const uint32_t res = 1u << l->pg[IPG_reserved];
-
-		for (uint64_t pfn = 0; pfn < st->npfn; pfn++) {
-			p = wpage(in, pfn);
-			if ((int32_t)insp_rd32(p, l->page.refcount) <= 0 || insp_rd32(p, l->page.flags) ||
-			    in->pstate[pfn] || !insp_pfn_is_ram(in, pfn))
-				continue;
-			insp_wr32(p, l->page.flags, bits);
-			snprintf(what, whatlen, "allocated pfn %#llx: flags 0 -> %#x (slab|table)",
-				 (unsigned long long)pfn, bits);
-			return 0;
-		}
-		/* No allocated page: a reserved one (the kernel's first page). */
-		p = wpage(in, in->kernel_start_pa >> 12);
-		if (!p || !(insp_rd32(p, l->page.flags) & res))
-			return cfail(err, errlen, "no allocated or reserved page to flag");
-		insp_wr32(p, l->page.flags, insp_rd32(p, l->page.flags) | 1u << l->pg[IPG_slab]);
-		snprintf(what, whatlen, "reserved pfn %#llx: PG_slab added",
-			 (unsigned long long)(in->kernel_start_pa >> 12));
-		return 0;
-	}
-	if (!strcmp(kind, "hole-in-buddy")) {
-		for (uint64_t pfn = 0; pfn < st->npfn; pfn += 2) {
-			unsigned z;
-
-			if (insp_pfn_is_ram(in, pfn) || insp_pfn_is_ram(in, pfn ^ 1))
-				continue;
-			z = insp_pfn_zone(in, pfn);
-			if (!list_add_va(in, lru_va(in, pfn), st->zone[z].head_va[0]))
-				return cfail(err, errlen, "list not writable");
-			p = wpage(in, pfn);
-			insp_wr32(p, l->page.flags, buddy);
-			insp_wr32(p, l->page.private_, 0);
-			add32(in, nr_free_va(in, z, 0), 1);
-			add32(in, nr_free_pages_va(in, z), 1);
-			add32(in, l->sym.vm_zone_stat + 4 * l->nr_free_pages, 1);
-			snprintf(what, whatlen, "hole pfn %#llx linked into zone %s order 0",
-				 (unsigned long long)pfn, st->zone[z].name);
-			return 0;
-		}
-		return cfail(err, errlen, "no hole pfn in mem_map");
-	}
-	if (!strcmp(kind, "pte-wild") || !strcmp(kind, "pte-freed")) {
-		uint64_t va = l->fixaddr_start + (kind[4] == 'f' ? 4096 : 0), pa;
-
-		e = leaf_entry(in, va, &w, false);
-		if (!e)
-			return cfail(err, errlen, "fixmap slot %#llx is not an unused PTE (%s)",
-				     (unsigned long long)va, pt_status_str(w.status));
-		if (kind[4] == 'w') {
-			pa = (guest_mem_end(in->mem) + 0x200000) & ~0xfffull;
-		} else {
-			if (!in->nblocks)
-				return cfail(err, errlen, "no free page to map");
-			pa = in->blocks[0].pfn << 12;
-		}
-		wr64(e, pa | KERNEL_PTE);
-		snprintf(what, whatlen, "PTE for va %#llx -> pa %#llx%s", (unsigned long long)va,
-			 (unsigned long long)pa, kind[4] == 'w' ? " (beyond RAM)" : " (free page)");
-		return 0;
-	}
-	if (!strcmp(kind, "pte-user") || !strcmp(kind, "directmap") || !strcmp(kind, "pte-reserved")) {
-		uint64_t va = l->page_offset + (4ull << 20), v;
-
-		e = leaf_entry(in, va, &w, true);
-		if (!e)
-			return cfail(err, errlen, "direct-map va %#llx is not mapped (%s)",
-				     (unsigned long long)va, pt_status_str(w.status));
-		v = rd64p(e);
-		if (!strcmp(kind, "pte-user")) {
-			wr64(e, v | PT_US);
-		} else if (!strcmp(kind, "directmap")) {
-			wr64(e, v + w.page_size);
-		} else {
-			if (w.page_size != (2ull << 20))
-				return cfail(err, errlen, "va %#llx is not a 2 MiB mapping",
-					     (unsigned long long)va);
-			wr64(e, v | (1ull << 13));
-		}
-		snprintf(what, whatlen, "%s for va %#llx: %#llx -> %#llx",
-			 pt_level_names[w.levels - 1], (unsigned long long)va,
-			 (unsigned long long)v, (unsigned long long)rd64p(e));
-		return 0;
-	}
-	if (!strcmp(kind, "pdpte-1g")) {
-		pt_walk(in->mem, &in->pt, st->swapper_cr3, 0, &w);
-		if (w.levels < 2 || (w.lvl[1].entry & PT_P))
-			return cfail(err, errlen, "PDPT entry 0 is in use");
-		e = guest_mem_ptr(in->mem, w.lvl[1].entry_pa, 8);
-		if (!e)
-			return cfail(err, errlen, "PDPT not in RAM");
-		wr64(e, PT_P | PT_RW | PT_US | PT_PS);
-		snprintf(what, whatlen, "PDPTE[0] = %#llx", (unsigned long long)rd64p(e));
-		return 0;
-	}
-	if (!strcmp(kind, "table-flag")) {
-		uint64_t pd;
-
-		pt_walk(in->mem, &in->pt, st->swapper_cr3, l->page_offset, &w);
-		if (w.levels < 3)
-			return cfail(err, errlen, "no kernel page directory");
-		pd = w.lvl[1].entry & PT_ADDR_MASK;
-		p = wpage(in, pd >> 12);
-		if (!p)
-			return cfail(err, errlen, "kernel PD pfn %#llx has no struct page",
-				     (unsigned long long)(pd >> 12));
-		insp_wr32(p, l->page.flags, insp_rd32(p, l->page.flags) & ~(1u << l->pg[IPG_table]));
-		snprintf(what, whatlen, "kernel PD pfn %#llx: PG_table cleared",
-			 (unsigned long long)(pd >> 12));
-		return 0;
-	}
-	if (!strcmp(kind, "deferred-dirty")) {
-		for (unsigned z = 0; z < st->nr_zones; z++) {
-			const struct insp_zone *zn = &st->zone[z];
-			uint64_t pfn;
-
-			/* Only a range the deferred check accepted: the guest
-			 * wrote these bounds, and they index host arrays. */
-			if (!zn->nr_deferred || zn->deferred[0].start >= zn->deferred[0].end ||
-			    zn->deferred[0].end > st->npfn ||
-			    !(in->pstate[zn->deferred[0].start] & PS_DEFERRED))
-				continue;
-			/* A tail in the middle of the range's lowest block: the
-			 * guest takes that block last. */
-			pfn = zn->deferred[0].start + 5;
-			if (pfn >= zn->deferred[0].end)
-				continue;
-			p = wpage(in, pfn);
-			if (!p)
-				continue;
-			insp_wr32(p, l->page.flags, insp_rd32(p, l->page.flags) | 1u << l->pg[IPG_dirty]);
-			snprintf(what, whatlen, "zone %s: pfn %#llx in deferred range [%#llx, %#llx): "
-				 "PG_dirty set", zn->name, (unsigned long long)pfn,
-				 (unsigned long long)zn->deferred[0].start,
-				 (unsigned long long)zn->deferred[0].end);
-			return 0;
-		}
-		return cfail(err, errlen, "no zone has a deferred range (the guest defers only runs "
-			     "of whole top-order blocks of 64 MiB or more)");
-	}
-	return cfail(err, errlen, "corruption kind '%s' has no implementation", kind);
+	return c->apply(in, what, whatlen, err, errlen);
 }
 
 /* ---- Fuzzing ------------------------------------------------------------ */

@@ -553,6 +553,9 @@ struct insp_corruption {
 	const char *kind;      /* "buddy-order" */
 	enum insp_rule rule;   /* the rule that must catch it */
 	const char *desc;
+	/* On a surveyed guest: 0 with the damage done in what, or -1 with
+	 * why there is no target in err. */
+	int (*apply)(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen);
 };
 extern const struct insp_corruption insp_corruptions[];
 extern const size_t insp_nr_corruptions;
