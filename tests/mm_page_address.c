@@ -1,4 +1,4 @@
-/* Unit tests of the highmem page_address hash (guest/mm/page_address.c). */
+/* Unit tests of the highmem page_address hash (guest/mm/highmem.c). */
 #include <criterion/criterion.h>
 #include <signal.h>
 #include "mm_host.h"

@@ -184,7 +184,7 @@ Test(int_sqrt, top_of_the_range)
 	cr_assert_eq(int_sqrt(1ul << (BITS_PER_LONG - 2)), 1ul << (BITS_PER_LONG / 2 - 1));
 }
 
-/* Pointers as page_address.c hashes them: struct pages, 32 bytes apart. */
+/* Pointers as highmem.c hashes them: struct pages, 32 bytes apart. */
 static const void *page_ptr(unsigned long i)
 {
 	return (const void *)(0xc1000000ul + i * 32);
@@ -219,7 +219,7 @@ Test(hash, every_hash_is_below_1_shl_bits_and_deterministic)
 
 Test(hash, consecutive_struct_pages_fill_every_bucket)
 {
-	/* page_address.c's table: 128 buckets, one entry per pkmap slot. */
+	/* highmem.c's page_address table: 128 buckets, one entry per pkmap slot. */
 	unsigned int hits32[128] = { 0 }, hits_ptr[128] = { 0 };
 
 	for (unsigned long i = 0; i < 1024; i++) {

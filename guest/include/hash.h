@@ -2,7 +2,7 @@
  * Multiplicative hashing, Linux's (include/linux/hash.h): hash_32,
  * hash_64, hash_long and hash_ptr give the top `bits` bits of the value
  * times a golden-ratio constant, i.e. a bucket index below 1 << bits.
- * page_address.c hashes struct page pointers with it, as Linux's
+ * highmem.c hashes struct page pointers with it, as Linux's
  * HASHED_PAGE_VIRTUAL does.
  */
 #ifndef GUEST_HASH_H

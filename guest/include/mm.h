@@ -87,7 +87,7 @@ static inline void *lowmem_page_address(const struct page *page)
 
 /*
  * Kernel virtual address of a highmem page while kmap() holds it, else NULL
- * (mm/page_address.c, Linux's HASHED_PAGE_VIRTUAL).
+ * (mm/highmem.c, Linux's HASHED_PAGE_VIRTUAL).
  */
 void *page_address_highmem(const struct page *page);
 void set_page_address(struct page *page, void *virtual);

@@ -12,7 +12,7 @@
  *   - PageHighMem: the zone is ZONE_HIGHMEM;
  *   - the virtual address of a lowmem page: PAGE_OFFSET + pfn * PAGE_SIZE.
  *     Highmem virtual addresses are not stored here either: kmap records
- *     them in a hash (page_address.c, Linux's HASHED_PAGE_VIRTUAL).
+ *     them in a hash (highmem.c, Linux's HASHED_PAGE_VIRTUAL).
  *
  * Encodings that differ from Linux (each keeps "zero = idle"):
  *   - _mapcount holds the number of mappings directly.  Linux biases it by
