@@ -16,49 +16,42 @@
 #include "bench_host.h"
 #include "mm_host.h"
 
-#define HELD_MAX 1024
 #define DEFAULT_OPS 200000
 
 
 enum mode { NONE, BUDDY, MALLOC };
 
-/* Returns a checksum so the compiler cannot drop the work. */
+static void *buddy_alloc(size_t size)
+{
+	(void)size;
+	return alloc_pages(GFP_KERNEL, 0);
+}
+
+static void buddy_free(void *p)
+{
+	__free_pages(p, 0);
+}
+
+static void *malloc_page(size_t size)
+{
+	(void)size;
+	return malloc(4096);
+}
+
 static unsigned long replay(int mode, long ops)
 {
-	static void *held[HELD_MAX];
-	unsigned int nr = 0;
-	unsigned long sum = 0;
-	struct rnd_state rnd = { .s = BENCH_RND_STATE };
+	static const struct bench_allocator buddy = { buddy_alloc, buddy_free, NULL };
+	static const struct bench_allocator glibc = { malloc_page, free, NULL };
+	static const struct bench_allocator none = { bench_none_alloc, bench_none_free, NULL };
 
-	for (long i = 0; i < ops; i++) {
-		unsigned int r = prandom_u32_state(&rnd);
-		if (nr == 0 || (nr < HELD_MAX && (r & 0xff) < 140)) {
-			void *p = mode == BUDDY ? (void *)alloc_pages(GFP_KERNEL, 0)
-			        : mode == MALLOC ? malloc(4096) : (void *)(long)(i + 1);
-			if (!p) {
-				fprintf(stderr, "allocation %ld failed\n", i);
-				exit(1);
-			}
-			held[nr++] = p;
-		} else {
-			unsigned int k = (r >> 8) % nr;
-			void *p = held[k];
-			sum += (unsigned long)p;
-			if (mode == BUDDY)
-				__free_pages(p, 0);
-			else if (mode == MALLOC)
-				free(p);
-			held[k] = held[--nr];
-		}
+	switch (mode) {
+	case BUDDY:
+		return bench_replay(&buddy, ops);
+	case MALLOC:
+		return bench_replay(&glibc, ops);
+	default:
+		return bench_replay(&none, ops);
 	}
-	while (nr) {
-		void *p = held[--nr];
-		if (mode == BUDDY)
-			__free_pages(p, 0);
-		else if (mode == MALLOC)
-			free(p);
-	}
-	return sum;
 }
 
 static void machine(void)
@@ -84,7 +77,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	double wb = wall_ns_per_op(BUDDY, ops), wm = wall_ns_per_op(MALLOC, ops), wn = wall_ns_per_op(NONE, ops);
-	printf("  same trace: %ld ops (55%% order-0 allocs, up to %d held)\n", ops, HELD_MAX);
+	printf("  same trace: %ld ops (55%% order-0 allocs, up to %d held)\n", ops, BENCH_HELD_MAX);
 	printf("  %-22s %14s %14s\n", "", "insns/op", "ns/op (best of 5)");
 	double base = callgrind_insns(argv[0], "none", ops);
 	double ib = callgrind_insns(argv[0], "buddy", ops), im = callgrind_insns(argv[0], "malloc", ops);

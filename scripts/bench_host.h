@@ -16,6 +16,77 @@
  * seed), so that the trace is the same for every allocator measured. */
 #define BENCH_RND_STATE 2463534242u
 
+#define BENCH_HELD_MAX 1024   /* blocks the trace holds at most */
+
+/*
+ * One allocator under the trace.  size() turns a random draw into the
+ * request's size; NULL means every request is one size and costs no draw
+ * (the page allocator's trace).  `none` allocates nothing: its replay is
+ * the trace's own cost, subtracted from the others.
+ */
+struct bench_allocator {
+	void *(*alloc)(size_t size);
+	void (*free)(void *p);
+	size_t (*size)(unsigned int r);
+};
+
+/*
+ * The trace: 55% allocations while fewer than BENCH_HELD_MAX are held,
+ * otherwise a random held block is freed; at the end all are freed.
+ * Returns a checksum of the addresses freed so the compiler cannot drop
+ * the work.  Always inlined: with a constant *a the calls are direct, so
+ * the allocators are measured without an indirect call each.
+ */
+static inline __attribute__((always_inline)) unsigned long
+bench_replay(const struct bench_allocator *a, long ops)
+{
+	static void *held[BENCH_HELD_MAX];
+	unsigned int nr = 0;
+	unsigned long sum = 0;
+	struct rnd_state rnd = { .s = BENCH_RND_STATE };
+
+	for (long i = 0; i < ops; i++) {
+		unsigned int r = prandom_u32_state(&rnd);
+
+		if (nr == 0 || (nr < BENCH_HELD_MAX && (r & 0xff) < 140)) {
+			size_t size = a->size ? a->size(prandom_u32_state(&rnd)) : 0;
+			void *p = a->alloc(size);
+
+			if (!p) {
+				fprintf(stderr, "allocation %ld failed\n", i);
+				exit(1);
+			}
+			held[nr++] = p;
+		} else {
+			unsigned int k = (r >> 8) % nr;
+			void *p = held[k];
+
+			sum += (unsigned long)p;
+			a->free(p);
+			held[k] = held[--nr];
+		}
+	}
+	while (nr)
+		a->free(held[--nr]);
+	return sum;
+}
+
+/* The `none` allocator: distinct non-NULL "addresses", no work.  It uses
+ * size, or the compiler would drop the trace's size computation from the
+ * none replay only, and the subtraction would charge it to the allocators. */
+static unsigned long bench_none_next;
+
+static inline void *bench_none_alloc(size_t size)
+{
+	bench_none_next += size + 1;
+	return (void *)bench_none_next;
+}
+
+static inline void bench_none_free(void *p)
+{
+	(void)p;
+}
+
 static inline double bench_now(void)
 {
 	struct timespec t;

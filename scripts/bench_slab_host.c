@@ -38,7 +38,6 @@
 #define peer_free free
 #endif
 
-#define HELD_MAX 1024
 #define DEFAULT_OPS 400000
 
 
@@ -59,47 +58,30 @@ static size_t trace_size(unsigned int r)
 
 enum mode { NONE, KMALLOC, PEER };
 
+static void *kmalloc_kernel(size_t size)
+{
+	return __kmalloc(size, GFP_KERNEL);
+}
+
+static void kfree_obj(void *p)
+{
+	kfree(p);
+}
+
 static unsigned long replay(int mode, long ops)
 {
-	static void *held[HELD_MAX];
-	unsigned int nr = 0;
-	unsigned long sum = 0;
-	struct rnd_state rnd = { .s = BENCH_RND_STATE };
+	static const struct bench_allocator guest = { kmalloc_kernel, kfree_obj, trace_size };
+	static const struct bench_allocator peer = { peer_malloc, peer_free, trace_size };
+	static const struct bench_allocator none = { bench_none_alloc, bench_none_free, trace_size };
 
-	for (long i = 0; i < ops; i++) {
-		unsigned int r = prandom_u32_state(&rnd);
-
-		if (nr == 0 || (nr < HELD_MAX && (r & 0xff) < 140)) {
-			size_t size = trace_size(prandom_u32_state(&rnd));
-			void *p = mode == KMALLOC ? __kmalloc(size, GFP_KERNEL)
-				: mode == PEER ? peer_malloc(size) : (void *)(long)(i + 1);
-
-			if (!p) {
-				fprintf(stderr, "allocation %ld failed\n", i);
-				exit(1);
-			}
-			held[nr++] = p;
-		} else {
-			unsigned int k = (r >> 8) % nr;
-			void *p = held[k];
-
-			sum += (unsigned long)p;
-			if (mode == KMALLOC)
-				kfree(p);
-			else if (mode == PEER)
-				peer_free(p);
-			held[k] = held[--nr];
-		}
+	switch (mode) {
+	case KMALLOC:
+		return bench_replay(&guest, ops);
+	case PEER:
+		return bench_replay(&peer, ops);
+	default:
+		return bench_replay(&none, ops);
 	}
-	while (nr) {
-		void *p = held[--nr];
-
-		if (mode == KMALLOC)
-			kfree(p);
-		else if (mode == PEER)
-			peer_free(p);
-	}
-	return sum;
 }
 
 static void machine(void)
@@ -152,7 +134,7 @@ static int report(const char *self, long ops)
 
 	printf("  same trace: %ld ops (55%% allocations, sizes 1..8192 weighted to small, up to %d held),\n"
 	       "  each allocator in its own binary; the trace alone (mode none) subtracted\n",
-	       ops, HELD_MAX);
+	       ops, BENCH_HELD_MAX);
 	printf("  %-22s %14s %18s\n", "", "insns/op", "ns/op (best of 5)");
 	for (unsigned int i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		double ins, ns, base_ins, base_ns;
