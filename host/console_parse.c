@@ -57,14 +57,14 @@ const struct con_cmd con_cmds[CMD_NR] = {
 	  "the struct page of PFN, flags by name" },
 	{ CMD_CHECK, "check", 0, CON_MAX_ARGS, NEED_QUIESCENT, "[RULE...]",
 	  "run the checkers now (all rules, or the ones named)" },
-	{ CMD_FAIL_OFF, "fail off", 0, 0, NEED_QUIESCENT, "",
-	  "turn both fault injectors off" },
-	{ CMD_FAIL_SHOW, "fail show", 0, 0, NEED_QUIESCENT, "",
-	  "one line per fault injector: its knobs and failures so far" },
 	{ CMD_FAIL, "fail", 1, CON_MAX_ARGS, NEED_QUIESCENT,
 	  "page_alloc|slab [probability=P] [interval=I] [times=T] [space=S] [min_order=O] "
 	  "[ignore_gfp_highmem=0|1] [ignore_gfp_wait=0|1] [cache=NAME] [verbose=0|1|2]",
 	  "set a fault injector's knobs (Linux's fail_page_alloc and failslab)" },
+	{ CMD_FAIL_OFF, "fail off", 0, 0, NEED_QUIESCENT, "",
+	  "turn both fault injectors off" },
+	{ CMD_FAIL_SHOW, "fail show", 0, 0, NEED_QUIESCENT, "",
+	  "one line per fault injector: its knobs and failures so far" },
 	{ CMD_CORRUPT, "corrupt", 1, 1, NEED_QUIESCENT, "KIND",
 	  "damage guest memory as --corrupt KIND does (--corrupt list)" },
 	{ CMD_POKE, "poke", 2, 3, NEED_QUIESCENT, "PA VALUE [b|w|l|q]",
@@ -185,10 +185,10 @@ int con_parse_line(const char *line, struct con_line *out, char *err, size_t err
 
 		memmove(&tok[2], &tok[1], (ntok - 1) * sizeof(tok[0]));
 		ntok++;
-		/* The token becomes "x" NUL "/8xb": shift the format right by one. */
-		memmove(slash + 1, slash, strlen(slash) + 1);
-		*slash = '\0';
-		tok[1] = slash + 1;
+		/* The command's name is only matched, never kept: point it at a
+		 * literal and leave the format, slash and all, in place. */
+		tok[0] = slash - tok[0] == 1 ? "x" : "xp";
+		tok[1] = slash;
 	}
 
 	for (unsigned i = 0; i < CMD_NR; i++) {
