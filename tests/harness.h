@@ -193,6 +193,29 @@ static inline struct vmm_result vmm_run(double limit_s, ...)
 	return r;
 }
 
+/* The block of lines after `header` up to the next line that starts
+ * something else: another /proc report, a VMM line, a console echo or
+ * JSON reply, a workload's summary. */
+static inline char *block_after(const char *s, const char *header)
+{
+	const char *p = strstr(s, header), *e;
+	static const char *const stops[] = { "/proc/", "vmm: ", "check: ", "stress:", "workload",
+					     "(vmm) ", "{" };
+
+	if (!p)
+		return NULL;
+	p += strlen(header);
+	for (e = p; *e; e = strchr(e, '\n') + 1) {
+		bool stop = false;
+
+		for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+			stop |= !strncmp(e, stops[i], strlen(stops[i]));
+		if (stop || !strchr(e, '\n'))
+			break;
+	}
+	return strndup(p, (size_t)(e - p));
+}
+
 static inline void vmm_result_free(struct vmm_result *r)
 {
 	free(r->out);

@@ -229,27 +229,6 @@ Test(inspect, corrupt_at_a_later_checkpoint, .timeout = 60)
 	vmm_result_free(&r);
 }
 
-/* The block of lines after `header` up to the next line starting with one
- * of the stop prefixes. */
-static char *block_after(const char *s, const char *header)
-{
-	const char *p = strstr(s, header), *e;
-	static const char *const stops[] = { "/proc/", "vmm: ", "check: ", "stress:", "workload" };
-
-	if (!p)
-		return NULL;
-	p += strlen(header);
-	for (e = p; *e; e = strchr(e, '\n') + 1) {
-		bool stop = false;
-
-		for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
-			stop |= !strncmp(e, stops[i], strlen(stops[i]));
-		if (stop || !strchr(e, '\n'))
-			break;
-	}
-	return strndup(p, (size_t)(e - p));
-}
-
 static void views_identical(const char *cmdline)
 {
 	static const char *const views[] = { "buddyinfo", "zoneinfo", "meminfo", "vmstat", "slabinfo" };

@@ -1,0 +1,448 @@
+/*
+ * The VMM console end to end (host/console.c): --script runs, echo and
+ * end-of-script quit, a failing command's status 64, every error message,
+ * views byte-identical to the guest's own /proc reports at the same
+ * checkpoint, corrupt then check, --json parsed with jansson, the Unix
+ * socket (one client, mode 0600, removed at exit), the wait for a
+ * checkpoint that never comes, and no stdin read when the console is off.
+ */
+#include <jansson.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include "harness.h"
+#include "exitcodes.h"
+
+#define SMALL "-m", "128M"
+#define STRESS "highmem=32M run=stress:buddy seed=2 ops=400"
+
+struct script {
+	char path[64];
+};
+
+static const char *script(struct script *s, const char *text)
+{
+	int fd;
+
+	strcpy(s->path, "/tmp/integ_console_XXXXXX");
+	fd = harness_mkstemp(s->path);
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return s->path;
+}
+
+static struct vmm_result run_script(const char *cmdline, const char *text, const char *extra)
+{
+	struct script s;
+	struct vmm_result r;
+
+	script(&s, text);
+	if (extra)
+		r = vmm_run(60, SMALL, "-c", cmdline, "--script", s.path, extra, NULL);
+	else
+		r = vmm_run(60, SMALL, "-c", cmdline, "--script", s.path, NULL);
+	unlink(s.path);
+	return r;
+}
+
+Test(console, script_echoes_each_command_and_its_end_is_quit, .timeout = 60)
+{
+	struct vmm_result r = run_script(STRESS, "# first checkpoint\ninfo status\ncont\n\n"
+					 "info status\nstop\n", NULL);
+
+	assert_status(r, 0);
+	assert_out_has(r, "(vmm) info status\nheld at checkpoint 1 (tag 100)\n"
+		       "(vmm) cont\nrunning\n");
+	assert_out_has(r, "(vmm) info status\nheld at checkpoint 2 (tag 200)\n"
+		       "(vmm) stop\nalready held at checkpoint 2 (tag 200)\n");
+	/* The script ended at checkpoint 2: the workload never finished. */
+	cr_assert_null(strstr(r.out, "stress:buddy: seed"), "%s", r.out);
+	vmm_result_free(&r);
+}
+
+Test(console, a_failing_command_stops_the_script_with_64, .timeout = 60)
+{
+	struct script s;
+	struct vmm_result r;
+
+	script(&s, "info status\npage 99999999\nbuddyinfo\n");
+	r = vmm_run(60, SMALL, "-c", STRESS, "--script", s.path, NULL);
+	assert_status(r, EXIT_USAGE);
+	assert_out_has(r, "(vmm) page 99999999\nerror: bad pfn '99999999': must be 0..32767\n");
+	char want[160];
+	snprintf(want, sizeof(want), "vmm: script %s:2: the command failed; stopping", s.path);
+	assert_err_has(r, want);
+	cr_assert_null(strstr(r.out, "(vmm) buddyinfo"));
+	unlink(s.path);
+	vmm_result_free(&r);
+}
+
+/* Each bad command, alone in a script: the exact one-line error, and the
+ * guest's memory untouched (a check afterwards would have run clean). */
+Test(console, every_error_names_the_problem, .timeout = 120)
+{
+	static const struct { const char *cmd, *err; } cases[] = {
+		{ "frobnicate", "unknown command 'frobnicate'; try 'help'" },
+		{ "info", "'info' needs a subcommand; try 'help info'" },
+		{ "page", "page: missing argument: page PFN; see 'help page'" },
+		{ "page 12q", "bad pfn '12q': not a number" },
+		{ "poke 0x80000000 1", "physical address 0x80000000 (4 bytes) is not guest RAM" },
+		{ "poke 0x1000 0x100 b", "bad value '0x100': must be 0..255" },
+		{ "poke 0x1000 1 z", "poke: bad width 'z': b, w, l or q" },
+		{ "flip 0x1000 8", "bad bit '8': must be 0..7" },
+		{ "corrupt buddy-nonsense",
+		  "corrupt: unknown kind 'buddy-nonsense'; 'vmm --corrupt list' lists them" },
+		{ "check buddy.nope", "check: unknown rule 'buddy.nope'; 'vmm --corrupt list' names the rules" },
+		{ "gva2gpa 0x100000000", "bad virtual address '0x100000000': must be 0..4294967295" },
+		{ "help nothing", "help: no command 'nothing'; 'help' lists them all" },
+		{ "guest kmalloc 64",
+		  "guest kmalloc: the guest is held at a checkpoint of a workload; 'guest' requests need run=idle" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[256], want[512];
+		struct vmm_result r;
+
+		snprintf(text, sizeof(text), "%s\n", cases[i].cmd);
+		r = run_script(STRESS, text, NULL);
+		snprintf(want, sizeof(want), "(vmm) %s\nerror: %s\n", cases[i].cmd, cases[i].err);
+		assert_status(r, EXIT_USAGE);
+		assert_out_has(r, want);
+		vmm_result_free(&r);
+	}
+}
+
+/* Replies of a --json run, one object per line of stdout that starts with
+ * '{'; every such line must parse. */
+static json_t *json_replies(const char *out)
+{
+	json_t *a = json_array();
+
+	for (const char *p = out; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
+		json_error_t e;
+		json_t *o;
+
+		if (*p != '{')
+			continue;
+		o = json_loadb(p, strcspn(p, "\n"), 0, &e);
+		cr_assert_not_null(o, "reply does not parse: %s\n%.*s", e.text, (int)strcspn(p, "\n"), p);
+		cr_assert(json_is_string(json_object_get(o, "cmd")));
+		cr_assert(json_is_boolean(json_object_get(o, "ok")));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static json_t *reply_to(json_t *replies, const char *cmd)
+{
+	size_t i;
+	json_t *o;
+
+	json_array_foreach(replies, i, o)
+		if (!strcmp(json_string_value(json_object_get(o, "cmd")), cmd))
+			return o;
+	cr_assert_fail("no reply to '%s'", cmd);
+	return NULL;
+}
+
+/* The guest prints its /proc reports (run=meminfo), then stops at
+ * checkpoint 77: there the host's views must be the same bytes. */
+static void views_match(const char *cmdline)
+{
+	static const char *const views[] = { "buddyinfo", "zoneinfo", "meminfo", "vmstat", "slabinfo" };
+	struct vmm_result r = run_script(cmdline,
+					 "cont\ncont\ncont\n"
+					 "buddyinfo\nzoneinfo\nmeminfo\nvmstat\nslabinfo\n"
+					 "info status\n", "--json");
+	json_t *replies;
+
+	assert_status(r, 0);
+	replies = json_replies(r.out);
+	cr_assert_str_eq(json_string_value(json_object_get(reply_to(replies, "info status"), "result")),
+			 "held at checkpoint 4 (tag 77)\n");
+	for (size_t i = 0; i < 5; i++) {
+		char header[64];
+		char *guest;
+		json_t *o = reply_to(replies, views[i]);
+
+		snprintf(header, sizeof(header), "/proc/%s:\n", views[i]);
+		guest = block_after(r.out, header);
+		cr_assert_not_null(guest, "the guest printed no %s\n%s", views[i], r.out);
+		cr_assert(strlen(guest) > 20);
+		cr_assert(json_is_true(json_object_get(o, "ok")));
+		cr_assert_str_eq(json_string_value(json_object_get(o, "result")), guest,
+				 "%s differs", views[i]);
+		free(guest);
+	}
+	json_decref(replies);
+	vmm_result_free(&r);
+}
+
+Test(console, views_are_the_guests_own_reports_byte_for_byte, .timeout = 60)
+{
+	views_match("highmem=32M run=stress:buddy,meminfo,checkpoint:77 seed=4 ops=200");
+}
+
+Test(console, slab_views_after_slab_traffic, .timeout = 60)
+{
+	views_match("highmem=32M slab_debug=ZP run=stress:slab,meminfo,checkpoint:77 seed=4 ops=200");
+}
+
+Test(console, json_errors_and_text_results, .timeout = 60)
+{
+	struct vmm_result r = run_script(STRESS, "help page\ninfo status\npage 1 2\n", "--json");
+	json_t *replies, *o;
+
+	assert_status(r, EXIT_USAGE);
+	replies = json_replies(r.out);
+	cr_assert_eq(json_array_size(replies), 3);
+	o = reply_to(replies, "help page");
+	cr_assert(json_is_true(json_object_get(o, "ok")));
+	cr_assert_str_eq(json_string_value(json_object_get(o, "result")),
+			 "page PFN -- the struct page of PFN, flags by name\n");
+	o = reply_to(replies, "page 1 2");
+	cr_assert(json_is_false(json_object_get(o, "ok")));
+	cr_assert_str_eq(json_string_value(json_object_get(o, "error")),
+			 "page: unexpected argument '2'; see 'help page'");
+	cr_assert_null(json_object_get(o, "result"));
+	cr_assert_null(strstr(r.out, "(vmm) "), "no echo in JSON mode");
+	json_decref(replies);
+	vmm_result_free(&r);
+}
+
+Test(console, corrupt_then_check_names_the_rule, .timeout = 60)
+{
+	struct vmm_result r = run_script(STRESS, "check\ncorrupt buddy-order\ncheck\n", NULL);
+
+	assert_status(r, 0);
+	assert_out_has(r, "(vmm) check\ncheck: ");
+	assert_out_has(r, " rules, 0 violations\n(vmm) corrupt buddy-order\ncorrupted: ");
+	assert_out_has(r, "(rule buddy.order)\n(vmm) check\nviolation: buddy.order: pfn 0x");
+	assert_out_has(r, " rules, 1 violation\n");
+	vmm_result_free(&r);
+}
+
+Test(console, poke_and_flip_write_guest_memory, .timeout = 60)
+{
+	struct vmm_result r = run_script(STRESS, "poke 0x1000 0xdeadbeef\nflip 0x1000 0\n"
+					 "poke 0x1008 0x1122334455667788 q\n", NULL);
+
+	assert_status(r, 0);
+	assert_out_has(r, "wrote 0xdeadbeef (4 bytes) at pa 0x1000\n");
+	assert_out_has(r, "flipped bit 0 of pa 0x1000: now 0xee\n");
+	assert_out_has(r, "wrote 0x1122334455667788 (8 bytes) at pa 0x1008\n");
+	vmm_result_free(&r);
+}
+
+/* ---- The socket ---------------------------------------------------------------- */
+
+static pid_t spawn_vmm(char **argv)
+{
+	pid_t pid = fork();
+
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int connect_to(const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	strcpy(a.sun_path, path);
+	for (int i = 0; i < 500; i++) {
+		if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0)
+			return fd;
+		usleep(20000);
+	}
+	cr_assert_fail("cannot connect to %s: %s", path, strerror(errno));
+	return -1;
+}
+
+/* Read up to the line that starts with `until`, within 20 s. */
+static char *read_until(int fd, const char *until)
+{
+	char *buf = calloc(1, 65536);
+	size_t len = 0;
+	double t0 = harness_now();
+
+	while (harness_now() - t0 < 20) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		const char *at;
+
+		if (poll(&p, 1, 100) == 1) {
+			ssize_t n = read(fd, buf + len, 65535 - len);
+
+			if (n <= 0)
+				break;
+			len += (size_t)n;
+		}
+		at = strstr(buf, until);
+		if (at && strchr(at, '\n'))
+			return buf;
+	}
+	return buf;
+}
+
+static void say(int fd, const char *line)
+{
+	cr_assert_eq(write(fd, line, strlen(line)), (ssize_t)strlen(line));
+}
+
+static int wait_exit(pid_t pid)
+{
+	int st;
+
+	for (int i = 0; i < 400; i++) {
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		usleep(50000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	return -1;
+}
+
+Test(console, socket_serves_one_client_and_goes_away, .timeout = 60)
+{
+	char path[64], *argv[16], *got;
+	struct stat sb;
+	int n = 0, a, b, status;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "/tmp/integ_console_%d.sock", getpid());
+	argv[n++] = (char *)VMM_BIN;
+	n = harness_add_accel(argv, n);
+	argv[n++] = "-m";
+	argv[n++] = "128M";
+	argv[n++] = "-c";
+	argv[n++] = "highmem=32M run=stress:buddy seed=1 ops=100000000";
+	argv[n++] = "--console";
+	argv[n] = malloc(strlen(path) + 6);
+	sprintf(argv[n++], "unix:%s", path);
+	argv[n++] = (char *)GUEST_ELF;
+	argv[n] = NULL;
+	pid = spawn_vmm(argv);
+
+	a = connect_to(path);
+	cr_assert_eq(stat(path, &sb), 0);
+	cr_assert(S_ISSOCK(sb.st_mode));
+	cr_assert_eq(sb.st_mode & 0777, 0600, "mode %o", sb.st_mode & 0777);
+
+	say(a, "info status\n");
+	got = read_until(a, "running");
+	cr_assert(strstr(got, "running\n"), "%s", got);
+	free(got);
+
+	/* A view waits for the next checkpoint, then the guest stays held. */
+	say(a, "buddyinfo\n");
+	got = read_until(a, "Node 0, zone  HighMem");
+	cr_assert(strstr(got, "Node 0, zone      DMA"), "%s", got);
+	free(got);
+
+	b = connect_to(path);
+	got = read_until(b, "error:");
+	cr_assert_str_eq(got, "error: the console is in use by another client; try again later\n");
+	free(got);
+	close(b);
+
+	say(a, "info status\n");
+	got = read_until(a, "held at checkpoint");
+	cr_assert(strstr(got, "held at checkpoint "), "%s", got);
+	free(got);
+	say(a, "quit\n");
+	status = wait_exit(pid);
+	cr_assert_eq(status, 0);
+	cr_assert_neq(stat(path, &sb), 0, "the socket was left behind");
+	close(a);
+	free(argv[n - 2]);
+}
+
+Test(console, a_command_that_never_gets_a_checkpoint_times_out, .timeout = 60)
+{
+	char path[64], *argv[20], *got;
+	int n = 0, a;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "/tmp/integ_console_t%d.sock", getpid());
+	argv[n++] = (char *)VMM_BIN;
+	n = harness_add_accel(argv, n);
+	argv[n++] = "-m";
+	argv[n++] = "128M";
+	argv[n++] = "-c";
+	argv[n++] = "run=hang";
+	argv[n++] = "--console-timeout";
+	argv[n++] = "0.5";
+	argv[n++] = "--console";
+	argv[n] = malloc(strlen(path) + 6);
+	sprintf(argv[n++], "unix:%s", path);
+	argv[n++] = (char *)GUEST_ELF;
+	argv[n] = NULL;
+	pid = spawn_vmm(argv);
+
+	a = connect_to(path);
+	say(a, "meminfo\n");
+	got = read_until(a, "error:");
+	cr_assert_str_eq(got, "error: meminfo: the guest reached no checkpoint within 0.5 s, so the "
+			 "command did not run; the guest keeps running (run=idle or a workload that "
+			 "calls checkpoint can be inspected)\n");
+	free(got);
+	say(a, "info status\n");
+	got = read_until(a, "running");
+	cr_assert_str_eq(got, "running\n");
+	free(got);
+	say(a, "quit\n");
+	cr_assert_eq(wait_exit(pid), 0);
+	close(a);
+	free(argv[n - 2]);
+}
+
+/* With the console off the VMM leaves stdin alone: what the shell pipes in
+ * is still there for the next reader. */
+Test(console, nothing_reads_stdin_when_the_console_is_off, .timeout = 60)
+{
+	char cmd[1024];
+	char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+	struct vmm_result r;
+
+	harness_require_accel();
+	snprintf(cmd, sizeof(cmd), "printf 'quit\\nbuddyinfo\\n' | { %s --accel %s -m 128M -c "
+		 "'highmem=32M run=stress:buddy ops=200' %s >/dev/null 2>&1; echo status $?; cat; }",
+		 VMM_BIN, harness_accel(), GUEST_ELF);
+	r = run_cmd(60, argv);
+	assert_status(r, 0);
+	cr_assert_str_eq(r.out, "status 0\nquit\nbuddyinfo\n");
+	vmm_result_free(&r);
+}
+
+Test(console, options_are_checked, .timeout = 30)
+{
+	struct vmm_result r = vmm_run(10, "--json", NULL);
+
+	assert_status(r, EXIT_USAGE);
+	assert_err_has(r, "--json formats console replies: add --console, --console unix:PATH or "
+		       "--script FILE");
+	vmm_result_free(&r);
+	r = vmm_run(10, "--console", "--script", "x", NULL);
+	assert_status(r, EXIT_USAGE);
+	assert_err_has(r, "one console at a time: --console, --console unix:PATH or --script FILE");
+	vmm_result_free(&r);
+	r = vmm_run(10, "--console=tcp:1234", NULL);
+	assert_status(r, EXIT_USAGE);
+	assert_err_has(r, "--console: 'tcp:1234' is not unix:PATH (--console alone is the terminal)");
+	vmm_result_free(&r);
+	r = vmm_run(10, "--script", "/nonexistent/s.vmm", "-c", "run=exit:0", NULL);
+	assert_status(r, EXIT_NO_IMAGE);
+	assert_err_has(r, "--script /nonexistent/s.vmm: cannot open it");
+	vmm_result_free(&r);
+}
