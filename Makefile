@@ -21,11 +21,13 @@ BUILD := build
 HOST_CC      := gcc
 ELF_CFLAGS   := $(shell pkg-config --cflags libelf 2>/dev/null)
 ELF_LIBS     := $(or $(shell pkg-config --libs libelf 2>/dev/null),-lelf)
+JSON_CFLAGS  := $(shell pkg-config --cflags jansson 2>/dev/null)
+JSON_LIBS    := $(or $(shell pkg-config --libs jansson 2>/dev/null),-ljansson)
 HOST_WARN    := -Wall -Wextra -Werror
 HOST_CFLAGS  := -std=gnu11 -g -O2 $(HOST_WARN) -Ishared -Ihost -Ihost/inspect $(ELF_CFLAGS) \
-                -D_GNU_SOURCE -DMM_DEBUG=$(MM_DEBUG)
+                $(JSON_CFLAGS) -D_GNU_SOURCE -DMM_DEBUG=$(MM_DEBUG)
 SAN_FLAGS    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-HOST_LIBS    := $(ELF_LIBS) -lseccomp -ledit -ljansson -lpthread -lm
+HOST_LIBS    := $(ELF_LIBS) $(JSON_LIBS) -lseccomp -ledit -lpthread -lm
 
 VMM_SRCS     := $(wildcard host/*.c host/*.S host/inspect/*.c)
 VMM_LIB_SRCS := $(filter-out host/main.c,$(VMM_SRCS))
@@ -50,7 +52,7 @@ GUEST_ELF    := guest/guest.elf
 # ASan and UBSan (scripts/fuzz.sh runs them).
 FUZZ_CC      := clang
 FUZZ_CFLAGS  := -std=gnu11 -g -O1 $(HOST_WARN) -Ishared -Ihost -Ihost/inspect -Itests $(ELF_CFLAGS) \
-                -D_GNU_SOURCE -DMM_DEBUG=$(MM_DEBUG) $(SAN_FLAGS)
+                $(JSON_CFLAGS) -D_GNU_SOURCE -DMM_DEBUG=$(MM_DEBUG) $(SAN_FLAGS)
 FUZZ_NAMES   := elf hypercall inspect cli
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
 FUZZ_LIB_OBJS := $(patsubst %,$(BUILD)/fuzzobj/%.o,$(basename $(VMM_LIB_SRCS)))

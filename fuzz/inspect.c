@@ -11,7 +11,7 @@
  * data and mem_map), half anywhere in lowmem (slabs and page tables live
  * there).  Its first byte picks a corruption to apply after the check.
  * Guest RAM is restored after each input from a pristine copy, as far as
- * it was written.
+ * it was written.  Each report is written as JSON too.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "elf_load.h"
+#include "json_out.h"
 #include "snapshot.h"
 #include "synth_guest.h"
 
@@ -94,12 +95,21 @@ static struct insp *image(void)
 	return g.ram ? &g.in : &in;
 }
 
+/* Check, and write the report as --check-json would: whatever the
+ * checkers found in the image, it makes a JSON document. */
 static void check(void)
 {
+	struct insp_report *r = g.ram ? &g.rep : &rep;
+	json_t *j;
+
 	if (g.ram)
 		sg_check(&g);
 	else
 		insp_check_all(&in, &rep, 0);
+	j = insp_report_json(r);
+	if (!j || json_dumpf(j, sink, JSON_COMPACT | JOUT_DUMP_FLAGS) < 0)
+		abort();
+	json_decref(j);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -15,10 +15,12 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bench.h"
 #include "accel.h"
+#include "json_out.h"
 #include "vm.h"
 #include "util.h"
 
@@ -190,29 +192,53 @@ void bench_print(const struct bench *b, FILE *f)
 	}
 }
 
+/* A ratio as bench_print() shows it: an integer, or a real of up to two
+ * decimals; null for no operations. */
+static json_t *ratio_json(uint64_t num, uint64_t den)
+{
+	char buf[32];
+
+	if (!den)
+		return json_null();
+	bench_ratio(buf, sizeof(buf), num, den);
+	if (strchr(buf, '.'))
+		return json_real(strtod(buf, NULL));
+	return jout_u64(strtoull(buf, NULL, 10));
+}
+
 int bench_write_json(const struct bench *b, FILE *f)
 {
-	bool first = true;
+	json_t *tags = json_array(), *doc;
+	int bad = !tags, r;
 
-	/* Tags are restricted to printable characters without quotes or backslashes. */
-	fprintf(f, "{\n  \"count_insns\": %s,\n  \"bench\": [", b->count_insns ? "true" : "false");
-	for (unsigned i = 0; i < b->nr_tags; i++) {
+	for (unsigned i = 0; i < b->nr_tags && !bad; i++) {
 		const struct bench_tag *t = &b->tag[i];
-		char x[32], y[32];
+		json_t *o;
 
 		if (!t->runs)
 			continue;
-		fprintf(f, "%s\n    {\"tag\": \"%s\", \"runs\": %" PRIu64 ", \"ops\": %" PRIu64
-			", \"cycles\": %" PRIu64 ", \"cycles_per_op\": %s",
-			first ? "" : ",", t->name, t->runs, t->ops, t->cycles,
-			t->ops ? bench_ratio(y, sizeof(y), t->cycles, t->ops) : "null");
-		if (b->count_insns)
-			fprintf(f, ", \"insns\": %" PRIu64 ", \"insns_per_op\": %s", t->insns,
-				t->ops ? bench_ratio(x, sizeof(x), t->insns, t->ops) : "null");
-		fprintf(f, "}");
-		first = false;
+		o = json_pack("{s:o,s:o,s:o,s:o,s:o}", "tag", jout_string(t->name),
+			      "runs", jout_u64(t->runs), "ops", jout_u64(t->ops),
+			      "cycles", jout_u64(t->cycles),
+			      "cycles_per_op", ratio_json(t->cycles, t->ops));
+		if (o && b->count_insns)
+			bad = json_object_set_new(o, "insns", jout_u64(t->insns)) ||
+			      json_object_set_new(o, "insns_per_op", ratio_json(t->insns, t->ops));
+		bad |= json_array_append_new(tags, o);
 	}
-	fprintf(f, "%s]\n}\n", first ? "" : "\n  ");
+	if (bad) {
+		json_decref(tags);
+		return -ENOMEM;
+	}
+	doc = json_pack("{s:b,s:o}", "count_insns", b->count_insns, "bench", tags);
+	if (!doc)
+		return -ENOMEM;
+	errno = 0;
+	r = json_dumpf(doc, f, JSON_INDENT(2) | JOUT_DUMP_FLAGS);
+	json_decref(doc);
+	fputc('\n', f);
 	fflush(f);
-	return ferror(f) ? -EIO : 0;
+	if (r < 0 || ferror(f))
+		return errno ? -errno : -EIO;
+	return 0;
 }

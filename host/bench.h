@@ -56,7 +56,12 @@ void bench_cancel(struct vm *vm);
 /* "bench TAG ops=N insns/op=X cycles/op=Y", one line per tag; on stderr,
  * how many bench warnings were not printed. */
 void bench_print(const struct bench *b, FILE *f);
-/* The same as JSON; 0 or -errno. */
+/*
+ * The same as JSON, for --bench-json; 0 or -errno:
+ * {"count_insns":B,"bench":[{"tag":T,"runs":N,"ops":N,"cycles":N,
+ *   "cycles_per_op":X[,"insns":N,"insns_per_op":X]},...]}
+ * with a tag's ratios null when it counted no operations.
+ */
 int bench_write_json(const struct bench *b, FILE *f);
 
 /* num/den with up to 2 decimals, or an integer when exact. */

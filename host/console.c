@@ -37,6 +37,7 @@
 #include "elf_load.h"
 #include "exitcodes.h"
 #include "hypercall.h"
+#include "json_out.h"
 #include "inspect/inspect.h"
 #include "regs.h"
 #include "util.h"
@@ -87,31 +88,6 @@ struct console {
 
 /* ---- Replies --------------------------------------------------------------- */
 
-/* A JSON string for text that may not be UTF-8 (a typed line, a guest
- * string): jansson refuses invalid UTF-8, so then every byte above 0x7f
- * is written as the four characters \xNN instead. */
-static json_t *json_text(const char *s)
-{
-	json_t *j = json_string(s);
-	char *esc, *p;
-
-	if (j)
-		return j;
-	esc = malloc(4 * strlen(s) + 1);
-	if (!esc)
-		return json_string("(out of memory)");
-	for (p = esc; *s; s++) {
-		if ((unsigned char)*s >= 0x80)
-			p += sprintf(p, "\\x%02x", (unsigned char)*s);
-		else
-			*p++ = *s;
-	}
-	*p = '\0';
-	j = json_string(esc);
-	free(esc);
-	return j;
-}
-
 /* One reply: text printed by the handler, or an error.  Replies go out as
  * whole lines, after the guest's unfinished line is ended. */
 static void reply(struct console *c, const char *cmdline, int ok, const char *text,
@@ -123,13 +99,13 @@ static void reply(struct console *c, const char *cmdline, int ok, const char *te
 		json_t *o = json_object();
 		char *s;
 
-		json_object_set_new(o, "cmd", json_text(cmdline));
+		json_object_set_new(o, "cmd", jout_string(cmdline));
 		json_object_set_new(o, "ok", json_boolean(ok));
 		if (ok)
-			json_object_set_new(o, "result", result ? result : json_text(text ? text : ""));
+			json_object_set_new(o, "result", result ? result : jout_string(text ? text : ""));
 		else
-			json_object_set_new(o, "error", json_text(text));
-		s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+			json_object_set_new(o, "error", jout_string(text));
+		s = json_dumps(o, JSON_COMPACT | JOUT_DUMP_FLAGS);
 		fprintf(c->out, "%s\n", s ? s : "{\"ok\":false,\"error\":\"cannot encode the reply\"}");
 		free(s);
 		json_decref(o);

@@ -14,6 +14,7 @@
 #include "elf_load.h"
 #include "exitcodes.h"
 #include "inspector.h"
+#include "json_out.h"
 #include "snapshot.h"
 #include "watchdog.h"
 #include "accel.h"
@@ -128,15 +129,58 @@ static void show_views(struct inspector *s, struct vm *vm, uint64_t tag)
 	}
 }
 
+/*
+ * --check-json is {"checkpoints":[{"checkpoint":N,"tag":T,"report":{...}},
+ * ...], then the run's summary}.  A long run reaches many checkpoints, so
+ * each is written when it is checked rather than held to the end (jansson
+ * keeps some 1.6 KiB per checkpoint); jansson makes each checkpoint's object
+ * and the summary, and only the punctuation around them is written here.
+ */
 static void json_checkpoint(struct inspector *s, uint64_t tag)
 {
-	if (!s->json)
+	json_t *cp;
+
+	if (!s->json || s->json_err)
 		return;
-	fprintf(s->json, "%s\n  {\"checkpoint\":%" PRIu64 ",\"tag\":%" PRIu64 ",\"report\":",
-		s->json_any ? "," : "", s->checkpoints, tag);
-	insp_report_json(&s->rep, s->json);
-	fprintf(s->json, "}");
+	errno = 0;
+	cp = json_pack("{s:o,s:o,s:o}", "checkpoint", jout_u64(s->checkpoints), "tag",
+		       jout_u64(tag), "report", insp_report_json(&s->rep));
+	fputs(s->json_any ? ",\n  " : "\n  ", s->json);
+	if (!cp || json_dumpf(cp, s->json, JSON_COMPACT | JOUT_DUMP_FLAGS) < 0)
+		s->json_err = errno ? errno : ENOMEM;
+	json_decref(cp);
 	s->json_any = true;
+}
+
+/* The summary's members after the checkpoints, and the end; 0 or -errno. */
+static int json_finish(struct inspector *s, const char *result, int status)
+{
+	json_t *rules = json_array(), *sum;
+	int bad = !rules;
+	char *text;
+
+	if (s->json_err)
+		return -s->json_err;
+	for (unsigned i = 0; i < R_NR && !bad; i++)
+		if (s->rules_run & (1ull << i))
+			bad = json_array_append_new(rules, json_string(insp_rules[i].name));
+	if (bad) {
+		json_decref(rules);
+		return -ENOMEM;
+	}
+	sum = json_pack("{s:o,s:I,s:o,s:o,s:o,s:o,s:s,s:i}", "checks", jout_u64(s->checks),
+			"rules", (json_int_t)__builtin_popcountll(s->rules_run), "rules_run", rules,
+			"walker_accel_translations", jout_u64(s->translations),
+			"violations", jout_u64(s->violations), "ms", jout_real(s->ms, 3),
+			"result", result, "status", status);
+	text = sum ? json_dumps(sum, JSON_COMPACT | JOUT_DUMP_FLAGS) : NULL;
+	json_decref(sum);
+	if (!text)
+		return -ENOMEM;
+	/* The members follow the list: the summary object without its '{'. */
+	fprintf(s->json, "\n],%s\n", text + 1);
+	free(text);
+	return ferror(s->json) ? -EIO : 0;
 }
 
 static int on_checkpoint(struct vm *vm, uint64_t tag, void *opaque)
@@ -266,7 +310,6 @@ int inspector_finish(struct inspector *s, struct vm *vm, int status)
 {
 	/* A check that --timeout or a signal stopped is no missing checkpoint. */
 	bool never = checking(s) && !s->checks && !stop_requested();
-	const char *result;
 
 	(void)vm;
 	if (checking(s)) {
@@ -293,21 +336,18 @@ int inspector_finish(struct inspector *s, struct vm *vm, int status)
 			status = EXIT_INVARIANT;
 	}
 	if (s->json) {
-		result = s->violations ? "violations" : never ? "no-checkpoint" : "ok";
-		fprintf(s->json, "\n],\"checks\":%" PRIu64 ",\"rules\":%u,\"rules_run\":[",
-			s->checks, (unsigned)__builtin_popcountll(s->rules_run));
-		for (unsigned i = 0, n = 0; i < R_NR; i++)
-			if (s->rules_run & (1ull << i))
-				fprintf(s->json, "%s\"%s\"", n++ ? "," : "", insp_rules[i].name);
-		fprintf(s->json, "],\"walker_accel_translations\":%" PRIu64 ",\"violations\":%" PRIu64
-			",\"ms\":%.3f,\"result\":\"%s\",\"status\":%d}\n", s->translations,
-			s->violations, s->ms, result, status);
-		if (fclose(s->json) != 0) {
+		int r = json_finish(s, s->violations ? "violations" :
+				       never ? "no-checkpoint" : "ok", status);
+
+		if (fclose(s->json) != 0 && !r)
+			r = -errno;
+		s->json = NULL;
+		if (r) {
+			errno = -r;
 			pr_err_errno("cannot write --check-json file %s", s->o.json);
 			if (status <= EXIT_GUEST_MAX)
 				status = EXIT_HOST_ERROR;
 		}
-		s->json = NULL;
 	}
 	return status;
 }

@@ -39,7 +39,8 @@ struct inspector {
 	struct insp in;
 	struct insp_report rep;
 	FILE *json;
-	bool json_any;
+	bool json_any;           /* a checkpoint was written to it */
+	int json_err;            /* errno of the first failure writing it */
 	FILE *save;              /* --save-ram's file, open from the start */
 	bool saved;
 	uint64_t checkpoints;    /* checkpoints the inspector handled */

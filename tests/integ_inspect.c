@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "harness.h"
+#include "json_read.h"
 #include "snapshot.h"
 #include "elf_load.h"
 #include "note_patch.h"
@@ -268,28 +269,46 @@ Test(inspect, host_slabinfo_byte_identical_after_slab_traffic, .timeout = 60)
 
 Test(inspect, check_json, .timeout = 60)
 {
-	char path[] = "/tmp/integ_inspect_XXXXXX", cmd[128], *buf;
+	char path[] = "/tmp/integ_inspect_XXXXXX", cmd[128];
 	int fd = harness_mkstemp(path);
 	struct vmm_result r;
-	struct stat sb;
-	FILE *f;
+	json_t *doc, *cps, *cp, *rules_run, *by_rule, *list;
+	json_int_t checks, rules, translations, violations, status, n, tag, order;
+	double ms;
+	const char *result, *rule, *place, *detail;
+	size_t i;
 
 	cr_assert(fd >= 0);
 	close(fd);
 	r = vmm_run(60, SMALL, "-c", stress_cmdline(cmd, sizeof(cmd), 1, 200), "--check-json", path,
 		    "--corrupt", "buddy-order@2", NULL);
 	assert_status(r, EXIT_INVARIANT);
-	cr_assert(stat(path, &sb) == 0 && sb.st_size > 0);
-	buf = calloc(1, sb.st_size + 1);
-	f = fopen(path, "r");
-	cr_assert(fread(buf, 1, sb.st_size, f) == (size_t)sb.st_size);
-	fclose(f);
-	cr_assert(strstr(buf, "{\"checkpoints\":["), "%s", buf);
-	cr_assert(strstr(buf, "\"checkpoint\":1,\"tag\":100,\"report\":{\"rules\":"), "%s", buf);
-	cr_assert(strstr(buf, "\"by_rule\":{\"buddy.order\":1}"), "%s", buf);
-	cr_assert(strstr(buf, "{\"rule\":\"buddy.order\",\"place\":\"pfn 0x"), "%s", buf);
-	cr_assert(strstr(buf, "\"result\":\"violations\",\"status\":83}"), "%s", buf);
-	free(buf);
+	doc = load_json_file(path);
+	assert_unpack(doc, "{s:o,s:I,s:I,s:o,s:I,s:I,s:F,s:s,s:I!}", "checkpoints", &cps,
+		      "checks", &checks, "rules", &rules, "rules_run", &rules_run,
+		      "walker_accel_translations", &translations, "violations", &violations,
+		      "ms", &ms, "result", &result, "status", &status);
+	cr_assert_eq(checks, 2);
+	cr_assert_eq(json_array_size(cps), 2);
+	cr_assert_eq(json_array_size(rules_run), (size_t)rules);
+	cr_assert_eq(violations, 1);
+	cr_assert_str_eq(result, "violations");
+	cr_assert_eq(status, EXIT_INVARIANT);
+	json_array_foreach(cps, i, cp) {
+		assert_unpack(cp, "{s:I,s:I,s:{s:I,s:I,s:F,s:o,s:o!}!}", "checkpoint", &n,
+			      "tag", &tag, "report", "rules", &rules, "violations", &violations,
+			      "ms", &ms, "by_rule", &by_rule, "list", &list);
+		cr_assert_eq(n, (json_int_t)i + 1);
+		cr_assert_eq(tag, 100 * n);
+		cr_assert_eq(violations, i);
+	}
+	/* The corruption at the second checkpoint, and nothing else. */
+	assert_unpack(by_rule, "{s:I!}", "buddy.order", &order);
+	cr_assert_eq(order, 1);
+	assert_unpack(list, "[{s:s,s:s,s:s!}!]", "rule", &rule, "place", &place, "detail", &detail);
+	cr_assert_str_eq(rule, "buddy.order");
+	cr_assert(!strncmp(place, "pfn 0x", 6), "%s", place);
+	json_decref(doc);
 	unlink(path);
 	vmm_result_free(&r);
 }

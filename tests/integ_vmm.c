@@ -14,6 +14,7 @@
 #include "abi.h"
 #include "fixtures/tiny_abi.h"
 #include "harness.h"
+#include "json_read.h"
 
 /* The fixture's copy of the ABI must match abi.h. */
 _Static_assert(T_PAGE_OFFSET == PAGE_OFFSET_VAL, "tiny_abi.h");
@@ -308,18 +309,38 @@ Test(vmm, bench_json, .timeout = 60)
 {
 	char path[] = "/tmp/integ_vmm_json_XXXXXX";
 	int fd = harness_mkstemp(path);
-	char buf[4096] = { 0 };
+	const struct { const char *tag; json_int_t ops, insns; } want[] = {
+		{ "nop10", 2, 17 },
+		{ "loop1001", 1, 1010 },
+	};
+	json_t *doc, *bench;
+	const char *tag;
+	json_int_t runs, ops, cycles, insns;
+	double cycles_per_op, insns_per_op;
+	int count_insns;
 
 	cr_assert(fd >= 0);
+	close(fd);
 	struct vmm_result r = tiny(30, M128, "--count-insns", "--bench-json", path, "-c", "b", NULL);
 	assert_status(r, 0);
-	cr_assert(read(fd, buf, sizeof(buf) - 1) > 0);
-	close(fd);
+	doc = load_json_file(path);
 	unlink(path);
-	cr_assert(strstr(buf, "\"count_insns\": true"), "%s", buf);
-	cr_assert(strstr(buf, "{\"tag\": \"nop10\", \"runs\": 1, \"ops\": 2, \"cycles\": "), "%s", buf);
-	cr_assert(strstr(buf, "\"insns\": 17, \"insns_per_op\": 8.5}"), "%s", buf);
-	cr_assert(strstr(buf, "\"insns\": 1010, \"insns_per_op\": 1010}"), "%s", buf);
+	assert_unpack(doc, "{s:b,s:o!}", "count_insns", &count_insns, "bench", &bench);
+	cr_assert(count_insns);
+	cr_assert_eq(json_array_size(bench), 2);
+	for (size_t i = 0; i < 2; i++) {
+		assert_unpack(json_array_get(bench, i), "{s:s,s:I,s:I,s:I,s:F,s:I,s:F!}",
+			      "tag", &tag, "runs", &runs, "ops", &ops, "cycles", &cycles,
+			      "cycles_per_op", &cycles_per_op, "insns", &insns,
+			      "insns_per_op", &insns_per_op);
+		cr_assert_str_eq(tag, want[i].tag);
+		cr_assert_eq(runs, 1);
+		cr_assert_eq(ops, want[i].ops);
+		cr_assert_eq(insns, want[i].insns);
+		cr_assert_float_eq(insns_per_op, (double)insns / ops, 1e-9);
+		cr_assert_float_eq(cycles_per_op, (double)cycles / ops, 0.005);
+	}
+	json_decref(doc);
 	vmm_result_free(&r);
 
 	r = tiny(30, M128, "--bench-json", "/nonexistent/dir/x.json", NULL);

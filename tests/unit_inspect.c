@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "json_read.h"
 #include "synth_guest.h"
 #include "../guest/include/random.h"
 
@@ -1306,6 +1307,10 @@ Test(check, report_text_json_and_cap)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f;
+	json_t *j;
+	json_int_t rules, total, align, user;
+	double ms;
+	const char *rule[2], *place[2], *detail[2];
 
 	insp_report_init(&r, 2);
 	insp_report_add(&r, R_BUDDY_ALIGN, "pfn 0x1a2c0 order 3", "pfn not aligned to %d", 8);
@@ -1320,17 +1325,56 @@ Test(check, report_text_json_and_cap)
 	cr_assert_str_eq(buf, "buddy.align: pfn 0x1a2c0 order 3: pfn not aligned to 8\n"
 			 "... and 2 more violations\n");
 	free(buf);
-	f = open_memstream(&buf, &len);
-	insp_report_json(&r, f);
-	fclose(f);
-	cr_assert(strstr(buf, "\"violations\":3"), "%s", buf);
-	cr_assert(strstr(buf, "\"by_rule\":{\"buddy.align\":1,\"pt.user\":2}"), "%s", buf);
-	cr_assert(strstr(buf, "\"detail\":\"has \\\"U\\\"\"}"), "%s", buf);
-	free(buf);
+	j = reread_json(insp_report_json(&r));
+	assert_unpack(j, "{s:I,s:I,s:F,s:{s:I,s:I!},s:[{s:s,s:s,s:s!},{s:s,s:s,s:s!}!]!}",
+		      "rules", &rules, "violations", &total, "ms", &ms,
+		      "by_rule", "buddy.align", &align, "pt.user", &user,
+		      "list", "rule", &rule[0], "place", &place[0], "detail", &detail[0],
+		      "rule", &rule[1], "place", &place[1], "detail", &detail[1]);
+	cr_assert_eq(rules, 2);
+	cr_assert_eq(total, 3);
+	cr_assert_eq(align, 1);
+	cr_assert_eq(user, 2);
+	cr_assert_str_eq(rule[0], "buddy.align");
+	cr_assert_str_eq(place[0], "pfn 0x1a2c0 order 3");
+	cr_assert_str_eq(detail[0], "pfn not aligned to 8");
+	cr_assert_str_eq(rule[1], "pt.user");
+	cr_assert_str_eq(detail[1], "has \"U\"");
+	json_decref(j);
 	cr_assert_eq(insp_rule_find("pt.freed"), R_PT_FREED);
 	cr_assert_eq(insp_rule_find("pt.nope"), -1);
 	for (int i = 0; i < R_NR; i++)
 		cr_assert(insp_rules[i].name && insp_rules[i].desc, "rule %d has a name", i);
+	insp_report_free(&r);
+}
+
+/* A place or detail may hold what a corrupted guest wrote: the JSON reads
+ * back to the same text, each byte that is not UTF-8 as U+FFFD. */
+Test(check, report_json_reads_back_any_bytes)
+{
+	const char place[] = "cache \"q\\ \x01\x1f\x7f\xc3\xa9";
+	const char detail[] = "name \xff\xc3\xa9 \"x\" \\n\t\xc0";
+	struct insp_report r;
+	json_t *j, *list;
+	json_int_t more;
+	const char *p, *d;
+
+	insp_report_init(&r, 100);
+	for (int i = 0; i < INSP_SAME_PLACE_MAX + 2; i++)
+		insp_report_add(&r, R_SLAB_CACHE, place, "%s", detail);
+	insp_report_flush(&r);
+	j = reread_json(insp_report_json(&r));
+	list = json_object_get(j, "list");
+	cr_assert_eq(json_array_size(list), INSP_SAME_PLACE_MAX + 1);
+	assert_unpack(json_array_get(list, 0), "{s:s,s:s}", "place", &p, "detail", &d);
+	cr_assert_str_eq(p, place);
+	cr_assert_str_eq(d, "name \xef\xbf\xbd\xc3\xa9 \"x\" \\n\t\xef\xbf\xbd");
+	/* The summary line stands for the two not kept. */
+	assert_unpack(json_array_get(list, INSP_SAME_PLACE_MAX), "{s:s,s:I}", "place", &p,
+		      "more", &more);
+	cr_assert_str_eq(p, place);
+	cr_assert_eq(more, 2);
+	json_decref(j);
 	insp_report_free(&r);
 }
 

@@ -34,6 +34,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "guest_mem.h"
 
 struct elf_info;
@@ -270,9 +272,12 @@ static inline void insp_report_ran(struct insp_report *r, enum insp_rule rule)
 unsigned insp_report_nr_rules(const struct insp_report *r);
 /* "rule: place: detail" lines, at most max (then "... and N more"). */
 void insp_report_print(const struct insp_report *r, FILE *f, size_t max);
-/* {"rules":R,"violations":V,"ms":T,"by_rule":{...},"list":[...]} */
-void insp_report_json(const struct insp_report *r, FILE *f);
-void json_write_string(FILE *f, const char *s);
+/*
+ * {"rules":R,"violations":V,"ms":T,"by_rule":{RULE:N,...},
+ *  "list":[{"rule":RULE,"place":P,"detail":D[,"more":N]},...]}
+ * as a new jansson object, or NULL when memory runs out.
+ */
+json_t *insp_report_json(const struct insp_report *r);
 
 _Static_assert(R_NR <= 64, "rules_run is a 64-bit mask");
 

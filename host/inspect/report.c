@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "inspect.h"
+#include "json_out.h"
 
 const struct insp_rule_info insp_rules[R_NR] = {
 	[R_MEM_GEOMETRY] = { "mem.geometry", "max_pfn, max_low_pfn, high_memory and mem_map agree with guest RAM" },
@@ -175,48 +176,32 @@ void insp_report_print(const struct insp_report *r, FILE *f, size_t max)
 		fprintf(f, "... and %llu more violations\n", (unsigned long long)(r->total - shown));
 }
 
-void json_write_string(FILE *f, const char *s)
+json_t *insp_report_json(const struct insp_report *r)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	json_t *by_rule = json_object(), *list = json_array();
+	int bad = !by_rule || !list;
 
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
+	for (int i = 0; i < R_NR && !bad; i++)
+		if (r->per_rule[i])
+			bad = json_object_set_new(by_rule, insp_rules[i].name,
+						  jout_u64(r->per_rule[i]));
+	for (size_t i = 0; i < r->nr && !bad; i++) {
+		const struct insp_violation *v = &r->v[i];
+		json_t *o = json_pack("{s:s,s:o,s:o}", "rule", insp_rules[v->rule].name,
+				      "place", jout_string(v->place),
+				      "detail", jout_string(v->detail));
 
-void insp_report_json(const struct insp_report *r, FILE *f)
-{
-	bool first = true;
-
-	fprintf(f, "{\"rules\":%u,\"violations\":%llu,\"ms\":%.3f,\"by_rule\":{",
-		insp_report_nr_rules(r), (unsigned long long)r->total, r->ms);
-	for (int i = 0; i < R_NR; i++) {
-		if (!r->per_rule[i])
-			continue;
-		fprintf(f, "%s", first ? "" : ",");
-		json_write_string(f, insp_rules[i].name);
-		fprintf(f, ":%llu", (unsigned long long)r->per_rule[i]);
-		first = false;
-	}
-	fprintf(f, "},\"list\":[");
-	for (size_t i = 0; i < r->nr; i++) {
-		fprintf(f, "%s{\"rule\":", i ? "," : "");
-		json_write_string(f, insp_rules[r->v[i].rule].name);
-		fprintf(f, ",\"place\":");
-		json_write_string(f, r->v[i].place);
-		fprintf(f, ",\"detail\":");
-		json_write_string(f, r->v[i].detail);
 		/* A summary line: this many more, not listed, at this place. */
-		if (r->v[i].more)
-			fprintf(f, ",\"more\":%llu", (unsigned long long)r->v[i].more);
-		fprintf(f, "}");
+		if (o && v->more)
+			bad = json_object_set_new(o, "more", jout_u64(v->more));
+		bad |= json_array_append_new(list, o);
 	}
-	fprintf(f, "]}");
+	if (bad) {
+		json_decref(by_rule);
+		json_decref(list);
+		return NULL;
+	}
+	return json_pack("{s:I,s:o,s:o,s:o,s:o}", "rules", (json_int_t)insp_report_nr_rules(r),
+			 "violations", jout_u64(r->total), "ms", jout_real(r->ms, 3),
+			 "by_rule", by_rule, "list", list);
 }
