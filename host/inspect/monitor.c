@@ -146,16 +146,8 @@ void insp_view_registers(const struct vcpu_regs *r, FILE *f)
 
 /* ---- xp and x ------------------------------------------------------------------ */
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+/* The reason in the caller's err, and its -1. */
+#define FAIL(...) (snprintf(err, errlen, __VA_ARGS__), -1)
 
 int insp_parse_fmt(const char *s, struct insp_fmt *out, char *err, size_t errlen)
 {
@@ -176,7 +168,7 @@ int insp_parse_fmt(const char *s, struct insp_fmt *out, char *err, size_t errlen
 	}
 	ndigits = (size_t)(s - digits);
 	if (ndigits && (count == 0 || count > INSP_FMT_MAX_COUNT))
-		return fail(err, errlen, "count %.*s%s is out of range: 1 to %u",
+		return FAIL("count %.*s%s is out of range: 1 to %u",
 			    (int)(ndigits > 20 ? 20 : ndigits), digits, ndigits > 20 ? "..." : "",
 			    INSP_FMT_MAX_COUNT);
 	/* Letters in any order, the last of each kind winning, as in QEMU. */
@@ -186,21 +178,21 @@ int insp_parse_fmt(const char *s, struct insp_fmt *out, char *err, size_t errlen
 			format = *s;
 			break;
 		case 'i':
-			return fail(err, errlen, "format 'i' (disassembly) is not supported");
+			return FAIL("format 'i' (disassembly) is not supported");
 		case 'b': size = 1; size_letter = *s; break;
 		case 'h': size = 2; size_letter = *s; break;
 		case 'w': size = 4; size_letter = *s; break;
 		case 'g': case 'L': size = 8; size_letter = *s; break;
 		default:
 			if (*s > 0x20 && *s < 0x7f)
-				return fail(err, errlen, "invalid char in format: '%c'", *s);
-			return fail(err, errlen, "invalid char in format: '\\x%02x'",
+				return FAIL("invalid char in format: '%c'", *s);
+			return FAIL("invalid char in format: '\\x%02x'",
 				    (unsigned char)*s);
 		}
 	}
 	if (format == 'c') {
 		if (size_letter && size_letter != 'b')
-			return fail(err, errlen, "format 'c' prints bytes: unit '%c' does not apply",
+			return FAIL("format 'c' prints bytes: unit '%c' does not apply",
 				    size_letter);
 		size = 1;
 	}
@@ -265,12 +257,12 @@ static void dump(FILE *f, uint64_t addr, const uint8_t *buf, size_t len, const s
 static int fmt_check(const struct insp_fmt *fmt, char *err, size_t errlen)
 {
 	if (fmt->count < 1 || fmt->count > INSP_FMT_MAX_COUNT)
-		return fail(err, errlen, "count %u is out of range: 1 to %u", fmt->count,
+		return FAIL("count %u is out of range: 1 to %u", fmt->count,
 			    INSP_FMT_MAX_COUNT);
 	if (!fmt->format || !strchr("xduoc", fmt->format) ||
 	    (fmt->size != 1 && fmt->size != 2 && fmt->size != 4 && fmt->size != 8) ||
 	    (fmt->format == 'c' && fmt->size != 1))
-		return fail(err, errlen, "bad format: '%c' in units of %u bytes",
+		return FAIL("bad format: '%c' in units of %u bytes",
 			    fmt->format > 0x20 && fmt->format < 0x7f ? fmt->format : '?', fmt->size);
 	return 0;
 }
@@ -304,13 +296,13 @@ int insp_view_xp(const struct insp *in, uint64_t pa, const struct insp_fmt *fmt,
 		uint64_t bad = pa + left;
 
 		if (bad == pa)
-			return fail(err, errlen, "pa %#" PRIx64 " is not in guest RAM", pa);
-		return fail(err, errlen, "pa %#" PRIx64 " is not in guest RAM (dump from %#" PRIx64
+			return FAIL("pa %#" PRIx64 " is not in guest RAM", pa);
+		return FAIL("pa %#" PRIx64 " is not in guest RAM (dump from %#" PRIx64
 			    ", %" PRIu64 " bytes)", bad, pa, len);
 	}
 	p = guest_mem_ptr(in->mem, pa, len);
 	if (!p)
-		return fail(err, errlen, "pa %#" PRIx64 " is not in guest RAM", pa);
+		return FAIL("pa %#" PRIx64 " is not in guest RAM", pa);
 	dump(f, pa, p, len, fmt);
 	return 0;
 }
@@ -335,9 +327,9 @@ int insp_view_x(const struct insp *in, uint64_t cr3, uint64_t va, const struct i
 		snprintf(where, sizeof(where), " (dump from %#" PRIx64 ", %zu bytes)", va, len);
 	va += n;
 	if (pt_walk(in->mem, &in->pt, cr3, va, &w) == PT_OK)
-		return fail(err, errlen, "va %#" PRIx64 " maps pa %#" PRIx64 ", which is not in "
+		return FAIL("va %#" PRIx64 " maps pa %#" PRIx64 ", which is not in "
 			    "guest RAM%s", va, w.pa, where);
-	return fail(err, errlen, "va %#" PRIx64 " does not translate: %s%s%s%s", va,
+	return FAIL("va %#" PRIx64 " does not translate: %s%s%s%s", va,
 		    pt_status_str(w.status), w.fail_level >= 0 ? " at " : "",
 		    w.fail_level >= 0 ? pt_level_names[w.fail_level] : "", where);
 }
