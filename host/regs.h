@@ -1,6 +1,7 @@
 /*
  * Register dump of the vCPU, for post-mortems (triple fault, dead guest,
- * unhandled exit) and later for the console's `info registers`.
+ * unhandled exit).  The console's `info registers` is the same formatter,
+ * insp_view_registers() (host/inspect/monitor.c), without the symbol.
  */
 #ifndef VMM_REGS_H
 #define VMM_REGS_H
@@ -9,7 +10,7 @@
 
 struct vm;
 
-/* General, segment and control registers and EFER, with RIP symbolised. */
+/* insp_view_registers() of the vCPU, then RIP symbolised. */
 void vcpu_dump(struct vm *vm, FILE *f);
 
 #endif

@@ -23,6 +23,8 @@
  *   check.c       all checkers in order
  *   views.c       translate, page decode, buddyinfo/zoneinfo/meminfo/vmstat,
  *                 slabinfo
+ *   monitor.c     the console's views in QEMU's monitor formats: info
+ *                 registers, xp/x, gva2gpa, info tlb, info mem
  *   corrupt.c     fault injection for the checkers' tests (--corrupt, fuzz)
  *   check_bench.c full check vs plain read (--check-bench, make bench)
  */
@@ -539,6 +541,58 @@ int insp_view_by_name(struct insp *in, const char *name, FILE *f);
 void insp_view_all(struct insp *in, FILE *f);
 /* The i'th view's name ("buddyinfo", ...), or NULL past the last. */
 const char *insp_view_name(size_t i);
+
+/* ---- Monitor views (monitor.c) --------------------------------------------- */
+
+/*
+ * What a console's `info registers`, `xp`, `x`, `gva2gpa`, `info tlb` and
+ * `info mem` print, in the formats of QEMU's monitor (monitor.c says where
+ * they differ).  The console parses the command line and picks the CR3
+ * (the vCPU's, or st.swapper_cr3 for the kernel's tables).
+ */
+struct vcpu_regs;
+
+/* QEMU's x86-64 `info registers` layout (no FPU, no debug registers). */
+void insp_view_registers(const struct vcpu_regs *r, FILE *f);
+
+#define INSP_FMT_MAX_COUNT 4096
+
+/* The /NFU of xp and x. */
+struct insp_fmt {
+	unsigned count;   /* units: 1 to INSP_FMT_MAX_COUNT */
+	char format;      /* 'x' hex, 'd' signed, 'u' unsigned, 'o' octal, 'c' char */
+	unsigned size;    /* bytes a unit: 1, 2, 4, 8 (b, h, w, g); 1 for 'c' */
+};
+
+/*
+ * Parse the text after '/' ("8xb"): an optional count, then format and
+ * unit letters in any order.  NULL or "" gives 1, 'x', 4.  0, or -1 with
+ * the reason in err: an unknown letter, 'i', a count of 0 or above
+ * INSP_FMT_MAX_COUNT, a unit other than b with 'c'.
+ */
+int insp_parse_fmt(const char *s, struct insp_fmt *out, char *err, size_t errlen);
+/*
+ * Dump guest-physical (xp) or guest-virtual (x, through the tables under
+ * cr3) memory as QEMU's memory_dump() does.  0, or -1 with err naming the
+ * first address that is not RAM or does not translate; then nothing has
+ * been printed.
+ */
+int insp_view_xp(const struct insp *in, uint64_t pa, const struct insp_fmt *fmt, FILE *f,
+		 char *err, size_t errlen);
+int insp_view_x(const struct insp *in, uint64_t cr3, uint64_t va, const struct insp_fmt *fmt,
+		FILE *f, char *err, size_t errlen);
+/* insp_view_translate() then QEMU's "gpa: 0x..." or "Unmapped" line. */
+enum pt_status insp_view_gva2gpa(const struct insp *in, uint64_t cr3, uint64_t va, FILE *f);
+/*
+ * The tables under cr3, walked as QEMU's tlb_info_la48 and mem_info_la48
+ * do: info tlb prints each present leaf ("VA: PA XGPDACTUW"), info mem
+ * each run of pages with the same effective U/W ("start-end size urw").
+ * An entry pt_walk() would refuse (reserved bits, 1 GiB, table not RAM)
+ * is skipped with one line saying so, and a walk that meets more tables
+ * than any honest 32-bit address space has stops with one line.
+ */
+void insp_view_tlb(const struct insp *in, uint64_t cr3, FILE *f);
+void insp_view_mem(const struct insp *in, uint64_t cr3, FILE *f);
 
 /* ---- Benchmark (check_bench.c) -------------------------------------------- */
 

@@ -21,7 +21,7 @@ enum pt_status insp_view_translate(const struct insp *in, uint64_t cr3, uint64_t
 	for (int i = 0; i < w.levels; i++) {
 		unsigned idx = (unsigned)((va >> (39 - 9 * i)) & 511);
 
-		fprintf(f, "  %-5s[%3u] @ pa %#012" PRIx64 " = %#018" PRIx64 "  %s\n",
+		fprintf(f, "  %-5s[%3u] @ pa 0x%010" PRIx64 " = 0x%016" PRIx64 "  %s\n",
 			pt_level_names[i], idx, w.lvl[i].entry_pa, w.lvl[i].entry,
 			pt_flags_str(flags, sizeof(flags), w.lvl[i].entry));
 	}
