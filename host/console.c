@@ -406,7 +406,12 @@ static int cmd_quit(struct cmd_ctx *x)
 
 static int cmd_info_registers(struct cmd_ctx *x)
 {
-	vcpu_dump(x->c->vm, x->f);
+	struct vcpu_regs r;
+	int e = x->c->vm->accel->get_regs(x->c->vm, &r);
+
+	if (e < 0)
+		return fail(x, "cannot read the vCPU's registers: %s", strerror(-e));
+	insp_view_registers(&r, x->f);
 	return 0;
 }
 
@@ -433,8 +438,32 @@ static int cmd_gva2gpa(struct cmd_ctx *x)
 
 	if (parse_va(x, x->l->argv[0], &va) || current_cr3(x, &cr3))
 		return -1;
-	insp_view_translate(&x->c->insp, cr3, va, x->f);
+	insp_view_gva2gpa(&x->c->insp, cr3, va, x->f);
 	return 0;
+}
+
+/* xp and x: an optional /NFU, then the address. */
+static int cmd_dump(struct cmd_ctx *x)
+{
+	const char *fmt = x->l->argc == 2 ? x->l->argv[0] : NULL;
+	const char *addr = x->l->argv[x->l->argc - 1];
+	bool virt = x->l->cmd->id == CMD_X;
+	struct insp_fmt f;
+	uint64_t a, cr3;
+
+	if (fmt && *fmt != '/')
+		return fail(x, "%s: the format starts with '/' (e.g. /8xb); see 'help %s'",
+			    x->l->cmd->name, x->l->cmd->name);
+	if (insp_parse_fmt(fmt ? fmt + 1 : NULL, &f, x->err, sizeof(x->err)))
+		return -1;
+	if (virt) {
+		if (parse_va(x, addr, &a) || current_cr3(x, &cr3))
+			return -1;
+		return insp_view_x(&x->c->insp, cr3, a, &f, x->f, x->err, sizeof(x->err));
+	}
+	if (con_parse_u64(addr, "physical address", 0, UINT64_MAX, &a, x->err, sizeof(x->err)))
+		return -1;
+	return insp_view_xp(&x->c->insp, a, &f, x->f, x->err, sizeof(x->err));
 }
 
 static int read_state(struct cmd_ctx *x)
@@ -442,6 +471,18 @@ static int read_state(struct cmd_ctx *x)
 	x->c->insp.rep = NULL;
 	if (!insp_read_state(&x->c->insp))
 		return fail(x, "cannot read the guest's mm state (mem_map, zones) from its memory");
+	return 0;
+}
+
+/* info tlb and info mem: the kernel's own address space (swapper_pg_dir). */
+static int cmd_kernel_maps(struct cmd_ctx *x)
+{
+	if (read_state(x))
+		return -1;
+	if (x->l->cmd->id == CMD_INFO_TLB)
+		insp_view_tlb(&x->c->insp, x->c->insp.st.swapper_cr3, x->f);
+	else
+		insp_view_mem(&x->c->insp, x->c->insp.st.swapper_cr3, x->f);
 	return 0;
 }
 
@@ -576,6 +617,10 @@ static const cmd_fn handlers[CMD_NR] = {
 	[CMD_INFO_STATUS] = cmd_info_status,
 	[CMD_INFO_REGISTERS] = cmd_info_registers,
 	[CMD_GVA2GPA] = cmd_gva2gpa,
+	[CMD_XP] = cmd_dump,
+	[CMD_X] = cmd_dump,
+	[CMD_INFO_TLB] = cmd_kernel_maps,
+	[CMD_INFO_MEM] = cmd_kernel_maps,
 	[CMD_BUDDYINFO] = cmd_proc_view,
 	[CMD_ZONEINFO] = cmd_proc_view,
 	[CMD_MEMINFO] = cmd_proc_view,

@@ -236,6 +236,31 @@ Test(console, poke_and_flip_write_guest_memory, .timeout = 60)
 	vmm_result_free(&r);
 }
 
+/* A value poked at a physical address reads back through xp, through x
+ * at its direct-map address, and gva2gpa names the same page. */
+Test(console, xp_x_gva2gpa_and_the_kernel_maps, .timeout = 60)
+{
+	struct vmm_result r = run_script(STRESS, "poke 0x2000 0x11223344\nxp /1xw 0x2000\n"
+					 "x/2xb 0xc0002000\ngva2gpa 0xc0002000\ninfo mem\n"
+					 "info tlb\ninfo registers\nxp /2i 0\nx 0xd0000000\n", NULL);
+
+	assert_status(r, EXIT_USAGE);
+	assert_out_has(r, "(vmm) xp /1xw 0x2000\n0000000000002000: 0x11223344\n");
+	assert_out_has(r, "(vmm) x/2xb 0xc0002000\n00000000c0002000: 0x44 0x33\n");
+	assert_out_has(r, "  -> pa 0x2000 (2 MiB page, read-write, kernel)\ngpa: 0x2000\n");
+	assert_out_has(r, "(vmm) info mem\n00000000c0000000-00000000c6000000 0000000006000000 -rw\n");
+	assert_out_has(r, "(vmm) info tlb\n00000000c0000000: 0000000000000000 --PDA---W\n");
+	assert_out_has(r, "EFER=00000500 LME LMA\n");
+	assert_out_has(r, "CR3=0000000000126000");
+	assert_out_has(r, "(vmm) xp /2i 0\nerror: format 'i' (disassembly) is not supported\n");
+	vmm_result_free(&r);
+
+	r = run_script(STRESS, "x 0xd0000000\n", NULL);
+	assert_status(r, EXIT_USAGE);
+	assert_out_has(r, "(vmm) x 0xd0000000\nerror: va 0xd0000000 does not translate: ");
+	vmm_result_free(&r);
+}
+
 /* ---- The socket ---------------------------------------------------------------- */
 
 static pid_t spawn_vmm(char **argv)
