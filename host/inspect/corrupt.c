@@ -7,7 +7,6 @@
  * and slab walk of the (clean) guest, and every write goes through the same
  * bounds-checked pointers the checkers read through.
  */
-#include <stdarg.h>
 #include <string.h>
 
 #include "inspect.h"
@@ -46,18 +45,6 @@ const struct insp_corruption *insp_corruption_find(const char *kind)
 		if (!strcmp(insp_corruptions[i].kind, kind))
 			return &insp_corruptions[i];
 	return NULL;
-}
-
-static int cfail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int cfail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
 }
 
 static uint8_t *wk(struct insp *in, uint64_t va, uint64_t len)
@@ -285,13 +272,13 @@ static int corrupt_slab(struct insp *in, const char *kind, char *what, size_t wh
 	uint8_t *d;
 
 	if (!in->slab_valid || !in->ncaches)
-		return cfail(err, errlen, "cannot walk the guest's slab caches");
+		return insp_errf(err, errlen, "cannot walk the guest's slab caches");
 	if (!strcmp(kind, "slab-freelist-dup") || !strcmp(kind, "slab-freelist-range")) {
 		uint32_t tail, v;
 
 		s = find_slab(in, -1, 0, has_free);
 		if (!s || !(d = slab_desc(in, s)))
-			return cfail(err, errlen, "no slab with a free object");
+			return insp_errf(err, errlen, "no slab with a free object");
 		c = &in->caches[s->cache];
 		tail = chain_tail(in, s, d);
 		v = kind[14] == 'd' ? rd16p(d + l->slab.free) : c->num;
@@ -305,7 +292,7 @@ static int corrupt_slab(struct insp *in, const char *kind, char *what, size_t wh
 
 		s = find_slab(in, SL_PARTIAL, 0, partial_room);
 		if (!s || !(d = slab_desc(in, s)))
-			return cfail(err, errlen, "no partial slab of a cache with 3 or more objects per slab");
+			return insp_errf(err, errlen, "no partial slab of a cache with 3 or more objects per slab");
 		c = &in->caches[s->cache];
 		inuse = s->inuse + 1 < c->num ? s->inuse + 1 : s->inuse - 1;
 		insp_wr32(d, l->slab.inuse, inuse);
@@ -316,11 +303,11 @@ static int corrupt_slab(struct insp *in, const char *kind, char *what, size_t wh
 	if (!strcmp(kind, "slab-list")) {
 		s = find_slab(in, SL_FULL, 0, NULL);
 		if (!s)
-			return cfail(err, errlen, "no full slab");
+			return insp_errf(err, errlen, "no full slab");
 		c = &in->caches[s->cache];
 		if (!list_del_va(in, s->va + l->slab.list) ||
 		    !list_add_va(in, s->va + l->slab.list, c->head_va[SL_PARTIAL]))
-			return cfail(err, errlen, "slab list not writable");
+			return insp_errf(err, errlen, "slab list not writable");
 		snprintf(what, whatlen, "cache %s: full slab %#x (inuse %u of %u) moved to slabs_partial",
 			 c->name, s->va, s->inuse, c->num);
 		return 0;
@@ -350,8 +337,8 @@ static int corrupt_slab(struct insp *in, const char *kind, char *what, size_t wh
 				return 0;
 			}
 		}
-		return cfail(err, errlen, "no in-use object with red zones (boot the guest with "
-			     "slab_debug=Z)");
+		return insp_errf(err, errlen, "no in-use object with red zones (boot the guest with "
+				 "slab_debug=Z)");
 	}
 	if (!strcmp(kind, "slab-poison")) {
 		uint32_t obj, off;
@@ -359,19 +346,19 @@ static int corrupt_slab(struct insp *in, const char *kind, char *what, size_t wh
 
 		s = find_slab(in, -1, l->sc.poison, has_free);
 		if (!s || !(d = slab_desc(in, s)))
-			return cfail(err, errlen, "no free object of a poisoned cache (boot the guest "
-				     "with slab_debug=P)");
+			return insp_errf(err, errlen, "no free object of a poisoned cache (boot the guest "
+					 "with slab_debug=P)");
 		c = &in->caches[s->cache];
 		obj = insp_rd32(d, l->slab.s_mem) + rd16p(d + l->slab.free) * c->size + c->obj_offset;
 		off = (c->object_size - 1) / 2;
 		if (!(p = wk(in, obj + off, 1)))
-			return cfail(err, errlen, "object not writable");
+			return insp_errf(err, errlen, "object not writable");
 		*p = 0x42;
 		snprintf(what, whatlen, "cache %s: free object %#x: byte %u = 0x42 (write after free)",
 			 c->name, obj, off);
 		return 0;
 	}
-	return cfail(err, errlen, "corruption kind '%s' has no implementation", kind);
+	return insp_errf(err, errlen, "corruption kind '%s' has no implementation", kind);
 }
 
 int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
@@ -383,9 +370,9 @@ int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
 	uint8_t *p, *e;
 
 	if (!insp_corruption_find(kind))
-		return cfail(err, errlen, "unknown corruption kind '%s' (see --list-corruptions)", kind);
+		return insp_errf(err, errlen, "unknown corruption kind '%s' (see --list-corruptions)", kind);
 	if (!survey(in))
-		return cfail(err, errlen, "cannot read the guest's mm state to find a target");
+		return insp_errf(err, errlen, "cannot read the guest's mm state to find a target");
 	struct insp_state *st = &in->st;
 
 	if (!strncmp(kind, "slab-", 5))
@@ -393,7 +380,7 @@ int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
 
 	if (!strcmp(kind, "buddy-order") || !strcmp(kind, "page-refcount")) {
 		if (!in->nblocks)
-			return cfail(err, errlen, "no free block to corrupt");
+			return insp_errf(err, errlen, "no free block to corrupt");
 		p = wpage(in, in->blocks[0].pfn);
 		if (kind[0] == 'b') {
 			unsigned o = in->blocks[0].order, n = o ? o - 1 : 1;
@@ -412,10 +399,10 @@ int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
 		size_t a, z;
 
 		if (!in->nblocks)
-			return cfail(err, errlen, "no free block to corrupt");
+			return insp_errf(err, errlen, "no free block to corrupt");
 		list_run(in, 0, &a, &z);
 		if (!lh_set(in, lru_va(in, in->blocks[z].pfn), 1, (uint32_t)lru_va(in, in->blocks[a].pfn)))
-			return cfail(err, errlen, "list entry not writable");
+			return insp_errf(err, errlen, "list entry not writable");
 		snprintf(what, whatlen, "zone %s order %u: pfn %#llx's next -> pfn %#llx",
 			 st->zone[in->blocks[a].zone].name, in->blocks[a].order,
 			 (unsigned long long)in->blocks[z].pfn, (unsigned long long)in->blocks[a].pfn);
@@ -426,7 +413,7 @@ int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
 		uint64_t head;
 
 		if (!in->nblocks)
-			return cfail(err, errlen, "no free block to corrupt");
+			return insp_errf(err, errlen, "no free block to corrupt");
 		b = &in->blocks[0];
 		/* A list walked after b's: the top order, or the first pcp list. */
 		if (b->order + 1u < l->max_order)
@@ -434,7 +421,7 @@ int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
 		else
 			head = st->zone[b->zone].pcp[0].head_va;
 		if (!lh_set(in, head, 1, (uint32_t)lru_va(in, b->pfn)))
-			return cfail(err, errlen, "list head not writable");
+			return insp_errf(err, errlen, "list head not writable");
 		snprintf(what, whatlen, "zone %s: pfn %#llx (order %u) also linked from the %s list",
 			 st->zone[b->zone].name, (unsigned long long)b->pfn, b->order,
 			 b->order + 1u < l->max_order ? "top-order" : "cpu 0 per-CPU");
@@ -452,7 +439,7 @@ int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
 			if (!list_del_va(in, lru_va(in, b.pfn)) ||
 			    !list_add_va(in, lru_va(in, b.pfn), zn->head_va[b.order - 1]) ||
 			    !list_add_va(in, lru_va(in, q), zn->head_va[b.order - 1]))
-				return cfail(err, errlen, "list not writable");
+				return insp_errf(err, errlen, "list not writable");
 			insp_wr32(wpage(in, b.pfn), l->page.private_, b.order - 1u);
 			p = wpage(in, q);
 			insp_wr32(p, l->page.private_, b.order - 1u);
@@ -465,7 +452,7 @@ int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
 				 (unsigned long long)q, b.order - 1);
 			return 0;
 		}
-		return cfail(err, errlen, "no free block of order >= 1");
+		return insp_errf(err, errlen, "no free block of order >= 1");
 	}
 	if (!strcmp(kind, "nr-free") || !strcmp(kind, "zone-free") || !strcmp(kind, "pcp-count")) {
 		for (unsigned z = 0; z < st->nr_zones; z++) {
@@ -477,13 +464,13 @@ int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
 			va = kind[0] == 'n' ? nr_free_va(in, z, 0) : kind[0] == 'z' ? nr_free_pages_va(in, z) :
 			     zn->pcp[0].head_va - l->pcp.list + l->pcp.count;
 			if (!add32(in, va, 1))
-				return cfail(err, errlen, "zone not writable");
+				return insp_errf(err, errlen, "zone not writable");
 			snprintf(what, whatlen, "zone %s: %s + 1", zn->name,
 				 kind[0] == 'n' ? "free_area[0].nr_free" :
 				 kind[0] == 'z' ? "NR_FREE_PAGES" : "pageset[0].count");
 			return 0;
 		}
-		return cfail(err, errlen, "no zone with managed pages");
+		return insp_errf(err, errlen, "no zone with managed pages");
 	}
 	if (!strcmp(kind, "page-flags")) {
 		const uint32_t bits = 1u << l->pg[IPG_slab] | 1u << l->pg[IPG_table];
@@ -502,7 +489,7 @@ int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
 		/* No allocated page: a reserved one (the kernel's first page). */
 		p = wpage(in, in->kernel_start_pa >> 12);
 		if (!p || !(insp_rd32(p, l->page.flags) & res))
-			return cfail(err, errlen, "no allocated or reserved page to flag");
+			return insp_errf(err, errlen, "no allocated or reserved page to flag");
 		insp_wr32(p, l->page.flags, insp_rd32(p, l->page.flags) | 1u << l->pg[IPG_slab]);
 		snprintf(what, whatlen, "reserved pfn %#llx: PG_slab added",
 			 (unsigned long long)(in->kernel_start_pa >> 12));
@@ -516,7 +503,7 @@ int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
 				continue;
 			z = insp_pfn_zone(in, pfn);
 			if (!list_add_va(in, lru_va(in, pfn), st->zone[z].head_va[0]))
-				return cfail(err, errlen, "list not writable");
+				return insp_errf(err, errlen, "list not writable");
 			p = wpage(in, pfn);
 			insp_wr32(p, l->page.flags, buddy);
 			insp_wr32(p, l->page.private_, 0);
@@ -527,20 +514,20 @@ int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
 				 (unsigned long long)pfn, st->zone[z].name);
 			return 0;
 		}
-		return cfail(err, errlen, "no hole pfn in mem_map");
+		return insp_errf(err, errlen, "no hole pfn in mem_map");
 	}
 	if (!strcmp(kind, "pte-wild") || !strcmp(kind, "pte-freed")) {
 		uint64_t va = l->fixaddr_start + (kind[4] == 'f' ? 4096 : 0), pa;
 
 		e = leaf_entry(in, va, &w, false);
 		if (!e)
-			return cfail(err, errlen, "fixmap slot %#llx is not an unused PTE (%s)",
-				     (unsigned long long)va, pt_status_str(w.status));
+			return insp_errf(err, errlen, "fixmap slot %#llx is not an unused PTE (%s)",
+					 (unsigned long long)va, pt_status_str(w.status));
 		if (kind[4] == 'w') {
 			pa = (guest_mem_end(in->mem) + 0x200000) & ~0xfffull;
 		} else {
 			if (!in->nblocks)
-				return cfail(err, errlen, "no free page to map");
+				return insp_errf(err, errlen, "no free page to map");
 			pa = in->blocks[0].pfn << 12;
 		}
 		wr64(e, pa | KERNEL_PTE);
@@ -553,8 +540,8 @@ int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
 
 		e = leaf_entry(in, va, &w, true);
 		if (!e)
-			return cfail(err, errlen, "direct-map va %#llx is not mapped (%s)",
-				     (unsigned long long)va, pt_status_str(w.status));
+			return insp_errf(err, errlen, "direct-map va %#llx is not mapped (%s)",
+					 (unsigned long long)va, pt_status_str(w.status));
 		v = rd64p(e);
 		if (!strcmp(kind, "pte-user")) {
 			wr64(e, v | PT_US);
@@ -562,8 +549,8 @@ int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
 			wr64(e, v + w.page_size);
 		} else {
 			if (w.page_size != (2ull << 20))
-				return cfail(err, errlen, "va %#llx is not a 2 MiB mapping",
-					     (unsigned long long)va);
+				return insp_errf(err, errlen, "va %#llx is not a 2 MiB mapping",
+						 (unsigned long long)va);
 			wr64(e, v | (1ull << 13));
 		}
 		snprintf(what, whatlen, "%s for va %#llx: %#llx -> %#llx",
@@ -574,10 +561,10 @@ int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
 	if (!strcmp(kind, "pdpte-1g")) {
 		pt_walk(in->mem, &in->pt, st->swapper_cr3, 0, &w);
 		if (w.levels < 2 || (w.lvl[1].entry & PT_P))
-			return cfail(err, errlen, "PDPT entry 0 is in use");
+			return insp_errf(err, errlen, "PDPT entry 0 is in use");
 		e = guest_mem_ptr(in->mem, w.lvl[1].entry_pa, 8);
 		if (!e)
-			return cfail(err, errlen, "PDPT not in RAM");
+			return insp_errf(err, errlen, "PDPT not in RAM");
 		wr64(e, PT_P | PT_RW | PT_US | PT_PS);
 		snprintf(what, whatlen, "PDPTE[0] = %#llx", (unsigned long long)rd64p(e));
 		return 0;
@@ -587,12 +574,12 @@ int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
 
 		pt_walk(in->mem, &in->pt, st->swapper_cr3, l->page_offset, &w);
 		if (w.levels < 3)
-			return cfail(err, errlen, "no kernel page directory");
+			return insp_errf(err, errlen, "no kernel page directory");
 		pd = w.lvl[1].entry & PT_ADDR_MASK;
 		p = wpage(in, pd >> 12);
 		if (!p)
-			return cfail(err, errlen, "kernel PD pfn %#llx has no struct page",
-				     (unsigned long long)(pd >> 12));
+			return insp_errf(err, errlen, "kernel PD pfn %#llx has no struct page",
+					 (unsigned long long)(pd >> 12));
 		insp_wr32(p, l->page.flags, insp_rd32(p, l->page.flags) & ~(1u << l->pg[IPG_table]));
 		snprintf(what, whatlen, "kernel PD pfn %#llx: PG_table cleared",
 			 (unsigned long long)(pd >> 12));
@@ -624,10 +611,10 @@ int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
 				 (unsigned long long)zn->deferred[0].end);
 			return 0;
 		}
-		return cfail(err, errlen, "no zone has a deferred range (the guest defers only runs "
-			     "of whole top-order blocks of 64 MiB or more)");
+		return insp_errf(err, errlen, "no zone has a deferred range (the guest defers only runs "
+				 "of whole top-order blocks of 64 MiB or more)");
 	}
-	return cfail(err, errlen, "corruption kind '%s' has no implementation", kind);
+	return insp_errf(err, errlen, "corruption kind '%s' has no implementation", kind);
 }
 
 /* ---- Fuzzing ------------------------------------------------------------ */

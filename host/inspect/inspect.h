@@ -273,6 +273,10 @@ void insp_report_print(const struct insp_report *r, FILE *f, size_t max);
 /* {"rules":R,"violations":V,"ms":T,"by_rule":{...},"list":[...]} */
 void insp_report_json(const struct insp_report *r, FILE *f);
 void json_string(FILE *f, const char *s);
+/* A refusal (a note, a corruption, a fault-injection setting) as one line
+ * in err, cut to errlen; returns -1 for the caller to pass on. */
+__attribute__((format(printf, 3, 4)))
+int insp_errf(char *err, size_t errlen, const char *fmt, ...);
 
 _Static_assert(R_NR <= 64, "rules_run is a 64-bit mask");
 
