@@ -71,6 +71,7 @@ struct insp_layout {
 	uint32_t vmalloc_offset, vmalloc_end, maxmem, pgd_cr3_offset, ptrs_per_pgd;
 	uint32_t nr_pageflags;
 	uint32_t nr_deferred_ranges;  /* NR_DEFERRED_RANGES */
+	uint32_t pgalloc_fail_injected; /* index in vm_event_states.event[] */
 	uint32_t pg[IPG_NR];          /* bit number of each flag */
 	uint32_t pg_valid_mask;       /* all bits below nr_pageflags */
 	/* struct offsets and sizes */
@@ -93,7 +94,11 @@ struct insp_layout {
 			  free_slabs, free_objects, free_limit, colour_next; } kmn;
 	struct { uint32_t size, avail, limit, batchcount, entry; } ac;
 	struct { uint32_t size, list, s_mem, colouroff, inuse, free, bufctl; } slab;
-	struct { uint32_t size, probability, interval, times, space, verbose, count; } fault_attr;
+	/* fault injection (guest fault_inject.h; failslab_attr in slab.h) */
+	struct { uint32_t size, probability, interval, times, space, verbose, count,
+			  rnd; } fault_attr;
+	struct { uint32_t size, attr, ignore_gfp_highmem, ignore_gfp_wait,
+			  min_order; } fail_page_alloc_attr;
 	struct { uint32_t size, attr, ignore_gfp_wait, injected; } failslab_attr;
 	struct {
 		uint32_t sizeof_bufctl, bufctl_end, bufctl_active, obj_max_num;
@@ -113,7 +118,8 @@ struct insp_layout {
 		uint64_t totalram_pages, totalhigh_pages, contig_page_data;
 		uint64_t swapper_pg_dir, vm_event_states, vm_zone_stat;
 		uint64_t zone_stat_names, vm_event_names, text, end;
-		uint64_t slab_caches, kmalloc_caches, failslab;
+		uint64_t slab_caches, kmalloc_caches, kmem_cache;
+		uint64_t fail_page_alloc, failslab, failslab_mark_all;
 	} sym;
 };
 
@@ -408,6 +414,7 @@ struct insp {
 	struct insp_slab *slabs;
 	size_t nslabs, slabs_cap;
 	bool slab_valid;           /* caches[] and slabs[] are from the last walk */
+	bool caches_complete;      /* insp_slab_caches() walked the whole list */
 	bool slab_pages_valid;     /* slabmap marks every slab page (stray rule) */
 	uint8_t *slabmap;          /* bit per pfn: a page of a listed slab */
 	size_t slabmap_cap;        /* bytes */
@@ -505,7 +512,8 @@ void insp_check_pt(struct insp *in, uint64_t cr3);
  * insp_check_mem, which then reports PG_slab pages in no slab. */
 void insp_check_slab(struct insp *in);
 /* The cache list alone (caches[], no slabs), for the views: bounded and
- * cycle-safe, reports nothing.  Returns the caches found. */
+ * cycle-safe, reports nothing.  Returns the caches found; caches_complete
+ * says whether the walk came back to the list head. */
 size_t insp_slab_caches(struct insp *in);
 /* Forget the free-list walk (clears pstate). */
 void insp_clear_walk(struct insp *in);

@@ -37,6 +37,7 @@ static const struct {
 	F(LN_MAXMEM, maxmem), F(LN_PGD_CR3_OFFSET, pgd_cr3_offset),
 	F(LN_PTRS_PER_PGD, ptrs_per_pgd), F(LN_NR_PAGEFLAGS, nr_pageflags),
 	F(LN_NR_DEFERRED_RANGES, nr_deferred_ranges),
+	F(LN_PGALLOC_FAIL_INJECTED, pgalloc_fail_injected),
 	F(LN_PG_locked, pg[IPG_locked]), F(LN_PG_referenced, pg[IPG_referenced]),
 	F(LN_PG_uptodate, pg[IPG_uptodate]), F(LN_PG_dirty, pg[IPG_dirty]),
 	F(LN_PG_lru, pg[IPG_lru]), F(LN_PG_active, pg[IPG_active]),
@@ -99,7 +100,12 @@ static const struct {
 	F(LN_FAULT_ATTR_SIZEOF, fault_attr.size), F(LN_FAULT_ATTR_probability, fault_attr.probability),
 	F(LN_FAULT_ATTR_interval, fault_attr.interval), F(LN_FAULT_ATTR_times, fault_attr.times),
 	F(LN_FAULT_ATTR_space, fault_attr.space), F(LN_FAULT_ATTR_verbose, fault_attr.verbose),
-	F(LN_FAULT_ATTR_count, fault_attr.count),
+	F(LN_FAULT_ATTR_count, fault_attr.count), F(LN_FAULT_ATTR_rnd, fault_attr.rnd),
+	F(LN_FAIL_PAGE_ALLOC_ATTR_SIZEOF, fail_page_alloc_attr.size),
+	F(LN_FAIL_PAGE_ALLOC_ATTR_attr, fail_page_alloc_attr.attr),
+	F(LN_FAIL_PAGE_ALLOC_ATTR_ignore_gfp_highmem, fail_page_alloc_attr.ignore_gfp_highmem),
+	F(LN_FAIL_PAGE_ALLOC_ATTR_ignore_gfp_wait, fail_page_alloc_attr.ignore_gfp_wait),
+	F(LN_FAIL_PAGE_ALLOC_ATTR_min_order, fail_page_alloc_attr.min_order),
 	F(LN_FAILSLAB_ATTR_SIZEOF, failslab_attr.size), F(LN_FAILSLAB_ATTR_attr, failslab_attr.attr),
 	F(LN_FAILSLAB_ATTR_ignore_gfp_wait, failslab_attr.ignore_gfp_wait),
 	F(LN_FAILSLAB_ATTR_injected, failslab_attr.injected),
@@ -146,7 +152,8 @@ static const struct {
 	{ LN_PGDAT_SIZEOF, 1, 262144 }, { LN_VM_EVENT_STATE_SIZEOF, 1, 4096 },
 	{ LN_KMEM_CACHE_SIZEOF, 1, 65536 }, { LN_KMEM_CACHE_NODE_SIZEOF, 1, 4096 },
 	{ LN_ARRAY_CACHE_SIZEOF, 1, 256 }, { LN_SLAB_SIZEOF, 1, 256 },
-	{ LN_FAULT_ATTR_SIZEOF, 1, 256 }, { LN_FAILSLAB_ATTR_SIZEOF, 1, 256 },
+	{ LN_FAULT_ATTR_SIZEOF, 1, 256 }, { LN_FAIL_PAGE_ALLOC_ATTR_SIZEOF, 1, 256 },
+	{ LN_FAILSLAB_ATTR_SIZEOF, 1, 256 },
 };
 
 /* A field of `size` bytes at `off` inside a struct of `total` bytes. */
@@ -215,18 +222,6 @@ static int validate_slab(const struct insp_layout *l, char *err, size_t errlen)
 		return insp_errf(err, errlen, "layout note: LN_SLAB_bufctl %u does not follow the other "
 				 "struct slab fields (the bufctl array is its last member)",
 				 l->slab.bufctl);
-	if (!fits(l->fault_attr.probability, 4, l->fault_attr.size) ||
-	    !fits(l->fault_attr.interval, 4, l->fault_attr.size) ||
-	    !fits(l->fault_attr.times, 4, l->fault_attr.size) ||
-	    !fits(l->fault_attr.space, 4, l->fault_attr.size) ||
-	    !fits(l->fault_attr.verbose, 4, l->fault_attr.size) ||
-	    !fits(l->fault_attr.count, 4, l->fault_attr.size) ||
-	    !fits(l->failslab_attr.attr, l->fault_attr.size, l->failslab_attr.size) ||
-	    !fits(l->failslab_attr.ignore_gfp_wait, 1, l->failslab_attr.size) ||
-	    !fits(l->failslab_attr.injected, 4, l->failslab_attr.size))
-		return insp_errf(err, errlen, "layout note: struct fault_attr / failslab_attr fields do not "
-				 "fit (LN_FAULT_ATTR_SIZEOF %u, LN_FAILSLAB_ATTR_SIZEOF %u)",
-				 l->fault_attr.size, l->failslab_attr.size);
 	if (l->sc.obj_max_num >= 0xffff || l->sc.bufctl_end > 0xffff || l->sc.bufctl_active > 0xffff ||
 	    l->sc.bufctl_end <= l->sc.obj_max_num || l->sc.bufctl_active <= l->sc.obj_max_num ||
 	    l->sc.bufctl_end == l->sc.bufctl_active)
@@ -252,6 +247,38 @@ static int validate_slab(const struct insp_layout *l, char *err, size_t errlen)
 		return insp_errf(err, errlen, "layout note: LN_NR_SLAB_RECLAIMABLE %u or "
 				 "LN_NR_SLAB_UNRECLAIMABLE %u is not below LN_NR_VM_ZONE_STAT_ITEMS %u",
 				 l->sc.nr_slab_reclaimable, l->sc.nr_slab_unreclaimable, l->nr_zone_stat);
+	return 0;
+}
+
+/* The fault-injection control blocks (guest fault_inject.h, slab.h): every
+ * field the host sets or shows inside its struct, the page allocator's
+ * injected counter one of the vm events. */
+static int validate_fault(const struct insp_layout *l, char *err, size_t errlen)
+{
+	const uint32_t fs = l->fault_attr.size, ps = l->fail_page_alloc_attr.size;
+
+	if (!fits(l->fault_attr.probability, 4, fs) || !fits(l->fault_attr.interval, 4, fs) ||
+	    !fits(l->fault_attr.times, 4, fs) || !fits(l->fault_attr.space, 4, fs) ||
+	    !fits(l->fault_attr.verbose, 4, fs) || !fits(l->fault_attr.count, 4, fs) ||
+	    !fits(l->fault_attr.rnd, 4, fs))
+		return insp_errf(err, errlen, "layout note: struct fault_attr fields do not fit its size "
+				 "(LN_FAULT_ATTR_SIZEOF %u)", fs);
+	if (!fits(l->fail_page_alloc_attr.attr, fs, ps) ||
+	    !fits(l->fail_page_alloc_attr.ignore_gfp_highmem, 1, ps) ||
+	    !fits(l->fail_page_alloc_attr.ignore_gfp_wait, 1, ps) ||
+	    !fits(l->fail_page_alloc_attr.min_order, 4, ps))
+		return insp_errf(err, errlen, "layout note: struct fail_page_alloc_attr fields do not fit "
+				 "its size (LN_FAIL_PAGE_ALLOC_ATTR_SIZEOF %u; LN_FAULT_ATTR_SIZEOF %u)",
+				 ps, fs);
+	if (!fits(l->failslab_attr.attr, fs, l->failslab_attr.size) ||
+	    !fits(l->failslab_attr.ignore_gfp_wait, 1, l->failslab_attr.size) ||
+	    !fits(l->failslab_attr.injected, 4, l->failslab_attr.size))
+		return insp_errf(err, errlen, "layout note: struct failslab_attr fields do not fit its "
+				 "size (LN_FAILSLAB_ATTR_SIZEOF %u; LN_FAULT_ATTR_SIZEOF %u)",
+				 l->failslab_attr.size, fs);
+	if (l->pgalloc_fail_injected >= l->nr_events)
+		return insp_errf(err, errlen, "layout note: LN_PGALLOC_FAIL_INJECTED %u is not below "
+				 "LN_NR_VM_EVENT_ITEMS %u", l->pgalloc_fail_injected, l->nr_events);
 	return 0;
 }
 
@@ -333,7 +360,7 @@ static int validate(const struct insp_layout *l, char *err, size_t errlen)
 	if (!fits(l->page.slab_cache, 4, l->page.size) || !fits(l->page.slab, 4, l->page.size))
 		return insp_errf(err, errlen, "layout note: struct page slab fields do not fit its size "
 				 "(LN_PAGE_SIZEOF %u)", l->page.size);
-	if (validate_slab(l, err, errlen))
+	if (validate_slab(l, err, errlen) || validate_fault(l, err, errlen))
 		return -1;
 	if (l->pgd_cr3_offset % 4096 || l->pgd_cr3_offset > 4096 * 4)
 		return insp_errf(err, errlen, "layout note: LN_PGD_CR3_OFFSET %#x is not 0..4 pages",
@@ -434,7 +461,10 @@ int insp_layout_load(const struct elf_info *elf, struct insp_layout *l,
 		{ "_end", offsetof(struct insp_layout, sym.end), 0 },
 		{ "slab_caches", offsetof(struct insp_layout, sym.slab_caches), 8 },
 		{ "kmalloc_caches", offsetof(struct insp_layout, sym.kmalloc_caches), 4 },
+		{ "kmem_cache", offsetof(struct insp_layout, sym.kmem_cache), 4 },
+		{ "fail_page_alloc", offsetof(struct insp_layout, sym.fail_page_alloc), 4 },
 		{ "failslab", offsetof(struct insp_layout, sym.failslab), 4 },
+		{ "failslab_mark_all", offsetof(struct insp_layout, sym.failslab_mark_all), 1 },
 	};
 	uint64_t addr, size;
 
@@ -469,6 +499,11 @@ int insp_layout_load(const struct elf_info *elf, struct insp_layout *l,
 		return insp_errf(err, errlen, "kmalloc_caches is %llu bytes but the layout note says "
 				 "%u x %u pointers", (unsigned long long)size, l->sc.nr_kmalloc_types,
 				 l->sc.kmalloc_shift_high + 1);
+	if (symtab_addr(&elf->symtab, "fail_page_alloc", &addr, &size) &&
+	    size != l->fail_page_alloc_attr.size)
+		return insp_errf(err, errlen, "fail_page_alloc is %llu bytes but the layout note says "
+				 "struct fail_page_alloc_attr is %u", (unsigned long long)size,
+				 l->fail_page_alloc_attr.size);
 	if (symtab_addr(&elf->symtab, "failslab", &addr, &size) && size != l->failslab_attr.size)
 		return insp_errf(err, errlen, "failslab is %llu bytes but the layout note says struct "
 				 "failslab_attr is %u", (unsigned long long)size, l->failslab_attr.size);
