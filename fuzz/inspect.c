@@ -1,10 +1,10 @@
 /*
- * libFuzzer harness: the checkers, the views and every --corrupt kind over
- * a guest mm image that the input rewrites.  The image is a real guest's
- * RAM when fuzz.sh provides one (FUZZ_INSPECT_RAM, saved by `vmm
- * --save-ram` mid-way through stress:buddy and stress:slab with
- * slab_debug=ZP, and FUZZ_INSPECT_ELF, the image that made it), else the
- * synthetic guest of the inspector's unit tests (tests/synth_guest.h).
+ * libFuzzer harness: the checkers, the views, the fault-injection show and
+ * every --corrupt kind over a guest mm image that the input rewrites.  The
+ * image is a real guest's RAM when fuzz.sh provides one (FUZZ_INSPECT_RAM,
+ * saved by `vmm --save-ram` mid-way through stress:buddy and stress:slab
+ * with slab_debug=ZP, and FUZZ_INSPECT_ELF, the image that made it), else
+ * the synthetic guest of the inspector's unit tests (tests/synth_guest.h).
  *
  * The input is a list of patches, each 3 bytes of offset, 1 byte of length
  * and that many bytes; half land in the mm structures (the kernel image's
@@ -130,6 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	check();
 	insp_view_all(image(), sink);
+	insp_fail_show(image(), sink);
 	/* A corruption writes where the structures lead: restore all of lowmem. */
 	if (insp_corrupt(image(), insp_corruptions[data[0] % insp_nr_corruptions].kind, what,
 			 sizeof(what), err, sizeof(err)) == 0) {
