@@ -1,6 +1,6 @@
 /*
  * libFuzzer harness: the checkers, the views (info tlb and info mem over
- * swapper_pg_dir too) and every --corrupt kind over a guest mm image that
+ * swapper_pg_dir too), the fault-injection show and every --corrupt kind over a guest mm image that
  * the input rewrites.  The image is a real guest's RAM when fuzz.sh
  * provides one (FUZZ_INSPECT_RAM, saved by `vmm --save-ram` mid-way
  * through stress:buddy and stress:slab with slab_debug=ZP, and
@@ -143,6 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	insp_view_all(image(), sink);
 	insp_view_tlb(image(), image()->st.swapper_cr3, sink);
 	insp_view_mem(image(), image()->st.swapper_cr3, sink);
+	insp_fail_show(image(), sink);
 	/* A corruption writes where the structures lead: restore all of lowmem. */
 	if (insp_corrupt(image(), insp_corruptions[data[0] % insp_nr_corruptions].kind, what,
 			 sizeof(what), err, sizeof(err)) == 0) {

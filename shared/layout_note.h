@@ -16,7 +16,8 @@
  * refuses a note that lacks a key it needs, so new structures get keys
  * (vm_struct, mm_struct, vm_area_struct, pkmap ...) in the ranges reserved
  * below without changing the version (kmem_cache, slab, array_cache,
- * fault_attr and the slab constants were added that way).  The version
+ * fault_attr, fail_page_alloc_attr and the slab constants were added that
+ * way).  The version
  * changes only when this format itself changes.
  *
  * Values are 32-bit: the guest is i386, so every size, offset and kernel
@@ -86,6 +87,7 @@ enum layout_key {
 	LN_FIX_KMAP_END,
 	LN_PGD_ALLOC_ORDER,
 	LN_NR_DEFERRED_RANGES,     /* entries of zone->deferred[] */
+	LN_PGALLOC_FAIL_INJECTED,  /* index in vm_event_states.event[] */
 
 	/* 0x0100: page flag bit numbers (enum pageflags) */
 	LN_NR_PAGEFLAGS = 0x0100,
@@ -178,6 +180,14 @@ enum layout_key {
 	LN_FAULT_ATTR_space,
 	LN_FAULT_ATTR_verbose,
 	LN_FAULT_ATTR_count,
+	LN_FAULT_ATTR_rnd,         /* struct rnd_state: one u32, the xorshift32 state */
+
+	/* 0x0b00: struct fail_page_alloc_attr (symbol fail_page_alloc) */
+	LN_FAIL_PAGE_ALLOC_ATTR_SIZEOF = 0x0b00,
+	LN_FAIL_PAGE_ALLOC_ATTR_attr,
+	LN_FAIL_PAGE_ALLOC_ATTR_ignore_gfp_highmem,  /* bool, one byte */
+	LN_FAIL_PAGE_ALLOC_ATTR_ignore_gfp_wait,     /* bool, one byte */
+	LN_FAIL_PAGE_ALLOC_ATTR_min_order,
 
 	/* 0x1000: struct kmem_cache (guest/include/slab.h documents it) */
 	LN_KMEM_CACHE_SIZEOF = 0x1000,
@@ -221,7 +231,7 @@ enum layout_key {
 	/* 0x10c0: struct failslab_attr (symbol failslab) */
 	LN_FAILSLAB_ATTR_SIZEOF = 0x10c0,
 	LN_FAILSLAB_ATTR_attr,
-	LN_FAILSLAB_ATTR_ignore_gfp_wait,
+	LN_FAILSLAB_ATTR_ignore_gfp_wait,  /* bool, one byte */
 	LN_FAILSLAB_ATTR_injected,
 
 	/* 0x1100: struct slab (the slab descriptor) and the slab constants */

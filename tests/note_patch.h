@@ -2,7 +2,8 @@
  * A patched layout note tried as the VMM would take it, for the tests that
  * set every key of a note to edge values: refused with a message that
  * names a key (what makes vmm exit 65), or accepted, and then every checker
- * and view runs over the image's RAM (ASan and UBSan watch for a fault).
+ * and view, and the fault-injection show, runs over the image's RAM (ASan
+ * and UBSan watch for a fault).
  */
 #ifndef TESTS_NOTE_PATCH_H
 #define TESTS_NOTE_PATCH_H
@@ -31,6 +32,7 @@ static inline int try_patched_note(const void *note, size_t len, const struct gu
 	insp_report_init(&rep, 16);
 	insp_check_all(&in, &rep, 0);
 	insp_view_all(&in, sink);
+	insp_fail_show(&in, sink);
 	insp_report_free(&rep);
 	insp_free(&in);
 	return 1;

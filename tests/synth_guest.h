@@ -71,6 +71,9 @@
 #define SG_G_SLAB_CACHES 0x80        /* struct list_head slab_caches */
 #define SG_G_KMALLOC     0x88        /* kmalloc_caches[2][4] */
 #define SG_G_FAILSLAB    0xa8        /* struct failslab_attr (40 bytes) */
+#define SG_G_FAIL_PAGE_ALLOC 0xd0    /* struct fail_page_alloc_attr (40 bytes) */
+#define SG_G_KMEM_CACHE  0xf8        /* struct kmem_cache *kmem_cache */
+#define SG_G_FAILSLAB_MARK_ALL 0xfc  /* bool failslab_mark_all */
 #define SG_G_STRINGS     0x100
 
 /* Test layout of the structures. */
@@ -156,6 +159,24 @@ enum { SG_PG_reserved = 0, SG_PG_buddy, SG_PG_table, SG_PG_slab, SG_PG_lru, SG_P
 #define SG_AC_AVAIL       4
 #define SG_AC_BATCH       8
 #define SG_AC_ENTRY       16
+/* Fault injection: struct fault_attr (32 bytes) and fail_page_alloc_attr
+ * (40), shuffled as well.  failslab_attr: injected @0, attr @4,
+ * ignore_gfp_wait @36. */
+#define SG_FA_COUNT       0
+#define SG_FA_PROBABILITY 4
+#define SG_FA_INTERVAL    8
+#define SG_FA_TIMES       12
+#define SG_FA_SPACE       16
+#define SG_FA_VERBOSE     20
+#define SG_FA_RND         24
+#define SG_FPA_MIN_ORDER  0
+#define SG_FPA_IGNORE_WAIT 4
+#define SG_FPA_IGNORE_HIGHMEM 5
+#define SG_FPA_ATTR       8
+#define SG_FS_INJECTED    0
+#define SG_FS_ATTR        4
+#define SG_FS_IGNORE_WAIT 36
+#define SG_EV_PGALLOC_FAIL_INJECTED 5  /* the last of the six events */
 /* Slab flags: other bits than the guest's. */
 #define SG_RED_ZONE       0x10u
 #define SG_POISON         0x20u
@@ -355,6 +376,7 @@ static inline void sg_note(struct sg *g)
 	E(LN_VMALLOC_END, SG_VMALLOC_END); E(LN_MAXMEM, SG_MAXMEM); E(LN_PGD_CR3_OFFSET, 4096);
 	E(LN_PTRS_PER_PGD, 4); E(LN_KM_TYPE_NR, 16); E(LN_FIX_KMAP_BEGIN, 1); E(LN_FIX_KMAP_END, 64);
 	E(LN_PGD_ALLOC_ORDER, 1); E(LN_NR_DEFERRED_RANGES, SG_NR_DEFERRED);
+	E(LN_PGALLOC_FAIL_INJECTED, SG_EV_PGALLOC_FAIL_INJECTED);
 	E(LN_NR_PAGEFLAGS, SG_NR_PAGEFLAGS);
 	E(LN_PG_locked, SG_PG_locked); E(LN_PG_referenced, SG_PG_referenced);
 	E(LN_PG_uptodate, SG_PG_uptodate); E(LN_PG_dirty, SG_PG_dirty); E(LN_PG_lru, SG_PG_lru);
@@ -411,11 +433,16 @@ static inline void sg_note(struct sg *g)
 	E(LN_SLAB_SIZEOF, SG_SLAB_SIZE); E(LN_SLAB_list, SG_SL_LIST); E(LN_SLAB_s_mem, SG_SL_S_MEM);
 	E(LN_SLAB_colouroff, SG_SL_COLOUROFF); E(LN_SLAB_inuse, SG_SL_INUSE);
 	E(LN_SLAB_free, SG_SL_FREE); E(LN_SLAB_bufctl, SG_SL_BUFCTL);
-	E(LN_FAULT_ATTR_SIZEOF, 32); E(LN_FAULT_ATTR_count, 0); E(LN_FAULT_ATTR_probability, 4);
-	E(LN_FAULT_ATTR_interval, 8); E(LN_FAULT_ATTR_times, 12); E(LN_FAULT_ATTR_space, 16);
-	E(LN_FAULT_ATTR_verbose, 20);
-	E(LN_FAILSLAB_ATTR_SIZEOF, 40); E(LN_FAILSLAB_ATTR_injected, 0); E(LN_FAILSLAB_ATTR_attr, 4);
-	E(LN_FAILSLAB_ATTR_ignore_gfp_wait, 36);
+	E(LN_FAULT_ATTR_SIZEOF, 32); E(LN_FAULT_ATTR_count, SG_FA_COUNT);
+	E(LN_FAULT_ATTR_probability, SG_FA_PROBABILITY); E(LN_FAULT_ATTR_interval, SG_FA_INTERVAL);
+	E(LN_FAULT_ATTR_times, SG_FA_TIMES); E(LN_FAULT_ATTR_space, SG_FA_SPACE);
+	E(LN_FAULT_ATTR_verbose, SG_FA_VERBOSE); E(LN_FAULT_ATTR_rnd, SG_FA_RND);
+	E(LN_FAIL_PAGE_ALLOC_ATTR_SIZEOF, 40); E(LN_FAIL_PAGE_ALLOC_ATTR_attr, SG_FPA_ATTR);
+	E(LN_FAIL_PAGE_ALLOC_ATTR_ignore_gfp_highmem, SG_FPA_IGNORE_HIGHMEM);
+	E(LN_FAIL_PAGE_ALLOC_ATTR_ignore_gfp_wait, SG_FPA_IGNORE_WAIT);
+	E(LN_FAIL_PAGE_ALLOC_ATTR_min_order, SG_FPA_MIN_ORDER);
+	E(LN_FAILSLAB_ATTR_SIZEOF, 40); E(LN_FAILSLAB_ATTR_injected, SG_FS_INJECTED);
+	E(LN_FAILSLAB_ATTR_attr, SG_FS_ATTR); E(LN_FAILSLAB_ATTR_ignore_gfp_wait, SG_FS_IGNORE_WAIT);
 	E(LN_SIZEOF_BUFCTL, 2); E(LN_BUFCTL_END, SG_BUFCTL_END); E(LN_BUFCTL_ACTIVE, SG_BUFCTL_ACTIVE);
 	E(LN_SLAB_OBJ_MAX_NUM, 0xfffd); E(LN_CFLGS_OFF_SLAB, SG_OFF_SLAB);
 	E(LN_CFLGS_KMALLOC, SG_KMALLOC); E(LN_SLAB_CONSISTENCY_CHECKS, SG_CONSISTENCY);
@@ -687,7 +714,10 @@ static inline int sg_build(struct sg *g)
 	g->lay.sym.end = SG_PO + SG_KERNEL_END;
 	g->lay.sym.slab_caches = SG_PO + SG_GLOBALS_PA + SG_G_SLAB_CACHES;
 	g->lay.sym.kmalloc_caches = SG_PO + SG_GLOBALS_PA + SG_G_KMALLOC;
+	g->lay.sym.kmem_cache = SG_PO + SG_GLOBALS_PA + SG_G_KMEM_CACHE;
+	g->lay.sym.fail_page_alloc = SG_PO + SG_GLOBALS_PA + SG_G_FAIL_PAGE_ALLOC;
 	g->lay.sym.failslab = SG_PO + SG_GLOBALS_PA + SG_G_FAILSLAB;
+	g->lay.sym.failslab_mark_all = SG_PO + SG_GLOBALS_PA + SG_G_FAILSLAB_MARK_ALL;
 
 	/* Globals. */
 	sg_wr(g, SG_GLOBALS_PA + SG_G_MEM_MAP, SG_PO + SG_MEMMAP_PA);
@@ -700,6 +730,16 @@ static inline int sg_build(struct sg *g)
 	for (unsigned i = 0; i < 6; i++) {
 		sg_wr(g, SG_GLOBALS_PA + SG_G_EVENT_NAMES + 4 * i, sg_str(g, &soff, ev[i]));
 		sg_wr(g, SG_GLOBALS_PA + SG_G_EVENTS + 4 * i, 100 + i);
+	}
+	/* The fault attributes as FAULT_ATTR_INITIALIZER leaves them. */
+	for (unsigned i = 0; i < 2; i++) {
+		uint64_t fa = SG_GLOBALS_PA + (i ? SG_G_FAILSLAB + SG_FS_ATTR :
+					       SG_G_FAIL_PAGE_ALLOC + SG_FPA_ATTR);
+
+		sg_wr(g, fa + SG_FA_INTERVAL, 1);
+		sg_wr(g, fa + SG_FA_TIMES, 1);
+		sg_wr(g, fa + SG_FA_VERBOSE, 2);
+		sg_wr(g, fa + SG_FA_RND, 0x2545f491u);
 	}
 
 	/* Zones: geometry, empty lists, pcp sizes. */

@@ -248,6 +248,11 @@ Test(layout, synthetic_note_parsed)
 	cr_assert_eq(g.lay.sc.red_active, SG_RED_ACTIVE, "assembled from its two halves");
 	cr_assert_eq(g.lay.sc.red_inactive, SG_RED_INACTIVE);
 	cr_assert_eq(g.lay.sc.nr_slab_unreclaimable, SG_STAT_SLAB_UNRECL);
+	cr_assert_eq(g.lay.fault_attr.rnd, SG_FA_RND);
+	cr_assert_eq(g.lay.fail_page_alloc_attr.attr, SG_FPA_ATTR);
+	cr_assert_eq(g.lay.fail_page_alloc_attr.ignore_gfp_highmem, SG_FPA_IGNORE_HIGHMEM);
+	cr_assert_eq(g.lay.fail_page_alloc_attr.min_order, SG_FPA_MIN_ORDER);
+	cr_assert_eq(g.lay.pgalloc_fail_injected, SG_EV_PGALLOC_FAIL_INJECTED);
 }
 
 static int parse(const void *note, size_t len, char *err)
@@ -354,6 +359,21 @@ Test(layout, refusals)
 		  "struct slab fields (the bufctl array is its last member)" },
 		{ LN_REDZONE_SIZE, 4, "8-byte red zones" },
 		{ LN_NR_SLAB_RECLAIMABLE, SG_NR_STAT, "is not below LN_NR_VM_ZONE_STAT_ITEMS" },
+		/* The fault-injection blocks, which the host writes. */
+		{ LN_FAIL_PAGE_ALLOC_ATTR_min_order, 0x6666, "lacks LN_FAIL_PAGE_ALLOC_ATTR_min_order" },
+		{ LN_FAIL_PAGE_ALLOC_ATTR_SIZEOF, 257,
+		  "layout note: LN_FAIL_PAGE_ALLOC_ATTR_SIZEOF = 257 (0x101), outside 1..256" },
+		{ LN_FAULT_ATTR_rnd, 30, "layout note: struct fault_attr fields do not fit its size "
+		  "(LN_FAULT_ATTR_SIZEOF 32)" },
+		{ LN_FAIL_PAGE_ALLOC_ATTR_attr, 9, "layout note: struct fail_page_alloc_attr fields do "
+		  "not fit its size (LN_FAIL_PAGE_ALLOC_ATTR_SIZEOF 40; LN_FAULT_ATTR_SIZEOF 32)" },
+		{ LN_FAIL_PAGE_ALLOC_ATTR_ignore_gfp_highmem, 40, "struct fail_page_alloc_attr fields" },
+		{ LN_FAIL_PAGE_ALLOC_ATTR_min_order, 37, "struct fail_page_alloc_attr fields" },
+		{ LN_FAILSLAB_ATTR_injected, 37, "layout note: struct failslab_attr fields do not fit "
+		  "its size (LN_FAILSLAB_ATTR_SIZEOF 40; LN_FAULT_ATTR_SIZEOF 32)" },
+		{ LN_FAILSLAB_ATTR_ignore_gfp_wait, 40, "struct failslab_attr fields" },
+		{ LN_PGALLOC_FAIL_INJECTED, 6, "layout note: LN_PGALLOC_FAIL_INJECTED 6 is not below "
+		  "LN_NR_VM_EVENT_ITEMS 6" },
 	};
 	for (size_t k = 0; k < sizeof(slab) / sizeof(slab[0]); k++) {
 		memcpy(n, g.note, g.note_len);

@@ -46,6 +46,7 @@
 	X(FIX_KMAP_END, FIX_KMAP_END)                                          \
 	X(PGD_ALLOC_ORDER, PGD_ALLOC_ORDER)                                    \
 	X(NR_DEFERRED_RANGES, NR_DEFERRED_RANGES)                              \
+	X(PGALLOC_FAIL_INJECTED, PGALLOC_FAIL_INJECTED)                        \
 	X(NR_PAGEFLAGS, NR_PAGEFLAGS)                                          \
 	X(PG_locked, PG_locked)                                                \
 	X(PG_referenced, PG_referenced)                                        \
@@ -111,10 +112,12 @@
 	X(PGDAT_node_spanned_pages, offsetof(struct pglist_data, node_spanned_pages)) \
 	X(VM_EVENT_STATE_SIZEOF, sizeof(struct vm_event_state))                \
 	X(VM_EVENT_STATE_event, offsetof(struct vm_event_state, event))        \
+	LN_FAULT_ENTRIES(X)                                                    \
 	LN_SLAB_ENTRIES(X)
 
-/* The slab allocator (guest/include/slab.h documents every field). */
-#define LN_SLAB_ENTRIES(X)                                                     \
+/* Fault injection (guest/include/fault_inject.h; failslab's own struct is
+ * with the slab allocator's). */
+#define LN_FAULT_ENTRIES(X)                                                    \
 	X(FAULT_ATTR_SIZEOF, sizeof(struct fault_attr))                        \
 	X(FAULT_ATTR_probability, offsetof(struct fault_attr, probability))    \
 	X(FAULT_ATTR_interval, offsetof(struct fault_attr, interval))          \
@@ -122,6 +125,17 @@
 	X(FAULT_ATTR_space, offsetof(struct fault_attr, space))                \
 	X(FAULT_ATTR_verbose, offsetof(struct fault_attr, verbose))            \
 	X(FAULT_ATTR_count, offsetof(struct fault_attr, count))                \
+	X(FAULT_ATTR_rnd, offsetof(struct fault_attr, rnd))                    \
+	X(FAIL_PAGE_ALLOC_ATTR_SIZEOF, sizeof(struct fail_page_alloc_attr))    \
+	X(FAIL_PAGE_ALLOC_ATTR_attr, offsetof(struct fail_page_alloc_attr, attr)) \
+	X(FAIL_PAGE_ALLOC_ATTR_ignore_gfp_highmem,                             \
+	  offsetof(struct fail_page_alloc_attr, ignore_gfp_highmem))           \
+	X(FAIL_PAGE_ALLOC_ATTR_ignore_gfp_wait,                                \
+	  offsetof(struct fail_page_alloc_attr, ignore_gfp_wait))              \
+	X(FAIL_PAGE_ALLOC_ATTR_min_order, offsetof(struct fail_page_alloc_attr, min_order))
+
+/* The slab allocator (guest/include/slab.h documents every field). */
+#define LN_SLAB_ENTRIES(X)                                                     \
 	X(KMEM_CACHE_SIZEOF, sizeof(struct kmem_cache))                        \
 	X(KMEM_CACHE_cpu_cache, offsetof(struct kmem_cache, cpu_cache))        \
 	X(KMEM_CACHE_flags, offsetof(struct kmem_cache, flags))                \
@@ -232,6 +246,27 @@ _Static_assert(sizeof(((struct kmem_cache *)0)->num) == 4 &&
 	       sizeof(((struct array_cache *)0)->avail) == 4, "32-bit slab counters");
 _Static_assert(sizeof(struct failslab_attr) == sizeof(struct fault_attr) + 8 &&
 	       sizeof(struct fault_attr) == 32, "struct failslab_attr layout");
+
+/*
+ * The fault-injection control blocks, pinned: the host sets and shows
+ * them (host/inspect/fault.c), writing the counters and knobs as 32-bit
+ * words and the bools as single bytes.
+ */
+_Static_assert(sizeof(((struct fault_attr *)0)->probability) == 4 &&
+	       sizeof(((struct fault_attr *)0)->interval) == 4 &&
+	       sizeof(((struct fault_attr *)0)->times) == 4 &&
+	       sizeof(((struct fault_attr *)0)->space) == 4 &&
+	       sizeof(((struct fault_attr *)0)->verbose) == 4 &&
+	       sizeof(((struct fault_attr *)0)->count) == 4 &&
+	       sizeof(((struct fault_attr *)0)->rnd) == 4, "32-bit fault_attr fields");
+_Static_assert(sizeof(struct fail_page_alloc_attr) == sizeof(struct fault_attr) + 8 &&
+	       sizeof(((struct fail_page_alloc_attr *)0)->ignore_gfp_highmem) == 1 &&
+	       sizeof(((struct fail_page_alloc_attr *)0)->ignore_gfp_wait) == 1 &&
+	       sizeof(((struct fail_page_alloc_attr *)0)->min_order) == 4,
+	       "struct fail_page_alloc_attr layout");
+_Static_assert(sizeof(((struct failslab_attr *)0)->ignore_gfp_wait) == 1 &&
+	       sizeof(((struct failslab_attr *)0)->injected) == 4 &&
+	       sizeof(((struct vm_event_state *)0)->event[0]) == 4, "32-bit injected counters");
 _Static_assert(sizeof(RED_ACTIVE) == REDZONE_SIZE && REDZONE_SIZE == sizeof(u64),
 	       "a red zone is one u64");
 _Static_assert(BUFCTL_ACTIVE > SLAB_OBJ_MAX_NUM && BUFCTL_END > SLAB_OBJ_MAX_NUM,

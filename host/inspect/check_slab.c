@@ -470,6 +470,7 @@ size_t insp_slab_caches(struct insp *in)
 	in->slab_valid = false;
 	if (!walk_caches(in, &complete))
 		in->ncaches = 0;
+	in->caches_complete = complete;
 	in->rep = saved;
 	return in->ncaches;
 }

@@ -9,22 +9,9 @@
  * function, named in its row of insp_corruptions[] at the end, so a kind
  * cannot be listed without the code that applies it.
  */
-#include <stdarg.h>
 #include <string.h>
 
 #include "inspect.h"
-
-static int cfail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int cfail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static uint8_t *wk(struct insp *in, uint64_t va, uint64_t len)
 {
@@ -167,7 +154,7 @@ static uint64_t rd64p(const uint8_t *p)
 static const struct insp_block *first_block(struct insp *in, char *err, size_t errlen)
 {
 	if (!in->nblocks) {
-		cfail(err, errlen, "no free block to corrupt");
+		insp_errf(err, errlen, "no free block to corrupt");
 		return NULL;
 	}
 	return &in->blocks[0];
@@ -205,7 +192,7 @@ static int corrupt_buddy_cycle(struct insp *in, char *what, size_t whatlen, char
 		return -1;
 	list_run(in, 0, &a, &z);
 	if (!lh_set(in, lru_va(in, in->blocks[z].pfn), 1, (uint32_t)lru_va(in, in->blocks[a].pfn)))
-		return cfail(err, errlen, "list entry not writable");
+		return insp_errf(err, errlen, "list entry not writable");
 	snprintf(what, whatlen, "zone %s order %u: pfn %#llx's next -> pfn %#llx",
 		 in->st.zone[in->blocks[a].zone].name, in->blocks[a].order,
 		 (unsigned long long)in->blocks[z].pfn, (unsigned long long)in->blocks[a].pfn);
@@ -228,7 +215,7 @@ static int corrupt_buddy_double(struct insp *in, char *what, size_t whatlen, cha
 	else
 		head = zn->pcp[0].head_va;
 	if (!lh_set(in, head, 1, (uint32_t)lru_va(in, b->pfn)))
-		return cfail(err, errlen, "list head not writable");
+		return insp_errf(err, errlen, "list head not writable");
 	snprintf(what, whatlen, "zone %s: pfn %#llx (order %u) also linked from the %s list",
 		 zn->name, (unsigned long long)b->pfn, b->order,
 		 b->order + 1u < l->max_order ? "top-order" : "cpu 0 per-CPU");
@@ -252,7 +239,7 @@ static int corrupt_buddy_unmerged(struct insp *in, char *what, size_t whatlen, c
 		if (!list_del_va(in, lru_va(in, b.pfn)) ||
 		    !list_add_va(in, lru_va(in, b.pfn), zn->head_va[b.order - 1]) ||
 		    !list_add_va(in, lru_va(in, q), zn->head_va[b.order - 1]))
-			return cfail(err, errlen, "list not writable");
+			return insp_errf(err, errlen, "list not writable");
 		insp_wr32(wpage(in, b.pfn), l->page.private_, b.order - 1u);
 		p = wpage(in, q);
 		insp_wr32(p, l->page.private_, b.order - 1u);
@@ -265,7 +252,7 @@ static int corrupt_buddy_unmerged(struct insp *in, char *what, size_t whatlen, c
 			 (unsigned long long)q, b.order - 1);
 		return 0;
 	}
-	return cfail(err, errlen, "no free block of order >= 1");
+	return insp_errf(err, errlen, "no free block of order >= 1");
 }
 
 static int corrupt_hole_in_buddy(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
@@ -281,7 +268,7 @@ static int corrupt_hole_in_buddy(struct insp *in, char *what, size_t whatlen, ch
 			continue;
 		z = insp_pfn_zone(in, pfn);
 		if (!list_add_va(in, lru_va(in, pfn), st->zone[z].head_va[0]))
-			return cfail(err, errlen, "list not writable");
+			return insp_errf(err, errlen, "list not writable");
 		p = wpage(in, pfn);
 		insp_wr32(p, l->page.flags, 1u << l->pg[IPG_buddy]);
 		insp_wr32(p, l->page.private_, 0);
@@ -292,7 +279,7 @@ static int corrupt_hole_in_buddy(struct insp *in, char *what, size_t whatlen, ch
 			 (unsigned long long)pfn, st->zone[z].name);
 		return 0;
 	}
-	return cfail(err, errlen, "no hole pfn in mem_map");
+	return insp_errf(err, errlen, "no hole pfn in mem_map");
 }
 
 static int corrupt_page_flags(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
@@ -315,7 +302,7 @@ static int corrupt_page_flags(struct insp *in, char *what, size_t whatlen, char 
 	/* No allocated page: a reserved one (the kernel's first page). */
 	p = wpage(in, in->kernel_start_pa >> 12);
 	if (!p || !(insp_rd32(p, l->page.flags) & res))
-		return cfail(err, errlen, "no allocated or reserved page to flag");
+		return insp_errf(err, errlen, "no allocated or reserved page to flag");
 	insp_wr32(p, l->page.flags, insp_rd32(p, l->page.flags) | 1u << l->pg[IPG_slab]);
 	snprintf(what, whatlen, "reserved pfn %#llx: PG_slab added",
 		 (unsigned long long)(in->kernel_start_pa >> 12));
@@ -353,7 +340,7 @@ static int corrupt_deferred_dirty(struct insp *in, char *what, size_t whatlen, c
 			 (unsigned long long)zn->deferred[0].end);
 		return 0;
 	}
-	return cfail(err, errlen, "no zone has a deferred range (the guest defers only runs "
+	return insp_errf(err, errlen, "no zone has a deferred range (the guest defers only runs "
 		     "of whole top-order blocks of 64 MiB or more)");
 }
 
@@ -370,11 +357,11 @@ static int bump_zone_counter(struct insp *in, uint64_t (*va)(const struct insp *
 		if (!zn->managed)
 			continue;
 		if (!add32(in, va(in, z), 1))
-			return cfail(err, errlen, "zone not writable");
+			return insp_errf(err, errlen, "zone not writable");
 		snprintf(what, whatlen, "zone %s: %s + 1", zn->name, name);
 		return 0;
 	}
-	return cfail(err, errlen, "no zone with managed pages");
+	return insp_errf(err, errlen, "no zone with managed pages");
 }
 
 static uint64_t order0_nr_free_va(const struct insp *in, unsigned z)
@@ -414,7 +401,7 @@ static uint8_t *unused_fixmap_pte(struct insp *in, unsigned slot, struct pt_walk
 	uint8_t *e = leaf_entry(in, va, w, false);
 
 	if (!e)
-		cfail(err, errlen, "fixmap slot %#llx is not an unused PTE (%s)",
+		insp_errf(err, errlen, "fixmap slot %#llx is not an unused PTE (%s)",
 		      (unsigned long long)va, pt_status_str(w->status));
 	return e;
 }
@@ -447,7 +434,7 @@ static int corrupt_pte_freed(struct insp *in, char *what, size_t whatlen, char *
 	if (!e)
 		return -1;
 	if (!in->nblocks)
-		return cfail(err, errlen, "no free page to map");
+		return insp_errf(err, errlen, "no free page to map");
 	return map_fixmap(e, &w, in->blocks[0].pfn << 12, " (free page)", what, whatlen);
 }
 
@@ -458,7 +445,7 @@ static uint8_t *directmap_leaf(struct insp *in, struct pt_walk *w, char *err, si
 	uint8_t *e = leaf_entry(in, va, w, true);
 
 	if (!e)
-		cfail(err, errlen, "direct-map va %#llx is not mapped (%s)", (unsigned long long)va,
+		insp_errf(err, errlen, "direct-map va %#llx is not mapped (%s)", (unsigned long long)va,
 		      pt_status_str(w->status));
 	return e;
 }
@@ -497,7 +484,7 @@ static int corrupt_pte_reserved(struct insp *in, char *what, size_t whatlen, cha
 	if (!e)
 		return -1;
 	if (w.page_size != (2ull << 20))
-		return cfail(err, errlen, "va %#llx is not a 2 MiB mapping", (unsigned long long)w.va);
+		return insp_errf(err, errlen, "va %#llx is not a 2 MiB mapping", (unsigned long long)w.va);
 	return rewrite_leaf(e, &w, rd64p(e) | (1ull << 13), what, whatlen);
 }
 
@@ -508,10 +495,10 @@ static int corrupt_pdpte_1g(struct insp *in, char *what, size_t whatlen, char *e
 
 	pt_walk(in->mem, &in->pt, in->st.swapper_cr3, 0, &w);
 	if (w.levels < 2 || (w.lvl[1].entry & PT_P))
-		return cfail(err, errlen, "PDPT entry 0 is in use");
+		return insp_errf(err, errlen, "PDPT entry 0 is in use");
 	e = guest_mem_ptr(in->mem, w.lvl[1].entry_pa, 8);
 	if (!e)
-		return cfail(err, errlen, "PDPT not in RAM");
+		return insp_errf(err, errlen, "PDPT not in RAM");
 	wr64(e, PT_P | PT_RW | PT_US | PT_PS);
 	snprintf(what, whatlen, "PDPTE[0] = %#llx", (unsigned long long)rd64p(e));
 	return 0;
@@ -526,11 +513,11 @@ static int corrupt_table_flag(struct insp *in, char *what, size_t whatlen, char 
 
 	pt_walk(in->mem, &in->pt, in->st.swapper_cr3, l->page_offset, &w);
 	if (w.levels < 3)
-		return cfail(err, errlen, "no kernel page directory");
+		return insp_errf(err, errlen, "no kernel page directory");
 	pd = w.lvl[1].entry & PT_ADDR_MASK;
 	p = wpage(in, pd >> 12);
 	if (!p)
-		return cfail(err, errlen, "kernel PD pfn %#llx has no struct page",
+		return insp_errf(err, errlen, "kernel PD pfn %#llx has no struct page",
 			     (unsigned long long)(pd >> 12));
 	insp_wr32(p, l->page.flags, insp_rd32(p, l->page.flags) & ~(1u << l->pg[IPG_table]));
 	snprintf(what, whatlen, "kernel PD pfn %#llx: PG_table cleared",
@@ -625,7 +612,7 @@ static bool slabs_walked(struct insp *in, char *err, size_t errlen)
 {
 	if (in->slab_valid && in->ncaches)
 		return true;
-	cfail(err, errlen, "cannot walk the guest's slab caches");
+	insp_errf(err, errlen, "cannot walk the guest's slab caches");
 	return false;
 }
 
@@ -643,7 +630,7 @@ static const struct insp_slab *slab_target(struct insp *in, int L, uint32_t want
 	if (s && d && !(*d = slab_desc(in, s)))
 		s = NULL;
 	if (!s)
-		cfail(err, errlen, "%s", none);
+		insp_errf(err, errlen, "%s", none);
 	return s;
 }
 
@@ -712,7 +699,7 @@ static int corrupt_slab_list(struct insp *in, char *what, size_t whatlen, char *
 	c = &in->caches[s->cache];
 	if (!list_del_va(in, s->va + l->slab.list) ||
 	    !list_add_va(in, s->va + l->slab.list, c->head_va[SL_PARTIAL]))
-		return cfail(err, errlen, "slab list not writable");
+		return insp_errf(err, errlen, "slab list not writable");
 	snprintf(what, whatlen, "cache %s: full slab %#x (inuse %u of %u) moved to slabs_partial",
 		 c->name, s->va, s->inuse, c->num);
 	return 0;
@@ -749,7 +736,7 @@ static int corrupt_slab_redzone(struct insp *in, char *what, size_t whatlen, cha
 			return 0;
 		}
 	}
-	return cfail(err, errlen, "no in-use object with red zones (boot the guest with "
+	return insp_errf(err, errlen, "no in-use object with red zones (boot the guest with "
 		     "slab_debug=Z)");
 }
 
@@ -769,7 +756,7 @@ static int corrupt_slab_poison(struct insp *in, char *what, size_t whatlen, char
 	obj = insp_rd32(d, l->slab.s_mem) + rd16p(d + l->slab.free) * c->size + c->obj_offset;
 	off = (c->object_size - 1) / 2;
 	if (!(p = wk(in, obj + off, 1)))
-		return cfail(err, errlen, "object not writable");
+		return insp_errf(err, errlen, "object not writable");
 	*p = 0x42;
 	snprintf(what, whatlen, "cache %s: free object %#x: byte %u = 0x42 (write after free)",
 		 c->name, obj, off);
@@ -820,9 +807,9 @@ int insp_corrupt(struct insp *in, const char *kind, char *what, size_t whatlen,
 	const struct insp_corruption *c = insp_corruption_find(kind);
 
 	if (!c)
-		return cfail(err, errlen, "unknown corruption kind '%s' (see --list-corruptions)", kind);
+		return insp_errf(err, errlen, "unknown corruption kind '%s' (see --list-corruptions)", kind);
 	if (!survey(in))
-		return cfail(err, errlen, "cannot read the guest's mm state to find a target");
+		return insp_errf(err, errlen, "cannot read the guest's mm state to find a target");
 	return c->apply(in, what, whatlen, err, errlen);
 }
 

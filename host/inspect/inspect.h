@@ -26,6 +26,7 @@
  *   monitor.c     the console's views in QEMU's monitor formats: info
  *                 registers, xp/x, gva2gpa, info tlb, info mem
  *   corrupt.c     fault injection for the checkers' tests (--corrupt, fuzz)
+ *   fault.c       the guest's own fault injectors, set and shown from outside
  *   check_bench.c full check vs plain read (--check-bench, make bench)
  */
 #ifndef VMM_INSPECT_H
@@ -75,6 +76,7 @@ struct insp_layout {
 	uint32_t vmalloc_offset, vmalloc_end, maxmem, pgd_cr3_offset, ptrs_per_pgd;
 	uint32_t nr_pageflags;
 	uint32_t nr_deferred_ranges;  /* NR_DEFERRED_RANGES */
+	uint32_t pgalloc_fail_injected; /* index in vm_event_states.event[] */
 	uint32_t pg[IPG_NR];          /* bit number of each flag */
 	uint32_t pg_valid_mask;       /* all bits below nr_pageflags */
 	/* struct offsets and sizes */
@@ -97,7 +99,11 @@ struct insp_layout {
 			  free_slabs, free_objects, free_limit, colour_next; } kmn;
 	struct { uint32_t size, avail, limit, batchcount, entry; } ac;
 	struct { uint32_t size, list, s_mem, colouroff, inuse, free, bufctl; } slab;
-	struct { uint32_t size, probability, interval, times, space, verbose, count; } fault_attr;
+	/* fault injection (guest fault_inject.h; failslab_attr in slab.h) */
+	struct { uint32_t size, probability, interval, times, space, verbose, count,
+			  rnd; } fault_attr;
+	struct { uint32_t size, attr, ignore_gfp_highmem, ignore_gfp_wait,
+			  min_order; } fail_page_alloc_attr;
 	struct { uint32_t size, attr, ignore_gfp_wait, injected; } failslab_attr;
 	struct {
 		uint32_t sizeof_bufctl, bufctl_end, bufctl_active, obj_max_num;
@@ -117,7 +123,8 @@ struct insp_layout {
 		uint64_t totalram_pages, totalhigh_pages, contig_page_data;
 		uint64_t swapper_pg_dir, vm_event_states, vm_zone_stat;
 		uint64_t zone_stat_names, vm_event_names, text, end;
-		uint64_t slab_caches, kmalloc_caches, failslab;
+		uint64_t slab_caches, kmalloc_caches, kmem_cache;
+		uint64_t fail_page_alloc, failslab, failslab_mark_all;
 	} sym;
 };
 
@@ -280,6 +287,10 @@ void insp_report_print(const struct insp_report *r, FILE *f, size_t max);
  * as a new jansson object, or NULL when memory runs out.
  */
 json_t *insp_report_json(const struct insp_report *r);
+/* A refusal (a note, a corruption, a fault-injection setting) as one line
+ * in err, cut to errlen; returns -1 for the caller to pass on. */
+__attribute__((format(printf, 3, 4)))
+int insp_errf(char *err, size_t errlen, const char *fmt, ...);
 
 _Static_assert(R_NR <= 64, "rules_run is a 64-bit mask");
 
@@ -411,6 +422,7 @@ struct insp {
 	struct insp_slab *slabs;
 	size_t nslabs, slabs_cap;
 	bool slab_valid;           /* caches[] and slabs[] are from the last walk */
+	bool caches_complete;      /* insp_slab_caches() walked the whole list */
 	bool slab_pages_valid;     /* slabmap marks every slab page (stray rule) */
 	uint8_t *slabmap;          /* bit per pfn: a page of a listed slab */
 	size_t slabmap_cap;        /* bytes */
@@ -508,7 +520,8 @@ void insp_check_pt(struct insp *in, uint64_t cr3);
  * insp_check_mem, which then reports PG_slab pages in no slab. */
 void insp_check_slab(struct insp *in);
 /* The cache list alone (caches[], no slabs), for the views: bounded and
- * cycle-safe, reports nothing.  Returns the caches found. */
+ * cycle-safe, reports nothing.  Returns the caches found; caches_complete
+ * says whether the walk came back to the list head. */
 size_t insp_slab_caches(struct insp *in);
 /* Forget the free-list walk (clears pstate). */
 void insp_clear_walk(struct insp *in);
@@ -593,6 +606,96 @@ enum pt_status insp_view_gva2gpa(const struct insp *in, uint64_t cr3, uint64_t v
  */
 void insp_view_tlb(const struct insp *in, uint64_t cr3, FILE *f);
 void insp_view_mem(const struct insp *in, uint64_t cr3, FILE *f);
+/* ---- Fault-injection controls (fault.c) --------------------------------- */
+
+/*
+ * The guest's fault injectors, fail_page_alloc and failslab, set and shown
+ * from outside with the knobs of Linux's debugfs directories
+ * (Documentation/fault-injection/fault-injection.rst), for a console at a
+ * checkpoint.  Keys, and their values (decimal):
+ *
+ *   probability         percent of eligible calls that fail, 0..100
+ *   interval            only every interval-th eligible call may fail, >= 1;
+ *                       setting it restarts the count
+ *   times               failures left, -1..INT_MAX (-1: no limit)
+ *   space               size let through before failing, 0..INT_MAX (pages
+ *                       for page_alloc, object bytes for slab)
+ *   min_order           page_alloc: no failure below this order,
+ *                       0..MAX_ORDER - 1 (from the note)
+ *   ignore_gfp_highmem  page_alloc: never fail __GFP_HIGHMEM, 0 or 1
+ *   ignore_gfp_wait     never fail __GFP_DIRECT_RECLAIM, 0 or 1
+ *   verbose             0 silent, 1 or 2 a report per failure
+ *   seed                restart the random draws from this state, 0..2^32-1
+ *                       (0: the guest's default), and the interval count
+ *   cache               slab: the cache filter, below
+ *
+ * cache=LIST is failslab's cache-filter with the caches chosen, as
+ * writing Y to cache-filter and 1 to each chosen cache's
+ * /sys/kernel/slab/<cache>/failslab would be: every cache on slab_caches
+ * that LIST names gets SLAB_FAILSLAB and every other cache loses it, so
+ * that only the named ones may fail.  LIST is names separated by commas,
+ * each a whole name or a prefix ending in '*' (slab_debug='s syntax);
+ * "*" alone is every cache, Linux's cache-filter=N; "-" alone is none.
+ * Each name must match a cache.  The cache of caches (kmem_cache) never
+ * fails in the guest, so it cannot be named and is left unmarked.  Caches
+ * created later are marked as after failslab= on the command line: after
+ * cache=* every one (failslab_mark_all), unless slab_debug= names A for
+ * some; otherwise those slab_debug=A names.  A guest booted without
+ * failslab= or slab_debug=A has no cache marked, so failslab fails nothing
+ * until cache= marks some: show says cache=-.
+ *
+ * A command is all-or-nothing: insp_fail_parse() checks every key=value
+ * against the guest as it is and writes nothing; insp_fail_apply() then
+ * writes them all.
+ */
+enum insp_fail_injector { INSP_FAIL_PAGE_ALLOC, INSP_FAIL_SLAB, INSP_FAIL_NR };
+
+enum insp_fail_knob {
+	IFK_probability, IFK_interval, IFK_times, IFK_space, IFK_min_order,
+	IFK_ignore_gfp_highmem, IFK_ignore_gfp_wait, IFK_verbose, IFK_seed, IFK_cache,
+	IFK_NR
+};
+
+#define INSP_FAIL_CACHE_MAX 256   /* cache=LIST, NUL included */
+
+struct insp_fail_req {
+	enum insp_fail_injector injector;
+	uint32_t given;                 /* bit (1 << IFK_x) per key */
+	int64_t value[IFK_NR];          /* the numbers, in range */
+	char cache[INSP_FAIL_CACHE_MAX];
+};
+
+/*
+ * Check the n pairs keys[i]=values[i] for injector ("page_alloc" or
+ * "slab") and fill req.  0, or -1 with one line in err naming the problem
+ * (an unknown injector or key, a key given twice, a value that is no
+ * decimal number or out of range, a cache name that matches no cache, a
+ * control block outside lowmem RAM); nothing is written either way.
+ */
+int insp_fail_parse(struct insp *in, const char *injector, size_t n, const char *const keys[],
+		    const char *const values[], struct insp_fail_req *req, char *err, size_t errlen);
+/* Write what req holds, from insp_fail_parse() at this same stop.  0, or
+ * -1 with err and nothing written if the guest no longer lets it. */
+int insp_fail_apply(struct insp *in, const struct insp_fail_req *req, char *err, size_t errlen);
+/*
+ * Both injectors off: probability 0, which the guest tests before anything
+ * else (Linux's off), so the other knobs, the counts and the cache marks
+ * stay for show and for the next probability=.  0, or -1 with err and
+ * nothing written.
+ */
+int insp_fail_off(struct insp *in, char *err, size_t errlen);
+/*
+ * One line per injector, every knob but seed as key=value in the order
+ * above, then injected=N (the failures it has forced), and for slab
+ * cache=LIST last (the marked caches, "*" for all, "-" for none, "?" if
+ * slab_caches cannot be walked):
+ *   page_alloc: probability=P interval=I times=T space=S min_order=O
+ *     ignore_gfp_highmem=B ignore_gfp_wait=B verbose=V injected=N
+ *   slab: probability=P interval=I times=T space=S ignore_gfp_wait=B
+ *     verbose=V injected=N cache=LIST
+ * (each on one line).  Values are shown as the guest holds them.
+ */
+void insp_fail_show(struct insp *in, FILE *f);
 
 /* ---- Benchmark (check_bench.c) -------------------------------------------- */
 

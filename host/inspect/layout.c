@@ -5,7 +5,6 @@
  * hard-coded from guest headers; a note that is malformed, from another
  * version, or lacks a key the host needs is refused with a reason.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,18 +17,6 @@ const char *const insp_pg_names[IPG_NR] = {
 	"reserved", "private", "writeback", "head", "swapbacked", "buddy",
 	"table", "poisoned",
 };
-
-static int lfail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static int lfail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 #define F(key, field) { key, offsetof(struct insp_layout, field), #key }
 static const struct {
@@ -50,6 +37,7 @@ static const struct {
 	F(LN_MAXMEM, maxmem), F(LN_PGD_CR3_OFFSET, pgd_cr3_offset),
 	F(LN_PTRS_PER_PGD, ptrs_per_pgd), F(LN_NR_PAGEFLAGS, nr_pageflags),
 	F(LN_NR_DEFERRED_RANGES, nr_deferred_ranges),
+	F(LN_PGALLOC_FAIL_INJECTED, pgalloc_fail_injected),
 	F(LN_PG_locked, pg[IPG_locked]), F(LN_PG_referenced, pg[IPG_referenced]),
 	F(LN_PG_uptodate, pg[IPG_uptodate]), F(LN_PG_dirty, pg[IPG_dirty]),
 	F(LN_PG_lru, pg[IPG_lru]), F(LN_PG_active, pg[IPG_active]),
@@ -112,7 +100,12 @@ static const struct {
 	F(LN_FAULT_ATTR_SIZEOF, fault_attr.size), F(LN_FAULT_ATTR_probability, fault_attr.probability),
 	F(LN_FAULT_ATTR_interval, fault_attr.interval), F(LN_FAULT_ATTR_times, fault_attr.times),
 	F(LN_FAULT_ATTR_space, fault_attr.space), F(LN_FAULT_ATTR_verbose, fault_attr.verbose),
-	F(LN_FAULT_ATTR_count, fault_attr.count),
+	F(LN_FAULT_ATTR_count, fault_attr.count), F(LN_FAULT_ATTR_rnd, fault_attr.rnd),
+	F(LN_FAIL_PAGE_ALLOC_ATTR_SIZEOF, fail_page_alloc_attr.size),
+	F(LN_FAIL_PAGE_ALLOC_ATTR_attr, fail_page_alloc_attr.attr),
+	F(LN_FAIL_PAGE_ALLOC_ATTR_ignore_gfp_highmem, fail_page_alloc_attr.ignore_gfp_highmem),
+	F(LN_FAIL_PAGE_ALLOC_ATTR_ignore_gfp_wait, fail_page_alloc_attr.ignore_gfp_wait),
+	F(LN_FAIL_PAGE_ALLOC_ATTR_min_order, fail_page_alloc_attr.min_order),
 	F(LN_FAILSLAB_ATTR_SIZEOF, failslab_attr.size), F(LN_FAILSLAB_ATTR_attr, failslab_attr.attr),
 	F(LN_FAILSLAB_ATTR_ignore_gfp_wait, failslab_attr.ignore_gfp_wait),
 	F(LN_FAILSLAB_ATTR_injected, failslab_attr.injected),
@@ -159,7 +152,8 @@ static const struct {
 	{ LN_PGDAT_SIZEOF, 1, 262144 }, { LN_VM_EVENT_STATE_SIZEOF, 1, 4096 },
 	{ LN_KMEM_CACHE_SIZEOF, 1, 65536 }, { LN_KMEM_CACHE_NODE_SIZEOF, 1, 4096 },
 	{ LN_ARRAY_CACHE_SIZEOF, 1, 256 }, { LN_SLAB_SIZEOF, 1, 256 },
-	{ LN_FAULT_ATTR_SIZEOF, 1, 256 }, { LN_FAILSLAB_ATTR_SIZEOF, 1, 256 },
+	{ LN_FAULT_ATTR_SIZEOF, 1, 256 }, { LN_FAIL_PAGE_ALLOC_ATTR_SIZEOF, 1, 256 },
+	{ LN_FAILSLAB_ATTR_SIZEOF, 1, 256 },
 };
 
 /* A field of `size` bytes at `off` inside a struct of `total` bytes. */
@@ -200,119 +194,140 @@ static int validate_slab(const struct insp_layout *l, char *err, size_t errlen)
 	    !fits(l->kmc.name, 4, ks) || !fits(l->kmc.list, 8, ks) ||
 	    !fits(l->kmc.object_size, 4, ks) || !fits(l->kmc.align, 4, ks) ||
 	    !fits(l->kmc.obj_offset, 4, ks) || !fits(l->kmc.node, ns, ks))
-		return lfail(err, errlen, "layout note: struct kmem_cache fields do not fit its size "
-			     "(LN_KMEM_CACHE_SIZEOF %u)", ks);
+		return insp_errf(err, errlen, "layout note: struct kmem_cache fields do not fit its size "
+				 "(LN_KMEM_CACHE_SIZEOF %u)", ks);
 	if (!fits(l->kmn.slabs_partial, 8, ns) || !fits(l->kmn.slabs_full, 8, ns) ||
 	    !fits(l->kmn.slabs_free, 8, ns) || !fits(l->kmn.total_slabs, 4, ns) ||
 	    !fits(l->kmn.free_slabs, 4, ns) || !fits(l->kmn.free_objects, 4, ns) ||
 	    !fits(l->kmn.free_limit, 4, ns) || !fits(l->kmn.colour_next, 4, ns))
-		return lfail(err, errlen, "layout note: struct kmem_cache_node fields do not fit its "
-			     "size (LN_KMEM_CACHE_NODE_SIZEOF %u)", ns);
+		return insp_errf(err, errlen, "layout note: struct kmem_cache_node fields do not fit its "
+				 "size (LN_KMEM_CACHE_NODE_SIZEOF %u)", ns);
 	if (!fits(l->ac.avail, 4, l->ac.size) ||
 	    !fits(l->ac.limit, 4, l->ac.size) || !fits(l->ac.batchcount, 4, l->ac.size) ||
 	    l->ac.entry > l->ac.size || l->ac.entry % 4)
-		return lfail(err, errlen, "layout note: struct array_cache fields do not fit its size "
-			     "(LN_ARRAY_CACHE_SIZEOF %u)", l->ac.size);
+		return insp_errf(err, errlen, "layout note: struct array_cache fields do not fit its size "
+				 "(LN_ARRAY_CACHE_SIZEOF %u)", l->ac.size);
 	if (!fits(l->slab.list, 8, l->slab.size) ||
 	    !fits(l->slab.s_mem, 4, l->slab.size) || !fits(l->slab.colouroff, 4, l->slab.size) ||
 	    !fits(l->slab.inuse, 4, l->slab.size) || !fits(l->slab.free, 2, l->slab.size) ||
 	    l->slab.bufctl > l->slab.size || l->slab.bufctl % 2)
-		return lfail(err, errlen, "layout note: struct slab fields do not fit its size "
-			     "(LN_SLAB_SIZEOF %u)", l->slab.size);
+		return insp_errf(err, errlen, "layout note: struct slab fields do not fit its size "
+				 "(LN_SLAB_SIZEOF %u)", l->slab.size);
 	/* kmem_bufctl_t bufctl[] is the struct's last member (as in Linux's
 	 * struct slab): the walker reads a descriptor as far as its last
 	 * entry, and that must cover the other fields. */
 	if (l->slab.bufctl < l->slab.list + 8 || l->slab.bufctl < l->slab.s_mem + 4 ||
 	    l->slab.bufctl < l->slab.colouroff + 4 || l->slab.bufctl < l->slab.inuse + 4 ||
 	    l->slab.bufctl < l->slab.free + 2)
-		return lfail(err, errlen, "layout note: LN_SLAB_bufctl %u does not follow the other "
-			     "struct slab fields (the bufctl array is its last member)",
-			     l->slab.bufctl);
-	if (!fits(l->fault_attr.probability, 4, l->fault_attr.size) ||
-	    !fits(l->fault_attr.interval, 4, l->fault_attr.size) ||
-	    !fits(l->fault_attr.times, 4, l->fault_attr.size) ||
-	    !fits(l->fault_attr.space, 4, l->fault_attr.size) ||
-	    !fits(l->fault_attr.verbose, 4, l->fault_attr.size) ||
-	    !fits(l->fault_attr.count, 4, l->fault_attr.size) ||
-	    !fits(l->failslab_attr.attr, l->fault_attr.size, l->failslab_attr.size) ||
-	    !fits(l->failslab_attr.ignore_gfp_wait, 1, l->failslab_attr.size) ||
-	    !fits(l->failslab_attr.injected, 4, l->failslab_attr.size))
-		return lfail(err, errlen, "layout note: struct fault_attr / failslab_attr fields do not "
-			     "fit (LN_FAULT_ATTR_SIZEOF %u, LN_FAILSLAB_ATTR_SIZEOF %u)",
-			     l->fault_attr.size, l->failslab_attr.size);
+		return insp_errf(err, errlen, "layout note: LN_SLAB_bufctl %u does not follow the other "
+				 "struct slab fields (the bufctl array is its last member)",
+				 l->slab.bufctl);
 	if (l->sc.obj_max_num >= 0xffff || l->sc.bufctl_end > 0xffff || l->sc.bufctl_active > 0xffff ||
 	    l->sc.bufctl_end <= l->sc.obj_max_num || l->sc.bufctl_active <= l->sc.obj_max_num ||
 	    l->sc.bufctl_end == l->sc.bufctl_active)
-		return lfail(err, errlen, "layout note: LN_BUFCTL_END %#x / LN_BUFCTL_ACTIVE %#x are not "
-			     "distinct markers above LN_SLAB_OBJ_MAX_NUM %#x", l->sc.bufctl_end,
-			     l->sc.bufctl_active, l->sc.obj_max_num);
+		return insp_errf(err, errlen, "layout note: LN_BUFCTL_END %#x / LN_BUFCTL_ACTIVE %#x are not "
+				 "distinct markers above LN_SLAB_OBJ_MAX_NUM %#x", l->sc.bufctl_end,
+				 l->sc.bufctl_active, l->sc.obj_max_num);
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		if (!pow2(flags[i]) || (seen & flags[i]))
-			return lfail(err, errlen, "layout note: slab flag %s %#x is not a distinct "
-				     "single bit", flag_keys[i], flags[i]);
+			return insp_errf(err, errlen, "layout note: slab flag %s %#x is not a distinct "
+					 "single bit", flag_keys[i], flags[i]);
 		seen |= flags[i];
 	}
 	if (l->sc.poison_free > 0xff || l->sc.poison_inuse > 0xff || l->sc.poison_end > 0xff ||
 	    l->sc.poison_free == l->sc.poison_end)
-		return lfail(err, errlen, "layout note: slab poison bytes LN_POISON_FREE %#x, "
-			     "LN_POISON_INUSE %#x, LN_POISON_END %#x: not distinct bytes",
-			     l->sc.poison_free, l->sc.poison_inuse, l->sc.poison_end);
+		return insp_errf(err, errlen, "layout note: slab poison bytes LN_POISON_FREE %#x, "
+				 "LN_POISON_INUSE %#x, LN_POISON_END %#x: not distinct bytes",
+				 l->sc.poison_free, l->sc.poison_inuse, l->sc.poison_end);
 	if (l->sc.redzone_size != 8 || !pow2(l->sc.redzone_align) || l->sc.redzone_align > 4096)
-		return lfail(err, errlen, "layout note: red zones of LN_REDZONE_SIZE %u bytes aligned "
-			     "to LN_REDZONE_ALIGN %u; the host reads 8-byte red zones",
-			     l->sc.redzone_size, l->sc.redzone_align);
+		return insp_errf(err, errlen, "layout note: red zones of LN_REDZONE_SIZE %u bytes aligned "
+				 "to LN_REDZONE_ALIGN %u; the host reads 8-byte red zones",
+				 l->sc.redzone_size, l->sc.redzone_align);
 	if (l->sc.nr_slab_reclaimable >= l->nr_zone_stat || l->sc.nr_slab_unreclaimable >= l->nr_zone_stat)
-		return lfail(err, errlen, "layout note: LN_NR_SLAB_RECLAIMABLE %u or "
-			     "LN_NR_SLAB_UNRECLAIMABLE %u is not below LN_NR_VM_ZONE_STAT_ITEMS %u",
-			     l->sc.nr_slab_reclaimable, l->sc.nr_slab_unreclaimable, l->nr_zone_stat);
+		return insp_errf(err, errlen, "layout note: LN_NR_SLAB_RECLAIMABLE %u or "
+				 "LN_NR_SLAB_UNRECLAIMABLE %u is not below LN_NR_VM_ZONE_STAT_ITEMS %u",
+				 l->sc.nr_slab_reclaimable, l->sc.nr_slab_unreclaimable, l->nr_zone_stat);
+	return 0;
+}
+
+/* The fault-injection control blocks (guest fault_inject.h, slab.h): every
+ * field the host sets or shows inside its struct, the page allocator's
+ * injected counter one of the vm events. */
+static int validate_fault(const struct insp_layout *l, char *err, size_t errlen)
+{
+	const uint32_t fs = l->fault_attr.size, ps = l->fail_page_alloc_attr.size;
+
+	if (!fits(l->fault_attr.probability, 4, fs) || !fits(l->fault_attr.interval, 4, fs) ||
+	    !fits(l->fault_attr.times, 4, fs) || !fits(l->fault_attr.space, 4, fs) ||
+	    !fits(l->fault_attr.verbose, 4, fs) || !fits(l->fault_attr.count, 4, fs) ||
+	    !fits(l->fault_attr.rnd, 4, fs))
+		return insp_errf(err, errlen, "layout note: struct fault_attr fields do not fit its size "
+				 "(LN_FAULT_ATTR_SIZEOF %u)", fs);
+	if (!fits(l->fail_page_alloc_attr.attr, fs, ps) ||
+	    !fits(l->fail_page_alloc_attr.ignore_gfp_highmem, 1, ps) ||
+	    !fits(l->fail_page_alloc_attr.ignore_gfp_wait, 1, ps) ||
+	    !fits(l->fail_page_alloc_attr.min_order, 4, ps))
+		return insp_errf(err, errlen, "layout note: struct fail_page_alloc_attr fields do not fit "
+				 "its size (LN_FAIL_PAGE_ALLOC_ATTR_SIZEOF %u; LN_FAULT_ATTR_SIZEOF %u)",
+				 ps, fs);
+	if (!fits(l->failslab_attr.attr, fs, l->failslab_attr.size) ||
+	    !fits(l->failslab_attr.ignore_gfp_wait, 1, l->failslab_attr.size) ||
+	    !fits(l->failslab_attr.injected, 4, l->failslab_attr.size))
+		return insp_errf(err, errlen, "layout note: struct failslab_attr fields do not fit its "
+				 "size (LN_FAILSLAB_ATTR_SIZEOF %u; LN_FAULT_ATTR_SIZEOF %u)",
+				 l->failslab_attr.size, fs);
+	if (l->pgalloc_fail_injected >= l->nr_events)
+		return insp_errf(err, errlen, "layout note: LN_PGALLOC_FAIL_INJECTED %u is not below "
+				 "LN_NR_VM_EVENT_ITEMS %u", l->pgalloc_fail_injected, l->nr_events);
 	return 0;
 }
 
 static int validate(const struct insp_layout *l, char *err, size_t errlen)
 {
 	if (l->page_shift != 12)
-		return lfail(err, errlen, "layout note: LN_PAGE_SHIFT %u, the host supports 12", l->page_shift);
+		return insp_errf(err, errlen, "layout note: LN_PAGE_SHIFT %u, the host supports 12",
+				 l->page_shift);
 	if (l->sizeof_long != 4 || l->sizeof_ptr != 4)
-		return lfail(err, errlen, "layout note: LN_SIZEOF_LONG %u, LN_SIZEOF_PTR %u; the host "
-			     "reads a 32-bit guest", l->sizeof_long, l->sizeof_ptr);
+		return insp_errf(err, errlen, "layout note: LN_SIZEOF_LONG %u, LN_SIZEOF_PTR %u; the host "
+				 "reads a 32-bit guest", l->sizeof_long, l->sizeof_ptr);
 	if (l->page_offset < 0x10000000u || (l->page_offset & 0x3fffffffu))
-		return lfail(err, errlen, "layout note: LN_PAGE_OFFSET %#x is not a 1 GiB boundary",
-			     l->page_offset);
+		return insp_errf(err, errlen, "layout note: LN_PAGE_OFFSET %#x is not a 1 GiB boundary",
+				 l->page_offset);
 	if (l->zone_dma >= l->max_nr_zones || l->zone_normal >= l->max_nr_zones ||
 	    l->zone_highmem >= l->max_nr_zones)
-		return lfail(err, errlen, "layout note: LN_ZONE_DMA %u, LN_ZONE_NORMAL %u or "
-			     "LN_ZONE_HIGHMEM %u is not below LN_MAX_NR_ZONES %u", l->zone_dma,
-			     l->zone_normal, l->zone_highmem, l->max_nr_zones);
+		return insp_errf(err, errlen, "layout note: LN_ZONE_DMA %u, LN_ZONE_NORMAL %u or "
+				 "LN_ZONE_HIGHMEM %u is not below LN_MAX_NR_ZONES %u", l->zone_dma,
+				 l->zone_normal, l->zone_highmem, l->max_nr_zones);
 	if (l->wmark_min >= 3 || l->wmark_low >= 3 || l->wmark_high >= 3)
-		return lfail(err, errlen, "layout note: LN_WMARK_MIN %u, LN_WMARK_LOW %u or "
-			     "LN_WMARK_HIGH %u is not below LN_NR_WMARK", l->wmark_min, l->wmark_low,
-			     l->wmark_high);
+		return insp_errf(err, errlen, "layout note: LN_WMARK_MIN %u, LN_WMARK_LOW %u or "
+				 "LN_WMARK_HIGH %u is not below LN_NR_WMARK", l->wmark_min, l->wmark_low,
+				 l->wmark_high);
 	if (l->nr_free_pages >= l->nr_zone_stat)
-		return lfail(err, errlen, "layout note: LN_NR_FREE_PAGES %u is not below "
-			     "LN_NR_VM_ZONE_STAT_ITEMS %u", l->nr_free_pages, l->nr_zone_stat);
+		return insp_errf(err, errlen, "layout note: LN_NR_FREE_PAGES %u is not below "
+				 "LN_NR_VM_ZONE_STAT_ITEMS %u", l->nr_free_pages, l->nr_zone_stat);
 	for (int i = 0; i < IPG_NR; i++)
 		if (l->pg[i] >= l->nr_pageflags)
-			return lfail(err, errlen, "layout note: LN_PG_%s bit %u is not below LN_NR_PAGEFLAGS %u",
-				     insp_pg_names[i], l->pg[i], l->nr_pageflags);
+			return insp_errf(err, errlen, "layout note: LN_PG_%s bit %u is not below LN_NR_PAGEFLAGS %u",
+					 insp_pg_names[i], l->pg[i], l->nr_pageflags);
 	if (!fits(l->list.next, 4, 8) || !fits(l->list.prev, 4, 8))
-		return lfail(err, errlen, "layout note: struct list_head is not two pointers "
-			     "(LN_LIST_HEAD_next %u, LN_LIST_HEAD_prev %u)", l->list.next, l->list.prev);
+		return insp_errf(err, errlen, "layout note: struct list_head is not two pointers "
+				 "(LN_LIST_HEAD_next %u, LN_LIST_HEAD_prev %u)", l->list.next, l->list.prev);
 	if (!fits(l->page.flags, 4, l->page.size) || !fits(l->page.lru, 8, l->page.size) ||
 	    !fits(l->page.mapping, 4, l->page.size) || !fits(l->page.index, 4, l->page.size) ||
 	    !fits(l->page.private_, 4, l->page.size) ||
 	    !fits(l->page.compound_head, 4, l->page.size) ||
 	    !fits(l->page.compound_order, 1, l->page.size) ||
 	    !fits(l->page.mapcount, 4, l->page.size) || !fits(l->page.refcount, 4, l->page.size))
-		return lfail(err, errlen, "layout note: struct page fields do not fit its size "
-			     "(LN_PAGE_SIZEOF %u)", l->page.size);
+		return insp_errf(err, errlen, "layout note: struct page fields do not fit its size "
+				 "(LN_PAGE_SIZEOF %u)", l->page.size);
 	if (!fits(l->free_area.free_list, 8, l->free_area.size) ||
 	    !fits(l->free_area.nr_free, 4, l->free_area.size))
-		return lfail(err, errlen, "layout note: struct free_area fields do not fit its size "
-			     "(LN_FREE_AREA_SIZEOF %u)", l->free_area.size);
+		return insp_errf(err, errlen, "layout note: struct free_area fields do not fit its size "
+				 "(LN_FREE_AREA_SIZEOF %u)", l->free_area.size);
 	if (!fits(l->pcp.count, 4, l->pcp.size) || !fits(l->pcp.high, 4, l->pcp.size) ||
 	    !fits(l->pcp.batch, 4, l->pcp.size) || !fits(l->pcp.list, 8, l->pcp.size))
-		return lfail(err, errlen, "layout note: struct per_cpu_pages fields do not fit its size "
-			     "(LN_PCP_SIZEOF %u)", l->pcp.size);
+		return insp_errf(err, errlen, "layout note: struct per_cpu_pages fields do not fit its size "
+				 "(LN_PCP_SIZEOF %u)", l->pcp.size);
 	if (!fits(l->zone.watermark, 4 * 3, l->zone.size) ||
 	    !fits(l->zone.lowmem_reserve, 4ull * l->max_nr_zones, l->zone.size) ||
 	    !fits(l->zone.vm_stat, 4ull * l->nr_zone_stat, l->zone.size) ||
@@ -321,41 +336,41 @@ static int validate(const struct insp_layout *l, char *err, size_t errlen)
 	    !fits(l->zone.spanned, 4, l->zone.size) || !fits(l->zone.present, 4, l->zone.size) ||
 	    !fits(l->zone.managed, 4, l->zone.size) ||
 	    !fits(l->zone.free_area, (uint64_t)l->free_area.size * l->max_order, l->zone.size))
-		return lfail(err, errlen, "layout note: struct zone fields do not fit its size "
-			     "(LN_ZONE_SIZEOF %u; LN_PCP_SIZEOF %u x LN_NR_CPUS %u, LN_FREE_AREA_SIZEOF "
-			     "%u x LN_MAX_ORDER %u, LN_MAX_NR_ZONES, LN_NR_VM_ZONE_STAT_ITEMS)",
-			     l->zone.size, l->pcp.size, l->nr_cpus, l->free_area.size, l->max_order);
+		return insp_errf(err, errlen, "layout note: struct zone fields do not fit its size "
+				 "(LN_ZONE_SIZEOF %u; LN_PCP_SIZEOF %u x LN_NR_CPUS %u, LN_FREE_AREA_SIZEOF "
+				 "%u x LN_MAX_ORDER %u, LN_MAX_NR_ZONES, LN_NR_VM_ZONE_STAT_ITEMS)",
+				 l->zone.size, l->pcp.size, l->nr_cpus, l->free_area.size, l->max_order);
 	if (!fits(l->deferred_range.start_pfn, 4, l->deferred_range.size) ||
 	    !fits(l->deferred_range.end_pfn, 4, l->deferred_range.size) ||
 	    !fits(l->zone.nr_deferred, 4, l->zone.size) ||
 	    !fits(l->zone.deferred, (uint64_t)l->deferred_range.size * l->nr_deferred_ranges,
 		  l->zone.size))
-		return lfail(err, errlen, "layout note: zone deferred ranges do not fit "
-			     "(LN_DEFERRED_RANGE_SIZEOF %u x LN_NR_DEFERRED_RANGES %u, LN_ZONE_SIZEOF)",
-			     l->deferred_range.size, l->nr_deferred_ranges);
+		return insp_errf(err, errlen, "layout note: zone deferred ranges do not fit "
+				 "(LN_DEFERRED_RANGE_SIZEOF %u x LN_NR_DEFERRED_RANGES %u, LN_ZONE_SIZEOF)",
+				 l->deferred_range.size, l->nr_deferred_ranges);
 	if (!fits(l->pgdat.node_zones, (uint64_t)l->zone.size * l->max_nr_zones, l->pgdat.size) ||
 	    !fits(l->pgdat.nr_zones, 4, l->pgdat.size))
-		return lfail(err, errlen, "layout note: struct pglist_data fields do not fit its size "
-			     "(LN_PGDAT_SIZEOF %u; LN_ZONE_SIZEOF %u x LN_MAX_NR_ZONES %u)",
-			     l->pgdat.size, l->zone.size, l->max_nr_zones);
+		return insp_errf(err, errlen, "layout note: struct pglist_data fields do not fit its size "
+				 "(LN_PGDAT_SIZEOF %u; LN_ZONE_SIZEOF %u x LN_MAX_NR_ZONES %u)",
+				 l->pgdat.size, l->zone.size, l->max_nr_zones);
 	if (!fits(l->vm_event.event, 4ull * l->nr_events, l->vm_event.size))
-		return lfail(err, errlen, "layout note: struct vm_event_state fields do not fit its "
-			     "size (LN_VM_EVENT_STATE_SIZEOF %u; LN_NR_VM_EVENT_ITEMS %u)",
-			     l->vm_event.size, l->nr_events);
+		return insp_errf(err, errlen, "layout note: struct vm_event_state fields do not fit its "
+				 "size (LN_VM_EVENT_STATE_SIZEOF %u; LN_NR_VM_EVENT_ITEMS %u)",
+				 l->vm_event.size, l->nr_events);
 	if (!fits(l->page.slab_cache, 4, l->page.size) || !fits(l->page.slab, 4, l->page.size))
-		return lfail(err, errlen, "layout note: struct page slab fields do not fit its size "
-			     "(LN_PAGE_SIZEOF %u)", l->page.size);
-	if (validate_slab(l, err, errlen))
+		return insp_errf(err, errlen, "layout note: struct page slab fields do not fit its size "
+				 "(LN_PAGE_SIZEOF %u)", l->page.size);
+	if (validate_slab(l, err, errlen) || validate_fault(l, err, errlen))
 		return -1;
 	if (l->pgd_cr3_offset % 4096 || l->pgd_cr3_offset > 4096 * 4)
-		return lfail(err, errlen, "layout note: LN_PGD_CR3_OFFSET %#x is not 0..4 pages",
-			     l->pgd_cr3_offset);
+		return insp_errf(err, errlen, "layout note: LN_PGD_CR3_OFFSET %#x is not 0..4 pages",
+				 l->pgd_cr3_offset);
 	if (l->fixaddr_start > l->fixaddr_top || l->fixaddr_start < l->page_offset ||
 	    l->pkmap_base < l->page_offset || l->maxmem == 0)
-		return lfail(err, errlen, "layout note: virtual layout out of range: LN_FIXADDR_START "
-			     "%#x, LN_FIXADDR_TOP %#x, LN_PKMAP_BASE %#x (not below LN_PAGE_OFFSET), "
-			     "LN_MAXMEM %#x (not 0)", l->fixaddr_start, l->fixaddr_top, l->pkmap_base,
-			     l->maxmem);
+		return insp_errf(err, errlen, "layout note: virtual layout out of range: LN_FIXADDR_START "
+				 "%#x, LN_FIXADDR_TOP %#x, LN_PKMAP_BASE %#x (not below LN_PAGE_OFFSET), "
+				 "LN_MAXMEM %#x (not 0)", l->fixaddr_start, l->fixaddr_top, l->pkmap_base,
+				 l->maxmem);
 	return 0;
 }
 
@@ -368,22 +383,22 @@ int insp_layout_parse(const void *note, size_t len, struct insp_layout *l,
 
 	memset(l, 0, sizeof(*l));
 	if (!note || len < sizeof(h))
-		return lfail(err, errlen, "layout note: %zu bytes, shorter than its %zu-byte header",
-			     len, sizeof(h));
+		return insp_errf(err, errlen, "layout note: %zu bytes, shorter than its %zu-byte header",
+				 len, sizeof(h));
 	memcpy(&h, p, sizeof(h));
 	if (h.magic != LAYOUT_NOTE_MAGIC)
-		return lfail(err, errlen, "layout note: bad magic %#x (want %#x); the image was not "
-			     "built with shared/layout_note.h", h.magic, LAYOUT_NOTE_MAGIC);
+		return insp_errf(err, errlen, "layout note: bad magic %#x (want %#x); the image was not "
+				 "built with shared/layout_note.h", h.magic, LAYOUT_NOTE_MAGIC);
 	if (h.version != LAYOUT_NOTE_VERSION)
-		return lfail(err, errlen, "layout note: version %u, this vmm reads version %u; "
-			     "rebuild the guest and the vmm from the same tree",
-			     h.version, LAYOUT_NOTE_VERSION);
+		return insp_errf(err, errlen, "layout note: version %u, this vmm reads version %u; "
+				 "rebuild the guest and the vmm from the same tree",
+				 h.version, LAYOUT_NOTE_VERSION);
 	if (h.count > LAYOUT_NOTE_MAX_ENTRIES ||
 	    h.size != sizeof(h) + (size_t)h.count * sizeof(struct layout_note_entry) ||
 	    h.size != len)
-		return lfail(err, errlen, "layout note: size %u for %u entries in a %zu-byte section "
-			     "(want %zu)", h.size, h.count, len,
-			     sizeof(h) + (size_t)h.count * sizeof(struct layout_note_entry));
+		return insp_errf(err, errlen, "layout note: size %u for %u entries in a %zu-byte section "
+				 "(want %zu)", h.size, h.count, len,
+				 sizeof(h) + (size_t)h.count * sizeof(struct layout_note_entry));
 
 	for (uint32_t i = 0; i < h.count; i++) {
 		struct layout_note_entry e;
@@ -393,8 +408,8 @@ int insp_layout_parse(const void *note, size_t len, struct insp_layout *l,
 			if (keymap[k].key != e.key)
 				continue;
 			if (seen[k])
-				return lfail(err, errlen, "layout note: key %s (%#x) appears twice",
-					     keymap[k].name, e.key);
+				return insp_errf(err, errlen, "layout note: key %s (%#x) appears twice",
+						 keymap[k].name, e.key);
 			seen[k] = true;
 			memcpy((uint8_t *)l + keymap[k].off, &e.value, sizeof(uint32_t));
 			break;
@@ -404,15 +419,15 @@ int insp_layout_parse(const void *note, size_t len, struct insp_layout *l,
 		uint32_t v;
 
 		if (!seen[k])
-			return lfail(err, errlen, "layout note: lacks %s (%#x), which the host needs; "
-				     "rebuild the guest", keymap[k].name, keymap[k].key);
+			return insp_errf(err, errlen, "layout note: lacks %s (%#x), which the host needs; "
+					 "rebuild the guest", keymap[k].name, keymap[k].key);
 		memcpy(&v, (uint8_t *)l + keymap[k].off, sizeof(v));
 		for (size_t i = 0; i < sizeof(key_ranges) / sizeof(key_ranges[0]); i++)
 			if (key_ranges[i].key == keymap[k].key &&
 			    (v < key_ranges[i].min || v > key_ranges[i].max))
-				return lfail(err, errlen, "layout note: %s = %u (%#x), outside %u..%u",
-					     keymap[k].name, v, v, key_ranges[i].min,
-					     key_ranges[i].max);
+				return insp_errf(err, errlen, "layout note: %s = %u (%#x), outside %u..%u",
+						 keymap[k].name, v, v, key_ranges[i].min,
+						 key_ranges[i].max);
 	}
 	if (validate(l, err, errlen))
 		return -1;
@@ -446,46 +461,54 @@ int insp_layout_load(const struct elf_info *elf, struct insp_layout *l,
 		{ "_end", offsetof(struct insp_layout, sym.end), 0 },
 		{ "slab_caches", offsetof(struct insp_layout, sym.slab_caches), 8 },
 		{ "kmalloc_caches", offsetof(struct insp_layout, sym.kmalloc_caches), 4 },
+		{ "kmem_cache", offsetof(struct insp_layout, sym.kmem_cache), 4 },
+		{ "fail_page_alloc", offsetof(struct insp_layout, sym.fail_page_alloc), 4 },
 		{ "failslab", offsetof(struct insp_layout, sym.failslab), 4 },
+		{ "failslab_mark_all", offsetof(struct insp_layout, sym.failslab_mark_all), 1 },
 	};
 	uint64_t addr, size;
 
 	if (!elf->layout_note)
-		return lfail(err, errlen, "the guest image has no %s section (layout note); "
-			     "the inspector needs one", ELF_LAYOUT_SECTION);
+		return insp_errf(err, errlen, "the guest image has no %s section (layout note); "
+				 "the inspector needs one", ELF_LAYOUT_SECTION);
 	if (insp_layout_parse(elf->layout_note, elf->layout_note_len, l, err, errlen))
 		return -1;
 	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
 		uint64_t *dst = (uint64_t *)((uint8_t *)l + syms[i].off);
 
 		if (!symtab_addr(&elf->symtab, syms[i].name, &addr, &size))
-			return lfail(err, errlen, "the guest image has no symbol '%s', which the "
-				     "inspector reads", syms[i].name);
+			return insp_errf(err, errlen, "the guest image has no symbol '%s', which the "
+					 "inspector reads", syms[i].name);
 		if (addr < l->page_offset || addr > 0xffffffffull)
-			return lfail(err, errlen, "symbol '%s' at %#llx is not a kernel address",
-				     syms[i].name, (unsigned long long)addr);
+			return insp_errf(err, errlen, "symbol '%s' at %#llx is not a kernel address",
+					 syms[i].name, (unsigned long long)addr);
 		if (syms[i].min_size && size < syms[i].min_size)
-			return lfail(err, errlen, "symbol '%s' is %llu bytes, expected at least %u",
-				     syms[i].name, (unsigned long long)size, syms[i].min_size);
+			return insp_errf(err, errlen, "symbol '%s' is %llu bytes, expected at least %u",
+					 syms[i].name, (unsigned long long)size, syms[i].min_size);
 		*dst = addr;
 	}
 	/* The symbols and the note must describe the same structures. */
 	if (symtab_addr(&elf->symtab, "contig_page_data", &addr, &size) && size != l->pgdat.size)
-		return lfail(err, errlen, "contig_page_data is %llu bytes but the layout note says "
-			     "struct pglist_data is %u", (unsigned long long)size, l->pgdat.size);
+		return insp_errf(err, errlen, "contig_page_data is %llu bytes but the layout note says "
+				 "struct pglist_data is %u", (unsigned long long)size, l->pgdat.size);
 	if (symtab_addr(&elf->symtab, "vm_event_states", &addr, &size) && size != l->vm_event.size)
-		return lfail(err, errlen, "vm_event_states is %llu bytes but the layout note says "
-			     "struct vm_event_state is %u", (unsigned long long)size, l->vm_event.size);
+		return insp_errf(err, errlen, "vm_event_states is %llu bytes but the layout note says "
+				 "struct vm_event_state is %u", (unsigned long long)size, l->vm_event.size);
 	if (symtab_addr(&elf->symtab, "kmalloc_caches", &addr, &size) &&
 	    size != 4ull * l->sc.nr_kmalloc_types * (l->sc.kmalloc_shift_high + 1))
-		return lfail(err, errlen, "kmalloc_caches is %llu bytes but the layout note says "
-			     "%u x %u pointers", (unsigned long long)size, l->sc.nr_kmalloc_types,
-			     l->sc.kmalloc_shift_high + 1);
+		return insp_errf(err, errlen, "kmalloc_caches is %llu bytes but the layout note says "
+				 "%u x %u pointers", (unsigned long long)size, l->sc.nr_kmalloc_types,
+				 l->sc.kmalloc_shift_high + 1);
+	if (symtab_addr(&elf->symtab, "fail_page_alloc", &addr, &size) &&
+	    size != l->fail_page_alloc_attr.size)
+		return insp_errf(err, errlen, "fail_page_alloc is %llu bytes but the layout note says "
+				 "struct fail_page_alloc_attr is %u", (unsigned long long)size,
+				 l->fail_page_alloc_attr.size);
 	if (symtab_addr(&elf->symtab, "failslab", &addr, &size) && size != l->failslab_attr.size)
-		return lfail(err, errlen, "failslab is %llu bytes but the layout note says struct "
-			     "failslab_attr is %u", (unsigned long long)size, l->failslab_attr.size);
+		return insp_errf(err, errlen, "failslab is %llu bytes but the layout note says struct "
+				 "failslab_attr is %u", (unsigned long long)size, l->failslab_attr.size);
 	if (l->sym.swapper_pg_dir % 4096)
-		return lfail(err, errlen, "swapper_pg_dir at %#llx is not page-aligned",
-			     (unsigned long long)l->sym.swapper_pg_dir);
+		return insp_errf(err, errlen, "swapper_pg_dir at %#llx is not page-aligned",
+				 (unsigned long long)l->sym.swapper_pg_dir);
 	return 0;
 }

@@ -157,6 +157,16 @@ void insp_report_add(struct insp_report *r, enum insp_rule rule, const char *pla
 	va_end(ap);
 }
 
+int insp_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 unsigned insp_report_nr_rules(const struct insp_report *r)
 {
 	return (unsigned)__builtin_popcountll(r->rules_run);
