@@ -607,6 +607,49 @@ static int cmd_flip(struct cmd_ctx *x)
 	return 0;
 }
 
+/* fail page_alloc|slab KEY=VALUE...: all pairs are checked before any is
+ * written (fault.c). */
+static int cmd_fail(struct cmd_ctx *x)
+{
+	const char *keys[CON_MAX_ARGS], *values[CON_MAX_ARGS];
+	char keybuf[CON_MAX_ARGS][32];
+	struct insp_fail_req req;
+	size_t n = 0;
+
+	if (read_state(x))
+		return -1;
+	for (unsigned i = 1; i < x->l->argc; i++, n++) {
+		if (!con_split_kv(x->l->argv[i], keybuf[n], sizeof(keybuf[n]), &values[n]))
+			return fail(x, "fail: '%s' is not KEY=VALUE; see 'help fail'", x->l->argv[i]);
+		keys[n] = keybuf[n];
+	}
+	if (!n)
+		return fail(x, "fail %s: nothing to set; see 'help fail' ('fail show' shows the "
+			    "knobs)", x->l->argv[0]);
+	if (insp_fail_parse(&x->c->insp, x->l->argv[0], n, keys, values, &req, x->err,
+			    sizeof(x->err)) ||
+	    insp_fail_apply(&x->c->insp, &req, x->err, sizeof(x->err)))
+		return -1;
+	insp_fail_show(&x->c->insp, x->f);
+	return 0;
+}
+
+static int cmd_fail_off(struct cmd_ctx *x)
+{
+	if (read_state(x) || insp_fail_off(&x->c->insp, x->err, sizeof(x->err)))
+		return -1;
+	insp_fail_show(&x->c->insp, x->f);
+	return 0;
+}
+
+static int cmd_fail_show(struct cmd_ctx *x)
+{
+	if (read_state(x))
+		return -1;
+	insp_fail_show(&x->c->insp, x->f);
+	return 0;
+}
+
 typedef int (*cmd_fn)(struct cmd_ctx *x);
 
 static const cmd_fn handlers[CMD_NR] = {
@@ -629,6 +672,9 @@ static const cmd_fn handlers[CMD_NR] = {
 	[CMD_PAGE] = cmd_page,
 	[CMD_CHECK] = cmd_check,
 	[CMD_CORRUPT] = cmd_corrupt,
+	[CMD_FAIL] = cmd_fail,
+	[CMD_FAIL_OFF] = cmd_fail_off,
+	[CMD_FAIL_SHOW] = cmd_fail_show,
 	[CMD_POKE] = cmd_poke,
 	[CMD_FLIP] = cmd_flip,
 };

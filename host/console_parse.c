@@ -59,8 +59,10 @@ const struct con_cmd con_cmds[CMD_NR] = {
 	  "run the checkers now (all rules, or the ones named)" },
 	{ CMD_FAIL, "fail", 1, CON_MAX_ARGS, NEED_QUIESCENT,
 	  "page_alloc|slab [probability=P] [interval=I] [times=T] [space=S] [min_order=O] "
-	  "[ignore_gfp_highmem=0|1] [ignore_gfp_wait=0|1] [cache=NAME] [verbose=0|1|2]",
-	  "set a fault injector's knobs (Linux's fail_page_alloc and failslab)" },
+	  "[ignore_gfp_highmem=0|1] [ignore_gfp_wait=0|1] [cache=NAME,...|*|-] [verbose=0|1|2] "
+	  "[seed=N]",
+	  "set a fault injector's knobs (Linux's fail_page_alloc and failslab; failslab fails "
+	  "only the caches cache= marks)" },
 	{ CMD_FAIL_OFF, "fail off", 0, 0, NEED_QUIESCENT, "",
 	  "turn both fault injectors off" },
 	{ CMD_FAIL_SHOW, "fail show", 0, 0, NEED_QUIESCENT, "",
