@@ -35,6 +35,16 @@ struct page;
 
 #define __GFP_RECLAIM (__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
 
+/* Every flag above.  A mask from outside the kernel (a console request,
+ * shared/abi.h) must lie within it.  Linux's __GFP_BITS_MASK is a whole bit
+ * range; here the defined bits have gaps, hence a list.  A new flag goes
+ * here too. */
+#define GFP_DEFINED_MASK (__GFP_DMA | __GFP_HIGHMEM | __GFP_MOVABLE | __GFP_HIGH |	\
+			  __GFP_IO | __GFP_FS | __GFP_ZERO | __GFP_ATOMIC |		\
+			  __GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM | __GFP_NOWARN |	\
+			  __GFP_RETRY_MAYFAIL | __GFP_NOFAIL | __GFP_NORETRY |		\
+			  __GFP_COMP | __GFP_HARDWALL | __GFP_ACCOUNT)
+
 #define GFP_ATOMIC   (__GFP_HIGH | __GFP_ATOMIC | __GFP_KSWAPD_RECLAIM)
 #define GFP_KERNEL   (__GFP_RECLAIM | __GFP_IO | __GFP_FS)
 #define GFP_NOWAIT   (__GFP_KSWAPD_RECLAIM)
