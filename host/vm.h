@@ -18,6 +18,7 @@
 #include "serial.h"
 #include "hypercall.h"
 #include "bench.h"
+#include "console_mailbox.h"
 #include "stats.h"
 
 struct elf_info;
@@ -39,6 +40,7 @@ struct vm {
 	struct hc_state hc;
 	struct bench bench;
 	struct vm_stats stats;
+	struct con_mailbox_state con_mailbox;  /* console requests (run=idle) */
 };
 
 /*
