@@ -31,14 +31,17 @@
 #include "string.h"
 #include "workload.h"
 
+/* An object's kind is the op that frees or destroys it. */
 enum con_kind {
-	CON_FREE,		/* an unused slot */
-	CON_PAGES,		/* ptr: struct page *; order */
-	CON_KMALLOC,		/* ptr: the object */
-	CON_CACHE_OBJ,		/* ptr: the object; cache: its cache */
-	CON_CACHE,		/* ptr: struct kmem_cache *; name */
-	CON_POOL,		/* ptr: mempool_t *; pool_kind; cache for a slab pool */
-	CON_POOL_ELEM,		/* ptr: the element (a struct page * from a page pool); pool */
+	CON_FREE = CON_OP_NONE,			/* an unused slot */
+	CON_PAGES = CON_OP_FREE_PAGES,		/* ptr: struct page *; order */
+	CON_KMALLOC = CON_OP_KFREE,		/* ptr: the object */
+	CON_CACHE_OBJ = CON_OP_CACHE_FREE,	/* ptr: the object; cache: its cache */
+	CON_CACHE = CON_OP_CACHE_DESTROY,	/* ptr: struct kmem_cache *; name */
+	CON_POOL_ELEM = CON_OP_POOL_FREE,	/* ptr: the element (a struct page * from a
+						   page pool); pool */
+	CON_POOL = CON_OP_POOL_DESTROY,		/* ptr: mempool_t *; pool_kind; cache for a
+						   slab pool */
 };
 
 struct con_obj {
@@ -68,8 +71,8 @@ static u32 con_nr_live;
 
 /* ---- The id table -------------------------------------------------------- */
 
-/* A free slot, not yet taken: taken only once its object exists, so a
- * failed allocation leaves the table as it was. */
+/* A free slot: the new object is built in it, and gets its id only once
+ * it exists, so that a refused request leaves the table as it was. */
 static struct con_obj *con_slot(void)
 {
 	if (con_nr_live == CON_MAX_LIVE || con_last_id == ~0u)
@@ -78,14 +81,6 @@ static struct con_obj *con_slot(void)
 		if (!con_objs[i].id)
 			return &con_objs[i];
 	return NULL;
-}
-
-static void con_take(struct con_obj *o, enum con_kind kind, void *ptr)
-{
-	o->id = ++con_last_id;
-	o->kind = kind;
-	o->ptr = ptr;
-	con_nr_live++;
 }
 
 static void con_release(struct con_obj *o)
@@ -169,187 +164,144 @@ static struct con_obj *con_find_cache(const char *name)
 
 /* ---- Requests -------------------------------------------------------------- */
 
-static int con_alloc_pages(const struct console_mailbox *rq, struct con_reply *r)
-{
-	unsigned int order = rq->arg[0];
-	struct con_obj *o;
-	struct page *page;
+/*
+ * Creates: each checks its request and makes the object in the free slot
+ * *o, whose kind is set (ptr, and what it belongs to): 0, or an errno with
+ * nothing made.  A full table refuses every create (-ENOSPC) before it is
+ * looked at.
+ */
+typedef int (*con_make_t)(const struct console_mailbox *rq, struct con_obj *o);
 
-	if (order >= MAX_ORDER || !con_gfp_ok(rq->arg[1]))
+static int con_alloc_pages(const struct console_mailbox *rq, struct con_obj *o)
+{
+	if (rq->arg[0] >= MAX_ORDER || !con_gfp_ok(rq->arg[1]))
 		return -EINVAL;
-	o = con_slot();
-	if (!o)
-		return -ENOSPC;
-	page = alloc_pages(rq->arg[1], order);
-	if (!page)
-		return -ENOMEM;
-	con_take(o, CON_PAGES, page);
-	o->order = (u8)order;
-	con_reply_obj(r, o);
-	return 0;
+	o->order = (u8)rq->arg[0];
+	o->ptr = alloc_pages(rq->arg[1], o->order);
+	return o->ptr ? 0 : -ENOMEM;
 }
 
-static int con_kmalloc(const struct console_mailbox *rq, struct con_reply *r)
+static int con_kmalloc(const struct console_mailbox *rq, struct con_obj *o)
 {
-	struct con_obj *o;
-	void *p;
-
 	if (!con_size_ok(rq->arg[0]) || !con_gfp_ok(rq->arg[1]))
 		return -EINVAL;
-	o = con_slot();
-	if (!o)
-		return -ENOSPC;
-	p = __kmalloc(rq->arg[0], rq->arg[1]);
-	if (!p)
-		return -ENOMEM;
-	con_take(o, CON_KMALLOC, p);
-	con_reply_obj(r, o);
-	return 0;
+	o->ptr = __kmalloc(rq->arg[0], rq->arg[1]);
+	return o->ptr ? 0 : -ENOMEM;
 }
 
-static int con_cache_create(const struct console_mailbox *rq, struct con_reply *r)
+static int con_cache_create(const struct console_mailbox *rq, struct con_obj *o)
 {
 	u32 size = rq->arg[0], align = rq->arg[1], flags = rq->arg[2];
-	struct kmem_cache *c;
-	struct con_obj *o;
 
 	/* Duplicate names would make the name ambiguous in later requests. */
 	if (!con_name_ok(rq->name) || kmem_cache_find(rq->name) || !con_size_ok(size) ||
 	    (align & (align - 1)) || align > PAGE_SIZE || (flags & ~SLAB_FLAGS_PERMITTED))
 		return -EINVAL;
-	o = con_slot();
-	if (!o)
-		return -ENOSPC;
 	memcpy(o->name, rq->name, CON_NAME_MAX);
-	c = kmem_cache_create(o->name, size, align, flags, NULL);
-	if (!c) {
-		memset(o->name, 0, CON_NAME_MAX);
-		return -ENOMEM;
-	}
-	con_take(o, CON_CACHE, c);
-	con_reply_obj(r, o);
-	return 0;
+	o->ptr = kmem_cache_create(o->name, size, align, flags, NULL);
+	return o->ptr ? 0 : -ENOMEM;
 }
 
-static int con_cache_alloc(const struct console_mailbox *rq, struct con_reply *r)
+static int con_cache_alloc(const struct console_mailbox *rq, struct con_obj *o)
 {
-	struct kmem_cache *c;
-	struct con_obj *o;
-	void *p;
-
 	if (!con_name_ok(rq->name) || !con_gfp_ok(rq->arg[1]))
 		return -EINVAL;
-	c = kmem_cache_find(rq->name);
-	if (!c)
+	o->cache = kmem_cache_find(rq->name);
+	if (!o->cache)
 		return -ENOENT;
-	o = con_slot();
-	if (!o)
-		return -ENOSPC;
-	p = kmem_cache_alloc(c, rq->arg[1]);
-	if (!p)
-		return -ENOMEM;
-	con_take(o, CON_CACHE_OBJ, p);
-	o->cache = c;
-	con_reply_obj(r, o);
-	return 0;
+	o->ptr = kmem_cache_alloc(o->cache, rq->arg[1]);
+	return o->ptr ? 0 : -ENOMEM;
 }
 
-static int con_cache_destroy(const struct console_mailbox *rq, struct con_reply *r)
-{
-	struct con_obj *o;
-	int err;
-
-	if (!con_name_ok(rq->name))
-		return -EINVAL;
-	o = con_find_cache(rq->name);
-	if (!o)
-		return -ENOENT;
-	if (con_in_use(o))
-		return -EBUSY;
-	con_reply_obj(r, o);
-	err = kmem_cache_destroy(o->ptr);
-	if (err)
-		return err;
-	con_release(o);
-	return 0;
-}
-
-static int con_pool_create(const struct console_mailbox *rq, struct con_reply *r)
+static int con_pool_create(const struct console_mailbox *rq, struct con_obj *o)
 {
 	u32 kind = rq->arg[0], min_nr = rq->arg[1], arg = rq->arg[2];
-	struct kmem_cache *c = NULL;
-	struct con_obj *o;
-	mempool_t *pool;
 
 	if (!min_nr || (int)min_nr < 0)
 		return -EINVAL;
+	o->pool_kind = (u8)kind;
 	switch (kind) {
 	case CON_POOL_SLAB:
 		if (!con_name_ok(rq->name))
 			return -EINVAL;
-		c = kmem_cache_find(rq->name);
-		if (!c)
+		o->cache = kmem_cache_find(rq->name);
+		if (!o->cache)
 			return -ENOENT;
+		o->ptr = mempool_create_slab_pool((int)min_nr, o->cache);
 		break;
 	case CON_POOL_KMALLOC:
 		if (!con_size_ok(arg))
 			return -EINVAL;
+		o->ptr = mempool_create_kmalloc_pool((int)min_nr, arg);
 		break;
 	case CON_POOL_PAGE:
 		if (arg >= MAX_ORDER)
 			return -EINVAL;
+		o->ptr = mempool_create_page_pool((int)min_nr, (int)arg);
 		break;
 	default:
 		return -EINVAL;
 	}
-	o = con_slot();
-	if (!o)
-		return -ENOSPC;
-	if (kind == CON_POOL_SLAB)
-		pool = mempool_create_slab_pool((int)min_nr, c);
-	else if (kind == CON_POOL_KMALLOC)
-		pool = mempool_create_kmalloc_pool((int)min_nr, arg);
-	else
-		pool = mempool_create_page_pool((int)min_nr, (int)arg);
-	if (!pool)
-		return -ENOMEM;
-	con_take(o, CON_POOL, pool);
-	o->pool_kind = (u8)kind;
-	o->cache = c;
-	con_reply_obj(r, o);
-	return 0;
+	return o->ptr ? 0 : -ENOMEM;
 }
 
-static int con_pool_alloc(const struct console_mailbox *rq, struct con_reply *r)
+static int con_pool_alloc(const struct console_mailbox *rq, struct con_obj *o)
 {
-	struct con_obj *pool, *o;
-	void *p;
-
 	if (!con_gfp_ok(rq->arg[1]))
 		return -EINVAL;
-	pool = con_get(rq->arg[0], CON_POOL);
-	if (!pool)
+	o->pool = con_get(rq->arg[0], CON_POOL);
+	if (!o->pool)
 		return -ENOENT;
-	o = con_slot();
+	o->ptr = mempool_alloc(o->pool->ptr, rq->arg[1]);
+	return o->ptr ? 0 : -ENOMEM;
+}
+
+/* The creates, with the kind of what each makes. */
+static const struct {
+	con_make_t make;
+	enum con_kind kind;
+} con_creates[CON_OP_NR] = {
+	[CON_OP_ALLOC_PAGES] = { con_alloc_pages, CON_PAGES },
+	[CON_OP_KMALLOC] = { con_kmalloc, CON_KMALLOC },
+	[CON_OP_CACHE_CREATE] = { con_cache_create, CON_CACHE },
+	[CON_OP_CACHE_ALLOC] = { con_cache_alloc, CON_CACHE_OBJ },
+	[CON_OP_POOL_CREATE] = { con_pool_create, CON_POOL },
+	[CON_OP_POOL_ALLOC] = { con_pool_alloc, CON_POOL_ELEM },
+};
+
+static int con_create(const struct console_mailbox *rq, struct con_reply *r)
+{
+	struct con_obj *o = con_slot();
+	int err;
+
 	if (!o)
 		return -ENOSPC;
-	p = mempool_alloc(pool->ptr, rq->arg[1]);
-	if (!p)
-		return -ENOMEM;
-	con_take(o, CON_POOL_ELEM, p);
-	o->pool = pool;
+	o->kind = con_creates[rq->op].kind;
+	err = con_creates[rq->op].make(rq, o);
+	if (err) {
+		memset(o, 0, sizeof(*o));
+		return err;
+	}
+	o->id = ++con_last_id;
+	con_nr_live++;
 	con_reply_obj(r, o);
 	return 0;
 }
 
-/* Frees and destroys by id: the object's kind says how. */
-static int con_put(const struct console_mailbox *rq, enum con_kind kind, struct con_reply *r)
+/* Frees and destroys: of the id in arg0, which must name an object of the
+ * kind the op frees, or of the console's cache of that name. */
+static int con_put(const struct console_mailbox *rq, struct con_reply *r)
 {
-	struct con_obj *o = con_get(rq->arg[0], kind);
+	enum con_kind kind = rq->op;
+	struct con_obj *o;
+	int err = 0;
 
+	if (kind == CON_CACHE && !con_name_ok(rq->name))
+		return -EINVAL;
+	o = kind == CON_CACHE ? con_find_cache(rq->name) : con_get(rq->arg[0], kind);
 	if (!o)
 		return -ENOENT;
-	if (kind == CON_POOL && con_in_use(o))
+	if ((kind == CON_CACHE || kind == CON_POOL) && con_in_use(o))
 		return -EBUSY;
 	con_reply_obj(r, o);
 	switch (kind) {
@@ -362,6 +314,9 @@ static int con_put(const struct console_mailbox *rq, enum con_kind kind, struct 
 	case CON_CACHE_OBJ:
 		kmem_cache_free(o->cache, o->ptr);
 		break;
+	case CON_CACHE:
+		err = kmem_cache_destroy(o->ptr);
+		break;
 	case CON_POOL_ELEM:
 		mempool_free(o->ptr, o->pool->ptr);
 		break;
@@ -371,39 +326,26 @@ static int con_put(const struct console_mailbox *rq, enum con_kind kind, struct 
 	default:
 		BUG();
 	}
+	if (err)
+		return err;
 	con_release(o);
 	return 0;
 }
 
 static int con_do(const struct console_mailbox *rq, struct con_reply *r)
 {
+	if (rq->op < CON_OP_NR && con_creates[rq->op].make)
+		return con_create(rq, r);
 	switch (rq->op) {
 	case CON_OP_NONE:
 		return 0;
-	case CON_OP_ALLOC_PAGES:
-		return con_alloc_pages(rq, r);
 	case CON_OP_FREE_PAGES:
-		return con_put(rq, CON_PAGES, r);
-	case CON_OP_KMALLOC:
-		return con_kmalloc(rq, r);
 	case CON_OP_KFREE:
-		return con_put(rq, CON_KMALLOC, r);
-	case CON_OP_CACHE_CREATE:
-		return con_cache_create(rq, r);
-	case CON_OP_CACHE_ALLOC:
-		return con_cache_alloc(rq, r);
 	case CON_OP_CACHE_FREE:
-		return con_put(rq, CON_CACHE_OBJ, r);
 	case CON_OP_CACHE_DESTROY:
-		return con_cache_destroy(rq, r);
-	case CON_OP_POOL_CREATE:
-		return con_pool_create(rq, r);
-	case CON_OP_POOL_ALLOC:
-		return con_pool_alloc(rq, r);
 	case CON_OP_POOL_FREE:
-		return con_put(rq, CON_POOL_ELEM, r);
 	case CON_OP_POOL_DESTROY:
-		return con_put(rq, CON_POOL, r);
+		return con_put(rq, r);
 	default:
 		return -ENOSYS;
 	}
