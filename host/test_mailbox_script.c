@@ -40,11 +40,39 @@ static bool parse_u32(const char *s, uint32_t *v)
 	return true;
 }
 
+int test_mailbox_parse_request(char *line, struct con_request *req, char *err, size_t errlen)
+{
+	char *tok[7], *save;
+	int n = 0;
+
+	for (char *t = strtok_r(line, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save))
+		tok[n < 7 ? n++ : 6] = t;
+	if (!n || tok[0][0] == '#')
+		return 0;
+	memset(req, 0, sizeof(*req));
+	for (req->op = 0; con_op_name(req->op); req->op++)
+		if (!strcmp(con_op_name(req->op), tok[0]))
+			break;
+	if (n < 5 || n > 6 || (!con_op_name(req->op) && !parse_u32(tok[0], &req->op))) {
+		snprintf(err, errlen, "want OP ARG0 ARG1 ARG2 ARG3 [NAME]");
+		return -1;
+	}
+	for (int i = 0; i < 4; i++)
+		if (!parse_u32(tok[1 + i], &req->arg[i])) {
+			snprintf(err, errlen, "'%s' is not a u32", tok[1 + i]);
+			return -1;
+		}
+	/* Unterminated when it fills the field, on purpose (test_mailbox_script.h). */
+	if (n == 6)
+		memcpy(req->name, tok[5], min_size(strlen(tok[5]), sizeof(req->name)));
+	return 1;
+}
+
 /* The next request: 1, 0 at the end of the script, -1 after a message. */
 static int script_next(struct con_request *req)
 {
-	char buf[512], *tok[7], *save;
-	int n;
+	char buf[512], err[128];
+	int r;
 
 	while (fgets(buf, sizeof(buf), script.f)) {
 		script.line++;
@@ -52,28 +80,11 @@ static int script_next(struct con_request *req)
 			pr_err("%s:%u: line too long", script.path, script.line);
 			return -1;
 		}
-		n = 0;
-		for (char *t = strtok_r(buf, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save))
-			tok[n < 7 ? n++ : 6] = t;
-		if (!n || tok[0][0] == '#')
-			continue;
-		memset(req, 0, sizeof(*req));
-		for (req->op = 0; con_op_name(req->op); req->op++)
-			if (!strcmp(con_op_name(req->op), tok[0]))
-				break;
-		if (n < 5 || n > 6 || (!con_op_name(req->op) && !parse_u32(tok[0], &req->op))) {
-			pr_err("%s:%u: want OP ARG0 ARG1 ARG2 ARG3 [NAME]", script.path, script.line);
-			return -1;
-		}
-		for (int i = 0; i < 4; i++)
-			if (!parse_u32(tok[1 + i], &req->arg[i])) {
-				pr_err("%s:%u: '%s' is not a u32", script.path, script.line, tok[1 + i]);
-				return -1;
-			}
-		/* Unterminated when it fills the field, on purpose (test_mailbox_script.h). */
-		if (n == 6)
-			memcpy(req->name, tok[5], min_size(strlen(tok[5]), sizeof(req->name)));
-		return 1;
+		r = test_mailbox_parse_request(buf, req, err, sizeof(err));
+		if (r < 0)
+			pr_err("%s:%u: %s", script.path, script.line, err);
+		if (r)
+			return r;
 	}
 	return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * TEST ONLY, built with VMM_TEST_HOOKS (the ASan build tests run): a
+ * TEST ONLY, defined in VMM_TEST_HOOKS builds (the ASan build tests run): a
  * stand-in for the console, so that tests can drive run=idle before the
  * console exists.  host/console*.c replace it.
  *
@@ -19,12 +19,17 @@
 #ifndef VMM_TEST_MAILBOX_SCRIPT_H
 #define VMM_TEST_MAILBOX_SCRIPT_H
 
-#ifdef VMM_TEST_HOOKS
+#include <stddef.h>
+
+struct con_request;
 struct vm;
+
+/* One script line into *req (the line is cut up): 1, 0 for a blank or
+ * comment line, -1 with err saying what is wrong. */
+int test_mailbox_parse_request(char *line, struct con_request *req, char *err, size_t errlen);
 
 /* Open the script the environment names, if any, and install the hook:
  * 0, or an exit status after a message. */
 int test_mailbox_script_install(struct vm *vm);
-#endif
 
 #endif
