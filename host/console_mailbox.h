@@ -29,8 +29,9 @@
  *     (kmalloc and cache objects, caches, pools) has one, and its pfn is
  *     the direct map's for it; pages and pool elements may have none
  *     (highmem not mapped);
- *   - pfn is a page of guest RAM; an alloc_pages block is RAM throughout
- *     and aligned to its order.
+ *   - pfn is a page of guest RAM outside the legacy ISA hole (reserved
+ *     in the guest's memory map); an alloc_pages block is all of that and
+ *     aligned to its order.
  *
  * A refused answer is not recorded, and the next post is refused until an
  * answer is accepted: the guest cannot be trusted again in that run, and a
