@@ -3,7 +3,9 @@
  * (the second above 4 GiB, as a 6 GiB guest has), with arbitrary call
  * numbers and argument blocks.  The input is the RAM's first bytes, and
  * also where the request blocks are: each 8-byte word of it, read as a
- * physical address, is announced as a request in turn.
+ * physical address, is announced as a request in turn.  HC_WAIT_REQUEST
+ * has a console's hook: it checks and prints the answer in the mailbox the
+ * guest names, then posts the next request, taken from the input too.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include "abi.h"
+#include "console_mailbox.h"
 #include "hypercall.h"
 #include "vm.h"
 
@@ -34,6 +37,22 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+static int wait_request(struct vm *v, uint64_t mailbox_pa, void *opaque)
+{
+	struct con_request req;
+	struct con_answer ans;
+	char err[256];
+
+	if (v->con_mailbox.seq &&
+	    !con_mailbox_answer(v, mailbox_pa, v->con_mailbox.seq, &ans, err, sizeof(err)))
+		con_answer_print(&v->con_mailbox.req, &ans, sink);
+	/* The request is the mailbox's own bytes: whatever the guest left. */
+	memcpy(&req, low + mailbox_pa % (REGION - sizeof(req)), sizeof(req));
+	con_mailbox_post(v, mailbox_pa, v->con_mailbox.seq + 1, &req, err, sizeof(err));
+	(void)opaque;
+	return HC_CONTINUE;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t n = size < REGION ? size : REGION;
@@ -42,6 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	vm_init_state(&vm);
 	vm.serial.out = sink;
+	vm_set_console_hooks(&vm, NULL, wait_request, NULL);
 	vm.mem.region[0] = (struct ram_region){ .gpa = 0, .size = REGION, .host = low };
 	vm.mem.nr_regions = 1;
 	if (data[0] & 1) {

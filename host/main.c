@@ -23,6 +23,7 @@
 #include "accel.h"
 #include "run.h"
 #include "sandbox.h"
+#include "test_mailbox_script.h"
 #include "util.h"
 #include "vm.h"
 
@@ -74,6 +75,12 @@ int main(int argc, char **argv)
 	}
 
 	vm_init_state(&vm);
+#ifdef VMM_TEST_HOOKS
+	/* Opened here: the sandbox opens no file. */
+	status = test_mailbox_script_install(&vm);
+	if (status)
+		goto out_mem;
+#endif
 	status = guest_mem_alloc(&vm.mem, opts.mem_bytes);
 	if (status < 0) {
 		pr_err("cannot map %llu MiB of guest RAM (%s); try a smaller -m",

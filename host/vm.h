@@ -18,6 +18,7 @@
 #include "serial.h"
 #include "hypercall.h"
 #include "bench.h"
+#include "console_mailbox.h"
 #include "stats.h"
 
 struct elf_info;
@@ -41,6 +42,7 @@ struct vm {
 	struct bench bench;
 	struct vm_stats stats;
 	struct console *console;        /* --console / --script, or NULL */
+	struct con_mailbox_state con_mailbox;  /* console requests (run=idle) */
 };
 
 /*

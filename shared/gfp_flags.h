@@ -32,7 +32,10 @@
 
 #define __GFP_RECLAIM (__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
 
-/* Every bit above: anything else in a gfp_mask is garbage. */
+/* Every flag above.  A mask from outside the kernel (a console request,
+ * shared/abi.h) must lie within it.  Linux's __GFP_BITS_MASK is a whole bit
+ * range; here the defined bits have gaps, hence a list.  A new flag goes
+ * here too. */
 #define __GFP_KNOWN_MASK                                                     \
 	(__GFP_DMA | __GFP_HIGHMEM | __GFP_MOVABLE | __GFP_HIGH | __GFP_IO |  \
 	 __GFP_FS | __GFP_ZERO | __GFP_ATOMIC | __GFP_DIRECT_RECLAIM |         \

@@ -217,6 +217,20 @@ Test(slab, create_alloc_free_destroy)
 	verify();
 }
 
+Test(slab, find_by_name)
+{
+	machine();
+	struct kmem_cache *c = kmem_cache_create("findme", 24, 0, 0, NULL);
+
+	cr_assert_eq(kmem_cache_find("findme"), c);
+	cr_assert_eq(kmem_cache_find("kmem_cache"), kmem_cache);
+	cr_assert_eq(kmem_cache_find("kmalloc-64"), kmalloc_caches[KMALLOC_NORMAL][6]);
+	cr_assert_null(kmem_cache_find("findm"));
+	cr_assert_null(kmem_cache_find(""));
+	cr_assert_eq(kmem_cache_destroy(c), 0);
+	cr_assert_null(kmem_cache_find("findme"));
+}
+
 Test(slab, destroy_with_live_objects_is_refused_with_a_report, .init = cr_redirect_stdout)
 {
 	machine();

@@ -172,6 +172,37 @@ Test(hc, checkpoint_hook)
 	cr_assert_eq(vm.hc.last_checkpoint_tag, 33);
 }
 
+static uint64_t wait_mailbox_pa;
+
+static int wait_hook(struct vm *v, uint64_t mailbox_pa, void *opaque)
+{
+	cr_assert_eq(v, &vm);
+	cr_assert_eq(opaque, &wait_mailbox_pa);
+	wait_mailbox_pa = mailbox_pa;
+	return mailbox_pa == 0x5000 ? HC_CONTINUE : 0;
+}
+
+Test(hc, wait_request_without_a_console_ends_the_run)
+{
+	cr_redirect_stderr();
+	cr_assert_eq(call(HC_WAIT_REQUEST, 0x5000, 0, 0, 0), EXIT_USAGE);
+	fflush(stderr);
+	cr_assert_stderr_eq_str("vmm: the guest is idle, waiting for console requests (run=idle), "
+				"but no console is open: add --console, --script FILE or --console "
+				"unix:PATH\n");
+}
+
+Test(hc, wait_request_hook)
+{
+	vm_set_console_hooks(&vm, NULL, wait_hook, &wait_mailbox_pa);
+	cr_assert_eq(call(HC_WAIT_REQUEST, 0x5000, 0, 0, 0), HC_CONTINUE);
+	cr_assert_eq(wait_mailbox_pa, 0x5000);
+	cr_assert_eq(req()->ret, HC_OK);
+	cr_assert_eq(call(HC_WAIT_REQUEST, 0x6000, 0, 0, 0), 0);
+	cr_assert_eq(wait_mailbox_pa, 0x6000);
+	cr_assert_eq(vm.hc.calls[HC_WAIT_REQUEST], 2);
+}
+
 Test(hc, panic_backtrace_symbolised)
 {
 	static struct elf_symbol syms[] = {

@@ -75,6 +75,7 @@
 #define GUEST_SLAB_H
 
 #include "kernel.h"
+#include "errno-base.h"
 #include "gfp.h"
 #include "list.h"
 #include "mmzone.h"
@@ -97,6 +98,11 @@ typedef unsigned int slab_flags_t;
 /* Internal (Linux 2.6's CFLGS_*). */
 #define CFLGS_KMALLOC           0x40000000u /* a kmalloc cache: never destroyed */
 #define CFLGS_OFF_SLAB          0x80000000u /* descriptor off-slab (see above) */
+
+/* What a kmem_cache_create() caller may pass (Linux's mm/slab.h name). */
+#define SLAB_FLAGS_PERMITTED (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | \
+			      SLAB_HWCACHE_ALIGN | SLAB_CACHE_DMA | SLAB_STORE_USER | \
+			      SLAB_RECLAIM_ACCOUNT | SLAB_PANIC | SLAB_FAILSLAB)
 
 #define SLAB_DEBUG_FLAGS (SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | \
 			  SLAB_STORE_USER)
@@ -125,17 +131,6 @@ typedef u16 kmem_bufctl_t;
 /* Minimum object alignment: __alignof__(unsigned long long), as on i386. */
 #define ARCH_SLAB_MINALIGN 8
 #define ARCH_KMALLOC_MINALIGN 8
-
-#ifndef ENOMEM
-#define ENOMEM 12
-#endif
-#ifndef EBUSY
-#define EBUSY 16
-#endif
-#ifndef EINVAL
-#define EINVAL 22
-#endif
-
 
 #ifndef _RET_IP_
 #define _RET_IP_ ((unsigned long)__builtin_return_address(0))
@@ -247,6 +242,10 @@ int kmem_cache_destroy(struct kmem_cache *cachep);
 /* Change the per-CPU array limit and batchcount (Linux's write to
  * /proc/slabinfo); the array is drained first.  0 or -EINVAL/-ENOMEM. */
 int kmem_cache_tune(struct kmem_cache *cachep, unsigned int limit, unsigned int batchcount);
+
+/* The cache of that name on slab_caches (the newest, if names repeat), or
+ * NULL. */
+struct kmem_cache *kmem_cache_find(const char *name);
 
 /* The cache an object came from, from its page: no size needed.  NULL if
  * the address is not in a slab page. */

@@ -758,6 +758,16 @@ __slabcall noinline void slab_free_slow(struct kmem_cache *cachep, void *objp,
 	local_irq_restore(irqflags);
 }
 
+struct kmem_cache *kmem_cache_find(const char *name)
+{
+	struct kmem_cache *cachep;
+
+	list_for_each_entry(cachep, &slab_caches, list)
+		if (!strcmp(cachep->name, name))
+			return cachep;
+	return NULL;
+}
+
 struct kmem_cache *virt_to_cache(const void *obj)
 {
 	struct page *page;

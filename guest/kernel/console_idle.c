@@ -1,0 +1,390 @@
+/*
+ * run=idle: the kernel waits for console requests from the VMM and carries
+ * them out with its own allocator APIs (protocol: shared/abi.h, "Console
+ * requests to an idle guest"; the VMM's side is host/console_mailbox.c).
+ *
+ * Between requests the kernel sits in HC_WAIT_REQUEST holding no mm lock,
+ * so whatever the VMM does then (show, check, save guest memory) sees the
+ * allocators at rest, as at a checkpoint (docs/design.md §6.1).  An idle
+ * guest never exits by itself: the VMM ends the run.
+ *
+ * The mailbox is host input.  Each request is copied once and every field
+ * is checked before an allocator sees it, so a bad request gets an errno,
+ * never a BUG: names must be NUL-terminated within CON_NAME_MAX, gfp masks
+ * may hold only the flags gfp.h defines, slab flags only what
+ * kmem_cache_create accepts.  The explicit requests for a panic that
+ * those allow, __GFP_NOFAIL and SLAB_PANIC, are honoured as asked.
+ *
+ * What the console made is named by ids from one table, never by address,
+ * so the host cannot make the kernel free something the console does not
+ * own, or free it as the wrong kind.  Caches are named by their cache
+ * name: any cache on slab_caches can be allocated from (kmalloc-64
+ * included), but only the console's own caches can be destroyed.
+ */
+#include "kernel.h"
+#include "errno-base.h"
+#include "hypercall.h"
+#include "mempool.h"
+#include "mm.h"
+#include "printk.h"
+#include "slab.h"
+#include "string.h"
+#include "workload.h"
+
+/* An object's kind is the op that frees or destroys it. */
+enum con_kind {
+	CON_FREE = CON_OP_NONE,			/* an unused slot */
+	CON_PAGES = CON_OP_FREE_PAGES,		/* ptr: struct page *; order */
+	CON_KMALLOC = CON_OP_KFREE,		/* ptr: the object */
+	CON_CACHE_OBJ = CON_OP_CACHE_FREE,	/* ptr: the object; cache: its cache */
+	CON_CACHE = CON_OP_CACHE_DESTROY,	/* ptr: struct kmem_cache *; name */
+	CON_POOL_ELEM = CON_OP_POOL_FREE,	/* ptr: the element (a struct page * from a
+						   page pool); pool */
+	CON_POOL = CON_OP_POOL_DESTROY,		/* ptr: mempool_t *; pool_kind; cache for a
+						   slab pool */
+};
+
+struct con_obj {
+	u32 id;			/* 0 while the slot is free */
+	u8 kind;		/* enum con_kind */
+	u8 order;
+	u8 pool_kind;		/* enum con_pool_kind */
+	void *ptr;
+	union {
+		struct kmem_cache *cache;
+		struct con_obj *pool;
+	};
+	/* A cache's name must outlive it (kmem_cache.name points here), and
+	 * the mailbox's copy is overwritten by the next request. */
+	char name[CON_NAME_MAX];
+};
+
+/* The guest's part of an answer, written to the mailbox in one place. */
+struct con_reply {
+	u32 id, va, pfn;
+};
+
+static struct console_mailbox mailbox;
+static struct con_obj con_objs[CON_MAX_LIVE];
+static u32 con_last_id;		/* ids are never reused */
+static u32 con_nr_live;
+
+/* ---- The id table -------------------------------------------------------- */
+
+/* A free slot: the new object is built in it, and gets its id only once
+ * it exists, so that a refused request leaves the table as it was. */
+static struct con_obj *con_slot(void)
+{
+	if (con_nr_live == CON_MAX_LIVE || con_last_id == ~0u)
+		return NULL;
+	for (unsigned int i = 0; i < CON_MAX_LIVE; i++)
+		if (!con_objs[i].id)
+			return &con_objs[i];
+	return NULL;
+}
+
+static void con_release(struct con_obj *o)
+{
+	memset(o, 0, sizeof(*o));
+	con_nr_live--;
+}
+
+/* The live object of that id and kind, or NULL: -ENOENT either way. */
+static struct con_obj *con_get(u32 id, enum con_kind kind)
+{
+	for (unsigned int i = 0; id && i < CON_MAX_LIVE; i++)
+		if (con_objs[i].id == id)
+			return con_objs[i].kind == kind ? &con_objs[i] : NULL;
+	return NULL;
+}
+
+/* Does a live console object hold on to this cache or pool? */
+static bool con_in_use(const struct con_obj *owner)
+{
+	for (unsigned int i = 0; i < CON_MAX_LIVE; i++) {
+		const struct con_obj *o = &con_objs[i];
+
+		if (owner->kind == CON_CACHE && (o->kind == CON_CACHE_OBJ || o->kind == CON_POOL) &&
+		    o->cache == owner->ptr)
+			return true;
+		if (owner->kind == CON_POOL && o->kind == CON_POOL_ELEM && o->pool == owner)
+			return true;
+	}
+	return false;
+}
+
+static void con_reply_obj(struct con_reply *r, const struct con_obj *o)
+{
+	r->id = o->id;
+	if (o->kind == CON_PAGES ||
+	    (o->kind == CON_POOL_ELEM && o->pool->pool_kind == CON_POOL_PAGE)) {
+		r->va = (u32)(unsigned long)page_address(o->ptr);
+		r->pfn = page_to_pfn(o->ptr);
+	} else {
+		r->va = (u32)(unsigned long)o->ptr;
+		r->pfn = virt_to_pfn(o->ptr);
+	}
+}
+
+/* ---- Checking what the host wrote ---------------------------------------- */
+
+static bool con_gfp_ok(u32 gfp)
+{
+	/* Both zone modifiers at once is GFP_ZONE_BAD: gfp_zone() BUGs. */
+	return !(gfp & ~__GFP_KNOWN_MASK) && (gfp & GFP_ZONEMASK) != GFP_ZONEMASK;
+}
+
+/* 1..CON_NAME_MAX - 1 printable characters without spaces: it will show in
+ * /proc/slabinfo's columns and in the VMM's reports. */
+static bool con_name_ok(const char *name)
+{
+	size_t len = strnlen(name, CON_NAME_MAX);
+
+	if (!len || len == CON_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)name[i] <= ' ' || (unsigned char)name[i] > '~')
+			return false;
+	return true;
+}
+
+static bool con_size_ok(u32 size)
+{
+	return size && size <= KMALLOC_MAX_SIZE;
+}
+
+/* The console's own cache of that name. */
+static struct con_obj *con_find_cache(const char *name)
+{
+	for (unsigned int i = 0; i < CON_MAX_LIVE; i++)
+		if (con_objs[i].kind == CON_CACHE && !strcmp(con_objs[i].name, name))
+			return &con_objs[i];
+	return NULL;
+}
+
+/* ---- Requests -------------------------------------------------------------- */
+
+/*
+ * Creates: each checks its request and makes the object in the free slot
+ * *o, whose kind is set (ptr, and what it belongs to): 0, or an errno with
+ * nothing made.  A full table refuses every create (-ENOSPC) before it is
+ * looked at.
+ */
+typedef int (*con_make_t)(const struct console_mailbox *rq, struct con_obj *o);
+
+static int con_alloc_pages(const struct console_mailbox *rq, struct con_obj *o)
+{
+	if (rq->arg[0] >= MAX_ORDER || !con_gfp_ok(rq->arg[1]))
+		return -EINVAL;
+	o->order = (u8)rq->arg[0];
+	o->ptr = alloc_pages(rq->arg[1], o->order);
+	return o->ptr ? 0 : -ENOMEM;
+}
+
+static int con_kmalloc(const struct console_mailbox *rq, struct con_obj *o)
+{
+	if (!con_size_ok(rq->arg[0]) || !con_gfp_ok(rq->arg[1]))
+		return -EINVAL;
+	o->ptr = __kmalloc(rq->arg[0], rq->arg[1]);
+	return o->ptr ? 0 : -ENOMEM;
+}
+
+static int con_cache_create(const struct console_mailbox *rq, struct con_obj *o)
+{
+	u32 size = rq->arg[0], align = rq->arg[1], flags = rq->arg[2];
+
+	/* Duplicate names would make the name ambiguous in later requests. */
+	if (!con_name_ok(rq->name) || kmem_cache_find(rq->name) || !con_size_ok(size) ||
+	    (align & (align - 1)) || align > PAGE_SIZE || (flags & ~SLAB_FLAGS_PERMITTED))
+		return -EINVAL;
+	memcpy(o->name, rq->name, CON_NAME_MAX);
+	o->ptr = kmem_cache_create(o->name, size, align, flags, NULL);
+	return o->ptr ? 0 : -ENOMEM;
+}
+
+static int con_cache_alloc(const struct console_mailbox *rq, struct con_obj *o)
+{
+	if (!con_name_ok(rq->name) || !con_gfp_ok(rq->arg[1]))
+		return -EINVAL;
+	o->cache = kmem_cache_find(rq->name);
+	if (!o->cache)
+		return -ENOENT;
+	o->ptr = kmem_cache_alloc(o->cache, rq->arg[1]);
+	return o->ptr ? 0 : -ENOMEM;
+}
+
+static int con_pool_create(const struct console_mailbox *rq, struct con_obj *o)
+{
+	u32 kind = rq->arg[0], min_nr = rq->arg[1], arg = rq->arg[2];
+
+	if (!min_nr || (int)min_nr < 0)
+		return -EINVAL;
+	o->pool_kind = (u8)kind;
+	switch (kind) {
+	case CON_POOL_SLAB:
+		if (!con_name_ok(rq->name))
+			return -EINVAL;
+		o->cache = kmem_cache_find(rq->name);
+		if (!o->cache)
+			return -ENOENT;
+		o->ptr = mempool_create_slab_pool((int)min_nr, o->cache);
+		break;
+	case CON_POOL_KMALLOC:
+		if (!con_size_ok(arg))
+			return -EINVAL;
+		o->ptr = mempool_create_kmalloc_pool((int)min_nr, arg);
+		break;
+	case CON_POOL_PAGE:
+		if (arg >= MAX_ORDER)
+			return -EINVAL;
+		o->ptr = mempool_create_page_pool((int)min_nr, (int)arg);
+		break;
+	default:
+		return -EINVAL;
+	}
+	return o->ptr ? 0 : -ENOMEM;
+}
+
+static int con_pool_alloc(const struct console_mailbox *rq, struct con_obj *o)
+{
+	if (!con_gfp_ok(rq->arg[1]))
+		return -EINVAL;
+	o->pool = con_get(rq->arg[0], CON_POOL);
+	if (!o->pool)
+		return -ENOENT;
+	o->ptr = mempool_alloc(o->pool->ptr, rq->arg[1]);
+	return o->ptr ? 0 : -ENOMEM;
+}
+
+/* The creates, with the kind of what each makes. */
+static const struct {
+	con_make_t make;
+	enum con_kind kind;
+} con_creates[CON_OP_NR] = {
+	[CON_OP_ALLOC_PAGES] = { con_alloc_pages, CON_PAGES },
+	[CON_OP_KMALLOC] = { con_kmalloc, CON_KMALLOC },
+	[CON_OP_CACHE_CREATE] = { con_cache_create, CON_CACHE },
+	[CON_OP_CACHE_ALLOC] = { con_cache_alloc, CON_CACHE_OBJ },
+	[CON_OP_POOL_CREATE] = { con_pool_create, CON_POOL },
+	[CON_OP_POOL_ALLOC] = { con_pool_alloc, CON_POOL_ELEM },
+};
+
+static int con_create(const struct console_mailbox *rq, struct con_reply *r)
+{
+	struct con_obj *o = con_slot();
+	int err;
+
+	if (!o)
+		return -ENOSPC;
+	o->kind = con_creates[rq->op].kind;
+	err = con_creates[rq->op].make(rq, o);
+	if (err) {
+		memset(o, 0, sizeof(*o));
+		return err;
+	}
+	o->id = ++con_last_id;
+	con_nr_live++;
+	con_reply_obj(r, o);
+	return 0;
+}
+
+/* Frees and destroys: of the id in arg0, which must name an object of the
+ * kind the op frees, or of the console's cache of that name. */
+static int con_put(const struct console_mailbox *rq, struct con_reply *r)
+{
+	enum con_kind kind = rq->op;
+	struct con_obj *o;
+	int err = 0;
+
+	if (kind == CON_CACHE && !con_name_ok(rq->name))
+		return -EINVAL;
+	o = kind == CON_CACHE ? con_find_cache(rq->name) : con_get(rq->arg[0], kind);
+	if (!o)
+		return -ENOENT;
+	if ((kind == CON_CACHE || kind == CON_POOL) && con_in_use(o))
+		return -EBUSY;
+	con_reply_obj(r, o);
+	switch (kind) {
+	case CON_PAGES:
+		__free_pages(o->ptr, o->order);
+		break;
+	case CON_KMALLOC:
+		kfree(o->ptr);
+		break;
+	case CON_CACHE_OBJ:
+		kmem_cache_free(o->cache, o->ptr);
+		break;
+	case CON_CACHE:
+		err = kmem_cache_destroy(o->ptr);
+		break;
+	case CON_POOL_ELEM:
+		mempool_free(o->ptr, o->pool->ptr);
+		break;
+	case CON_POOL:
+		mempool_destroy(o->ptr);
+		break;
+	default:
+		BUG();
+	}
+	if (err)
+		return err;
+	con_release(o);
+	return 0;
+}
+
+static int con_do(const struct console_mailbox *rq, struct con_reply *r)
+{
+	if (rq->op < CON_OP_NR && con_creates[rq->op].make)
+		return con_create(rq, r);
+	switch (rq->op) {
+	case CON_OP_NONE:
+		return 0;
+	case CON_OP_FREE_PAGES:
+	case CON_OP_KFREE:
+	case CON_OP_CACHE_FREE:
+	case CON_OP_CACHE_DESTROY:
+	case CON_OP_POOL_FREE:
+	case CON_OP_POOL_DESTROY:
+		return con_put(rq, r);
+	default:
+		return -ENOSYS;
+	}
+}
+
+static int wl_idle(const char *arg)
+{
+	(void)arg;
+	for (;;) {
+		struct console_mailbox rq;
+		struct con_reply r = { 0 };
+		u32 ret;
+		int err;
+
+		/* The VMM shows what it is asked next; our output comes first. */
+		console_flush();
+		ret = hypercall(HC_WAIT_REQUEST, __pa(&mailbox), 0, 0, 0);
+		if (ret != HC_OK) {
+			printk("idle: the VMM refused HC_WAIT_REQUEST (ret %u)\n", ret);
+			return 1;
+		}
+		rq = mailbox;
+		/* Nothing new (a VMM that returned without a request): doing the
+		 * last one again would allocate or free twice. */
+		if (!rq.seq || rq.seq == rq.done_seq)
+			continue;
+		err = con_do(&rq, &r);
+		if (err)
+			r = (struct con_reply){ 0 };
+		mailbox.result = err;
+		mailbox.id = r.id;
+		mailbox.va = r.va;
+		mailbox.pfn = r.pfn;
+		mailbox.nr_live = con_nr_live;
+		/* The VMM takes done_seq as the sign that the rest is written. */
+		barrier();
+		mailbox.done_seq = rq.seq;
+	}
+}
+DEFINE_WORKLOAD("idle", wl_idle,
+		"wait for the VMM's console requests (pages, kmalloc, caches, mempools); "
+		"the VMM ends the run");

@@ -1,0 +1,359 @@
+/*
+ * The console mailbox, VMM side: posting requests, checking the guest's
+ * answers and printing them (console_mailbox.h says what is checked and
+ * how replies read).  Guest memory is reached only through gpa_ptr(), and
+ * the answer is copied out of it once, before any check.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "console_mailbox.h"
+#include "util.h"
+#include "vm.h"
+
+#define PAGE_SHIFT 12
+
+/* What an op's successful answer carries (console_mailbox.h). */
+enum con_id_rule {
+	ID_ZERO,        /* no object: id 0 */
+	ID_NEW,         /* a new object: the next id */
+	ID_ARG0,        /* the object arg0 names */
+	ID_NAMED,       /* the cache the name names: an id handed out */
+};
+
+static const struct con_op_desc {
+	const char *name;
+	enum con_id_rule id;
+	int live;       /* change of nr_live */
+	bool lowmem;    /* always in lowmem: has a va, in the direct map */
+} con_ops[CON_OP_NR] = {
+	[CON_OP_NONE]          = { "none",          ID_ZERO,   0, false },
+	[CON_OP_ALLOC_PAGES]   = { "alloc_pages",   ID_NEW,    1, false },
+	[CON_OP_FREE_PAGES]    = { "free_pages",    ID_ARG0,  -1, false },
+	[CON_OP_KMALLOC]       = { "kmalloc",       ID_NEW,    1, true },
+	[CON_OP_KFREE]         = { "kfree",         ID_ARG0,  -1, true },
+	[CON_OP_CACHE_CREATE]  = { "cache_create",  ID_NEW,    1, true },
+	[CON_OP_CACHE_ALLOC]   = { "cache_alloc",   ID_NEW,    1, true },
+	[CON_OP_CACHE_FREE]    = { "cache_free",    ID_ARG0,  -1, true },
+	[CON_OP_CACHE_DESTROY] = { "cache_destroy", ID_NAMED, -1, true },
+	[CON_OP_POOL_CREATE]   = { "pool_create",   ID_NEW,    1, true },
+	[CON_OP_POOL_ALLOC]    = { "pool_alloc",    ID_NEW,    1, false },
+	[CON_OP_POOL_FREE]     = { "pool_free",     ID_ARG0,  -1, false },
+	[CON_OP_POOL_DESTROY]  = { "pool_destroy",  ID_ARG0,  -1, true },
+};
+
+/* The protocol's errnos, with glibc's texts (not strerror(): the reply
+ * must not depend on the locale).  The host is Linux, so <errno.h> has
+ * the values the guest uses. */
+static const struct {
+	int err;
+	const char *name, *text;
+} con_errnos[] = {
+	{ ENOMEM, "ENOMEM", "Cannot allocate memory" },
+	{ ENOENT, "ENOENT", "No such file or directory" },
+	{ EINVAL, "EINVAL", "Invalid argument" },
+	{ EBUSY,  "EBUSY",  "Device or resource busy" },
+	{ ENOSPC, "ENOSPC", "No space left on device" },
+	{ ENOSYS, "ENOSYS", "Function not implemented" },
+};
+
+const char *con_op_name(uint32_t op)
+{
+	return op < CON_OP_NR ? con_ops[op].name : NULL;
+}
+
+static int con_errno_index(int32_t result)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(con_errnos); i++)
+		if (result == -con_errnos[i].err)
+			return (int)i;
+	return -1;
+}
+
+VMM_PRINTF(3, 4) static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static struct console_mailbox *mailbox_ptr(struct vm *vm, uint64_t mailbox_pa, char *err,
+					   size_t errlen)
+{
+	struct console_mailbox *m = gpa_ptr(vm, mailbox_pa, sizeof(*m));
+
+	if (!m)
+		snprintf(err, errlen, "the mailbox at %#" PRIx64 " (%zu bytes) is not in guest RAM",
+			 mailbox_pa, sizeof(*m));
+	return m;
+}
+
+int con_mailbox_post(struct vm *vm, uint64_t mailbox_pa, uint32_t seq,
+		     const struct con_request *req, char *err, size_t errlen)
+{
+	struct con_mailbox_state *st = &vm->con_mailbox;
+	struct console_mailbox *m;
+
+	if (st->seq && !st->answered)
+		return fail(err, errlen, "request %" PRIu32 " is not answered yet", st->seq);
+	if (seq != st->seq + 1)
+		return fail(err, errlen, "seq %" PRIu32 ", want %" PRIu32 ": requests are "
+			    "numbered in order from 1", seq, st->seq + 1);
+	m = mailbox_ptr(vm, mailbox_pa, err, errlen);
+	if (!m)
+		return -EFAULT;
+	/* Guest RAM through memcpy: the guest chose the address, and its
+	 * alignment. */
+	memcpy((char *)m + offsetof(struct console_mailbox, op), &req->op, sizeof(req->op));
+	memcpy((char *)m + offsetof(struct console_mailbox, arg), req->arg, sizeof(req->arg));
+	memcpy((char *)m + offsetof(struct console_mailbox, name), req->name, sizeof(req->name));
+	/* seq last: it is what makes the rest a request. */
+	memcpy((char *)m + offsetof(struct console_mailbox, seq), &seq, sizeof(seq));
+	st->seq = seq;
+	st->answered = false;
+	st->mailbox_pa = mailbox_pa;
+	st->req = *req;
+	return 0;
+}
+
+/* "0", "-ENOMEM", or the number. */
+static const char *result_str(int32_t result, char buf[16])
+{
+	int e = con_errno_index(result);
+
+	if (e >= 0)
+		snprintf(buf, 16, "-%s", con_errnos[e].name);
+	else
+		snprintf(buf, 16, "%" PRId32, result);
+	return buf;
+}
+
+/* The checks of a refusal; 0 or -EINVAL. */
+static int check_refusal(const struct con_mailbox_state *st, const struct console_mailbox *a,
+			 char *err, size_t errlen)
+{
+	const char *name = con_errnos[con_errno_index(a->result)].name;
+
+	if (a->id)
+		return fail(err, errlen, "id %" PRIu32 " with result -%s, want 0", a->id, name);
+	if (a->va)
+		return fail(err, errlen, "va %#" PRIx32 " with result -%s, want 0", a->va, name);
+	if (a->pfn)
+		return fail(err, errlen, "pfn %#" PRIx32 " with result -%s, want 0", a->pfn, name);
+	if (a->nr_live != st->nr_live)
+		return fail(err, errlen, "nr_live %" PRIu32 " with result -%s, want %" PRIu32
+			    " (as before)", a->nr_live, name, st->nr_live);
+	return 0;
+}
+
+static int check_id(const struct con_mailbox_state *st, const struct con_op_desc *d,
+		    uint32_t id, char *err, size_t errlen)
+{
+	switch (d->id) {
+	case ID_ZERO:
+		if (id)
+			return fail(err, errlen, "id %" PRIu32 " for %s, want 0", id, d->name);
+		break;
+	case ID_NEW:
+		if (id != st->last_id + 1)
+			return fail(err, errlen, "id %" PRIu32 ", want %" PRIu32 ": ids are handed "
+				    "out in order from 1", id, st->last_id + 1);
+		break;
+	case ID_ARG0:
+		if (id != st->req.arg[0])
+			return fail(err, errlen, "id %" PRIu32 ", want %" PRIu32 ", the id requested",
+				    id, st->req.arg[0]);
+		break;
+	case ID_NAMED:
+		if (!id || id > st->last_id)
+			return fail(err, errlen, "id %" PRIu32 " was never handed out (the highest is %"
+				    PRIu32 ")", id, st->last_id);
+		break;
+	}
+	return 0;
+}
+
+static int check_va_pfn(struct vm *vm, const struct con_mailbox_state *st,
+			const struct con_op_desc *d, const struct console_mailbox *a,
+			char *err, size_t errlen)
+{
+	uint64_t pages = 1;
+
+	if (d->id == ID_ZERO) {
+		if (a->va || a->pfn)
+			return fail(err, errlen, "va %#" PRIx32 " pfn %#" PRIx32 " for %s, want 0",
+				    a->va, a->pfn, d->name);
+		return 0;
+	}
+	if (a->va && a->va < PAGE_OFFSET_VAL)
+		return fail(err, errlen, "va %#" PRIx32 " is below PAGE_OFFSET %#x", a->va,
+			    PAGE_OFFSET_VAL);
+	if (d->lowmem && !a->va)
+		return fail(err, errlen, "va 0 for %s: the object is in lowmem, which is always "
+			    "mapped", d->name);
+	if (d->lowmem && a->pfn != (a->va - PAGE_OFFSET_VAL) >> PAGE_SHIFT)
+		return fail(err, errlen, "pfn %#" PRIx32 ", but va %#" PRIx32 " is pfn %#" PRIx32
+			    " in the direct map", a->pfn, a->va,
+			    (a->va - PAGE_OFFSET_VAL) >> PAGE_SHIFT);
+	if (st->req.op == CON_OP_ALLOC_PAGES) {
+		uint32_t order = st->req.arg[0];
+
+		/* 2^order pages of a 64-bit physical space: past 2^52 none fit. */
+		if (order >= 52)
+			return fail(err, errlen, "an order-%" PRIu32 " block cannot exist", order);
+		pages = 1ull << order;
+		if (a->pfn & (pages - 1))
+			return fail(err, errlen, "pfn %#" PRIx32 " is not aligned to order %" PRIu32,
+				    a->pfn, order);
+	}
+	/* RAM the guest was told is reserved is never handed out. */
+	if (a->pfn < LEGACY_HOLE_END >> PAGE_SHIFT && a->pfn + pages > LEGACY_HOLE_START >> PAGE_SHIFT)
+		return fail(err, errlen, "pfn %#" PRIx32 " is in the legacy ISA hole [%#x, %#x), "
+			    "which is reserved", a->pfn, LEGACY_HOLE_START >> PAGE_SHIFT,
+			    LEGACY_HOLE_END >> PAGE_SHIFT);
+	if (!gpa_ptr(vm, (uint64_t)a->pfn << PAGE_SHIFT, pages << PAGE_SHIFT)) {
+		if (pages > 1)
+			return fail(err, errlen, "pfn %#" PRIx32 ": %" PRIu64 " pages from there are "
+				    "not all guest RAM (it ends at pfn %#" PRIx64 ")", a->pfn, pages,
+				    guest_mem_end(&vm->mem) >> PAGE_SHIFT);
+		return fail(err, errlen, "pfn %#" PRIx32 " is not guest RAM (it ends at pfn %#"
+			    PRIx64 ")", a->pfn, guest_mem_end(&vm->mem) >> PAGE_SHIFT);
+	}
+	return 0;
+}
+
+int con_mailbox_answer(struct vm *vm, uint64_t mailbox_pa, uint32_t seq,
+		       struct con_answer *ans, char *err, size_t errlen)
+{
+	struct con_mailbox_state *st = &vm->con_mailbox;
+	const struct con_op_desc *d = st->req.op < CON_OP_NR ? &con_ops[st->req.op] : NULL;
+	const struct console_mailbox *m;
+	struct console_mailbox a;
+	uint32_t want_live;
+	char buf[16];
+	int r;
+
+	if (!seq || seq != st->seq)
+		return fail(err, errlen, "request %" PRIu32 " was not posted (the last was %"
+			    PRIu32 ")", seq, st->seq);
+	if (st->answered)
+		return fail(err, errlen, "request %" PRIu32 " is answered already", seq);
+	if (mailbox_pa != st->mailbox_pa)
+		return fail(err, errlen, "the mailbox moved from %#" PRIx64 " to %#" PRIx64,
+			    st->mailbox_pa, mailbox_pa);
+	m = mailbox_ptr(vm, mailbox_pa, err, errlen);
+	if (!m)
+		return -EFAULT;
+	memcpy(&a, m, sizeof(a));
+
+	if (a.done_seq != seq)
+		return fail(err, errlen, "done_seq %" PRIu32 ", want %" PRIu32, a.done_seq, seq);
+	if (a.result && con_errno_index(a.result) < 0)
+		return fail(err, errlen, "result %" PRId32 " is neither 0 nor an errno of the "
+			    "protocol", a.result);
+	if (a.nr_live > CON_MAX_LIVE)
+		return fail(err, errlen, "nr_live %" PRIu32 " > CON_MAX_LIVE %d", a.nr_live,
+			    CON_MAX_LIVE);
+	if (!d && a.result != -ENOSYS)
+		return fail(err, errlen, "result %s for op %" PRIu32 ", which the protocol does "
+			    "not define: want -ENOSYS", result_str(a.result, buf), st->req.op);
+	if (d && a.result == -ENOSYS)
+		return fail(err, errlen, "result -ENOSYS for %s, an op the protocol defines",
+			    d->name);
+	if (a.result) {
+		r = check_refusal(st, &a, err, errlen);
+		if (r)
+			return r;
+	} else {
+		want_live = st->nr_live + (uint32_t)d->live;
+		if (a.nr_live != want_live)
+			return fail(err, errlen, "nr_live %" PRIu32 " after %s, want %" PRIu32,
+				    a.nr_live, d->name, want_live);
+		r = check_id(st, d, a.id, err, errlen);
+		if (!r)
+			r = check_va_pfn(vm, st, d, &a, err, errlen);
+		if (r)
+			return r;
+		if (d->id == ID_NEW)
+			st->last_id = a.id;
+		st->nr_live = a.nr_live;
+	}
+	st->answered = true;
+	*ans = (struct con_answer){ .result = a.result, .id = a.id, .va = a.va, .pfn = a.pfn,
+				    .nr_live = a.nr_live };
+	return 0;
+}
+
+/* " at pfn 0x1234 (va 0xc1234000)" */
+static void print_where(const struct con_answer *ans, FILE *f)
+{
+	if (ans->va)
+		fprintf(f, " at pfn %#" PRIx32 " (va %#" PRIx32 ")", ans->pfn, ans->va);
+	else
+		fprintf(f, " at pfn %#" PRIx32 " (highmem, no va)", ans->pfn);
+}
+
+void con_answer_print(const struct con_request *req, const struct con_answer *ans, FILE *f)
+{
+	int name_len = (int)strnlen(req->name, sizeof(req->name));
+	const char *name = req->name;
+	int e;
+
+	if (ans->result) {
+		e = con_errno_index(ans->result);
+		if (e < 0)
+			fprintf(f, "refused: %" PRId32 "\n", ans->result);
+		else
+			fprintf(f, "refused: -%s (%s)\n", con_errnos[e].name, con_errnos[e].text);
+		return;
+	}
+	if (req->op == CON_OP_NONE || req->op >= CON_OP_NR) {
+		fprintf(f, "ok\n");
+		return;
+	}
+	fprintf(f, "id %" PRIu32 ": ", ans->id);
+	switch (req->op) {
+	case CON_OP_ALLOC_PAGES:
+		fprintf(f, "order %" PRIu32, req->arg[0]);
+		break;
+	case CON_OP_KMALLOC:
+		fprintf(f, "%" PRIu32 " bytes", req->arg[0]);
+		break;
+	case CON_OP_CACHE_CREATE:
+		fprintf(f, "cache %.*s", name_len, name);
+		break;
+	case CON_OP_CACHE_ALLOC:
+		fprintf(f, "%.*s object", name_len, name);
+		break;
+	case CON_OP_POOL_CREATE:
+		if (req->arg[0] == CON_POOL_SLAB)
+			fprintf(f, "mempool (slab %.*s", name_len, name);
+		else if (req->arg[0] == CON_POOL_KMALLOC)
+			fprintf(f, "mempool (kmalloc %" PRIu32 " bytes", req->arg[2]);
+		else if (req->arg[0] == CON_POOL_PAGE)
+			fprintf(f, "mempool (order %" PRIu32, req->arg[2]);
+		else
+			fprintf(f, "mempool (kind %" PRIu32, req->arg[0]);
+		fprintf(f, ", min_nr %" PRIu32 ")", req->arg[1]);
+		break;
+	case CON_OP_POOL_ALLOC:
+		fprintf(f, "element of pool %" PRIu32, req->arg[0]);
+		break;
+	case CON_OP_CACHE_DESTROY:
+		fprintf(f, "cache %.*s destroyed\n", name_len, name);
+		return;
+	case CON_OP_POOL_DESTROY:
+		fprintf(f, "mempool destroyed\n");
+		return;
+	default:        /* the frees */
+		fprintf(f, "freed");
+		break;
+	}
+	print_where(ans, f);
+	fputc('\n', f);
+}
