@@ -33,9 +33,11 @@
 
 #include "accel.h"
 #include "console.h"
+#include "console_mailbox.h"
 #include "console_parse.h"
 #include "elf_load.h"
 #include "exitcodes.h"
+#include "gfp_flags.h"
 #include "hypercall.h"
 #include "json_out.h"
 #include "inspect/inspect.h"
@@ -70,6 +72,9 @@ struct console {
 	uint64_t held_tag;
 	struct con_line pending; /* a command that waits for quiescence */
 	bool has_pending;
+	uint64_t mailbox_pa;     /* run=idle's mailbox, from its last HC_WAIT_REQUEST */
+	bool request_out;        /* a guest request is posted; its reply waits */
+	char request_text[CON_LINE_MAX + 1];
 
 	struct insp_layout lay;
 	struct insp insp;
@@ -308,8 +313,13 @@ struct cmd_ctx {
 	FILE *f;                 /* the reply's text */
 	json_t *result;          /* a structured result for --json, or NULL */
 	char err[512];
-	int action;              /* CMD_QUIT, CMD_CONT or -1: what the state machine does next */
+	int action;              /* CMD_QUIT, CMD_CONT, ACT_POSTED or -1: what the state
+				    machine does next */
 };
+
+/* A guest request is in the mailbox: let the idle guest carry it out; the
+ * reply is printed when it answers. */
+#define ACT_POSTED (CMD_NR + 1)
 
 VMM_PRINTF(2, 3) static int fail(struct cmd_ctx *x, const char *fmt, ...)
 {
@@ -650,6 +660,139 @@ static int cmd_fail_show(struct cmd_ctx *x)
 	return 0;
 }
 
+/* ---- Requests to an idle guest (console_mailbox.c) ---------------------------- */
+
+static int arg_u32(struct cmd_ctx *x, unsigned i, const char *what, uint32_t *out)
+{
+	uint64_t v;
+
+	if (con_parse_size(x->l->argv[i], what, 0, UINT32_MAX, &v, x->err, sizeof(x->err)))
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* The optional GFP argument at i, GFP_KERNEL when absent. */
+static int arg_gfp(struct cmd_ctx *x, unsigned i, uint32_t *out)
+{
+	*out = GFP_KERNEL;
+	return i < x->l->argc ? con_parse_gfp(x->l->argv[i], out, x->err, sizeof(x->err)) : 0;
+}
+
+static int arg_name(struct cmd_ctx *x, unsigned i, char *name)
+{
+	if (strlen(x->l->argv[i]) >= CON_NAME_MAX)
+		return fail(x, "%s: the name '%s' is longer than %d bytes", x->l->cmd->name,
+			    x->l->argv[i], CON_NAME_MAX - 1);
+	strcpy(name, x->l->argv[i]);
+	return 0;
+}
+
+static int build_request(struct cmd_ctx *x, struct con_request *r)
+{
+	static const struct { const char *name; uint32_t kind; } pools[] = {
+		{ "slab", CON_POOL_SLAB }, { "kmalloc", CON_POOL_KMALLOC }, { "page", CON_POOL_PAGE },
+	};
+
+	switch (x->l->cmd->id) {
+	case CMD_GUEST_ALLOC_PAGES:
+		r->op = CON_OP_ALLOC_PAGES;
+		return arg_u32(x, 0, "order", &r->arg[0]) || arg_gfp(x, 1, &r->arg[1]);
+	case CMD_GUEST_FREE_PAGES:
+		r->op = CON_OP_FREE_PAGES;
+		return arg_u32(x, 0, "id", &r->arg[0]);
+	case CMD_GUEST_KMALLOC:
+		r->op = CON_OP_KMALLOC;
+		return arg_u32(x, 0, "size", &r->arg[0]) || arg_gfp(x, 1, &r->arg[1]);
+	case CMD_GUEST_KFREE:
+		r->op = CON_OP_KFREE;
+		return arg_u32(x, 0, "id", &r->arg[0]);
+	case CMD_GUEST_CACHE_CREATE:
+		r->op = CON_OP_CACHE_CREATE;
+		return arg_name(x, 0, r->name) || arg_u32(x, 1, "size", &r->arg[0]) ||
+		       (x->l->argc > 2 && arg_u32(x, 2, "align", &r->arg[1])) ||
+		       (x->l->argc > 3 && arg_u32(x, 3, "flags", &r->arg[2]));
+	case CMD_GUEST_CACHE_ALLOC:
+		r->op = CON_OP_CACHE_ALLOC;
+		return arg_name(x, 0, r->name) || arg_gfp(x, 1, &r->arg[1]);
+	case CMD_GUEST_CACHE_FREE:
+		r->op = CON_OP_CACHE_FREE;
+		return arg_u32(x, 0, "id", &r->arg[0]);
+	case CMD_GUEST_CACHE_DESTROY:
+		r->op = CON_OP_CACHE_DESTROY;
+		return arg_name(x, 0, r->name);
+	case CMD_GUEST_POOL_CREATE:
+		r->op = CON_OP_POOL_CREATE;
+		for (unsigned i = 0; i < 3; i++)
+			if (!strcmp(x->l->argv[0], pools[i].name))
+				r->arg[0] = pools[i].kind;
+		if (!r->arg[0])
+			return fail(x, "guest mempool_create: bad kind '%s': slab, kmalloc or page",
+				    x->l->argv[0]);
+		if (arg_u32(x, 2, "min_nr", &r->arg[1]))
+			return -1;
+		if (r->arg[0] == CON_POOL_SLAB)
+			return arg_name(x, 1, r->name);
+		return arg_u32(x, 1, r->arg[0] == CON_POOL_PAGE ? "order" : "size", &r->arg[2]);
+	case CMD_GUEST_POOL_ALLOC:
+		r->op = CON_OP_POOL_ALLOC;
+		return arg_u32(x, 0, "pool id", &r->arg[0]) || arg_gfp(x, 1, &r->arg[1]);
+	case CMD_GUEST_POOL_FREE:
+		r->op = CON_OP_POOL_FREE;
+		return arg_u32(x, 0, "id", &r->arg[0]);
+	case CMD_GUEST_POOL_DESTROY:
+		r->op = CON_OP_POOL_DESTROY;
+		return arg_u32(x, 0, "pool id", &r->arg[0]);
+	default:
+		return fail(x, "%s is not a guest request", x->l->cmd->name);
+	}
+}
+
+static int cmd_guest(struct cmd_ctx *x)
+{
+	struct con_request r = { 0 };
+	struct vm *vm = x->c->vm;
+
+	if (build_request(x, &r) ||
+	    con_mailbox_post(vm, x->c->mailbox_pa, vm->con_mailbox.seq + 1, &r, x->err,
+			     sizeof(x->err)))
+		return -1;
+	x->action = ACT_POSTED;
+	return 0;
+}
+
+/* The idle guest answered the request posted last: check it, reply. */
+static int guest_answered(struct console *c)
+{
+	struct vm *vm = c->vm;
+	struct con_answer a;
+	char err[512], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	json_t *o;
+
+	c->request_out = false;
+	if (con_mailbox_answer(vm, c->mailbox_pa, vm->con_mailbox.seq, &a, err, sizeof(err))) {
+		reply(c, c->request_text, 0, err, NULL);
+		pr_err("the guest's answer to request %u is invalid (%s); it cannot be trusted "
+		       "again, so the run ends", vm->con_mailbox.seq, err);
+		return EXIT_GUEST_PANIC;
+	}
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return EXIT_HOST_ERROR;
+	con_answer_print(&vm->con_mailbox.req, &a, f);
+	fclose(f);
+	o = json_pack("{s:i, s:I, s:I, s:I, s:I}", "result", (int)a.result, "id", (json_int_t)a.id,
+		      "va", (json_int_t)a.va, "pfn", (json_int_t)a.pfn,
+		      "nr_live", (json_int_t)a.nr_live);
+	if (o)
+		json_object_set_new(o, "reply", jout_string(buf));
+	reply(c, c->request_text, 1, buf, o);
+	free(buf);
+	return HC_CONTINUE;
+}
+
 typedef int (*cmd_fn)(struct cmd_ctx *x);
 
 static const cmd_fn handlers[CMD_NR] = {
@@ -675,6 +818,18 @@ static const cmd_fn handlers[CMD_NR] = {
 	[CMD_FAIL] = cmd_fail,
 	[CMD_FAIL_OFF] = cmd_fail_off,
 	[CMD_FAIL_SHOW] = cmd_fail_show,
+	[CMD_GUEST_ALLOC_PAGES] = cmd_guest,
+	[CMD_GUEST_FREE_PAGES] = cmd_guest,
+	[CMD_GUEST_KMALLOC] = cmd_guest,
+	[CMD_GUEST_KFREE] = cmd_guest,
+	[CMD_GUEST_CACHE_CREATE] = cmd_guest,
+	[CMD_GUEST_CACHE_ALLOC] = cmd_guest,
+	[CMD_GUEST_CACHE_FREE] = cmd_guest,
+	[CMD_GUEST_CACHE_DESTROY] = cmd_guest,
+	[CMD_GUEST_POOL_CREATE] = cmd_guest,
+	[CMD_GUEST_POOL_ALLOC] = cmd_guest,
+	[CMD_GUEST_POOL_FREE] = cmd_guest,
+	[CMD_GUEST_POOL_DESTROY] = cmd_guest,
 	[CMD_POKE] = cmd_poke,
 	[CMD_FLIP] = cmd_flip,
 };
@@ -703,10 +858,15 @@ static int run_cmd(struct console *c, const struct con_line *l, const char *text
 	else
 		r = handlers[l->cmd->id](&x);
 	fclose(x.f);
-	if (r)
+	if (r) {
 		reply(c, text, 0, x.err, x.result);
-	else
+	} else if (x.action == ACT_POSTED) {
+		/* The reply is the guest's answer, at its next HC_WAIT_REQUEST. */
+		snprintf(c->request_text, sizeof(c->request_text), "%s", text);
+		c->request_out = true;
+	} else {
 		reply(c, text, 1, buf, x.result);
+	}
 	free(buf);
 	return r ? -2 : x.action;
 }
@@ -772,7 +932,7 @@ static int handle_line(struct console *c, const char *line, bool *resume)
 		return c->o.script ? script_failed(c) : HC_CONTINUE;
 	if (r == CMD_QUIT)
 		return 0;
-	if (r == CMD_CONT)
+	if (r == CMD_CONT || r == ACT_POSTED)
 		*resume = true;
 	return HC_CONTINUE;
 }
@@ -793,7 +953,7 @@ static int serve(struct console *c, bool *resume)
 			return script_failed(c);
 		if (r == CMD_QUIT)
 			return 0;
-		if (r == CMD_CONT)
+		if (r == CMD_CONT || r == ACT_POSTED)
 			return HC_CONTINUE;
 	}
 	while (!*resume) {
@@ -848,9 +1008,14 @@ static int on_wait_request(struct vm *vm, uint64_t mailbox_pa, void *opaque)
 	int r;
 
 	(void)vm;
-	(void)mailbox_pa;
 	set_running(c, false);
 	c->state = CON_IDLE;
+	c->mailbox_pa = mailbox_pa;
+	if (c->request_out) {
+		r = guest_answered(c);
+		if (r != HC_CONTINUE)
+			return r;
+	}
 	r = serve(c, &resume);
 	if (r != HC_CONTINUE)
 		return r;
