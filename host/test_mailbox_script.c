@@ -1,5 +1,5 @@
 /*
- * TEST ONLY: the scripted stand-in for the console (test_mailbox_script.h).
+ * TEST ONLY: raw mailbox requests for run=idle (test_mailbox_script.h).
  */
 #ifdef VMM_TEST_HOOKS
 #include <errno.h>

@@ -1,7 +1,9 @@
 /*
- * TEST ONLY, defined in VMM_TEST_HOOKS builds (the ASan build tests run): a
- * stand-in for the console, so that tests can drive run=idle before the
- * console exists.  host/console*.c replace it.
+ * TEST ONLY, defined in VMM_TEST_HOOKS builds (the ASan build tests run):
+ * raw mailbox requests for run=idle, including the ones the console never
+ * builds (an unknown op, a name without its NUL, gfp bits gfp_flags.h does
+ * not define), so that tests reach every refusal of the guest's side.  The
+ * console (host/console.c) is what users drive run=idle with.
  *
  * VMM_TEST_MAILBOX_SCRIPT=FILE answers every HC_WAIT_REQUEST from FILE, one
  * request a line:

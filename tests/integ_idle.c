@@ -1,9 +1,10 @@
 /*
  * Integration tests for run=idle: the guest's side of the console mailbox
- * (guest/kernel/console_idle.c) driven end to end, before the console
- * exists, by the test build's scripted stand-in for it
- * (VMM_TEST_MAILBOX_SCRIPT, host/test_mailbox_script.h), whose every answer
- * the VMM checks (host/console_mailbox.c) before it prints it.
+ * (guest/kernel/console_idle.c) driven end to end by raw requests from the
+ * test build's hook (VMM_TEST_MAILBOX_SCRIPT, host/test_mailbox_script.h),
+ * which reach the refusals the console never asks for; every answer the
+ * VMM checks (host/console_mailbox.c) before it prints it.  The console's
+ * own guest commands are tested in integ_console.c.
  *
  * A script carries its expected replies: a "#> PATTERN" line after a
  * request is an fnmatch(3) pattern for the reply to it.

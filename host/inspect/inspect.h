@@ -3,8 +3,8 @@
  * checks it (docs/design.md §6).  No run loop, no console, no KVM: it
  * works on a struct guest_mem (real guest RAM or a test's fake buffer) and
  * the layout the guest published (shared/layout_note.h plus .symtab).  The
- * VMM glue (host/inspector.c), the fuzz harnesses and the tests call it,
- * and so will a console (not built yet).
+ * VMM glue (host/inspector.c), the console (host/console.c), the fuzz
+ * harnesses and the tests call it.
  *
  * Every guest value is untrusted.  Guest memory is reached only through
  * guest_mem_ptr(); every list walk and table walk is bounded; a corrupted
