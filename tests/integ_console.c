@@ -261,6 +261,224 @@ Test(console, xp_x_gva2gpa_and_the_kernel_maps, .timeout = 60)
 	vmm_result_free(&r);
 }
 
+/* ---- Requests to an idle guest ---------------------------------------------------- */
+
+#define IDLE "highmem=32M run=idle"
+
+/* The reply line after the echo of `cmd` (the first such echo). */
+static char *reply_line(const struct vmm_result *r, const char *cmd)
+{
+	char echo[256];
+	const char *p;
+
+	snprintf(echo, sizeof(echo), "(vmm) %s\n", cmd);
+	p = strstr(r->out, echo);
+	cr_assert_not_null(p, "no '%s' in\n%s", cmd, r->out);
+	p += strlen(echo);
+	return strndup(p, strcspn(p, "\n"));
+}
+
+Test(console, guest_requests_and_their_refusals, .timeout = 60)
+{
+	struct vmm_result r = run_script(IDLE, "info status\nguest alloc_pages 2\nguest kmalloc 100\n"
+					 "guest kfree 2\nguest kfree 2\nguest alloc_pages 11\n"
+					 "guest alloc_pages 0 GFP_HIGHUSER\n"
+					 "guest kmem_cache_create foo 40\nguest kmem_cache_alloc foo\n"
+					 "guest kmem_cache_destroy foo\nguest kmem_cache_free 5\n"
+					 "guest kmem_cache_destroy foo\n"
+					 "guest mempool_create kmalloc 64 2\nguest mempool_alloc 6\n"
+					 "guest mempool_free 7\nguest mempool_destroy 6\n"
+					 "guest mempool_create slab kmalloc-64 1\n"
+					 "guest mempool_create page 1 2\nguest mempool_destroy 99\n"
+					 "cont\n", NULL);
+
+	assert_status(r, 0);
+	assert_out_has(r, "(vmm) info status\nidle\n");
+	assert_out_has(r, "(vmm) guest alloc_pages 2\nid 1: order 2 at pfn 0x");
+	assert_out_has(r, "(vmm) guest kmalloc 100\nid 2: 100 bytes at pfn 0x");
+	assert_out_has(r, "(vmm) guest kfree 2\nid 2: freed at pfn 0x");
+	assert_out_has(r, "(vmm) guest kfree 2\nrefused: -ENOENT (No such file or directory)\n");
+	assert_out_has(r, "(vmm) guest alloc_pages 11\nrefused: -EINVAL (Invalid argument)\n");
+	assert_out_has(r, "(vmm) guest alloc_pages 0 GFP_HIGHUSER\nid 3: order 0 at pfn 0x");
+	assert_out_has(r, " (highmem, no va)\n(vmm) guest kmem_cache_create foo 40\nid 4: cache foo at");
+	assert_out_has(r, "(vmm) guest kmem_cache_alloc foo\nid 5: foo object at pfn 0x");
+	assert_out_has(r, "(vmm) guest kmem_cache_destroy foo\nrefused: -EBUSY (Device or resource busy)\n");
+	assert_out_has(r, "(vmm) guest kmem_cache_destroy foo\nid 4: cache foo destroyed\n");
+	assert_out_has(r, "(vmm) guest mempool_create kmalloc 64 2\nid 6: mempool (kmalloc 64 bytes, min_nr 2)");
+	assert_out_has(r, "(vmm) guest mempool_alloc 6\nid 7: element of pool 6 at pfn 0x");
+	assert_out_has(r, "(vmm) guest mempool_destroy 6\nid 6: mempool destroyed\n");
+	assert_out_has(r, "(vmm) guest mempool_create slab kmalloc-64 1\nid 8: mempool (slab kmalloc-64, min_nr 1)");
+	assert_out_has(r, "(vmm) guest mempool_create page 1 2\nid 9: mempool (order 1, min_nr 2)");
+	assert_out_has(r, "(vmm) guest mempool_destroy 99\nrefused: -ENOENT (No such file or directory)\n");
+	assert_out_has(r, "(vmm) cont\nidle: the guest waits for 'guest ...' requests; nothing to continue\n");
+	vmm_result_free(&r);
+}
+
+Test(console, bad_guest_requests_are_refused_before_the_guest_sees_them, .timeout = 60)
+{
+	static const struct { const char *cmd, *err; } cases[] = {
+		{ "guest kmalloc 64 GFP_NOPE", "bad gfp_mask 'GFP_NOPE': unknown flag 'GFP_NOPE' (GFP_KERNEL, "
+		  "GFP_ATOMIC, GFP_HIGHUSER, GFP_DMA, __GFP_ZERO, ... or a number)" },
+		{ "guest kmalloc 8G", "bad size '8G': must be 0..4294967295" },
+		{ "guest kmem_cache_create 0123456789abcdef0123456789abcdef 40",
+		  "guest kmem_cache_create: the name '0123456789abcdef0123456789abcdef' is longer than 31 bytes" },
+		{ "guest mempool_create buddy 1 2", "guest mempool_create: bad kind 'buddy': slab, kmalloc or page" },
+		{ "guest free_pages x", "bad id 'x': not a number" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[256], want[512];
+		struct vmm_result r;
+
+		snprintf(text, sizeof(text), "%s\n", cases[i].cmd);
+		r = run_script(IDLE, text, NULL);
+		snprintf(want, sizeof(want), "(vmm) %s\nerror: %s\n", cases[i].cmd, cases[i].err);
+		assert_status(r, EXIT_USAGE);
+		assert_out_has(r, want);
+		vmm_result_free(&r);
+	}
+}
+
+/* The row of buddyinfo for zone Normal, as numbers. */
+static void normal_row(const char *view, unsigned long n[11])
+{
+	const char *p = strstr(view, "zone   Normal");
+
+	cr_assert_not_null(p, "%s", view);
+	p += strlen("zone   Normal");
+	for (int o = 0; o < 11; o++)
+		n[o] = strtoul(p, (char **)&p, 10);
+}
+
+/* An order-3 block comes off the smallest non-empty free list at or above
+ * order 3, split down as expand() does; freeing it merges it back. */
+Test(console, guest_requests_change_buddyinfo_exactly, .timeout = 60)
+{
+	struct vmm_result r = run_script("run=idle", "buddyinfo\nguest alloc_pages 3\nbuddyinfo\n"
+					 "guest free_pages 1\nbuddyinfo\n", "--json");
+	unsigned long before[11], mid[11], after[11], want[11];
+	json_t *replies;
+	size_t i;
+	json_t *o;
+	int k = 0;
+
+	assert_status(r, 0);
+	replies = json_replies(r.out);
+	json_array_foreach(replies, i, o) {
+		if (strcmp(json_string_value(json_object_get(o, "cmd")), "buddyinfo"))
+			continue;
+		normal_row(json_string_value(json_object_get(o, "result")),
+			   k == 0 ? before : k == 1 ? mid : after);
+		k++;
+	}
+	cr_assert_eq(k, 3);
+	memcpy(want, before, sizeof(want));
+	int from = 3;
+	while (from < 11 && !before[from])
+		from++;
+	cr_assert(from < 11);
+	want[from]--;
+	for (int o2 = 3; o2 < from; o2++)
+		want[o2]++;
+	for (int o2 = 0; o2 < 11; o2++) {
+		cr_assert_eq(mid[o2], want[o2], "order %d after alloc_pages 3: %lu, want %lu", o2,
+			     mid[o2], want[o2]);
+		cr_assert_eq(after[o2], before[o2], "order %d after the free", o2);
+	}
+	o = json_object_get(reply_to(replies, "guest alloc_pages 3"), "result");
+	cr_assert_eq(json_integer_value(json_object_get(o, "result")), 0);
+	cr_assert_eq(json_integer_value(json_object_get(o, "id")), 1);
+	cr_assert_eq(json_integer_value(json_object_get(o, "pfn")) % 8, 0);
+	json_decref(replies);
+	vmm_result_free(&r);
+}
+
+/* A cache made by the console appears in slabinfo, fills one slab when an
+ * object is taken, and is gone after it is destroyed. */
+Test(console, guest_requests_change_slabinfo, .timeout = 60)
+{
+	struct vmm_result r = run_script("run=idle", "guest kmem_cache_create foo 40\nslabinfo\n"
+					 "guest kmem_cache_alloc foo\nslabinfo\n"
+					 "guest kmem_cache_free 2\nguest kmem_cache_destroy foo\nslabinfo\n",
+					 "--json");
+	json_t *replies, *o;
+	size_t i;
+	int k = 0;
+
+	assert_status(r, 0);
+	replies = json_replies(r.out);
+	json_array_foreach(replies, i, o) {
+		const char *v, *line;
+		unsigned long active, num, size, per, pages;
+
+		if (strcmp(json_string_value(json_object_get(o, "cmd")), "slabinfo"))
+			continue;
+		v = json_string_value(json_object_get(o, "result"));
+		line = strstr(v, "\nfoo ");
+		if (k == 2) {
+			cr_assert_null(line, "foo still listed:\n%s", v);
+		} else {
+			cr_assert_not_null(line, "%s", v);
+			cr_assert_eq(sscanf(line + 1, "foo %lu %lu %lu %lu %lu", &active, &num, &size,
+					    &per, &pages), 5, "%s", line);
+			cr_assert_eq(size, 40);
+			cr_assert(per > 1);
+			if (k == 0)
+				cr_assert(active == 0 && num == 0, "%s", line);
+			else
+				cr_assert(active >= 1 && num == per, "one slab: %s", line);
+		}
+		k++;
+	}
+	cr_assert_eq(k, 3);
+	json_decref(replies);
+	vmm_result_free(&r);
+}
+
+Test(console, fail_page_alloc_times_3_fails_exactly_three, .timeout = 60)
+{
+	struct vmm_result r = run_script(IDLE, "fail page_alloc probability=100 times=3 verbose=0\n"
+					 "guest alloc_pages 0\nguest alloc_pages 1\nguest kmalloc 8192 GFP_KERNEL|__GFP_NOWARN\n"
+					 "guest alloc_pages 0\nguest alloc_pages 0\nfail show\nfail off\n", NULL);
+	char *line;
+
+	assert_status(r, 0);
+	assert_out_has(r, "(vmm) guest alloc_pages 0\nrefused: -ENOMEM (Cannot allocate memory)\n"
+		       "(vmm) guest alloc_pages 1\nrefused: -ENOMEM (Cannot allocate memory)\n"
+		       "(vmm) guest kmalloc 8192 GFP_KERNEL|__GFP_NOWARN\nrefused: -ENOMEM (Cannot allocate memory)\n"
+		       "(vmm) guest alloc_pages 0\nid 1: order 0 at pfn 0x");
+	assert_out_has(r, "\n(vmm) guest alloc_pages 0\nid 2: order 0 at pfn 0x");
+	line = reply_line(&r, "fail show");
+	cr_assert_str_eq(line, "page_alloc: probability=100 interval=1 times=0 space=0 min_order=0 "
+			 "ignore_gfp_highmem=0 ignore_gfp_wait=0 verbose=0 injected=3");
+	free(line);
+	line = reply_line(&r, "fail off");
+	cr_assert(!strncmp(line, "page_alloc: probability=0 ", 26), "%s", line);
+	free(line);
+	vmm_result_free(&r);
+}
+
+Test(console, fail_slab_with_a_cache_filter_hits_only_that_cache, .timeout = 60)
+{
+	struct vmm_result r = run_script(IDLE, "guest kmem_cache_create a 64\n"
+					 "guest kmem_cache_create b 64\n"
+					 "fail slab probability=100 times=-1 verbose=0 cache=a\n"
+					 "guest kmem_cache_alloc a\nguest kmem_cache_alloc b\n"
+					 "guest kmalloc 64\nguest kmem_cache_alloc a\nfail show\n", NULL);
+	char *line;
+
+	assert_status(r, 0);
+	assert_out_has(r, "(vmm) guest kmem_cache_alloc a\nrefused: -ENOMEM (Cannot allocate memory)\n"
+		       "(vmm) guest kmem_cache_alloc b\nid 3: b object at pfn 0x");
+	assert_out_has(r, "(vmm) guest kmalloc 64\nid 4: 64 bytes at pfn 0x");
+	assert_out_has(r, "(vmm) guest kmem_cache_alloc a\nrefused: -ENOMEM (Cannot allocate memory)\n"
+		       "(vmm) fail show\n");
+	line = strstr(r.out, "\nslab: probability=100 ");
+	cr_assert_not_null(line, "%s", r.out);
+	cr_assert(strstr(line, " injected=2 cache=a\n"), "%s", line);
+	vmm_result_free(&r);
+}
+
 /* ---- The socket ---------------------------------------------------------------- */
 
 static pid_t spawn_vmm(char **argv)
