@@ -160,7 +160,8 @@ static const struct insp_block *first_block(struct insp *in, char *err, size_t e
 	return &in->blocks[0];
 }
 
-static int corrupt_buddy_order(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+static int corrupt_buddy_order(struct insp *in, char *what, size_t whatlen, char *err,
+			       size_t errlen)
 {
 	const struct insp_block *b = first_block(in, err, errlen);
 	unsigned n;
@@ -173,7 +174,8 @@ static int corrupt_buddy_order(struct insp *in, char *what, size_t whatlen, char
 	return 0;
 }
 
-static int corrupt_page_refcount(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+static int corrupt_page_refcount(struct insp *in, char *what, size_t whatlen, char *err,
+				 size_t errlen)
 {
 	const struct insp_block *b = first_block(in, err, errlen);
 
@@ -184,7 +186,8 @@ static int corrupt_page_refcount(struct insp *in, char *what, size_t whatlen, ch
 	return 0;
 }
 
-static int corrupt_buddy_cycle(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+static int corrupt_buddy_cycle(struct insp *in, char *what, size_t whatlen, char *err,
+			       size_t errlen)
 {
 	size_t a, z;
 
@@ -199,7 +202,8 @@ static int corrupt_buddy_cycle(struct insp *in, char *what, size_t whatlen, char
 	return 0;
 }
 
-static int corrupt_buddy_double(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+static int corrupt_buddy_double(struct insp *in, char *what, size_t whatlen, char *err,
+				size_t errlen)
 {
 	const struct insp_layout *l = in->lay;
 	const struct insp_block *b = first_block(in, err, errlen);
@@ -222,7 +226,8 @@ static int corrupt_buddy_double(struct insp *in, char *what, size_t whatlen, cha
 	return 0;
 }
 
-static int corrupt_buddy_unmerged(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+static int corrupt_buddy_unmerged(struct insp *in, char *what, size_t whatlen, char *err,
+				  size_t errlen)
 {
 	const struct insp_layout *l = in->lay;
 	const uint32_t buddy = 1u << l->pg[IPG_buddy];
@@ -255,7 +260,8 @@ static int corrupt_buddy_unmerged(struct insp *in, char *what, size_t whatlen, c
 	return insp_errf(err, errlen, "no free block of order >= 1");
 }
 
-static int corrupt_hole_in_buddy(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+static int corrupt_hole_in_buddy(struct insp *in, char *what, size_t whatlen, char *err,
+				 size_t errlen)
 {
 	const struct insp_layout *l = in->lay;
 	const struct insp_state *st = &in->st;
@@ -309,7 +315,8 @@ static int corrupt_page_flags(struct insp *in, char *what, size_t whatlen, char 
 	return 0;
 }
 
-static int corrupt_deferred_dirty(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+static int corrupt_deferred_dirty(struct insp *in, char *what, size_t whatlen, char *err,
+				  size_t errlen)
 {
 	const struct insp_layout *l = in->lay;
 	const struct insp_state *st = &in->st;
@@ -476,7 +483,8 @@ static int corrupt_directmap(struct insp *in, char *what, size_t whatlen, char *
 	return e ? rewrite_leaf(e, &w, rd64p(e) + w.page_size, what, whatlen) : -1;
 }
 
-static int corrupt_pte_reserved(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+static int corrupt_pte_reserved(struct insp *in, char *what, size_t whatlen, char *err,
+				size_t errlen)
 {
 	struct pt_walk w;
 	uint8_t *e = directmap_leaf(in, &w, err, errlen);
@@ -705,7 +713,8 @@ static int corrupt_slab_list(struct insp *in, char *what, size_t whatlen, char *
 	return 0;
 }
 
-static int corrupt_slab_redzone(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+static int corrupt_slab_redzone(struct insp *in, char *what, size_t whatlen, char *err,
+				size_t errlen)
 {
 	const struct insp_layout *l = in->lay;
 
@@ -740,7 +749,8 @@ static int corrupt_slab_redzone(struct insp *in, char *what, size_t whatlen, cha
 		     "slab_debug=Z)");
 }
 
-static int corrupt_slab_poison(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+static int corrupt_slab_poison(struct insp *in, char *what, size_t whatlen, char *err,
+			       size_t errlen)
 {
 	const struct insp_layout *l = in->lay;
 	const struct insp_slab *s;
