@@ -479,6 +479,38 @@ Test(console, fail_slab_with_a_cache_filter_hits_only_that_cache, .timeout = 60)
 	vmm_result_free(&r);
 }
 
+/* The README's console transcript is what scripts/console-demo.vmm prints. */
+Test(console, the_readme_transcript_is_real, .timeout = 60)
+{
+	FILE *f = fopen(SRC_ROOT "/README.md", "re");
+	char line[1024], *want = NULL;
+	size_t len = 0;
+	FILE *w = open_memstream(&want, &len);
+	bool in = false;
+	struct vmm_result r;
+
+	cr_assert(f && w);
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "    (vmm) guest alloc_pages 2\n", 30))
+			in = true;
+		if (in && strncmp(line, "    ", 4))
+			break;
+		if (in)
+			fputs(line + 4, w);
+	}
+	fclose(f);
+	fclose(w);
+	cr_assert(len > 200, "no transcript in README.md");
+	r = vmm_run(60, SMALL, "-c", "highmem=32M run=idle", "--script",
+		    SRC_ROOT "/scripts/console-demo.vmm", NULL);
+	assert_status(r, 0);
+	const char *got = strstr(r.out, "(vmm) ");
+	cr_assert_not_null(got);
+	cr_assert_str_eq(got, want);
+	free(want);
+	vmm_result_free(&r);
+}
+
 /* ---- The socket ---------------------------------------------------------------- */
 
 static pid_t spawn_vmm(char **argv)
