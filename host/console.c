@@ -85,6 +85,7 @@ struct console {
 	pthread_t watcher;
 	bool watcher_up;
 	int wake[2];             /* the run loop wakes the watcher */
+	bool started;            /* the run loop has begun (not shared) */
 	bool running;            /* the vCPU is in accel->run */
 	double deadline;         /* kick then (0: none) */
 	bool kicked;             /* input is ready; the run loop has not read it yet */
@@ -1031,6 +1032,10 @@ int console_poll(struct console *c, struct vm *vm)
 	double deadline;
 
 	(void)vm;
+	if (!c->started) {
+		c->started = true;
+		set_running(c, true);
+	}
 	pthread_mutex_lock(&c->lock);
 	kicked = c->kicked;
 	c->kicked = false;
@@ -1171,8 +1176,9 @@ int console_start(struct console **out, struct vm *vm, const struct elf_info *el
 	}
 	vm_set_console_hooks(vm, on_checkpoint, on_wait_request, c);
 	vm->console = c;
+	/* The watcher may kick only once the run loop runs the vCPU: the
+	 * accelerator does not exist yet.  console_poll() says when. */
 	c->state = CON_RUNNING;
-	set_running(c, true);
 	*out = c;
 	return 0;
 

@@ -529,6 +529,33 @@ static pid_t spawn_vmm(char **argv)
 	return pid;
 }
 
+/* The VMM on a 128M guest with cmdline, serving the console on the socket
+ * at path, with the extra options (NULL-terminated) before the image. */
+static pid_t spawn_console(const char *path, const char *cmdline, ...)
+{
+	static char unix_path[128];
+	char *argv[24];
+	int n = 0;
+	va_list ap;
+
+	snprintf(unix_path, sizeof(unix_path), "unix:%s", path);
+	argv[n++] = (char *)VMM_BIN;
+	n = harness_add_accel(argv, n);
+	argv[n++] = "-m";
+	argv[n++] = "128M";
+	argv[n++] = "-c";
+	argv[n++] = (char *)cmdline;
+	va_start(ap, cmdline);
+	for (char *a; (a = va_arg(ap, char *)) != NULL && n < 20;)
+		argv[n++] = a;
+	va_end(ap);
+	argv[n++] = "--console";
+	argv[n++] = unix_path;
+	argv[n++] = (char *)GUEST_ELF;
+	argv[n] = NULL;
+	return spawn_vmm(argv);
+}
+
 static int connect_to(const char *path)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
@@ -590,24 +617,13 @@ static int wait_exit(pid_t pid)
 
 Test(console, socket_serves_one_client_and_goes_away, .timeout = 60)
 {
-	char path[64], *argv[16], *got;
+	char path[64], *got;
 	struct stat sb;
-	int n = 0, a, b, status;
+	int a, b, status;
 	pid_t pid;
 
 	snprintf(path, sizeof(path), "/tmp/integ_console_%d.sock", getpid());
-	argv[n++] = (char *)VMM_BIN;
-	n = harness_add_accel(argv, n);
-	argv[n++] = "-m";
-	argv[n++] = "128M";
-	argv[n++] = "-c";
-	argv[n++] = "highmem=32M run=stress:buddy seed=1 ops=100000000";
-	argv[n++] = "--console";
-	argv[n] = malloc(strlen(path) + 6);
-	sprintf(argv[n++], "unix:%s", path);
-	argv[n++] = (char *)GUEST_ELF;
-	argv[n] = NULL;
-	pid = spawn_vmm(argv);
+	pid = spawn_console(path, "highmem=32M run=stress:buddy seed=1 ops=100000000", NULL);
 
 	a = connect_to(path);
 	cr_assert_eq(stat(path, &sb), 0);
@@ -640,30 +656,16 @@ Test(console, socket_serves_one_client_and_goes_away, .timeout = 60)
 	cr_assert_eq(status, 0);
 	cr_assert_neq(stat(path, &sb), 0, "the socket was left behind");
 	close(a);
-	free(argv[n - 2]);
 }
 
 Test(console, a_command_that_never_gets_a_checkpoint_times_out, .timeout = 60)
 {
-	char path[64], *argv[20], *got;
-	int n = 0, a;
+	char path[64], *got;
+	int a;
 	pid_t pid;
 
 	snprintf(path, sizeof(path), "/tmp/integ_console_t%d.sock", getpid());
-	argv[n++] = (char *)VMM_BIN;
-	n = harness_add_accel(argv, n);
-	argv[n++] = "-m";
-	argv[n++] = "128M";
-	argv[n++] = "-c";
-	argv[n++] = "run=hang";
-	argv[n++] = "--console-timeout";
-	argv[n++] = "0.5";
-	argv[n++] = "--console";
-	argv[n] = malloc(strlen(path) + 6);
-	sprintf(argv[n++], "unix:%s", path);
-	argv[n++] = (char *)GUEST_ELF;
-	argv[n] = NULL;
-	pid = spawn_vmm(argv);
+	pid = spawn_console(path, "run=hang", "--console-timeout", "0.5", NULL);
 
 	a = connect_to(path);
 	say(a, "meminfo\n");
@@ -679,7 +681,6 @@ Test(console, a_command_that_never_gets_a_checkpoint_times_out, .timeout = 60)
 	say(a, "quit\n");
 	cr_assert_eq(wait_exit(pid), 0);
 	close(a);
-	free(argv[n - 2]);
 }
 
 /* With the console off the VMM leaves stdin alone: what the shell pipes in
@@ -697,6 +698,25 @@ Test(console, nothing_reads_stdin_when_the_console_is_off, .timeout = 60)
 	r = run_cmd(60, argv);
 	assert_status(r, 0);
 	cr_assert_str_eq(r.out, "status 0\nquit\nbuddyinfo\n");
+	vmm_result_free(&r);
+}
+
+/* --console reads stdin; a pipe there (no terminal) gets no prompt and no
+ * line editing, and the same commands. */
+Test(console, console_on_a_pipe, .timeout = 60)
+{
+	char cmd[1024];
+	char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+	struct vmm_result r;
+
+	harness_require_accel();
+	snprintf(cmd, sizeof(cmd), "printf 'buddyinfo\\ninfo status\\nquit\\n' | %s --accel %s "
+		 "-m 128M -c '%s' --console %s", VMM_BIN, harness_accel(), STRESS, GUEST_ELF);
+	r = run_cmd(60, argv);
+	assert_status(r, 0);
+	assert_out_has(r, "Node 0, zone  HighMem ");
+	assert_out_has(r, "\nheld at checkpoint 1 (tag 100)\n");
+	cr_assert_null(strstr(r.out, "(vmm)"), "%s", r.out);
 	vmm_result_free(&r);
 }
 
