@@ -530,7 +530,7 @@ static int cmd_check(struct cmd_ctx *x)
 		int r = insp_rule_find(x->l->argv[i]);
 
 		if (r < 0)
-			return fail(x, "check: unknown rule '%s'; 'vmm --corrupt list' names the rules",
+			return fail(x, "check: unknown rule '%s'; 'vmm --list-corruptions' names the rules",
 				    x->l->argv[i]);
 		want[r] = true;
 	}
@@ -555,7 +555,7 @@ static int cmd_corrupt(struct cmd_ctx *x)
 	char what[512];
 
 	if (!insp_corruption_find(x->l->argv[0]))
-		return fail(x, "corrupt: unknown kind '%s'; 'vmm --corrupt list' lists them",
+		return fail(x, "corrupt: unknown kind '%s'; 'vmm --list-corruptions' lists them",
 			    x->l->argv[0]);
 	if (read_state(x))
 		return -1;
@@ -854,12 +854,14 @@ static int run_cmd(struct console *c, const struct con_line *l, const char *text
 		reply(c, text, 0, "out of memory", NULL);
 		return -2;
 	}
-	if (!handlers[l->cmd->id])
-		r = fail(&x, "%s: not available in this build", l->cmd->name);
-	else
-		r = handlers[l->cmd->id](&x);
+	r = handlers[l->cmd->id](&x);
 	fclose(x.f);
 	if (r) {
+		size_t n = strlen(x.err);
+
+		/* Every error points at the command's synopsis. */
+		if (!strstr(x.err, "'help"))
+			snprintf(x.err + n, sizeof(x.err) - n, "; see 'help %s'", l->cmd->name);
 		reply(c, text, 0, x.err, x.result);
 	} else if (x.action == ACT_POSTED) {
 		/* The reply is the guest's answer, at its next HC_WAIT_REQUEST. */
@@ -916,7 +918,7 @@ static int handle_line(struct console *c, const char *line, bool *resume)
 	}
 	why = refusal(c, l.cmd);
 	if (why) {
-		snprintf(err, sizeof(err), "%s: %s", l.cmd->name, why);
+		snprintf(err, sizeof(err), "%s: %s; see 'help %s'", l.cmd->name, why, l.cmd->name);
 		reply(c, text, 0, err, NULL);
 		return c->o.script ? script_failed(c) : HC_CONTINUE;
 	}
@@ -1135,6 +1137,9 @@ int console_start(struct console **out, struct vm *vm, const struct elf_info *el
 	c->wake[0] = c->wake[1] = -1;
 	pthread_mutex_init(&c->lock, NULL);
 
+	for (unsigned i = 0; i < CMD_NR; i++)
+		if (!handlers[i])
+			die(EXIT_HOST_ERROR, "console: command '%s' has no handler", con_cmds[i].name);
 	if (insp_layout_load(elf, &c->lay, err, sizeof(err))) {
 		pr_err("the console needs the guest's layout note: %s", err);
 		status = EXIT_BAD_IMAGE;

@@ -68,7 +68,7 @@ const struct con_cmd con_cmds[CMD_NR] = {
 	{ CMD_FAIL_SHOW, "fail show", 0, 0, NEED_QUIESCENT, "",
 	  "one line per fault injector: its knobs and failures so far" },
 	{ CMD_CORRUPT, "corrupt", 1, 1, NEED_QUIESCENT, "KIND",
-	  "damage guest memory as --corrupt KIND does (--corrupt list)" },
+	  "damage guest memory as --corrupt KIND does (vmm --list-corruptions)" },
 	{ CMD_POKE, "poke", 2, 3, NEED_QUIESCENT, "PA VALUE [b|w|l|q]",
 	  "write VALUE at guest physical PA (default l: 32 bits)" },
 	{ CMD_FLIP, "flip", 2, 2, NEED_QUIESCENT, "PA BIT",

@@ -13,6 +13,7 @@
 
 #include "harness.h"
 #include "exitcodes.h"
+#include "inspect/inspect.h"
 
 #define SMALL "-m", "128M"
 #define STRESS "highmem=32M run=stress:buddy seed=2 ops=400"
@@ -70,7 +71,7 @@ Test(console, a_failing_command_stops_the_script_with_64, .timeout = 60)
 	script(&s, "info status\npage 99999999\nbuddyinfo\n");
 	r = vmm_run(60, SMALL, "-c", STRESS, "--script", s.path, NULL);
 	assert_status(r, EXIT_USAGE);
-	assert_out_has(r, "(vmm) page 99999999\nerror: bad pfn '99999999': must be 0..32767\n");
+	assert_out_has(r, "(vmm) page 99999999\nerror: bad pfn '99999999': must be 0..32767; see 'help page'\n");
 	char want[160];
 	snprintf(want, sizeof(want), "vmm: script %s:2: the command failed; stopping", s.path);
 	assert_err_has(r, want);
@@ -87,18 +88,18 @@ Test(console, every_error_names_the_problem, .timeout = 120)
 		{ "frobnicate", "unknown command 'frobnicate'; try 'help'" },
 		{ "info", "'info' needs a subcommand; try 'help info'" },
 		{ "page", "page: missing argument: page PFN; see 'help page'" },
-		{ "page 12q", "bad pfn '12q': not a number" },
-		{ "poke 0x80000000 1", "physical address 0x80000000 (4 bytes) is not guest RAM" },
-		{ "poke 0x1000 0x100 b", "bad value '0x100': must be 0..255" },
-		{ "poke 0x1000 1 z", "poke: bad width 'z': b, w, l or q" },
-		{ "flip 0x1000 8", "bad bit '8': must be 0..7" },
+		{ "page 12q", "bad pfn '12q': not a number; see 'help page'" },
+		{ "poke 0x80000000 1", "physical address 0x80000000 (4 bytes) is not guest RAM; see 'help poke'" },
+		{ "poke 0x1000 0x100 b", "bad value '0x100': must be 0..255; see 'help poke'" },
+		{ "poke 0x1000 1 z", "poke: bad width 'z': b, w, l or q; see 'help poke'" },
+		{ "flip 0x1000 8", "bad bit '8': must be 0..7; see 'help flip'" },
 		{ "corrupt buddy-nonsense",
-		  "corrupt: unknown kind 'buddy-nonsense'; 'vmm --corrupt list' lists them" },
-		{ "check buddy.nope", "check: unknown rule 'buddy.nope'; 'vmm --corrupt list' names the rules" },
-		{ "gva2gpa 0x100000000", "bad virtual address '0x100000000': must be 0..4294967295" },
+		  "corrupt: unknown kind 'buddy-nonsense'; 'vmm --list-corruptions' lists them; see 'help corrupt'" },
+		{ "check buddy.nope", "check: unknown rule 'buddy.nope'; 'vmm --list-corruptions' names the rules; see 'help check'" },
+		{ "gva2gpa 0x100000000", "bad virtual address '0x100000000': must be 0..4294967295; see 'help gva2gpa'" },
 		{ "help nothing", "help: no command 'nothing'; 'help' lists them all" },
 		{ "guest kmalloc 64",
-		  "guest kmalloc: the guest is held at a checkpoint of a workload; 'guest' requests need run=idle" },
+		  "guest kmalloc: the guest is held at a checkpoint of a workload; 'guest' requests need run=idle; see 'help guest kmalloc'" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -224,6 +225,43 @@ Test(console, corrupt_then_check_names_the_rule, .timeout = 60)
 	vmm_result_free(&r);
 }
 
+/* Every kind of the catalogue, injected from the console: the next check
+ * reports its rule and no other. */
+Test(console, each_corruption_is_reported_by_its_rule, .timeout = 240)
+{
+	for (size_t i = 0; i < insp_nr_corruptions; i++) {
+		const char *kind = insp_corruptions[i].kind;
+		const char *rule = insp_rules[insp_corruptions[i].rule].name;
+		bool slab = !strncmp(kind, "slab-", 5);
+		char text[128], want[128];
+		struct vmm_result r;
+		unsigned n = 0;
+
+		snprintf(text, sizeof(text), "corrupt %s\ncheck\ncheck %s\n", kind, rule);
+		r = run_script(slab ? "highmem=32M slab_debug=ZP run=stress:slab seed=1 ops=200" : STRESS,
+			       text, NULL);
+		assert_status(r, 0);
+		for (const char *p = strstr(r.out, "\nviolation: "); p; p = strstr(p + 1, "\nviolation: ")) {
+			snprintf(want, sizeof(want), "\nviolation: %s: ", rule);
+			cr_assert(!strncmp(p, want, strlen(want)), "%s: %.200s", kind, p);
+			n++;
+		}
+		cr_assert(n >= 2, "%s: reported %u times\n%s", kind, n, r.out);
+		assert_out_has(r, " of the rules named\n");
+		vmm_result_free(&r);
+	}
+}
+
+Test(console, page_shows_a_struct_page, .timeout = 60)
+{
+	struct vmm_result r = run_script(STRESS, "page 0x100\n", NULL);
+
+	assert_status(r, 0);
+	assert_out_has(r, "(vmm) page 0x100\npfn 0x100 (pa 0x100000) struct page at 0x");
+	assert_out_has(r, "  flags 0x80 (reserved)\n");
+	vmm_result_free(&r);
+}
+
 Test(console, poke_and_flip_write_guest_memory, .timeout = 60)
 {
 	struct vmm_result r = run_script(STRESS, "poke 0x1000 0xdeadbeef\nflip 0x1000 0\n"
@@ -252,7 +290,7 @@ Test(console, xp_x_gva2gpa_and_the_kernel_maps, .timeout = 60)
 	assert_out_has(r, "(vmm) info tlb\n00000000c0000000: 0000000000000000 --PDA---W\n");
 	assert_out_has(r, "EFER=00000500 LME LMA\n");
 	assert_out_has(r, "CR3=0000000000126000");
-	assert_out_has(r, "(vmm) xp /2i 0\nerror: format 'i' (disassembly) is not supported\n");
+	assert_out_has(r, "(vmm) xp /2i 0\nerror: format 'i' (disassembly) is not supported; see 'help xp'\n");
 	vmm_result_free(&r);
 
 	r = run_script(STRESS, "x 0xd0000000\n", NULL);
@@ -318,12 +356,12 @@ Test(console, bad_guest_requests_are_refused_before_the_guest_sees_them, .timeou
 {
 	static const struct { const char *cmd, *err; } cases[] = {
 		{ "guest kmalloc 64 GFP_NOPE", "bad gfp_mask 'GFP_NOPE': unknown flag 'GFP_NOPE' (GFP_KERNEL, "
-		  "GFP_ATOMIC, GFP_HIGHUSER, GFP_DMA, __GFP_ZERO, ... or a number)" },
-		{ "guest kmalloc 8G", "bad size '8G': must be 0..4294967295" },
+		  "GFP_ATOMIC, GFP_HIGHUSER, GFP_DMA, __GFP_ZERO, ... or a number); see 'help guest kmalloc'" },
+		{ "guest kmalloc 8G", "bad size '8G': must be 0..4294967295; see 'help guest kmalloc'" },
 		{ "guest kmem_cache_create 0123456789abcdef0123456789abcdef 40",
-		  "guest kmem_cache_create: the name '0123456789abcdef0123456789abcdef' is longer than 31 bytes" },
-		{ "guest mempool_create buddy 1 2", "guest mempool_create: bad kind 'buddy': slab, kmalloc or page" },
-		{ "guest free_pages x", "bad id 'x': not a number" },
+		  "guest kmem_cache_create: the name '0123456789abcdef0123456789abcdef' is longer than 31 bytes; see 'help guest kmem_cache_create'" },
+		{ "guest mempool_create buddy 1 2", "guest mempool_create: bad kind 'buddy': slab, kmalloc or page; see 'help guest mempool_create'" },
+		{ "guest free_pages x", "bad id 'x': not a number; see 'help guest free_pages'" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
