@@ -442,7 +442,7 @@ static int corrupt_pte_freed(struct insp *in, char *what, size_t whatlen, char *
 		return -1;
 	if (!in->nblocks)
 		return insp_errf(err, errlen, "no free page to map");
-	return map_fixmap(e, &w, in->blocks[0].pfn << 12, " (free page)", what, whatlen);
+	return map_fixmap(e, &w, (uint64_t)in->blocks[0].pfn << 12, " (free page)", what, whatlen);
 }
 
 /* The leaf entry (PDE or PTE) of the direct map 4 MiB above page_offset. */
