@@ -307,9 +307,42 @@ static int poll_line(struct console *c, char *line, size_t len)
 }
 
 /*
+ * The next line from the pipe or the socket, waiting for it.  The stop
+ * signals are blocked but for ppoll() itself, so one that lands before
+ * the wait still ends it.
+ */
+static int wait_line_fd(struct console *c, char *line, size_t len)
+{
+	sigset_t stops, old;
+	int r;
+
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &stops, &old);
+	while (!(r = poll_line(c, line, len)) && !stop_requested()) {
+		struct pollfd p[2] = {
+			{ .fd = c->in.fd, .events = POLLIN },
+			{ .fd = c->listen_fd, .events = POLLIN },
+		};
+
+		if (ppoll(p, 2, NULL, &old) < 0 && errno != EINTR) {
+			r = -1;
+			break;
+		}
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!r)
+		return -1;         /* stopped */
+	return r > 0 ? 1 : 0;  /* a line, or the end of the input (or an error) */
+}
+
+/*
  * The next line, waiting for it: the script's, the terminal's (libedit),
  * or poll_line's.  1 with the line, 0 at the end of the input, -1 when a
- * SIGINT or SIGTERM came.
+ * SIGINT or SIGTERM came or --timeout expired: the run loop, back from the
+ * hypercall, ends the run and says why, as it would for a running guest.
  */
 static int wait_line(struct console *c, char *line, size_t len)
 {
@@ -330,7 +363,7 @@ static int wait_line(struct console *c, char *line, size_t len)
 	if (c->tty) {
 		char *s = readline("(vmm) ");
 
-		if (stop_signal()) {
+		if (stop_requested()) {
 			free(s);
 			return -1;
 		}
@@ -342,20 +375,7 @@ static int wait_line(struct console *c, char *line, size_t len)
 		free(s);
 		return 1;
 	}
-	for (;;) {
-		struct pollfd p[2] = {
-			{ .fd = c->in.fd, .events = POLLIN },
-			{ .fd = c->listen_fd, .events = POLLIN },
-		};
-		int r = poll_line(c, line, len);
-
-		if (r)
-			return r > 0 ? 1 : 0;
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
-			return 0;
-		if (stop_signal())
-			return -1;
-	}
+	return wait_line_fd(c, line, len);
 }
 
 /* ---- The watcher ------------------------------------------------------------- */
@@ -1117,14 +1137,6 @@ static int run_pending(struct console *c, bool *resume)
 	return handle_line(c, line, resume);
 }
 
-/* A stop signal while the console waited for input: the run ends as the
- * run loop would end it. */
-static int stopped_by_signal(void)
-{
-	pr_info("SIG%s: stopping the guest", sigabbrev_np(stop_signal()));
-	return 128 + stop_signal();
-}
-
 /* Read and run commands while the guest is held or idle, until one lets
  * it go (cont, or a guest request) or ends the run. */
 static int serve(struct console *c)
@@ -1137,7 +1149,7 @@ static int serve(struct console *c)
 		int got = wait_line(c, line, sizeof(line));
 
 		if (got < 0)
-			return stopped_by_signal();
+			return HC_CONTINUE;   /* the run loop reports the signal or timeout */
 		if (got == 0) {
 			/* The end of a script or of the terminal's input is quit. */
 			c->eof = true;
@@ -1205,6 +1217,8 @@ int console_poll(struct console *c, struct vm *vm)
 	int r = HC_CONTINUE, got;
 
 	(void)vm;
+	if (stop_requested())
+		return HC_CONTINUE;   /* the run loop ends the run */
 	if (!c->started) {
 		c->started = true;
 		set_running(c, true);
@@ -1244,7 +1258,7 @@ int console_poll(struct console *c, struct vm *vm)
 		 * only while the user finishes it). */
 		got = wait_line(c, line, sizeof(line));
 		if (got < 0)
-			return stopped_by_signal();
+			return HC_CONTINUE;
 		if (got == 0) {
 			c->eof = true;
 			return 0;
