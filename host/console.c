@@ -1162,23 +1162,16 @@ static int serve(struct console *c)
 
 /* ---- Hooks -------------------------------------------------------------------- */
 
-static int on_checkpoint(struct vm *vm, uint64_t tag, void *opaque)
+/* The vCPU sits in a hypercall: the watcher stops kicking it. */
+static void enter(struct console *c, enum con_state state)
 {
-	struct console *c = opaque;
-	int r;
-
-	(void)vm;
-	c->checkpoints++;
-	c->held_tag = tag;
 	set_running(c, false);
-	c->state = CON_HELD;
-	/* A script's next command waits for this checkpoint.  So does a
-	 * command typed while the guest ran, which holds it here as `stop`
-	 * would: what it showed stays true until `cont`. */
-	if (c->script)
-		r = c->eof ? HC_CONTINUE : serve(c);
-	else
-		r = c->hold || c->pending[0] ? serve(c) : HC_CONTINUE;
+	c->state = state;
+}
+
+/* Back from the hypercall with r: the guest runs on, unless r ends the run. */
+static int leave(struct console *c, int r)
+{
 	if (r != HC_CONTINUE)
 		return r;
 	c->hold = false;
@@ -1187,26 +1180,36 @@ static int on_checkpoint(struct vm *vm, uint64_t tag, void *opaque)
 	return HC_CONTINUE;
 }
 
+static int on_checkpoint(struct vm *vm, uint64_t tag, void *opaque)
+{
+	struct console *c = opaque;
+
+	(void)vm;
+	c->checkpoints++;
+	c->held_tag = tag;
+	enter(c, CON_HELD);
+	/* A script's next command waits for this checkpoint.  So does a
+	 * command typed while the guest ran, which holds it here as `stop`
+	 * would: what it showed stays true until `cont`. */
+	if (c->script)
+		return leave(c, c->eof ? HC_CONTINUE : serve(c));
+	return leave(c, c->hold || c->pending[0] ? serve(c) : HC_CONTINUE);
+}
+
 static int on_wait_request(struct vm *vm, uint64_t mailbox_pa, void *opaque)
 {
 	struct console *c = opaque;
 	int r;
 
 	(void)vm;
-	set_running(c, false);
-	c->state = CON_IDLE;
+	enter(c, CON_IDLE);
 	c->mailbox_pa = mailbox_pa;
 	if (c->request_out) {
 		r = guest_answered(c);
 		if (r != HC_CONTINUE)
 			return r;
 	}
-	r = serve(c);
-	if (r != HC_CONTINUE)
-		return r;
-	c->state = CON_RUNNING;
-	set_running(c, true);
-	return HC_CONTINUE;
+	return leave(c, serve(c));
 }
 
 int console_poll(struct console *c, struct vm *vm)

@@ -80,11 +80,32 @@ Test(console, a_failing_command_stops_the_script_with_64, .timeout = 60)
 	vmm_result_free(&r);
 }
 
+struct bad_cmd {
+	const char *cmd, *err;
+};
+
+/* Each command alone in a script on a guest booted with cmdline: the script
+ * fails with 64 and the command's exact one-line error. */
+static void script_errors(const char *cmdline, const struct bad_cmd *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char text[256], want[512];
+		struct vmm_result r;
+
+		snprintf(text, sizeof(text), "%s\n", cases[i].cmd);
+		r = run_script(cmdline, text, NULL);
+		snprintf(want, sizeof(want), "(vmm) %s\nerror: %s\n", cases[i].cmd, cases[i].err);
+		assert_status(r, EXIT_USAGE);
+		assert_out_has(r, want);
+		vmm_result_free(&r);
+	}
+}
+
 /* Each bad command, alone in a script: the exact one-line error, and the
  * guest's memory untouched (a check afterwards would have run clean). */
 Test(console, every_error_names_the_problem, .timeout = 120)
 {
-	static const struct { const char *cmd, *err; } cases[] = {
+	static const struct bad_cmd cases[] = {
 		{ "frobnicate", "unknown command 'frobnicate'; try 'help'" },
 		{ "info", "'info' needs a subcommand; try 'help info'" },
 		{ "page", "page: missing argument: page PFN; see 'help page'" },
@@ -102,17 +123,7 @@ Test(console, every_error_names_the_problem, .timeout = 120)
 		  "guest kmalloc: the guest is held at a checkpoint of a workload; 'guest' requests need run=idle; see 'help guest kmalloc'" },
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char text[256], want[512];
-		struct vmm_result r;
-
-		snprintf(text, sizeof(text), "%s\n", cases[i].cmd);
-		r = run_script(STRESS, text, NULL);
-		snprintf(want, sizeof(want), "(vmm) %s\nerror: %s\n", cases[i].cmd, cases[i].err);
-		assert_status(r, EXIT_USAGE);
-		assert_out_has(r, want);
-		vmm_result_free(&r);
-	}
+	script_errors(STRESS, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 /* Replies of a --json run, one object per line of stdout that starts with
@@ -354,7 +365,7 @@ Test(console, guest_requests_and_their_refusals, .timeout = 60)
 
 Test(console, bad_guest_requests_are_refused_before_the_guest_sees_them, .timeout = 60)
 {
-	static const struct { const char *cmd, *err; } cases[] = {
+	static const struct bad_cmd cases[] = {
 		{ "guest kmalloc 64 GFP_NOPE", "bad gfp_mask 'GFP_NOPE': unknown flag 'GFP_NOPE' (GFP_KERNEL, "
 		  "GFP_ATOMIC, GFP_HIGHUSER, GFP_DMA, __GFP_ZERO, ... or a number); see 'help guest kmalloc'" },
 		{ "guest kmalloc 8G", "bad size '8G': must be 0..4294967295; see 'help guest kmalloc'" },
@@ -364,17 +375,7 @@ Test(console, bad_guest_requests_are_refused_before_the_guest_sees_them, .timeou
 		{ "guest free_pages x", "bad id 'x': not a number; see 'help guest free_pages'" },
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char text[256], want[512];
-		struct vmm_result r;
-
-		snprintf(text, sizeof(text), "%s\n", cases[i].cmd);
-		r = run_script(IDLE, text, NULL);
-		snprintf(want, sizeof(want), "(vmm) %s\nerror: %s\n", cases[i].cmd, cases[i].err);
-		assert_status(r, EXIT_USAGE);
-		assert_out_has(r, want);
-		vmm_result_free(&r);
-	}
+	script_errors(IDLE, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 /* The row of buddyinfo for zone Normal, as numbers. */
