@@ -123,11 +123,41 @@ static int wait_exit(pid_t pid)
 	return -1;
 }
 
+/* Send line; the reply must be exactly reply. */
+static void ask(int fd, const char *line, const char *reply)
+{
+	char *got;
+
+	say(fd, line);
+	got = read_until(fd, reply);
+	cr_assert_str_eq(got, reply);
+	free(got);
+}
+
+/* A client that connects now is told the console is taken. */
+static void refused(const char *path)
+{
+	int b = connect_to(path);
+	char *got = read_until(b, "error:");
+
+	cr_assert_str_eq(got, "error: the console is in use by another client; try again later\n");
+	free(got);
+	close(b);
+}
+
+/* quit ends the run with 0. */
+static void quit(int fd, pid_t pid)
+{
+	say(fd, "quit\n");
+	cr_assert_eq(wait_exit(pid), 0);
+	close(fd);
+}
+
 Test(console_io, socket_serves_one_client_and_goes_away, .timeout = 60)
 {
 	char path[64], *got;
 	struct stat sb;
-	int a, b, status;
+	int a;
 	pid_t pid;
 
 	snprintf(path, sizeof(path), "/tmp/integ_console_%d.sock", getpid());
@@ -138,10 +168,7 @@ Test(console_io, socket_serves_one_client_and_goes_away, .timeout = 60)
 	cr_assert(S_ISSOCK(sb.st_mode));
 	cr_assert_eq(sb.st_mode & 0777, 0600, "mode %o", sb.st_mode & 0777);
 
-	say(a, "info status\n");
-	got = read_until(a, "running");
-	cr_assert(strstr(got, "running\n"), "%s", got);
-	free(got);
+	ask(a, "info status\n", "running\n");
 
 	/* A view waits for the next checkpoint, then the guest stays held. */
 	say(a, "buddyinfo\n");
@@ -149,21 +176,14 @@ Test(console_io, socket_serves_one_client_and_goes_away, .timeout = 60)
 	cr_assert(strstr(got, "Node 0, zone      DMA"), "%s", got);
 	free(got);
 
-	b = connect_to(path);
-	got = read_until(b, "error:");
-	cr_assert_str_eq(got, "error: the console is in use by another client; try again later\n");
-	free(got);
-	close(b);
+	refused(path);
 
 	say(a, "info status\n");
 	got = read_until(a, "held at checkpoint");
 	cr_assert(strstr(got, "held at checkpoint "), "%s", got);
 	free(got);
-	say(a, "quit\n");
-	status = wait_exit(pid);
-	cr_assert_eq(status, 0);
+	quit(a, pid);
 	cr_assert_neq(stat(path, &sb), 0, "the socket was left behind");
-	close(a);
 }
 
 Test(console_io, a_command_that_never_gets_a_checkpoint_times_out, .timeout = 60)
@@ -182,13 +202,8 @@ Test(console_io, a_command_that_never_gets_a_checkpoint_times_out, .timeout = 60
 			 "command did not run; the guest keeps running (run=idle or a workload that "
 			 "calls checkpoint can be inspected)\n");
 	free(got);
-	say(a, "info status\n");
-	got = read_until(a, "running");
-	cr_assert_str_eq(got, "running\n");
-	free(got);
-	say(a, "quit\n");
-	cr_assert_eq(wait_exit(pid), 0);
-	close(a);
+	ask(a, "info status\n", "running\n");
+	quit(a, pid);
 }
 
 /* With the console off the VMM leaves stdin alone: what the shell pipes in
@@ -300,9 +315,7 @@ Test(console_io, a_command_that_waited_keeps_its_arguments, .timeout = 60)
 			   "pfn 0x100 (pa 0x100000) struct page at 0x", 41), "%s", got);
 	json_decref(o);
 	free(got);
-	say(a, "quit\n");
-	cr_assert_eq(wait_exit(pid), 0);
-	close(a);
+	quit(a, pid);
 }
 
 /* A client that leaves before its reply costs the VMM nothing (no
@@ -334,34 +347,23 @@ Test(console_io, a_client_that_leaves_early_costs_nothing, .timeout = 60)
 	cr_assert_not_null(got);
 	cr_assert(!strncmp(got, "held at checkpoint ", 19), "%s", got);
 	free(got);
-	say(b, "quit\n");
-	cr_assert_eq(wait_exit(pid), 0);
-	close(b);
+	quit(b, pid);
 }
 
 /* While the guest runs a second client is refused at once, not when the
  * guest next stops. */
 Test(console_io, a_second_client_is_refused_while_the_guest_runs, .timeout = 60)
 {
-	char path[64], *got;
-	int a, b;
+	char path[64];
+	int a;
 	pid_t pid;
 
 	snprintf(path, sizeof(path), "/tmp/integ_console_r%d.sock", getpid());
 	pid = spawn_console(path, "run=hang", NULL);
 	a = connect_to(path);
-	say(a, "info status\n");
-	got = read_until(a, "running");
-	cr_assert_str_eq(got, "running\n");
-	free(got);
-	b = connect_to(path);
-	got = read_until(b, "error:");
-	cr_assert_str_eq(got, "error: the console is in use by another client; try again later\n");
-	free(got);
-	close(b);
-	say(a, "quit\n");
-	cr_assert_eq(wait_exit(pid), 0);
-	close(a);
+	ask(a, "info status\n", "running\n");
+	refused(path);
+	quit(a, pid);
 }
 
 /* Half a line never blocks the VMM: --timeout still ends the run. */
