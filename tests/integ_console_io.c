@@ -410,3 +410,35 @@ Test(console_io, timeout_and_sigint_end_a_held_guest, .timeout = 60)
 	cr_assert_neq(stat(path, &sb), 0, "the socket was left behind");
 	close(a);
 }
+
+/* --console on a terminal (a pty from script(1)), typing what the shell
+ * commands in typing print: the (vmm) prompt, TAB
+ * inserted rather than completing file names (which the sandbox would kill
+ * the VMM for), and Ctrl-C at the prompt stopping the run like SIGINT. */
+static struct vmm_result on_a_terminal(const char *typing)
+{
+	char cmd[1024];
+	char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+
+	harness_require_accel();
+	snprintf(cmd, sizeof(cmd), "(sleep 1; %s; sleep 3) | script -qec \"%s --accel %s "
+		 "-m 128M -c 'highmem=32M run=idle' --console %s\" /dev/null",
+		 typing, VMM_BIN, harness_accel(), GUEST_ELF);
+	return run_cmd(60, argv);
+}
+
+Test(console_io, the_terminal_prompts_inserts_tab_and_stops_at_ctrl_c, .timeout = 120)
+{
+	struct vmm_result r = on_a_terminal("printf 'info status\\nhel\\tp quit\\nquit\\n'");
+
+	assert_status(r, 0);
+	assert_out_has(r, "(vmm) info status\r\nidle\r\n");
+	assert_out_has(r, "error: unknown command 'hel'; try 'help'\r\n(vmm) quit");
+	vmm_result_free(&r);
+
+	r = on_a_terminal("printf 'buddyinfo\\n'; sleep 1; printf 'mem\\003'");
+	assert_status(r, 128 + SIGINT);
+	assert_out_has(r, "Node 0, zone  HighMem ");
+	assert_out_has(r, "vmm: SIGINT: stopping the guest (again to kill at once)");
+	vmm_result_free(&r);
+}
