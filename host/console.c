@@ -11,13 +11,16 @@
  * (SIGUSR1), whose handler kicks the vCPU: on KVM only a signal to the
  * vCPU's own thread interrupts KVM_RUN.  The watcher blocks every signal,
  * so the watchdog's SIGALRM and SIGINT/SIGTERM still reach the vCPU's
- * thread.  c->lock protects what the two share (running, deadline,
- * deadline_kicked, input_ready, the client's fd).
+ * thread.  c->lock protects what the two share (running, waiting,
+ * deadline, deadline_kicked, input_ready, the client's fd).
  *
- * Input other than the terminal and a script is read with read(2) into a
- * line buffer: nothing blocks on a partial line, lines already buffered
- * are never invisible to poll(), and a socket client's replies go out with
- * send(MSG_NOSIGNAL), so a client that leaves costs the VMM nothing.
+ * Input other than the terminal is read with read(2) into a line buffer:
+ * nothing blocks on a partial line, and lines already buffered are never
+ * invisible to poll().  A socket client's replies go out with
+ * send(MSG_NOSIGNAL | MSG_DONTWAIT), so a client that leaves or stops
+ * reading costs the VMM nothing.  Every wait (wait_fds) lets the stop
+ * signals in, so --timeout, SIGINT and SIGTERM end the run wherever the
+ * console waits.
  *
  * Replies: text as the command prints it, or with --json one object per
  * line built with jansson: {"cmd":…,"ok":true,"result":…} or
@@ -76,7 +79,7 @@ struct console {
 	struct vm *vm;
 
 	/* Input: a script, the terminal, stdin as a pipe, or a socket client. */
-	FILE *script;            /* --script */
+	bool script;             /* --script: read through in, like a pipe */
 	unsigned lineno;         /* of the script */
 	bool tty;                /* the terminal, through libedit */
 	struct linebuf in;       /* stdin as a pipe, or the socket's client */
@@ -91,6 +94,7 @@ struct console {
 	char pending[CON_LINE_MAX + 1]; /* a line that waits for a checkpoint, or "" */
 	uint64_t mailbox_pa;     /* run=idle's mailbox, from its last HC_WAIT_REQUEST */
 	bool request_out;        /* a guest request is posted; its reply waits */
+	bool request_late;       /* ... past --console-timeout: input is read again */
 	char request_text[CON_LINE_MAX + 1];
 
 	struct insp_layout lay;
@@ -222,7 +226,46 @@ static bool fd_readable(int fd, int timeout_ms)
 	return fd >= 0 && poll(&p, 1, timeout_ms) == 1;
 }
 
-/* The client is gone, or there never was one: replies go to stdout. */
+/*
+ * Wait until one of n fds is ready for events, or a stop (SIGINT,
+ * SIGTERM, --timeout) is requested: true when an fd is ready.  The stop
+ * signals are blocked but for ppoll() itself, so one that lands before
+ * the wait still ends it (their handlers use SA_RESTART, which a plain
+ * blocking read would never notice).
+ */
+static bool wait_fds(struct pollfd *p, nfds_t n)
+{
+	sigset_t stops, old;
+	bool ready = false;
+
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &stops, &old);
+	while (!stop_requested()) {
+		int r = ppoll(p, n, NULL, &old);
+
+		if (r > 0) {
+			ready = true;
+			break;
+		}
+		if (r < 0 && errno != EINTR)
+			break;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return ready;
+}
+
+static void watcher_wake(struct console *c)
+{
+	if (c->watcher_up && write(c->wake[1], "", 1) < 0) {
+		/* The pipe is full: the watcher has wakeups pending anyway. */
+	}
+}
+
+/* The client is gone (or stalled while the run is stopping): replies
+ * until the next one connects are dropped. */
 static void drop_client(struct console *c)
 {
 	pthread_mutex_lock(&c->lock);
@@ -241,17 +284,21 @@ static void con_write(struct console *c, const char *s, size_t len)
 		fflush(stdout);
 		return;
 	}
+	/* A client that does not read cannot stall the run: the wait for
+	 * room gives up when the run is asked to stop. */
 	while (len && c->in.fd >= 0) {
-		ssize_t n = send(c->in.fd, s, len, MSG_NOSIGNAL);
+		ssize_t n = send(c->in.fd, s, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		struct pollfd p = { .fd = c->in.fd, .events = POLLOUT };
 
-		if (n < 0 && errno == EINTR)
+		if (n > 0) {
+			s += n;
+			len -= (size_t)n;
+		} else if (n < 0 && errno == EINTR) {
 			continue;
-		if (n <= 0) {
+		} else if (n == 0 || errno != EAGAIN || !wait_fds(&p, 1)) {
 			drop_client(c);
 			return;
 		}
-		s += n;
-		len -= (size_t)n;
 	}
 }
 
@@ -280,6 +327,7 @@ static void accept_client(struct console *c)
 	pthread_mutex_lock(&c->lock);
 	c->in = (struct linebuf){ .fd = fd };
 	pthread_mutex_unlock(&c->lock);
+	watcher_wake(c);   /* it may be polling without the new client */
 }
 
 /*
@@ -313,29 +361,37 @@ static int poll_line(struct console *c, char *line, size_t len)
  */
 static int wait_line_fd(struct console *c, char *line, size_t len)
 {
-	sigset_t stops, old;
 	int r;
 
-	sigemptyset(&stops);
-	sigaddset(&stops, SIGINT);
-	sigaddset(&stops, SIGTERM);
-	sigaddset(&stops, SIGALRM);
-	pthread_sigmask(SIG_BLOCK, &stops, &old);
-	while (!(r = poll_line(c, line, len)) && !stop_requested()) {
+	while (!(r = poll_line(c, line, len))) {
 		struct pollfd p[2] = {
 			{ .fd = c->in.fd, .events = POLLIN },
 			{ .fd = c->listen_fd, .events = POLLIN },
 		};
 
-		if (ppoll(p, 2, NULL, &old) < 0 && errno != EINTR) {
-			r = -1;
-			break;
-		}
+		if (!wait_fds(p, 2))
+			return stop_requested() ? -1 : 0;
 	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (!r)
-		return -1;         /* stopped */
-	return r > 0 ? 1 : 0;  /* a line, or the end of the input (or an error) */
+	return r > 0 ? 1 : 0;  /* a line, or the end of the input */
+}
+
+/* libedit's getc: a key, or EOF (readline returns NULL) when the run is
+ * asked to stop, which its own signal handling would not see for
+ * --timeout's SIGALRM. */
+static int tty_getc(FILE *f)
+{
+	struct pollfd p = { .fd = fileno(f), .events = POLLIN };
+	unsigned char ch;
+
+	while (wait_fds(&p, 1)) {
+		ssize_t n = read(p.fd, &ch, 1);
+
+		if (n == 1)
+			return ch;
+		if (n == 0 || errno != EINTR)
+			break;
+	}
+	return EOF;
 }
 
 /*
@@ -346,20 +402,8 @@ static int wait_line_fd(struct console *c, char *line, size_t len)
  */
 static int wait_line(struct console *c, char *line, size_t len)
 {
-	if (c->script) {
-		if (!fgets(line, (int)len, c->script))
-			return 0;
-		c->lineno++;
-		if (!strchr(line, '\n') && !feof(c->script)) {
-			/* Too long: keep the start for the parser to refuse. */
-			int ch;
+	int r;
 
-			while ((ch = fgetc(c->script)) != EOF && ch != '\n')
-				;
-			line[len - 2] = 'x';   /* longer than CON_LINE_MAX */
-		}
-		return 1;
-	}
 	if (c->tty) {
 		char *s = readline("(vmm) ");
 
@@ -375,7 +419,10 @@ static int wait_line(struct console *c, char *line, size_t len)
 		free(s);
 		return 1;
 	}
-	return wait_line_fd(c, line, len);
+	r = wait_line_fd(c, line, len);
+	if (r > 0 && c->script)
+		c->lineno++;
+	return r;
 }
 
 /* ---- The watcher ------------------------------------------------------------- */
@@ -383,10 +430,12 @@ static int wait_line(struct console *c, char *line, size_t len)
 static void on_kick_signal(int sig)
 {
 	struct console *c = the_console;
+	int saved = errno;   /* the kick's send() may set it under the interrupted code */
 
 	(void)sig;
 	if (c && c->vm->accel)
 		c->vm->accel->kick(c->vm);
+	errno = saved;
 }
 
 static void *watcher_main(void *opaque)
@@ -404,8 +453,10 @@ static void *watcher_main(void *opaque)
 			return NULL;
 		}
 		if (c->running && !c->input_ready) {
-			if (c->in.fd >= 0 && !c->waiting)
-				p[n++] = (struct pollfd){ .fd = c->in.fd, .events = POLLIN };
+			int in = c->tty ? STDIN_FILENO : c->in.fd;
+
+			if (in >= 0 && !c->waiting)
+				p[n++] = (struct pollfd){ .fd = in, .events = POLLIN };
 			if (c->listen_fd >= 0)
 				p[n++] = (struct pollfd){ .fd = c->listen_fd, .events = POLLIN };
 		}
@@ -441,13 +492,6 @@ static void *watcher_main(void *opaque)
 	}
 }
 
-static void watcher_wake(struct console *c)
-{
-	if (c->watcher_up && write(c->wake[1], "", 1) < 0) {
-		/* The pipe is full: the watcher has wakeups pending anyway. */
-	}
-}
-
 static void set_running(struct console *c, bool running)
 {
 	pthread_mutex_lock(&c->lock);
@@ -464,7 +508,7 @@ static void set_waiting(struct console *c, double deadline)
 	pthread_mutex_lock(&c->lock);
 	c->deadline = deadline;
 	c->deadline_kicked = false;
-	c->waiting = c->pending[0] || c->request_out;
+	c->waiting = c->pending[0] || (c->request_out && !c->request_late);
 	pthread_mutex_unlock(&c->lock);
 	watcher_wake(c);
 }
@@ -947,7 +991,7 @@ static int guest_answered(struct console *c)
 	FILE *f;
 	json_t *o;
 
-	c->request_out = false;
+	c->request_out = c->request_late = false;
 	set_waiting(c, 0);
 	if (con_mailbox_answer(vm, c->mailbox_pa, vm->con_mailbox.seq, &a, err, sizeof(err))) {
 		reply(c, c->request_text, false, err, NULL);
@@ -1043,7 +1087,7 @@ static int run_cmd(struct console *c, const struct con_line *l, const char *text
 		/* The reply is the guest's answer, at its next HC_WAIT_REQUEST. */
 		snprintf(c->request_text, sizeof(c->request_text), "%s", text);
 		c->request_out = true;
-		set_waiting(c, 0);
+		set_waiting(c, now_mono() + c->o.timeout_s);
 	} else {
 		reply(c, text, true, buf, NULL);
 	}
@@ -1148,7 +1192,7 @@ static int serve(struct console *c)
 	while (r == HC_CONTINUE && !resume) {
 		int got = wait_line(c, line, sizeof(line));
 
-		if (got < 0)
+		if (got < 0 || (got == 0 && stop_requested()))
 			return HC_CONTINUE;   /* the run loop reports the signal or timeout */
 		if (got == 0) {
 			/* The end of a script or of the terminal's input is quit. */
@@ -1212,12 +1256,75 @@ static int on_wait_request(struct vm *vm, uint64_t mailbox_pa, void *opaque)
 	return leave(c, serve(c));
 }
 
-int console_poll(struct console *c, struct vm *vm)
+/* The wait for the guest has lasted --console-timeout: say so, and read
+ * input again. */
+static void give_up_waiting(struct console *c)
+{
+	char err[CON_LINE_MAX + 256];
+
+	if (c->pending[0]) {
+		snprintf(err, sizeof(err), "%.*s: the guest reached no checkpoint within %g s, so the "
+			 "command did not run; the guest keeps running (run=idle or a workload "
+			 "that calls checkpoint can be inspected)",
+			 (int)strcspn(c->pending, " "), c->pending, c->o.timeout_s);
+		reply(c, c->pending, false, err, NULL);
+		c->pending[0] = '\0';
+	} else if (c->request_out && !c->request_late) {
+		snprintf(err, sizeof(err), "%s: the guest has not answered within %g s; it is still "
+			 "carrying the request out, and its answer will follow when it comes",
+			 c->request_text, c->o.timeout_s);
+		reply(c, c->request_text, false, err, NULL);
+		c->request_late = true;
+	}
+	set_waiting(c, 0);
+}
+
+/* console_poll's work: ready says the watcher saw input. */
+static int poll_input(struct console *c, bool ready)
 {
 	char line[CON_LINE_MAX + 16];
-	bool resume = false, ready;
-	double deadline;
+	bool resume = false;
 	int r = HC_CONTINUE, got;
+
+	if (c->script)
+		return HC_CONTINUE;
+	if (c->pending[0] || (c->request_out && !c->request_late)) {
+		/* The next line waits until this one is served; a second
+		 * client still gets its refusal at once. */
+		if (c->o.socket)
+			accept_client(c);
+		return HC_CONTINUE;
+	}
+	if (c->tty) {
+		if (!ready && !fd_readable(STDIN_FILENO, 0))
+			return HC_CONTINUE;
+		/* A line typed while the guest runs (the terminal passes it on
+		 * at Enter): libedit reads it. */
+		got = wait_line(c, line, sizeof(line));
+		if (got < 0)
+			return HC_CONTINUE;
+		if (got == 0) {
+			c->eof = true;
+			return 0;
+		}
+		return handle_line(c, line, &resume);
+	}
+	while (r == HC_CONTINUE && !c->pending[0] && !(c->request_out && !c->request_late) &&
+	       (got = poll_line(c, line, sizeof(line))) != 0) {
+		if (got < 0) {
+			c->eof = true;
+			return 0;
+		}
+		r = handle_line(c, line, &resume);
+	}
+	return r;
+}
+
+int console_poll(struct console *c, struct vm *vm)
+{
+	bool ready;
+	double deadline;
+	int r;
 
 	(void)vm;
 	if (stop_requested())
@@ -1228,53 +1335,19 @@ int console_poll(struct console *c, struct vm *vm)
 	}
 	pthread_mutex_lock(&c->lock);
 	ready = c->input_ready;
-	c->input_ready = false;
 	deadline = c->deadline;
 	pthread_mutex_unlock(&c->lock);
-	if (ready)
+
+	if (deadline > 0 && now_mono() >= deadline)
+		give_up_waiting(c);
+	r = poll_input(c, ready);
+	if (ready) {
+		/* Only now that the input is consumed may the watcher look
+		 * again: earlier, it would kick a second time for it. */
+		pthread_mutex_lock(&c->lock);
+		c->input_ready = false;
+		pthread_mutex_unlock(&c->lock);
 		watcher_wake(c);
-
-	if (c->pending[0] && deadline > 0 && now_mono() >= deadline) {
-		char err[CON_LINE_MAX + 256];
-
-		snprintf(err, sizeof(err), "%.*s: the guest reached no checkpoint within %g s, so the "
-			 "command did not run; the guest keeps running (run=idle or a workload "
-			 "that calls checkpoint can be inspected)",
-			 (int)strcspn(c->pending, " "), c->pending, c->o.timeout_s);
-		reply(c, c->pending, false, err, NULL);
-		c->pending[0] = '\0';
-		set_waiting(c, 0);
-	}
-	if (c->script)
-		return HC_CONTINUE;
-	if (c->pending[0] || c->request_out) {
-		/* The next line waits until this one is served; a second
-		 * client still gets its refusal at once. */
-		if (c->o.socket)
-			accept_client(c);
-		return HC_CONTINUE;
-	}
-	if (c->tty) {
-		if (!ready && !fd_readable(STDIN_FILENO, 0))
-			return HC_CONTINUE;
-		/* A line typed while the guest runs: libedit reads it (blocking
-		 * only while the user finishes it). */
-		got = wait_line(c, line, sizeof(line));
-		if (got < 0)
-			return HC_CONTINUE;
-		if (got == 0) {
-			c->eof = true;
-			return 0;
-		}
-		return handle_line(c, line, &resume);
-	}
-	while (r == HC_CONTINUE && !c->pending[0] && !c->request_out &&
-	       (got = poll_line(c, line, sizeof(line))) != 0) {
-		if (got < 0) {
-			c->eof = true;
-			return 0;
-		}
-		r = handle_line(c, line, &resume);
 	}
 	return r;
 }
@@ -1376,8 +1449,9 @@ int console_start(struct console **out, struct vm *vm, const struct elf_info *el
 	insp_report_init(&c->rep, 1000);
 
 	if (o->script) {
-		c->script = strcmp(o->script, "-") ? fopen(o->script, "re") : stdin;
-		if (!c->script) {
+		c->script = true;
+		c->in.fd = strcmp(o->script, "-") ? open(o->script, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+		if (c->in.fd < 0) {
 			pr_err_errno("--script %s: cannot open it", o->script);
 			status = EXIT_NO_IMAGE;
 			goto err_insp;
@@ -1389,6 +1463,7 @@ int console_start(struct console **out, struct vm *vm, const struct elf_info *el
 	} else if (isatty(STDIN_FILENO)) {
 		/* libedit reads its settings now, before the sandbox. */
 		c->tty = true;
+		rl_getc_function = tty_getc;
 		rl_initialize();
 		using_history();
 		/* Tab inserts itself: libedit's default completion lists files,
@@ -1421,8 +1496,8 @@ err_input:
 		close(c->listen_fd);
 		unlink(o->socket);
 	}
-	if (c->script && c->script != stdin)
-		fclose(c->script);
+	if (c->script && c->in.fd != STDIN_FILENO)
+		close(c->in.fd);
 err_insp:
 	insp_report_free(&c->rep);
 	insp_free(&c->insp);
@@ -1464,8 +1539,8 @@ void console_free(struct console *c)
 		drop_client(c);
 		close(c->listen_fd);
 		unlink(c->o.socket);
-	} else if (c->script && c->script != stdin) {
-		fclose(c->script);
+	} else if (c->script && c->in.fd != STDIN_FILENO) {
+		close(c->in.fd);
 	}
 	insp_report_free(&c->rep);
 	insp_free(&c->insp);
