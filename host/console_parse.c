@@ -151,7 +151,9 @@ int con_parse_line(const char *line, struct con_line *out, char *err, size_t err
 	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
 	if (len > CON_LINE_MAX)
-		return perr(err, errlen, "line too long (%zu bytes; at most %d)", len, CON_LINE_MAX);
+		/* No byte count: the console cuts what it cannot hold, so
+		 * the parser may not see the whole line. */
+		return perr(err, errlen, "line too long (more than %d bytes)", CON_LINE_MAX);
 	if (memchr(line, '\0', len) != NULL)
 		return perr(err, errlen, "line contains a NUL byte");
 	memcpy(out->buf, line, len);

@@ -80,6 +80,26 @@ Test(console, a_failing_command_stops_the_script_with_64, .timeout = 60)
 	vmm_result_free(&r);
 }
 
+/* A line too long for the parser fails the script, whatever part of it
+ * the console could hold; the script's last line needs no newline. */
+Test(console, a_long_line_fails_the_script_and_the_last_line_needs_no_newline, .timeout = 60)
+{
+	char text[3100];
+	struct vmm_result r;
+
+	memset(text, 'x', 3000);
+	strcpy(text + 3000, "\ninfo status\n");
+	r = run_script(STRESS, text, NULL);
+	assert_status(r, EXIT_USAGE);
+	assert_out_has(r, "error: line too long (more than 1024 bytes)\n");
+	vmm_result_free(&r);
+
+	r = run_script(STRESS, "# a comment\ninfo status", NULL);
+	assert_status(r, 0);
+	assert_out_has(r, "(vmm) info status\nheld at checkpoint 1 (tag 100)\n");
+	vmm_result_free(&r);
+}
+
 struct bad_cmd {
 	const char *cmd, *err;
 };
