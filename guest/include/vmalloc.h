@@ -92,6 +92,8 @@ struct vm_struct *get_vm_area_caller(unsigned long size, unsigned long flags, co
 /* Unmap and unreserve an area get_vm_area made; its pages are the caller's. */
 struct vm_struct *remove_vm_area(const void *addr);
 void free_vm_area(struct vm_struct *area);
+/* get_vm_area plus every page table the area needs, mapping nothing. */
+struct vm_struct *alloc_vm_area(unsigned long size);
 
 void *vmalloc(unsigned long size);
 void *vzalloc(unsigned long size);

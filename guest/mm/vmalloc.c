@@ -230,6 +230,8 @@ struct vm_struct *get_vm_area(unsigned long size, unsigned long flags)
 	return __get_vm_area(size, flags, GFP_KERNEL, __builtin_return_address(0));
 }
 
+static void unwind_area(struct vm_struct *area, unsigned int mapped);
+
 static struct vmap_area *__find_busy_area(unsigned long addr)
 {
 	struct vmap_area *va = __vmap_area_lookup(&vmap_area_list, addr);
@@ -242,6 +244,30 @@ struct vm_struct *find_vm_area_containing(const void *addr)
 	struct vmap_area *va = __vmap_area_lookup(&vmap_area_list, (unsigned long)addr);
 
 	return va && (va->flags & VMAP_VM_AREA) ? va->vm : NULL;
+}
+
+/*
+ * Linux's alloc_vm_area: reserve an area and allocate every page table it
+ * needs, mapping nothing.  NULL, with nothing reserved, when out of memory
+ * (page tables already made stay, as always).
+ */
+struct vm_struct *alloc_vm_area(unsigned long size)
+{
+	struct vm_struct *area = get_vm_area_caller(size, VM_IOREMAP, __builtin_return_address(0));
+	unsigned long a, end;
+	bool allocated;
+
+	if (!area)
+		return NULL;
+	end = (unsigned long)area->addr + area->size - PAGE_SIZE;
+	for (a = (unsigned long)area->addr; a < end; a = (a & PMD_MASK) + PMD_SIZE) {
+		if (!pte_alloc_kernel(a, &allocated)) {
+			unwind_area(area, 0);
+			return NULL;
+		}
+		vmalloc_stats.pt_pages += allocated;
+	}
+	return area;
 }
 
 /* Clear the area's PTEs and leave its range for the next purge. */

@@ -104,14 +104,16 @@ static int pte_clear_range(unsigned long start, unsigned long end)
 	return 0;
 }
 
-/* Map and unmap the largest test size once, so the page tables the later
- * tests need exist and the free counts they compare do not move. */
+/* Make the page tables of the first size bytes of the range, so that the
+ * free counts the tests compare do not move when a test reaches them. */
 static void warm_page_tables(unsigned long size)
 {
-	void *p = vmalloc(size);
+	struct vm_struct *vm;
 
-	BUG_ON(!p);
-	vfree(p);
+	vm_unmap_aliases();
+	vm = alloc_vm_area(size);
+	BUG_ON(!vm);
+	free_vm_area(vm);
 	vm_unmap_aliases();
 }
 
@@ -419,22 +421,32 @@ static int test_unwind(void)
 	return 0;
 }
 
-/* The largest area the range allows, where RAM can fill it (6G). */
+/* The largest area the range allows (the whole gap less its guard page),
+ * or 0 where RAM cannot fill it with 64 MiB to spare (below 6G). */
+static unsigned long largest_area(void)
+{
+	unsigned long size;
+
+	vm_unmap_aliases();
+	size = vmalloc_chunk_bytes() - PAGE_SIZE;
+	if ((size >> PAGE_SHIFT) + (64ul << 20 >> PAGE_SHIFT) > global_zone_page_state(NR_FREE_PAGES))
+		return 0;
+	return size;
+}
+
+/* The largest area, at 6G; its page tables were made before the
+ * selftest's first snapshot. */
 static int test_largest(void)
 {
-	unsigned long chunk, size;
+	unsigned long size = largest_area();
 	struct mm_snapshot snap;
 	u8 *p;
 
-	vm_unmap_aliases();
-	chunk = vmalloc_chunk_bytes();
-	size = chunk - PAGE_SIZE;   /* the guard page takes the rest */
-	if ((size >> PAGE_SHIFT) + (64ul << 20 >> PAGE_SHIFT) > global_zone_page_state(NR_FREE_PAGES)) {
+	if (!size) {
 		printk("selftest:vmalloc: largest area: %lu MiB of vmalloc range, too little RAM "
-		       "to fill it; skipped\n", chunk >> 20);
+		       "to fill it; skipped\n", vmalloc_chunk_bytes() >> 20);
 		return 0;
 	}
-	warm_page_tables(size);
 	mm_snapshot_take(&snap, true);
 	p = vmalloc(size);
 	CHECK(p, "vmalloc(%lu), the largest gap less its guard page", size);
@@ -467,7 +479,7 @@ static int selftest_vmalloc(const char *arg)
 	int failed = 0;
 
 	(void)arg;
-	warm_page_tables(16ul << 20);
+	warm_page_tables(max(16ul << 20, largest_area()));
 	mm_snapshot_take(&start, true);
 	for (unsigned int i = 0; i < ARRAY_SIZE(tests); i++) {
 		int r = tests[i].fn();
@@ -499,7 +511,8 @@ static int stress_vmalloc(const char *arg)
 
 	(void)arg;
 	prandom_seed_state(&rnd, (u32)seed);
-	warm_page_tables(32ul << 20);
+	/* Busy areas plus up to 32 MiB lazily freed stay well inside. */
+	warm_page_tables(128ul << 20);
 	mm_snapshot_take(&start, true);
 	for (unsigned long op = 1; op <= ops; op++) {
 		if (nr == 0 || (nr < STRESS_MAX_AREAS && prandom_below(&rnd, 100) < 55)) {
