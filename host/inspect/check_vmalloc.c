@@ -217,6 +217,14 @@ static bool collect(struct insp *in, uint32_t start, uint32_t end)
 	return true;
 }
 
+bool insp_vmalloc_areas(struct insp *in)
+{
+	uint32_t start, end;
+
+	insp_vmalloc_range(in, &start, &end);
+	return collect(in, start, end);
+}
+
 static bool pfn_free(const struct insp *in, uint64_t pfn)
 {
 	return in->pstate_valid && pfn < in->st.npfn && (in->pstate[pfn] & PS_FREE);

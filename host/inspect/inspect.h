@@ -569,6 +569,9 @@ size_t insp_slab_caches(struct insp *in);
  * the lazily freed areas; uses pstate if valid.  Run after the free-list
  * walk (vmalloc.* rules). */
 void insp_check_vmalloc(struct insp *in);
+/* The areas alone into in->vareas (for corrupt.c), reporting to in->rep;
+ * false if the list is broken. */
+bool insp_vmalloc_areas(struct insp *in);
 /* Forget the free-list walk (clears pstate). */
 void insp_clear_walk(struct insp *in);
 
