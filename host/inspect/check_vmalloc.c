@@ -258,8 +258,10 @@ static void check_pte(struct insp *in, const struct insp_varea *a, uint32_t va, 
 	}
 }
 
-/* Every PTE of [start, end) under swapper_pg_dir, against the areas. */
-static void scan_ptes(struct insp *in, uint32_t start, uint32_t end, uint32_t *mapped)
+/* Every PTE of [start, end) under swapper_pg_dir, against the areas.
+ * False when the tables above the range's PTs cannot be walked (pt.*
+ * rules report that): then the mapped counts make no claim. */
+static bool scan_ptes(struct insp *in, uint32_t start, uint32_t end, uint32_t *mapped)
 {
 	size_t k = 0;
 
@@ -268,9 +270,11 @@ static void scan_ptes(struct insp *in, uint32_t start, uint32_t end, uint32_t *m
 		const uint8_t *pt;
 
 		if (insp_stopping(in))
-			return;
-		pt_walk(in->mem, &in->pt, in->st.swapper_cr3, chunk, &w);
-		if (w.levels < 3 || !(w.lvl[PT_PDE].entry & PT_P))
+			return false;
+		if (pt_walk(in->mem, &in->pt, in->st.swapper_cr3, chunk, &w) != PT_OK &&
+		    !(w.status == PT_NOT_PRESENT && w.fail_level >= PT_PDE))
+			return false;
+		if (!(w.lvl[PT_PDE].entry & PT_P))
 			continue;   /* no page table: nothing mapped here */
 		if (w.lvl[PT_PDE].entry & PT_PS) {
 			char place[INSP_PLACE_MAX];
@@ -282,7 +286,7 @@ static void scan_ptes(struct insp *in, uint32_t start, uint32_t end, uint32_t *m
 		}
 		pt = guest_mem_ptr(in->mem, w.lvl[PT_PDE].entry & PT_ADDR_MASK, 4096);
 		if (!pt)
-			continue;   /* pt.ram reports it */
+			return false;   /* pt.ram reports it */
 		for (unsigned i = 0; i < 512; i++) {
 			uint64_t va = chunk + (uint64_t)i * PG, e;
 
@@ -297,6 +301,7 @@ static void scan_ptes(struct insp *in, uint32_t start, uint32_t end, uint32_t *m
 				  (uint32_t)va, e, k < in->nvareas ? &mapped[k] : &mapped[in->nvareas]);
 		}
 	}
+	return true;
 }
 
 void insp_check_vmalloc(struct insp *in)
@@ -326,7 +331,10 @@ void insp_check_vmalloc(struct insp *in)
 	mapped = calloc(in->nvareas + 1, sizeof(*mapped));
 	if (!mapped)
 		return;
-	scan_ptes(in, start, end, mapped);
+	if (!scan_ptes(in, start, end, mapped)) {
+		free(mapped);
+		return;
+	}
 	for (size_t k = 0; k < in->nvareas && !insp_stopping(in); k++) {
 		const struct insp_varea *a = &in->vareas[k];
 
