@@ -2,7 +2,9 @@
  * Unit tests of the vmalloc address-range allocator (guest/mm/vmap_area.c),
  * built for the host: first fit, alignment, guard-sized gaps, lookups and
  * the largest gap, each checked against a model that keeps one bit per page
- * and finds the lowest aligned run of free pages by brute force.
+ * and finds the lowest aligned run of free pages by brute force.  Every
+ * search goes through the search cache, so these also show that the cache
+ * never changes which address first fit picks.
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 #define VEND (VSTART + NPAGES * P)
 
 static LIST_HEAD(areas);
+static struct vmap_cache cache;
 static unsigned char model[NPAGES];   /* 1: page reserved */
 
 static void reset(void)
@@ -22,9 +25,10 @@ static void reset(void)
 	struct vmap_area *va, *n;
 
 	list_for_each_entry_safe(va, n, &areas, list) {
-		list_del(&va->list);
+		__vmap_area_unlink(&areas, &cache, va);
 		free(va);
 	}
+	cr_assert_null(cache.node);
 	memset(model, 0, sizeof(model));
 }
 
@@ -60,7 +64,7 @@ static struct vmap_area *reserve(unsigned long size, unsigned long align)
 {
 	struct list_head *prev;
 	unsigned long want = model_find(size, align);
-	unsigned long got = __vmap_area_find(&areas, size, align, VSTART, VEND, &prev);
+	unsigned long got = __vmap_area_find(&areas, &cache, size, align, VSTART, VEND, &prev);
 	struct vmap_area *va;
 
 	cr_assert_eq(got, want, "size %#lx align %#lx: got %#lx, the model says %#lx", size, align,
@@ -70,7 +74,7 @@ static struct vmap_area *reserve(unsigned long size, unsigned long align)
 	va = calloc(1, sizeof(*va));
 	va->va_start = got;
 	va->va_end = got + size;
-	list_add(&va->list, prev);
+	__vmap_area_link(&cache, va, prev);
 	memset(model + (got - VSTART) / P, 1, size / P);
 	return va;
 }
@@ -78,7 +82,7 @@ static struct vmap_area *reserve(unsigned long size, unsigned long align)
 static void release(struct vmap_area *va)
 {
 	memset(model + (va->va_start - VSTART) / P, 0, (va->va_end - va->va_start) / P);
-	list_del(&va->list);
+	__vmap_area_unlink(&areas, &cache, va);
 	free(va);
 }
 
@@ -142,12 +146,12 @@ Test(vmap_area, no_fit_and_no_wrap)
 	cr_assert_not_null(reserve(NPAGES * P, P));
 	cr_assert_null(reserve(P, P));
 	reset();
-	cr_assert_eq(__vmap_area_find(&areas, ~0ul & ~(P - 1), P, VSTART, VEND, &prev), VMAP_NO_FIT);
+	cr_assert_eq(__vmap_area_find(&areas, &cache, ~0ul & ~(P - 1), P, VSTART, VEND, &prev), VMAP_NO_FIT);
 	/* A range ending at the top of the address space: no sum wraps. */
-	cr_assert_eq(__vmap_area_find(&areas, 2 * P, P, ~0ul - 3 * P + 1, ~0ul, &prev),
+	cr_assert_eq(__vmap_area_find(&areas, &cache, 2 * P, P, ~0ul - 3 * P + 1, ~0ul, &prev),
 		     ~0ul - 3 * P + 1);
-	cr_assert_eq(__vmap_area_find(&areas, 3 * P, P, ~0ul - 3 * P + 1, ~0ul, &prev), VMAP_NO_FIT);
-	cr_assert_eq(__vmap_area_find(&areas, P, 1ul << 40, ~0ul - 3 * P + 1, ~0ul, &prev),
+	cr_assert_eq(__vmap_area_find(&areas, &cache, 3 * P, P, ~0ul - 3 * P + 1, ~0ul, &prev), VMAP_NO_FIT);
+	cr_assert_eq(__vmap_area_find(&areas, &cache, P, 1ul << 40, ~0ul - 3 * P + 1, ~0ul, &prev),
 		     VMAP_NO_FIT);
 }
 
@@ -155,19 +159,37 @@ Test(vmap_area, lookup_finds_the_area_containing_an_address)
 {
 	struct vmap_area *a = reserve(3 * P, P), *b = reserve(2 * P, P);
 
-	cr_assert_eq(__vmap_area_lookup(&areas, a->va_start), a);
-	cr_assert_eq(__vmap_area_lookup(&areas, a->va_end - 1), a);
-	cr_assert_eq(__vmap_area_lookup(&areas, b->va_start + P + 7), b);
-	cr_assert_null(__vmap_area_lookup(&areas, b->va_end));
-	cr_assert_null(__vmap_area_lookup(&areas, VSTART - 1));
+	cr_assert_eq(__vmap_area_lookup(&areas, &cache, a->va_start), a);
+	cr_assert_eq(__vmap_area_lookup(&areas, NULL, a->va_end - 1), a);
+	cr_assert_eq(__vmap_area_lookup(&areas, &cache, b->va_start + P + 7), b);
+	cr_assert_null(__vmap_area_lookup(&areas, &cache, b->va_end));
+	cr_assert_null(__vmap_area_lookup(&areas, &cache, VSTART - 1));
 }
 
-Test(vmap_area, random_traffic_agrees_with_the_model)
+/* A run of allocations resumes after the last one; a free below it, and a
+ * smaller request than a gap skipped, send the search back down. */
+Test(vmap_area, the_cache_resumes_and_falls_back)
+{
+	struct vmap_area *a = reserve(2 * P, P), *b = reserve(3 * P, P), *c;
+
+	cr_assert_eq(cache.node, b);
+	c = reserve(2 * P, P);
+	cr_assert_eq(c->va_start, b->va_end);
+	release(a);                          /* below the cache point */
+	cr_assert_null(cache.node);
+	cr_assert_eq(reserve(P, P)->va_start, VSTART);
+	cr_assert_eq(reserve(4 * P, P)->va_start, c->va_end, "4 pages skip the 1-page gap");
+	cr_assert_eq(cache.hole, P);
+	cr_assert_eq(reserve(P, P)->va_start, VSTART + P, "1 page is no larger than the gap skipped");
+	assert_sorted();
+}
+
+static void random_traffic(unsigned int seed)
 {
 	static struct vmap_area *held[512];
 	unsigned int nr = 0, fails = 0;
 
-	srand(1234);
+	srand(seed);
 	for (int op = 0; op < 20000; op++) {
 		if (nr && (nr == 512 || rand() % 100 < 45)) {
 			unsigned int k = rand() % nr;
@@ -187,7 +209,7 @@ Test(vmap_area, random_traffic_agrees_with_the_model)
 		cr_assert_eq(__vmap_largest_gap(&areas, VSTART, VEND), model_largest(), "op %d", op);
 		if (op % 97 == 0) {
 			unsigned long a = VSTART + (rand() % NPAGES) * P + rand() % P;
-			struct vmap_area *va = __vmap_area_lookup(&areas, a);
+			struct vmap_area *va = __vmap_area_lookup(&areas, op % 2 ? &cache : NULL, a);
 
 			cr_assert_eq(!!va, model[(a - VSTART) / P], "lookup %#lx", a);
 			if (va)
@@ -196,4 +218,11 @@ Test(vmap_area, random_traffic_agrees_with_the_model)
 	}
 	assert_sorted();
 	cr_assert_gt(fails, 0, "the range never filled up: the test did not reach fragmentation");
+	reset();
+}
+
+Test(vmap_area, random_traffic_agrees_with_the_model)
+{
+	for (unsigned int seed = 1; seed <= 8; seed++)
+		random_traffic(seed);
 }

@@ -56,16 +56,29 @@ struct vmap_area {
 
 /* ---- The address-range allocator (mm/vmap_area.c) ---------------------
  * Callers hold vmap_area_lock.  `head` is a list of areas sorted by
- * va_start with no overlap. */
+ * va_start with no overlap; every link and unlink goes through these, so
+ * that the search cache stays right. */
 #define VMAP_NO_FIT (~0ul)
+
+/* Where the next first-fit search may start (Linux's free_vmap_cache). */
+struct vmap_cache {
+	struct vmap_area *node;      /* search after it; NULL: from vstart */
+	unsigned long hole;          /* largest gap skipped below node, bytes */
+	unsigned long vstart, align; /* of the search that set node */
+};
 
 /* Lowest address a in [vstart, vend) with a % align == 0 and
  * [a, a + size) free (first fit); VMAP_NO_FIT if none.  *prev is where
- * the new area links (list_add after it).  align is a power of two. */
-unsigned long __vmap_area_find(struct list_head *head, unsigned long size, unsigned long align,
-			       unsigned long vstart, unsigned long vend, struct list_head **prev);
-/* The area whose [va_start, va_end) contains addr, or NULL. */
-struct vmap_area *__vmap_area_lookup(struct list_head *head, unsigned long addr);
+ * the new area links.  align is a power of two. */
+unsigned long __vmap_area_find(struct list_head *head, struct vmap_cache *c, unsigned long size,
+			       unsigned long align, unsigned long vstart, unsigned long vend,
+			       struct list_head **prev);
+void __vmap_area_link(struct vmap_cache *c, struct vmap_area *va, struct list_head *prev);
+void __vmap_area_unlink(struct list_head *head, struct vmap_cache *c, struct vmap_area *va);
+/* The area whose [va_start, va_end) contains addr, or NULL (c may be
+ * NULL). */
+struct vmap_area *__vmap_area_lookup(struct list_head *head, const struct vmap_cache *c,
+				     unsigned long addr);
 /* The largest free gap in [vstart, vend), in bytes (VmallocChunk). */
 unsigned long __vmap_largest_gap(struct list_head *head, unsigned long vstart, unsigned long vend);
 

@@ -36,6 +36,7 @@
 #include "asm/pgtable.h"
 
 LIST_HEAD(vmap_area_list);
+static struct vmap_cache vmap_cache;
 static DEFINE_SPINLOCK(vmap_area_lock);
 unsigned long vmap_lazy_nr;
 struct vmalloc_stats vmalloc_stats;
@@ -136,7 +137,7 @@ static void __purge_vmap_area_lazy(void)
 	vmalloc_stats.purges++;
 	list_for_each_entry_safe(va, n, &vmap_area_list, list)
 		if (va->flags & VMAP_LAZY_FREE) {
-			list_del(&va->list);
+			__vmap_area_unlink(&vmap_area_list, &vmap_cache, va);
 			kfree(va);
 		}
 	vmap_lazy_nr = 0;
@@ -159,10 +160,10 @@ static struct vmap_area *alloc_vmap_area(unsigned long size, unsigned long align
 	if (!va)
 		return NULL;
 	spin_lock(&vmap_area_lock);
-	addr = __vmap_area_find(&vmap_area_list, size, align, vstart, vend, &prev);
+	addr = __vmap_area_find(&vmap_area_list, &vmap_cache, size, align, vstart, vend, &prev);
 	if (addr == VMAP_NO_FIT && vmap_lazy_nr) {
 		__purge_vmap_area_lazy();
-		addr = __vmap_area_find(&vmap_area_list, size, align, vstart, vend, &prev);
+		addr = __vmap_area_find(&vmap_area_list, &vmap_cache, size, align, vstart, vend, &prev);
 	}
 	if (addr == VMAP_NO_FIT) {
 		spin_unlock(&vmap_area_lock);
@@ -177,7 +178,7 @@ static struct vmap_area *alloc_vmap_area(unsigned long size, unsigned long align
 	va->va_end = addr + size;
 	va->flags = 0;
 	va->vm = NULL;
-	list_add(&va->list, prev);
+	__vmap_area_link(&vmap_cache, va, prev);
 	spin_unlock(&vmap_area_lock);
 	return va;
 }
@@ -186,7 +187,7 @@ static struct vmap_area *alloc_vmap_area(unsigned long size, unsigned long align
 static void unlink_vmap_area(struct vmap_area *va)
 {
 	spin_lock(&vmap_area_lock);
-	list_del(&va->list);
+	__vmap_area_unlink(&vmap_area_list, &vmap_cache, va);
 	spin_unlock(&vmap_area_lock);
 	kfree(va);
 }
@@ -234,14 +235,14 @@ static void unwind_area(struct vm_struct *area, unsigned int mapped);
 
 static struct vmap_area *__find_busy_area(unsigned long addr)
 {
-	struct vmap_area *va = __vmap_area_lookup(&vmap_area_list, addr);
+	struct vmap_area *va = __vmap_area_lookup(&vmap_area_list, &vmap_cache, addr);
 
 	return va && (va->flags & VMAP_VM_AREA) && va->va_start == addr ? va : NULL;
 }
 
 struct vm_struct *find_vm_area_containing(const void *addr)
 {
-	struct vmap_area *va = __vmap_area_lookup(&vmap_area_list, (unsigned long)addr);
+	struct vmap_area *va = __vmap_area_lookup(&vmap_area_list, &vmap_cache, (unsigned long)addr);
 
 	return va && (va->flags & VMAP_VM_AREA) ? va->vm : NULL;
 }
@@ -312,7 +313,7 @@ static bool vfree_check(const void *addr, const char *op, unsigned long want)
 	bool ok = false;
 
 	spin_lock(&vmap_area_lock);
-	va = is_vmalloc_addr(addr) ? __vmap_area_lookup(&vmap_area_list, a) : NULL;
+	va = is_vmalloc_addr(addr) ? __vmap_area_lookup(&vmap_area_list, &vmap_cache, a) : NULL;
 	if (!va)
 		vm_warn("Trying to %s() nonexistent vm area (0x%08lx)", op, a);
 	else if (va->flags & VMAP_LAZY_FREE)
@@ -526,7 +527,7 @@ bool vmalloc_report_fault(unsigned long addr)
 
 	if (!is_vmalloc_addr((const void *)addr))
 		return false;
-	va = __vmap_area_lookup(&vmap_area_list, addr);
+	va = __vmap_area_lookup(&vmap_area_list, &vmap_cache, addr);
 	if (!va)
 		printk("#PF: %08lx is in the vmalloc range but in no vmalloc area\n", addr);
 	else if (va->flags & VMAP_LAZY_FREE)
