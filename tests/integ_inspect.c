@@ -384,9 +384,9 @@ Test(inspect, usage_errors, .timeout = 30)
 	r = vmm_run(10, "--corrupt", "nr-free@0", NULL);
 	assert_status(r, EXIT_USAGE);
 	vmm_result_free(&r);
-	r = vmm_run(10, "--show", "buddyinfo,vmallocinfo", NULL);
+	r = vmm_run(10, "--show", "buddyinfo,nosuchinfo", NULL);
 	assert_status(r, EXIT_USAGE);
-	assert_err_has(r, "--show: unknown view 'vmallocinfo'");
+	assert_err_has(r, "--show: unknown view 'nosuchinfo'");
 	vmm_result_free(&r);
 	r = vmm_run(10, "--fuzz", "0", NULL);
 	assert_status(r, EXIT_USAGE);
