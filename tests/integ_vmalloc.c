@@ -4,8 +4,11 @@
  * at 6G, --check over stress:vmalloc for three seeds, the guard-page crash,
  * the bad-vfree warnings, the host's vmallocinfo against the guest's (callers
  * compared as addresses: the guest prints them, the host resolves them),
- * and the three vmalloc corruptions, each reported by its rule alone.
+ * the three vmalloc corruptions, each reported by its rule alone, and the
+ * console's guest vmalloc, vfree and vmap requests and vmallocinfo view.
  */
+#include <unistd.h>
+
 #include "harness.h"
 #include "elf_load.h"
 #include "exitcodes.h"
@@ -191,4 +194,101 @@ Test(vmalloc, corruptions_are_caught_by_their_rules, .timeout = 120)
 		assert_err_has(r, "check at checkpoint 1 (tag 100): 1 violation\n");
 		vmm_result_free(&r);
 	}
+}
+
+/* Run the VMM with a console script of these lines. */
+static struct vmm_result run_console(const char *cmdline, const char *text)
+{
+	char path[] = "/tmp/integ_vmalloc_XXXXXX";
+	int fd = harness_mkstemp(path);
+	struct vmm_result r;
+
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	r = vmm_run(60, SMALL, "-c", cmdline, "--script", path, NULL);
+	unlink(path);
+	return r;
+}
+
+/* The console's vmallocinfo at the selftest's first checkpoint is the
+ * guest's own, callers resolved. */
+Test(vmalloc, console_vmallocinfo_is_the_guests, .timeout = 120)
+{
+	struct vmm_result r = run_console("highmem=32M run=selftest:vmalloc", "vmallocinfo\nquit\n");
+	struct guest_mem mem;
+	struct elf_info info;
+	char err[256], *guest, *host, *line, *save = NULL, resolved[4096] = "";
+	void *buf = calloc(1, 64 << 20);
+
+	assert_status(r, 0);
+	guest_mem_layout(&mem, 64 << 20, buf);
+	cr_assert_eq(elf_load_file(&mem, GUEST_ELF, &info, err, sizeof(err)), 0, "%s", err);
+	sym_set_default(&info.symtab);
+	guest = area_lines(r.out, "selftest:vmalloc: /proc/vmallocinfo with three areas:\n");
+	host = area_lines(r.out, "(vmm) vmallocinfo\n");
+	cr_assert(guest && host && strlen(guest) > 100, "%s", r.out);
+	for (line = strtok_r(guest, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char one[256];
+
+		cr_assert_not_null(insp_vmallocinfo_resolve(line, one, sizeof(one)), "%s", line);
+		strcat(resolved, one);
+		strcat(resolved, "\n");
+	}
+	cr_assert_str_eq(host, resolved);
+	sym_set_default(NULL);
+	elf_info_free(&info);
+	free(buf);
+	free(guest);
+	free(host);
+	vmm_result_free(&r);
+}
+
+/* vmalloc, vmalloc_32, vmap of the console's own pages (which then cannot
+ * be freed), vfree of both kinds, and the refusals. */
+Test(vmalloc, console_requests, .timeout = 60)
+{
+	struct vmm_result r = run_console("highmem=32M run=idle",
+		"guest alloc_pages 1\n"
+		"guest vmap 0x5efb 0x5efa 0x5efb\n"
+		"guest free_pages 1\n"
+		"guest vmalloc 16384\n"
+		"guest vmalloc 8192 32\n"
+		"vmallocinfo\n"
+		"check\n"
+		"guest vfree 2\n"
+		"guest free_pages 1\n"
+		"guest vfree 3\n"
+		"guest vfree 3\n"
+		"guest vfree 4\n"
+		"guest vmap 0x5efa\n"
+		"guest vmalloc 0\n"
+		"guest vmalloc 4096 31\n"
+		"quit\n");
+
+	assert_status(r, EXIT_USAGE);
+	assert_out_has(r, "(vmm) guest alloc_pages 1\nid 1: order 1 at pfn 0x5efa (va 0xc5efa000)\n");
+	assert_out_has(r, "(vmm) guest vmap 0x5efb 0x5efa 0x5efb\n"
+		       "id 2: vmap of 3 pages, first page at pfn 0x5efb (va 0xc6800000)\n");
+	assert_out_has(r, "(vmm) guest free_pages 1\nrefused: -EBUSY (Device or resource busy)\n");
+	assert_out_has(r, "(vmm) guest vmalloc 16384\n"
+		       "id 3: vmalloc 16384 bytes, first page at pfn 0x7c00 (va 0xc6804000)\n");
+	assert_out_has(r, "(vmm) guest vmalloc 8192 32\nid 4: vmalloc_32 8192 bytes, first page at "
+		       "pfn 0x");
+	assert_out_has(r, "(vmm) vmallocinfo\n"
+		       "0xc6800000-0xc6804000   16384 con_vmap+0x");
+	assert_out_has(r, " pages=3 vmap\n0xc6804000-0xc6809000   20480 con_vmalloc+0x");
+	assert_out_has(r, " pages=4 vmalloc\n0xc6809000-0xc680c000   12288 con_vmalloc+0x");
+	assert_out_has(r, "(vmm) check\ncheck: ");
+	assert_out_has(r, " rules, 0 violations\n");
+	assert_out_has(r, "(vmm) guest vfree 2\nid 2: freed at pfn 0x5efb (va 0xc6800000)\n");
+	assert_out_has(r, "(vmm) guest free_pages 1\nid 1: freed at pfn 0x5efa (va 0xc5efa000)\n");
+	assert_out_has(r, "(vmm) guest vfree 3\nid 3: freed at pfn 0x7c00 (va 0xc6804000)\n"
+		       "(vmm) guest vfree 3\nrefused: -ENOENT (No such file or directory)\n");
+	assert_out_has(r, "(vmm) guest vfree 4\nid 4: freed");
+	assert_out_has(r, "(vmm) guest vmap 0x5efa\nrefused: -EINVAL (Invalid argument)\n");
+	assert_out_has(r, "(vmm) guest vmalloc 0\nrefused: -EINVAL (Invalid argument)\n");
+	assert_out_has(r, "(vmm) guest vmalloc 4096 31\nerror: guest vmalloc: '31' is not 32 "
+		       "(vmalloc_32); see 'help guest vmalloc'\n");
+	vmm_result_free(&r);
 }
