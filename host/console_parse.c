@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi.h"
 #include "console_parse.h"
 #include "gfp_flags.h"
 #include "util.h"
@@ -104,7 +105,7 @@ const struct con_cmd con_cmds[CMD_NR] = {
 	  "vmalloc(SIZE) in the guest, or vmalloc_32(SIZE) (lowmem pages only) with 32" },
 	{ CMD_GUEST_VFREE, "guest vfree", 1, 1, NEED_IDLE, "ID",
 	  "vfree() of an area from guest vmalloc, vunmap() of one from guest vmap" },
-	{ CMD_GUEST_VMAP, "guest vmap", 1, 8, NEED_IDLE, "PFN...",
+	{ CMD_GUEST_VMAP, "guest vmap", 1, CON_VMAP_MAX, NEED_IDLE, "PFN...",
 	  "vmap() of up to 8 pages of guest alloc_pages blocks (which stay until vfree)" },
 };
 
