@@ -29,6 +29,39 @@ static char *area_lines(const char *s, const char *header)
 	return strndup(p, (size_t)(e - p));
 }
 
+/* The guest's vmallocinfo lines (after guest_header), each caller resolved
+ * from the ELF's symbols, equal the host's (after host_header). */
+static void assert_vmallocinfo_agrees(const char *out, const char *guest_header,
+				      const char *host_header)
+{
+	char err[256], *guest, *host, *line, *save = NULL, resolved[4096] = "";
+	void *buf = calloc(1, 64 << 20);
+	struct guest_mem mem;
+	struct elf_info info;
+
+	guest_mem_layout(&mem, 64 << 20, buf);
+	cr_assert_eq(elf_load_file(&mem, GUEST_ELF, &info, err, sizeof(err)), 0, "%s", err);
+	sym_set_default(&info.symtab);
+	guest = area_lines(out, guest_header);
+	host = area_lines(out, host_header);
+	cr_assert(guest && host && strlen(guest) > 100, "%s", out);
+	for (line = strtok_r(guest, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char one[256];
+
+		cr_assert_not_null(insp_vmallocinfo_resolve(line, one, sizeof(one)), "%s", line);
+		strcat(resolved, one);
+		strcat(resolved, "\n");
+	}
+	cr_assert_str_eq(host, resolved);
+	cr_assert(strstr(host, " test_vmallocinfo+0x"), "%s", host);
+	cr_assert(strstr(host, " pages=2 vmap\n"), "%s", host);
+	sym_set_default(NULL);
+	elf_info_free(&info);
+	free(buf);
+	free(guest);
+	free(host);
+}
+
 static void assert_clean(const struct vmm_result *r)
 {
 	char want[128];
@@ -122,33 +155,10 @@ Test(vmalloc, host_vmallocinfo_equals_the_guests, .timeout = 120)
 {
 	struct vmm_result r = vmm_run(90, SMALL, "--show", "vmallocinfo", "-c",
 				      "highmem=32M run=selftest:vmalloc", NULL);
-	struct guest_mem mem;
-	struct elf_info info;
-	char err[256], *guest, *host, *line, *save = NULL, resolved[4096] = "";
-	void *buf = calloc(1, 64 << 20);
 
 	assert_status(r, 0);
-	guest_mem_layout(&mem, 64 << 20, buf);
-	cr_assert_eq(elf_load_file(&mem, GUEST_ELF, &info, err, sizeof(err)), 0, "%s", err);
-	sym_set_default(&info.symtab);
-	guest = area_lines(r.out, "selftest:vmalloc: /proc/vmallocinfo with three areas:\n");
-	host = area_lines(r.out, "vmm: host vmallocinfo at checkpoint 1 (tag 1):\n");
-	cr_assert(guest && host && strlen(guest) > 100, "%s", r.out);
-	for (line = strtok_r(guest, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char one[256];
-
-		cr_assert_not_null(insp_vmallocinfo_resolve(line, one, sizeof(one)), "%s", line);
-		strcat(resolved, one);
-		strcat(resolved, "\n");
-	}
-	cr_assert_str_eq(host, resolved);
-	cr_assert(strstr(host, " test_vmallocinfo+0x"), "%s", host);
-	cr_assert(strstr(host, " pages=2 vmap\n"), "%s", host);
-	sym_set_default(NULL);
-	elf_info_free(&info);
-	free(buf);
-	free(guest);
-	free(host);
+	assert_vmallocinfo_agrees(r.out, "selftest:vmalloc: /proc/vmallocinfo with three areas:\n",
+				  "vmm: host vmallocinfo at checkpoint 1 (tag 1):\n");
 	vmm_result_free(&r);
 }
 
@@ -216,31 +226,10 @@ static struct vmm_result run_console(const char *cmdline, const char *text)
 Test(vmalloc, console_vmallocinfo_is_the_guests, .timeout = 120)
 {
 	struct vmm_result r = run_console("highmem=32M run=selftest:vmalloc", "vmallocinfo\nquit\n");
-	struct guest_mem mem;
-	struct elf_info info;
-	char err[256], *guest, *host, *line, *save = NULL, resolved[4096] = "";
-	void *buf = calloc(1, 64 << 20);
 
 	assert_status(r, 0);
-	guest_mem_layout(&mem, 64 << 20, buf);
-	cr_assert_eq(elf_load_file(&mem, GUEST_ELF, &info, err, sizeof(err)), 0, "%s", err);
-	sym_set_default(&info.symtab);
-	guest = area_lines(r.out, "selftest:vmalloc: /proc/vmallocinfo with three areas:\n");
-	host = area_lines(r.out, "(vmm) vmallocinfo\n");
-	cr_assert(guest && host && strlen(guest) > 100, "%s", r.out);
-	for (line = strtok_r(guest, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char one[256];
-
-		cr_assert_not_null(insp_vmallocinfo_resolve(line, one, sizeof(one)), "%s", line);
-		strcat(resolved, one);
-		strcat(resolved, "\n");
-	}
-	cr_assert_str_eq(host, resolved);
-	sym_set_default(NULL);
-	elf_info_free(&info);
-	free(buf);
-	free(guest);
-	free(host);
+	assert_vmallocinfo_agrees(r.out, "selftest:vmalloc: /proc/vmallocinfo with three areas:\n",
+				  "(vmm) vmallocinfo\n");
 	vmm_result_free(&r);
 }
 

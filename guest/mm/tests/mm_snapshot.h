@@ -1,7 +1,8 @@
 /*
  * Snapshots of the allocators' accounting, for workloads that must end
  * where they began: free blocks per zone and order, free pages per zone,
- * and, with the caches shrunk, slab pages and every cache's active objects.
+ * and, with the caches shrunk, slab pages and every cache's active objects;
+ * and the selftests' CHECK.
  */
 #ifndef GUEST_MM_TESTS_MM_SNAPSHOT_H
 #define GUEST_MM_TESTS_MM_SNAPSHOT_H
@@ -10,6 +11,18 @@
 #include "slab.h"
 
 #define MM_SNAP_CACHES 64
+
+/* A selftest's check: on failure print "WHO: FAIL file:line: cond: ..."
+ * and return 1 from the test function.  Each selftest defines CHECK with
+ * its own WHO. */
+#define SELFTEST_CHECK(who, cond, ...) do {                              \
+	if (!(cond)) {                                                    \
+		printk(who ": FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+		printk(__VA_ARGS__);                                      \
+		printk("\n");                                             \
+		return 1;                                                 \
+	}                                                                 \
+} while (0)
 
 struct mm_snapshot {
 	bool caches;          /* taken with the caches shrunk: the slab fields count */

@@ -46,14 +46,7 @@ static void release_all(struct held *h)
 	h->nr = 0;
 }
 
-#define CHECK(cond, ...) do {                                             \
-	if (!(cond)) {                                                    \
-		printk("selftest:buddy: FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-		printk(__VA_ARGS__);                                      \
-		printk("\n");                                             \
-		return 1;                                                 \
-	}                                                                 \
-} while (0)
+#define CHECK(cond, ...) SELFTEST_CHECK("selftest:buddy", cond, __VA_ARGS__)
 
 static const gfp_t zone_gfp[MAX_NR_ZONES] = {
 	[ZONE_DMA] = GFP_DMA | GFP_KERNEL,

@@ -21,14 +21,7 @@
 #include "mm_snapshot.h"
 #include "../slab_internal.h"
 
-#define CHECK(cond, ...) do {                                             \
-	if (!(cond)) {                                                    \
-		printk("selftest:slab: FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-		printk(__VA_ARGS__);                                      \
-		printk("\n");                                             \
-		return 1;                                                 \
-	}                                                                 \
-} while (0)
+#define CHECK(cond, ...) SELFTEST_CHECK("selftest:slab", cond, __VA_ARGS__)
 
 static struct slab *slab_of(const void *obj)
 {

@@ -23,14 +23,7 @@
 #include "asm/pgtable.h"
 #include "mm_snapshot.h"
 
-#define CHECK(cond, ...) do {                                             \
-	if (!(cond)) {                                                    \
-		printk("selftest:vmalloc: FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-		printk(__VA_ARGS__);                                      \
-		printk("\n");                                             \
-		return 1;                                                 \
-	}                                                                 \
-} while (0)
+#define CHECK(cond, ...) SELFTEST_CHECK("selftest:vmalloc", cond, __VA_ARGS__)
 
 static u32 word_pattern(unsigned long addr, u32 seed)
 {
@@ -499,9 +492,61 @@ DEFINE_WORKLOAD("selftest:vmalloc", selftest_vmalloc,
 
 #define STRESS_MAX_AREAS 256
 
+struct stress_area {
+	u8 *p;
+	unsigned long size;
+	u32 seed;                 /* of its sampled pattern */
+	struct page **vmapped;    /* a vmap's pages (kmalloc'ed), else NULL */
+};
+
+static void free_page_array(struct page **pg, unsigned long n)
+{
+	while (n--)
+		__free_page(pg[n]);
+	kfree(pg);
+}
+
+/* vmap of n fresh pages (HighMem first), or NULL with nothing held. */
+static u8 *stress_vmap(unsigned long n, struct page ***pages)
+{
+	struct page **pg = kmalloc(n * sizeof(*pg), GFP_KERNEL);
+	unsigned long i = 0;
+	u8 *p = NULL;
+
+	if (!pg)
+		return NULL;
+	while (i < n && (pg[i] = alloc_page(GFP_HIGHUSER | __GFP_NOWARN)) != NULL)
+		i++;
+	if (i == n)
+		p = vmap(pg, n, 0, PAGE_KERNEL);
+	if (!p) {
+		free_page_array(pg, i);
+		return NULL;
+	}
+	*pages = pg;
+	return p;
+}
+
+/* Check an area's sampled pattern and free it: 1 if it read back wrong. */
+static unsigned long stress_release(struct stress_area *a)
+{
+	unsigned long b = verify_sampled(a->p, a->size, a->seed);
+
+	if (b != ~0ul)
+		printk("stress:vmalloc: FAIL: area %08lx page %lu read back wrong\n",
+		       (unsigned long)a->p, b);
+	if (a->vmapped) {
+		vunmap(a->p);
+		free_page_array(a->vmapped, a->size >> PAGE_SHIFT);
+	} else {
+		vfree(a->p);
+	}
+	return b != ~0ul;
+}
+
 static int stress_vmalloc(const char *arg)
 {
-	static struct { u8 *p; unsigned long size; u32 seed; struct page **vmapped; } held[STRESS_MAX_AREAS];
+	static struct stress_area held[STRESS_MAX_AREAS];
 	unsigned long seed = cmdline_get_uint("seed", 1), ops = cmdline_get_uint("ops", 2000);
 	unsigned long allocs = 0, frees = 0, fails = 0, bad = 0;
 	unsigned int nr = 0;
@@ -525,21 +570,7 @@ static int stress_vmalloc(const char *arg)
 
 			if (kind == 3) {
 				pages = 1 + pages % 16;
-				pg = kmalloc(pages * sizeof(*pg), GFP_KERNEL);
-				for (unsigned long i = 0; pg && i < pages; i++)
-					if (!(pg[i] = alloc_page(GFP_HIGHUSER | __GFP_NOWARN))) {
-						while (i--)
-							__free_page(pg[i]);
-						kfree(pg);
-						pg = NULL;
-					}
-				p = pg ? vmap(pg, pages, 0, PAGE_KERNEL) : NULL;
-				if (pg && !p) {
-					for (unsigned long i = 0; i < pages; i++)
-						__free_page(pg[i]);
-					kfree(pg);
-					pg = NULL;
-				}
+				p = stress_vmap(pages, &pg);
 			} else {
 				p = kind == 0 ? vmalloc(pages << PAGE_SHIFT) :
 				    kind == 1 ? vzalloc(pages << PAGE_SHIFT) :
@@ -554,48 +585,22 @@ static int stress_vmalloc(const char *arg)
 				       (unsigned long)p);
 				bad++;
 			}
-			held[nr].p = p;
-			held[nr].size = pages << PAGE_SHIFT;
-			held[nr].seed = (u32)op;
-			held[nr].vmapped = pg;
+			held[nr] = (struct stress_area){ p, pages << PAGE_SHIFT, (u32)op, pg };
 			fill_sampled(p, held[nr].size, held[nr].seed);
 			nr++;
 			allocs++;
 		} else {
 			unsigned int k = prandom_below(&rnd, nr);
-			unsigned long b = verify_sampled(held[k].p, held[k].size, held[k].seed);
 
-			if (b != ~0ul) {
-				printk("stress:vmalloc: FAIL: area %08lx page %lu read back wrong\n",
-				       (unsigned long)held[k].p, b);
-				bad++;
-			}
-			if (held[k].vmapped) {
-				vunmap(held[k].p);
-				for (unsigned long i = 0; i < held[k].size >> PAGE_SHIFT; i++)
-					__free_page(held[k].vmapped[i]);
-				kfree(held[k].vmapped);
-			} else {
-				vfree(held[k].p);
-			}
+			bad += stress_release(&held[k]);
 			held[k] = held[--nr];
 			frees++;
 		}
 		if (op % 100 == 0)
 			checkpoint(op);
 	}
-	while (nr) {
-		nr--;
-		bad += verify_sampled(held[nr].p, held[nr].size, held[nr].seed) != ~0ul;
-		if (held[nr].vmapped) {
-			vunmap(held[nr].p);
-			for (unsigned long i = 0; i < held[nr].size >> PAGE_SHIFT; i++)
-				__free_page(held[nr].vmapped[i]);
-			kfree(held[nr].vmapped);
-		} else {
-			vfree(held[nr].p);
-		}
-	}
+	while (nr)
+		bad += stress_release(&held[--nr]);
 	checkpoint(ops + 1);
 	vm_unmap_aliases();
 	failed = mm_snapshot_compare(&start, "stress:vmalloc", "end");
