@@ -146,11 +146,13 @@ Test(vmap_area, no_fit_and_no_wrap)
 	cr_assert_not_null(reserve(NPAGES * P, P));
 	cr_assert_null(reserve(P, P));
 	reset();
-	cr_assert_eq(__vmap_area_find(&areas, &cache, ~0ul & ~(P - 1), P, VSTART, VEND, &prev), VMAP_NO_FIT);
+	cr_assert_eq(__vmap_area_find(&areas, &cache, ~0ul & ~(P - 1), P, VSTART, VEND, &prev),
+		     VMAP_NO_FIT);
 	/* A range ending at the top of the address space: no sum wraps. */
 	cr_assert_eq(__vmap_area_find(&areas, &cache, 2 * P, P, ~0ul - 3 * P + 1, ~0ul, &prev),
 		     ~0ul - 3 * P + 1);
-	cr_assert_eq(__vmap_area_find(&areas, &cache, 3 * P, P, ~0ul - 3 * P + 1, ~0ul, &prev), VMAP_NO_FIT);
+	cr_assert_eq(__vmap_area_find(&areas, &cache, 3 * P, P, ~0ul - 3 * P + 1, ~0ul, &prev),
+		     VMAP_NO_FIT);
 	cr_assert_eq(__vmap_area_find(&areas, &cache, P, 1ul << 40, ~0ul - 3 * P + 1, ~0ul, &prev),
 		     VMAP_NO_FIT);
 }

@@ -2,9 +2,9 @@
  * All checkers, in the order their results feed each other: the runtime
  * state and its geometry, the free lists (which say which pages are free),
  * the slab walk (which says which pages are slab pages), the mem_map pass,
- * the page tables, then vmalloc's areas against the PTEs of its range.  This is what --check runs at a
- * checkpoint, what the console's `check` will run, and what the tests and
- * the benchmark time.
+ * the page tables, then vmalloc's areas against the PTEs of its range.
+ * This is what --check runs at a checkpoint, what the console's `check`
+ * will run, and what the tests and the benchmark time.
  */
 #include <time.h>
 

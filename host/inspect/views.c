@@ -2,8 +2,9 @@
  * Views of the guest computed from outside (crash's vtop and `kmem -p`,
  * /proc): the translation of a virtual address level by level, the decoded
  * struct page of a pfn, and /proc/buddyinfo, zoneinfo, meminfo, vmstat and
- * slabinfo (vmallocinfo is in check_vmalloc.c) in the exact formats the guest's mm/procfs.c and slab.c print, so the two can be
- * compared byte for byte.  The guest's arithmetic is 32-bit (unsigned
+ * slabinfo (vmallocinfo is in check_vmalloc.c) in the exact formats the
+ * guest's mm/procfs.c and slab.c print, so the two can be compared byte for
+ * byte.  The guest's arithmetic is 32-bit (unsigned
  * long on i386), and so is the arithmetic here.
  */
 #include <inttypes.h>
