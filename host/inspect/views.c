@@ -4,8 +4,8 @@
  * struct page of a pfn, and /proc/buddyinfo, zoneinfo, meminfo, vmstat and
  * slabinfo (vmallocinfo is in check_vmalloc.c) in the exact formats the
  * guest's mm/procfs.c and slab.c print, so the two can be compared byte for
- * byte.  The guest's arithmetic is 32-bit (unsigned
- * long on i386), and so is the arithmetic here.
+ * byte.  The guest's arithmetic is 32-bit (unsigned long on i386), and so
+ * is the arithmetic here.
  */
 #include <inttypes.h>
 #include <string.h>
