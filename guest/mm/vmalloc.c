@@ -314,7 +314,9 @@ static bool vfree_check(const void *addr, const char *op, unsigned long want)
 
 	spin_lock(&vmap_area_lock);
 	va = is_vmalloc_addr(addr) ? __vmap_area_lookup(&vmap_area_list, &vmap_cache, a) : NULL;
-	if (!va)
+	/* An area whose get_vm_area has not finished (flags 0) is no area
+	 * yet. */
+	if (!va || !va->flags)
 		vm_warn("Trying to %s() nonexistent vm area (0x%08lx)", op, a);
 	else if (va->flags & VMAP_LAZY_FREE)
 		vm_warn("Trying to %s() an already freed vm area (0x%08lx)", op, a);
