@@ -1456,6 +1456,14 @@ Test(check, vmalloc_broken_list_stops_the_walk)
 	cr_assert_eq(g.rep.rules_run & (1ull << R_VMALLOC_ORPHAN), 0);
 }
 
+/* The vmalloc range's page tables are PG_table like every other. */
+Test(check, vmalloc_page_table_is_pg_table)
+{
+	sg_flag(&g, SG_VM_PT_PA >> 12, SG_PG_table, 0);
+	expect_detail(R_PT_TABLE, "pfn 0x1406", "page table table for va 0xc1800000 is not PG_table "
+		      "(flags 0)");
+}
+
 Test(check, vmalloc_area_outside_the_range)
 {
 	sg_wr(&g, SG_VA_A + SG_VA_VM_START, 0xc1700000);

@@ -185,6 +185,18 @@ static int test_vzalloc_and_32(void)
 	CHECK(!zones[ZONE_HIGHMEM], "vmalloc_32: %lu HighMem pages", zones[ZONE_HIGHMEM]);
 	CHECK(find_vm_area_containing(p)->nr_pages == 300, "nr_pages");
 	vfree(p);
+	/* __vmalloc takes the caller's gfp and protection: DMA pages, zeroed,
+	 * mapped with exactly PAGE_KERNEL's bits. */
+	memset(zones, 0, sizeof(zones));
+	z = __vmalloc(8 * PAGE_SIZE, GFP_KERNEL | GFP_DMA | __GFP_ZERO, PAGE_KERNEL);
+	CHECK(z, "__vmalloc");
+	if (check_mapped(z, 8 * PAGE_SIZE, zones))
+		return 1;
+	CHECK(zones[ZONE_DMA] == 8, "__vmalloc(GFP_DMA): %lu of 8 pages in DMA", zones[ZONE_DMA]);
+	CHECK(!z[5] && !z[8 * PAGE_SIZE / 4 - 1], "__vmalloc(__GFP_ZERO) is not zero");
+	CHECK((lookup_pte_kernel((unsigned long)z)->pte & ~PTE_PFN_MASK) == PAGE_KERNEL.pgprot,
+	      "pte %016llx", (unsigned long long)lookup_pte_kernel((unsigned long)z)->pte);
+	vfree(z);
 	return 0;
 }
 
@@ -458,7 +470,7 @@ static int selftest_vmalloc(const char *arg)
 {
 	static const struct { const char *name; int (*fn)(void); } tests[] = {
 		{ "sizes from 1 page to 16 MiB", test_sizes },
-		{ "vzalloc and vmalloc_32", test_vzalloc_and_32 },
+		{ "vzalloc, vmalloc_32, __vmalloc", test_vzalloc_and_32 },
 		{ "vmallocinfo and VmallocUsed", test_vmallocinfo },
 		{ "vmap and vunmap", test_vmap },
 		{ "get_vm_area", test_get_vm_area },
