@@ -466,9 +466,17 @@ static int test_largest(void)
 	return mm_snapshot_compare(&snap, "selftest:vmalloc", "largest area");
 }
 
+/* Purge the lazily freed areas, then let the host check the range empty
+ * of them. */
+static void vmalloc_settle(void)
+{
+	vm_unmap_aliases();
+	checkpoint(2);
+}
+
 static int selftest_vmalloc(const char *arg)
 {
-	static const struct { const char *name; int (*fn)(void); } tests[] = {
+	static const struct selftest tests[] = {
 		{ "sizes from 1 page to 16 MiB", test_sizes },
 		{ "vzalloc, vmalloc_32, __vmalloc", test_vzalloc_and_32 },
 		{ "vmallocinfo and VmallocUsed", test_vmallocinfo },
@@ -480,22 +488,10 @@ static int selftest_vmalloc(const char *arg)
 		{ "partial failure unwinds", test_unwind },
 		{ "largest area", test_largest },
 	};
-	struct mm_snapshot start;
-	int failed = 0;
 
 	(void)arg;
 	warm_page_tables(max(16ul << 20, largest_area()));
-	mm_snapshot_take(&start, true);
-	for (unsigned int i = 0; i < ARRAY_SIZE(tests); i++) {
-		int r = tests[i].fn();
-		printk("selftest:vmalloc: %-34s %s\n", tests[i].name, r ? "FAIL" : "ok");
-		failed |= r;
-	}
-	vm_unmap_aliases();
-	checkpoint(2);
-	failed |= mm_snapshot_compare(&start, "selftest:vmalloc", "end");
-	printk("selftest:vmalloc: %s\n", failed ? "FAILED" : "passed");
-	return failed ? 1 : 0;
+	return selftest_run("selftest:vmalloc", tests, ARRAY_SIZE(tests), 34, true, vmalloc_settle);
 }
 DEFINE_WORKLOAD("selftest:vmalloc", selftest_vmalloc,
 		"deterministic vmalloc checks; free counts must end where they began");
