@@ -134,6 +134,22 @@ Test(vmalloc, check_stress_over_three_seeds, .timeout = 240)
 	}
 }
 
+/* Under fail_page_alloc and failslab every failed vmalloc or vmap unwinds:
+ * the accounting ends where it began and every checkpoint is clean. */
+Test(vmalloc, stress_under_fault_injection, .timeout = 120)
+{
+	struct vmm_result r = vmm_run(90, SMALL, "--check", "-c", "highmem=32M run=stress:vmalloc "
+				      "seed=1 ops=2000 fail_page_alloc=1,10,0,-1 failslab=1,10,0,-1",
+				      NULL);
+
+	assert_status(r, 0);
+	assert_out_has(r, "stress:vmalloc: seed 1: 2000 ops, 533 allocs, 533 frees, 934 failed, ");
+	assert_out_has(r, "stress:vmalloc: 0 bad areas; free counts restored\n");
+	assert_err_has(r, "check: 21 checkpoints, ");
+	assert_clean(&r);
+	vmm_result_free(&r);
+}
+
 Test(vmalloc, guard_page_touch_is_reported_and_panics, .timeout = 60)
 {
 	struct vmm_result r = vmm_run(30, SMALL, "-c", "highmem=32M run=crash:vmalloc-guard", NULL);

@@ -98,16 +98,24 @@ static int pte_clear_range(unsigned long start, unsigned long end)
 }
 
 /* Make the page tables of the first size bytes of the range, so that the
- * free counts the tests compare do not move when a test reaches them. */
+ * free counts the tests compare do not move when a test reaches them.
+ * This is setup, not what is tested: fault injection (fail_page_alloc=,
+ * failslab= on the command line) is held off meanwhile. */
 static void warm_page_tables(unsigned long size)
 {
+	unsigned long page_prob = fail_page_alloc.attr.probability;
+	unsigned long slab_prob = failslab.attr.probability;
 	struct vm_struct *vm;
 
+	fail_page_alloc.attr.probability = 0;
+	failslab.attr.probability = 0;
 	vm_unmap_aliases();
 	vm = alloc_vm_area(size);
 	BUG_ON(!vm);
 	free_vm_area(vm);
 	vm_unmap_aliases();
+	fail_page_alloc.attr.probability = page_prob;
+	failslab.attr.probability = slab_prob;
 }
 
 static int test_sizes(void)
@@ -586,17 +594,19 @@ static int stress_vmalloc(const char *arg)
 			}
 			if (!p) {
 				fails++;
-				continue;
+			} else {
+				u32 *w = (u32 *)p;
+
+				if (kind == 1 && (w[0] || w[(pages << PAGE_SHIFT) / 4 - 1])) {
+					printk("stress:vmalloc: FAIL: vzalloc area %08lx is not zero\n",
+					       (unsigned long)p);
+					bad++;
+				}
+				held[nr] = (struct stress_area){ p, pages << PAGE_SHIFT, (u32)op, pg };
+				fill_sampled(p, held[nr].size, held[nr].seed);
+				nr++;
+				allocs++;
 			}
-			if (kind == 1 && (((u32 *)p)[0] || ((u32 *)p)[(pages << PAGE_SHIFT) / 4 - 1])) {
-				printk("stress:vmalloc: FAIL: vzalloc area %08lx is not zero\n",
-				       (unsigned long)p);
-				bad++;
-			}
-			held[nr] = (struct stress_area){ p, pages << PAGE_SHIFT, (u32)op, pg };
-			fill_sampled(p, held[nr].size, held[nr].seed);
-			nr++;
-			allocs++;
 		} else {
 			unsigned int k = prandom_below(&rnd, nr);
 
