@@ -48,8 +48,8 @@ static void demo_vmalloc(void **vm, void **vmapped, struct page *pages[3])
 	struct zone *top = &contig_page_data.node_zones[ZONE_HIGHMEM];
 	unsigned long nr;
 
-	if (!managed_zone(top))
-		top = &contig_page_data.node_zones[ZONE_NORMAL];
+	while (top > contig_page_data.node_zones && !managed_zone(top))
+		top--;   /* the highest zone with pages: vmalloc tries it first */
 	pages[0] = alloc_page(GFP_DMA | GFP_KERNEL);
 	pages[1] = alloc_page(GFP_KERNEL);
 	pages[2] = alloc_page(GFP_HIGHUSER);
