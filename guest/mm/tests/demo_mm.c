@@ -57,10 +57,11 @@ static void demo_vmalloc(void **vm, void **vmapped, struct page *pages[3])
 	printk("vmap() of a page from each zone (mm/vmalloc.c): one virtual range over them:\n");
 	show_area_pages(*vmapped, 3, 3);
 	/* A little more than the first zone vmalloc tries has free, so the
-	 * area spills into the next one down: where the range can hold that
-	 * with half of it to spare (big guests have more HighMem than that). */
+	 * area spills into the next one down: where there is one, and where
+	 * the range holds that with half of it to spare (big guests have more
+	 * HighMem than that). */
 	nr = zone_page_state(top, NR_FREE_PAGES) + 16;
-	if (nr <= (vmalloc_chunk_bytes() >> PAGE_SHIFT) / 2) {
+	if (top > contig_page_data.node_zones && nr <= (vmalloc_chunk_bytes() >> PAGE_SHIFT) / 2) {
 		printk("vmalloc(%lu pages), after vmap's guard page: the pages come one at a time,\n"
 		       "%s first, then from the zone below once it reaches its watermark:\n", nr,
 		       top->name);
