@@ -68,7 +68,8 @@ static void demo_vmalloc(void **vm, void **vmapped, struct page *pages[3])
 	} else {
 		nr = 64;
 		printk("vmalloc(%lu pages), after vmap's guard page: the pages come one at a time,\n"
-		       "%s first (it has more free pages than the vmalloc range can map):\n", nr,
+		       "%s first (no spill to show: the zone is the lowest, or has more free pages\n"
+		       "than the vmalloc range can map):\n", nr,
 		       top->name);
 	}
 	*vm = vmalloc(nr * PAGE_SIZE);
