@@ -963,6 +963,22 @@ static int build_request(struct cmd_ctx *x, struct con_request *r)
 	case CMD_GUEST_POOL_DESTROY:
 		r->op = CON_OP_POOL_DESTROY;
 		return arg_u32(x, 0, "pool id", &r->arg[0]);
+	case CMD_GUEST_VMALLOC:
+		r->op = CON_OP_VMALLOC;
+		if (x->l->argc > 1 && strcmp(x->l->argv[1], "32"))
+			return fail(x, "guest vmalloc: '%s' is not 32 (vmalloc_32)", x->l->argv[1]);
+		r->arg[1] = x->l->argc > 1;
+		return arg_u32(x, 0, "size", &r->arg[0]);
+	case CMD_GUEST_VFREE:
+		r->op = CON_OP_VFREE;
+		return arg_u32(x, 0, "id", &r->arg[0]);
+	case CMD_GUEST_VMAP:
+		r->op = CON_OP_VMAP;
+		r->arg[0] = x->l->argc;
+		for (unsigned i = 0; i < x->l->argc; i++)
+			if (arg_u32(x, i, "pfn", &r->pfns[i]))
+				return -1;
+		return 0;
 	default:
 		return fail(x, "%s is not a guest request", x->l->cmd->name);
 	}
@@ -1033,6 +1049,7 @@ static const cmd_fn handlers[CMD_NR] = {
 	[CMD_MEMINFO] = cmd_proc_view,
 	[CMD_VMSTAT] = cmd_proc_view,
 	[CMD_SLABINFO] = cmd_proc_view,
+	[CMD_VMALLOCINFO] = cmd_proc_view,
 	[CMD_PAGE] = cmd_page,
 	[CMD_CHECK] = cmd_check,
 	[CMD_CORRUPT] = cmd_corrupt,
@@ -1051,6 +1068,9 @@ static const cmd_fn handlers[CMD_NR] = {
 	[CMD_GUEST_POOL_ALLOC] = cmd_guest,
 	[CMD_GUEST_POOL_FREE] = cmd_guest,
 	[CMD_GUEST_POOL_DESTROY] = cmd_guest,
+	[CMD_GUEST_VMALLOC] = cmd_guest,
+	[CMD_GUEST_VFREE] = cmd_guest,
+	[CMD_GUEST_VMAP] = cmd_guest,
 	[CMD_POKE] = cmd_poke,
 	[CMD_FLIP] = cmd_flip,
 };

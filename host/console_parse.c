@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi.h"
 #include "console_parse.h"
 #include "gfp_flags.h"
 #include "util.h"
@@ -53,6 +54,8 @@ const struct con_cmd con_cmds[CMD_NR] = {
 	  "/proc/vmstat, computed from guest memory" },
 	{ CMD_SLABINFO, "slabinfo", 0, 0, NEED_QUIESCENT, "",
 	  "/proc/slabinfo, computed from guest memory" },
+	{ CMD_VMALLOCINFO, "vmallocinfo", 0, 0, NEED_QUIESCENT, "",
+	  "/proc/vmallocinfo, computed from guest memory, callers as symbols" },
 	{ CMD_PAGE, "page", 1, 1, NEED_QUIESCENT, "PFN",
 	  "the struct page of PFN, flags by name" },
 	{ CMD_CHECK, "check", 0, CON_MAX_ARGS, NEED_QUIESCENT, "[RULE...]",
@@ -98,6 +101,12 @@ const struct con_cmd con_cmds[CMD_NR] = {
 	  "mempool_free() of an element from guest mempool_alloc" },
 	{ CMD_GUEST_POOL_DESTROY, "guest mempool_destroy", 1, 1, NEED_IDLE, "POOL",
 	  "mempool_destroy() of the pool with id POOL" },
+	{ CMD_GUEST_VMALLOC, "guest vmalloc", 1, 2, NEED_IDLE, "SIZE [32]",
+	  "vmalloc(SIZE) in the guest, or vmalloc_32(SIZE) (lowmem pages only) with 32" },
+	{ CMD_GUEST_VFREE, "guest vfree", 1, 1, NEED_IDLE, "ID",
+	  "vfree() of an area from guest vmalloc, vunmap() of one from guest vmap" },
+	{ CMD_GUEST_VMAP, "guest vmap", 1, CON_VMAP_MAX, NEED_IDLE, "PFN...",
+	  "vmap() of up to 8 pages of guest alloc_pages blocks (which stay until vfree)" },
 };
 
 VMM_PRINTF(3, 4) static int perr(char *err, size_t errlen, const char *fmt, ...)

@@ -263,14 +263,14 @@ Test(console, each_corruption_is_reported_by_its_rule, .timeout = 240)
 	for (size_t i = 0; i < insp_nr_corruptions; i++) {
 		const char *kind = insp_corruptions[i].kind;
 		const char *rule = insp_rules[insp_corruptions[i].rule].name;
-		bool slab = !strncmp(kind, "slab-", 5);
+		bool slab = !strncmp(kind, "slab-", 5), vm = !strncmp(kind, "vmalloc-", 8);
 		char text[128], want[128];
 		struct vmm_result r;
 		unsigned n = 0;
 
 		snprintf(text, sizeof(text), "corrupt %s\ncheck\ncheck %s\n", kind, rule);
-		r = run_script(slab ? "highmem=32M slab_debug=ZP run=stress:slab seed=1 ops=200" : STRESS,
-			       text, NULL);
+		r = run_script(slab ? "highmem=32M slab_debug=ZP run=stress:slab seed=1 ops=200" :
+			       vm ? "highmem=32M run=stress:vmalloc seed=1 ops=200" : STRESS, text, NULL);
 		assert_status(r, 0);
 		for (const char *p = strstr(r.out, "\nviolation: "); p; p = strstr(p + 1, "\nviolation: ")) {
 			snprintf(want, sizeof(want), "\nviolation: %s: ", rule);
@@ -320,7 +320,7 @@ Test(console, xp_x_gva2gpa_and_the_kernel_maps, .timeout = 60)
 	assert_out_has(r, "(vmm) info mem\n00000000c0000000-00000000c6000000 0000000006000000 -rw\n");
 	assert_out_has(r, "(vmm) info tlb\n00000000c0000000: 0000000000000000 --PDA---W\n");
 	assert_out_has(r, "EFER=00000500 LME LMA\n");
-	assert_out_has(r, "CR3=0000000000126000");
+	assert_out_has(r, "CR3=000000000012e000");
 	assert_out_has(r, "(vmm) xp /2i 0\nerror: format 'i' (disassembly) is not supported; see 'help xp'\n");
 	vmm_result_free(&r);
 

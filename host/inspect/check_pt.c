@@ -8,7 +8,8 @@
  *   - kernel-half PD/PT entries have no U bit;
  *   - no kernel leaf outside the direct map maps a page that is free in
  *     the buddy allocator (pstate from check_buddy.c: listed blocks,
- *     per-CPU pages and deferred ranges), except in pkmap:
+ *     per-CPU pages and deferred ranges), except in vmalloc, whose own
+ *     rule (vmalloc.page, check_vmalloc.c) names the area, and in pkmap:
  *     Linux keeps stale pkmap PTEs until the next flush_all_zero_pkmaps(),
  *     so pkmap needs rules of its own (pkmap_count), not built yet.  The fixmap is
  *     checked: kunmap_atomic clears its slot, so at a checkpoint every
@@ -25,6 +26,7 @@ struct ptctx {
 	struct insp *in;
 	uint64_t dm_start, dm_end;   /* direct-map virtual range */
 	uint64_t pk_start, pk_end;   /* pkmap */
+	uint32_t vm_start, vm_end;   /* vmalloc: its own rules (check_vmalloc.c) */
 	uint32_t pg_table;
 };
 
@@ -103,6 +105,8 @@ static void leaf(struct ptctx *c, enum pt_level lvl, uint64_t va, uint64_t e, ui
 	}
 	if (va >= c->pk_start && va < c->pk_end)
 		return;   /* stale pkmap PTEs are legal until the next flush */
+	if (va >= c->vm_start && va < c->vm_end)
+		return;   /* vmalloc.page says which area maps a free page */
 	if (!in->pstate_valid)
 		return;
 	uint64_t first = pa >> 12, n = size >> 12, nfree = 0, which = 0;
@@ -205,6 +209,7 @@ void insp_check_pt(struct insp *in, uint64_t cr3)
 	const uint64_t *pml4, *pdpt;
 	char place[INSP_PLACE_MAX];
 
+	insp_vmalloc_range(in, &c.vm_start, &c.vm_end);
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		insp_report_ran(in->rep, rules[i]);
 	if (in->pstate_valid)

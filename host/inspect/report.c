@@ -58,6 +58,11 @@ const struct insp_rule_info insp_rules[R_NR] = {
 	[R_SLAB_NR_PAGES] = { "slab.nr_pages", "pages in slabs per zone = its nr_slab_reclaimable / nr_slab_unreclaimable" },
 	[R_SLAB_REDZONE] = { "slab.redzone", "with SLAB_RED_ZONE: red zones are RED_ACTIVE around objects in use, RED_INACTIVE around free ones" },
 	[R_SLAB_POISON] = { "slab.poison", "with SLAB_POISON: free objects hold POISON_FREE ending in POISON_END (else a write after free)" },
+	[R_VMALLOC_LIST] = { "vmalloc.list", "vmap_area_list is sorted, its areas page-aligned, non-overlapping and inside [VMALLOC_START, VMALLOC_END); a busy area's vm_struct covers it exactly" },
+	[R_VMALLOC_GUARD] = { "vmalloc.guard", "the guard page at the end of every area is unmapped" },
+	[R_VMALLOC_PAGE] = { "vmalloc.page", "every page of a vmalloc or vmap area is mapped, nr_pages of them, each to an allocated page (not free in the buddy allocator)" },
+	[R_VMALLOC_ORPHAN] = { "vmalloc.orphan", "every present PTE in the vmalloc range belongs to a busy area" },
+	[R_VMALLOC_LAZY] = { "vmalloc.lazy", "lazily freed areas have no present PTE and vmap_lazy_nr counts their pages" },
 	[R_WALKER_ACCEL] = { "walker.accel", "the host walker agrees with the accelerator's own translation (KVM_TRANSLATE, QEMU gva2gpa)" },
 };
 
