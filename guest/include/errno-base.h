@@ -9,11 +9,20 @@
 #ifndef GUEST_ERRNO_BASE_H
 #define GUEST_ERRNO_BASE_H
 
+#ifndef EPERM
+#define EPERM   1   /* Operation not permitted */
+#endif
 #ifndef ENOENT
 #define ENOENT  2   /* No such file or directory */
 #endif
+#ifndef EBADF
+#define EBADF   9   /* Bad file number */
+#endif
 #ifndef ENOMEM
 #define ENOMEM 12   /* Out of memory */
+#endif
+#ifndef EFAULT
+#define EFAULT 14   /* Bad address */
 #endif
 #ifndef EBUSY
 #define EBUSY  16   /* Device or resource busy */

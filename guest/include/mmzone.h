@@ -57,6 +57,8 @@ enum zone_stat_item {
 			    on pcp lists are not counted */
 	NR_SLAB_RECLAIMABLE,   /* slab pages of SLAB_RECLAIM_ACCOUNT caches */
 	NR_SLAB_UNRECLAIMABLE, /* slab pages of every other cache */
+	NR_ANON_MAPPED,  /* anonymous pages mapped by user PTEs (Linux's is per node) */
+	NR_PAGETABLE,    /* user page-table pages: PTs and PDs, not pgds */
 	NR_VM_ZONE_STAT_ITEMS
 };
 

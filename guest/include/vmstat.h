@@ -19,6 +19,7 @@ enum vm_event_item {
 	PGFREE,                 /* pages freed, through pcp or not */
 	PGALLOC_FAIL,           /* allocations that returned NULL */
 	PGALLOC_FAIL_INJECTED,  /* of which forced by fail_page_alloc */
+	PGFAULT,                /* user-address page faults handled */
 	NR_VM_EVENT_ITEMS
 };
 

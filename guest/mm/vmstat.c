@@ -22,6 +22,8 @@ const char *const zone_stat_names[NR_VM_ZONE_STAT_ITEMS] = {
 	[NR_FREE_PAGES] = "nr_free_pages",
 	[NR_SLAB_RECLAIMABLE] = "nr_slab_reclaimable",
 	[NR_SLAB_UNRECLAIMABLE] = "nr_slab_unreclaimable",
+	[NR_ANON_MAPPED] = "nr_anon_pages",
+	[NR_PAGETABLE] = "nr_page_table_pages",
 };
 
 const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
@@ -31,6 +33,7 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[PGFREE] = "pgfree",
 	[PGALLOC_FAIL] = "pgalloc_fail",
 	[PGALLOC_FAIL_INJECTED] = "pgalloc_fail_injected",
+	[PGFAULT] = "pgfault",
 };
 
 void show_buddyinfo(void)

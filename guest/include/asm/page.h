@@ -14,6 +14,8 @@
 #define PAGE_SHIFT	12
 #define PAGE_SIZE	(_AC(1, UL) << PAGE_SHIFT)
 #define PAGE_MASK	(~(PAGE_SIZE - 1))
+/* Rounds up to a page; wraps to 0 for the top page of the address space. */
+#define PAGE_ALIGN(addr) ALIGN(addr, PAGE_SIZE)
 
 /* 3G/1G split: lowmem is mapped linearly at PAGE_OFFSET. */
 #define __PAGE_OFFSET	_AC(0xC0000000, UL)

@@ -76,6 +76,7 @@ static inline void set_pmd(pmd_t *pmdp, pmd_t pmd) { __set_entry64((volatile u32
 static inline void set_pgd(pgd_t *pgdp, pgd_t pgd) { __set_entry64((volatile u32 *)pgdp, pgd.pgd); }
 static inline void pte_clear(pte_t *ptep) { __clear_entry64((volatile u32 *)ptep); }
 static inline void pmd_clear(pmd_t *pmdp) { __clear_entry64((volatile u32 *)pmdp); }
+static inline void pgd_clear(pgd_t *pgdp) { __clear_entry64((volatile u32 *)pgdp); }
 
 /* CR3 holds the PML4, the page after the pgd (PDPT). */
 static inline phys_addr_t pgd_to_cr3(pgd_t *pgd) { return __pa(pgd) + PAGE_SIZE; }
