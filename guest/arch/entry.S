@@ -103,6 +103,36 @@ trap_compat:
 	addl $16, %esp
 	ljmp $__KERNEL_CS64, $trap_return
 
+/*
+ * A new task's first switch_to "returns" here (guest/kernel/sched.c),
+ * with ESP at the user pt_regs on top of its kernel stack: the trap exit
+ * path takes it to user mode.
+ */
+	.globl ret_from_fork
+ret_from_fork:
+	ljmp $__KERNEL_CS64, $trap_return
+
+/*
+ * switch_to's stack swap (Linux's __switch_to_asm):
+ * void __switch_to_asm(unsigned long *prev_sp, unsigned long next_sp).
+ * The callee-saved registers go on the old stack, come off the new one.
+ */
+	.globl __switch_to_asm
+__switch_to_asm:
+	movl 4(%esp), %eax
+	movl 8(%esp), %edx
+	pushl %ebp
+	pushl %ebx
+	pushl %esi
+	pushl %edi
+	movl %esp, (%eax)
+	movl %edx, %esp
+	popl %edi
+	popl %esi
+	popl %ebx
+	popl %ebp
+	ret
+
 	.code64
 trap_return:
 	popq %rax

@@ -150,6 +150,10 @@ void pgd_free(struct mm_struct *mm);
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsigned int flags);
 /* The PTE of a user address, or NULL if its page table is missing. */
 pte_t *lookup_pte(struct mm_struct *mm, unsigned long addr);
+/* Copy len bytes between buf and mm's addr (faulting pages in, as the
+ * VMA allows); the bytes done. */
+int access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf, unsigned long len,
+		     bool write);
 /* The zero page's pfn, and the PTE rights of VMA flags. */
 unsigned long zero_pfn(void);
 pgprot_t vm_get_page_prot(unsigned long vm_flags);

@@ -74,6 +74,8 @@ void start_kernel(struct boot_info *bi)
 	if (bench_boot)
 		bench_end("boot", 1);
 	mm_init_late();
+	pagefault_init();
+	syscall_init();
 	if (!cmdline_get("quiet"))
 		mm_print_layout();
 

@@ -33,6 +33,7 @@
 #include "highmem.h"
 #include "mm.h"
 #include "mm_struct.h"
+#include "string.h"
 #include "vmstat.h"
 #include "asm/pgtable.h"
 
@@ -364,4 +365,37 @@ void free_pgd_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
 	/* The CPU may cache the upper levels of a walk: forget them. */
 	if (freed && mm_is_current(mm))
 		flush_tlb_all();
+}
+
+/* ---- Another address space's memory (Linux's access_remote_vm) ----------- */
+
+int access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf, unsigned long len,
+		     bool write)
+{
+	unsigned long done = 0;
+
+	while (done < len) {
+		unsigned long a = addr + done, off = a & ~PAGE_MASK;
+		unsigned long n = min(len - done, PAGE_SIZE - off);
+		struct vm_area_struct *vma = vma_lookup(mm, a);
+		pte_t *ptep;
+		u8 *kaddr;
+
+		if (!vma || !(vma->vm_flags & (write ? VM_WRITE : VM_READ)))
+			break;
+		ptep = lookup_pte(mm, a);
+		if (!ptep || !pte_present(*ptep) || (write && !(pte_val(*ptep) & _PAGE_RW))) {
+			if (handle_mm_fault(vma, a, write ? FAULT_FLAG_WRITE : 0))
+				break;
+			ptep = lookup_pte(mm, a);
+		}
+		kaddr = kmap_atomic(pfn_to_page(pte_pfn(*ptep)));
+		if (write)
+			memcpy(kaddr + off, (u8 *)buf + done, n);
+		else
+			memcpy((u8 *)buf + done, kaddr + off, n);
+		kunmap_atomic(kaddr);
+		done += n;
+	}
+	return (int)done;
 }

@@ -71,5 +71,9 @@ void do_trap(struct pt_regs *regs);
 __noreturn void die(const char *str, struct pt_regs *regs, long err);
 void show_regs(const struct pt_regs *regs);
 const char *trap_name(unsigned int vector);
+/* Boot: the page-fault handler (arch/fault.c), and the system-call gate
+ * and its #UD twin (kernel/syscall.c, which reads int80=). */
+void pagefault_init(void);
+void syscall_init(void);
 
 #endif

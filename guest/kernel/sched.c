@@ -1,0 +1,289 @@
+/*
+ * User tasks: starting a program in a new address space, cooperative
+ * round-robin switching, exit, kill and reaping, and the OOM killer
+ * (Linux's kernel/sched/core.c, kernel/exit.c, fs/exec.c and
+ * mm/oom_kill.c, each reduced to what a cooperative single-CPU kernel
+ * needs).  See sched.h.
+ *
+ * A switch saves the callee-saved registers and ESP on the old task's
+ * kernel stack and restores the new task's (__switch_to_asm, entry.S),
+ * points TSS.RSP0 at the top of the new task's kernel stack, where the CPU
+ * puts the trap frame when that task next enters the kernel from ring 3,
+ * and loads the new task's pgd into CR3 when the address space changes.
+ */
+#include "kernel.h"
+#include "errno-base.h"
+#include "gfp.h"
+#include "mm.h"
+#include "mm_struct.h"
+#include "mman.h"
+#include "sched.h"
+#include "slab.h"
+#include "string.h"
+#include "unistd_32.h"
+#include "asm/desc.h"
+#include "asm/pgtable.h"
+#include "asm/sections.h"
+#include "asm/segment.h"
+
+/* The programs built into the image (the Makefile's user_programs.S). */
+struct user_program {
+	const char *name;
+	const u8 *image;
+	unsigned long size;
+};
+extern const struct user_program user_programs[];
+extern const unsigned int nr_user_programs;
+
+void __switch_to_asm(unsigned long *prev_sp, unsigned long next_sp);
+void ret_from_fork(void);
+
+#define STACK_TOP TASK_SIZE
+
+struct task_struct init_task = {
+	.pid = 0,
+	.comm = "swapper",
+	.state = TASK_RUNNING,
+	.stack = init_stack,
+	.tasks = LIST_HEAD_INIT(init_task.tasks),
+};
+struct task_struct *current = &init_task;
+LIST_HEAD(task_list);
+static int last_pid;
+
+static void task_list_init(void)
+{
+	if (list_empty(&task_list))
+		list_add(&init_task.tasks, &task_list);
+}
+
+void switch_mm(struct mm_struct *next)
+{
+	load_cr3(next ? next->pgd : swapper_pg_dir);
+}
+
+static void context_switch(struct task_struct *prev, struct task_struct *next)
+{
+	if (prev->mm != next->mm)
+		switch_mm(next->mm);
+	cpu_tss.sp0 = (unsigned long)next->stack + THREAD_SIZE;
+	current = next;
+	__switch_to_asm(&prev->sp, next->sp);
+}
+
+void schedule(void)
+{
+	struct task_struct *next = current;
+
+	task_list_init();
+	do {
+		next = list_entry(next->tasks.next == &task_list ? task_list.next : next->tasks.next,
+				  struct task_struct, tasks);
+	} while (next->state != TASK_RUNNING);
+	if (next != current)
+		context_switch(current, next);
+}
+
+struct task_struct *find_task_by_pid(int pid)
+{
+	struct task_struct *t;
+
+	list_for_each_entry(t, &task_list, tasks)
+		if (t->pid == pid)
+			return t;
+	return NULL;
+}
+
+unsigned int nr_tasks(void)
+{
+	struct task_struct *t;
+	unsigned int n = 0;
+
+	list_for_each_entry(t, &task_list, tasks)
+		n += t != &init_task && t->state == TASK_RUNNING;
+	return n;
+}
+
+/* Drop the address space; CR3 must not hold it while it goes. */
+static void exit_mm(struct task_struct *t)
+{
+	struct mm_struct *mm = t->mm;
+
+	if (!mm)
+		return;
+	if (t == current)
+		switch_mm(NULL);
+	t->mm = NULL;
+	mmput(mm);
+}
+
+void do_exit(int code)
+{
+	struct task_struct *t = current;
+
+	BUG_ON(t == &init_task);
+	t->exit_code = code;
+	exit_mm(t);
+	t->state = TASK_DEAD;
+	schedule();
+	BUG();   /* a dead task is never picked again */
+}
+
+void kill_task(struct task_struct *t, int sig)
+{
+	if (t == current)
+		do_exit(128 + sig);
+	t->exit_code = 128 + sig;
+	exit_mm(t);
+	t->state = TASK_DEAD;
+}
+
+void release_task(struct task_struct *t)
+{
+	BUG_ON(t->state != TASK_DEAD || t == current || t->mm);
+	list_del(&t->tasks);
+	free_pages((unsigned long)t->stack, THREAD_SIZE_ORDER);
+	kfree(t);
+}
+
+int wait_task(struct task_struct *t, void (*watch)(void *arg), void *arg)
+{
+	int code = 0;
+
+	BUG_ON(current != &init_task);
+	for (;;) {
+		struct task_struct *p, *n;
+
+		list_for_each_entry_safe(p, n, &task_list, tasks)
+			if (p->state == TASK_DEAD && p != t)
+				release_task(p);
+		if (t ? t->state == TASK_DEAD : !nr_tasks())
+			break;
+		if (watch)
+			watch(arg);
+		schedule();
+	}
+	if (t) {
+		code = t->exit_code;
+		release_task(t);
+	}
+	return code;
+}
+
+/* ---- Starting a program (fs/exec.c, for flat images) ---------------------- */
+
+static const struct user_program *find_program(const char *name)
+{
+	for (unsigned int i = 0; i < nr_user_programs; i++)
+		if (!strcmp(user_programs[i].name, name))
+			return &user_programs[i];
+	return NULL;
+}
+
+/*
+ * The image RWX at USER_TEXT_BASE, the heap after it, a one-page stack
+ * below STACK_TOP that grows down, and on it _start's frame: a zero return
+ * address, then arg (ESP + 4 16-byte aligned, as the i386 psABI wants at a
+ * function's entry).
+ */
+static int load_program(struct mm_struct *mm, const struct user_program *prog, unsigned long arg,
+			unsigned long *sp)
+{
+	unsigned long frame[2] = { 0, arg };
+	unsigned long r;
+
+	r = do_mmap(mm, USER_TEXT_BASE, prog->size, PROT_READ | PROT_WRITE | PROT_EXEC,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED);
+	if (IS_ERR_VALUE(r))
+		return (int)r;
+	if (access_remote_vm(mm, USER_TEXT_BASE, (void *)prog->image, prog->size, true) !=
+	    (int)prog->size)
+		return -ENOMEM;
+	mm->start_brk = mm->brk = PAGE_ALIGN(USER_TEXT_BASE + prog->size);
+	r = do_mmap(mm, STACK_TOP - PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN);
+	if (IS_ERR_VALUE(r))
+		return (int)r;
+	mm->start_stack = STACK_TOP;
+	*sp = STACK_TOP - 20;
+	if (access_remote_vm(mm, *sp, frame, sizeof(frame), true) != sizeof(frame))
+		return -ENOMEM;
+	return 0;
+}
+
+struct task_struct *spawn_program(const char *name, unsigned long arg, int *err)
+{
+	const struct user_program *prog = find_program(name);
+	struct task_struct *t;
+	struct pt_regs *regs;
+	unsigned long *ksp, usp;
+	struct page *stack;
+
+	*err = -ENOENT;
+	if (!prog)
+		return NULL;
+	*err = -ENOMEM;
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return NULL;
+	stack = alloc_pages(GFP_KERNEL, THREAD_SIZE_ORDER);
+	t->mm = mm_alloc();
+	if (!stack || !t->mm)
+		goto fail;
+	t->stack = lowmem_page_address(stack);
+	*err = load_program(t->mm, prog, arg, &usp);
+	if (*err)
+		goto fail;
+
+	/* The user frame at the top of the kernel stack, where the CPU would
+	 * have put it on a trap from ring 3 (TSS.RSP0 is the stack's top). */
+	regs = (struct pt_regs *)((char *)t->stack + THREAD_SIZE) - 1;
+	memset(regs, 0, sizeof(*regs));
+	regs->ip = USER_TEXT_BASE;
+	regs->cs = __USER_CS;
+	regs->flags = 0x202;   /* IF, and the reserved bit 1 */
+	regs->sp = usp;
+	regs->ss = regs->ds = regs->es = __USER_DS;
+	/* __switch_to_asm's frame: EDI, ESI, EBX, EBP, then ret_from_fork. */
+	ksp = (unsigned long *)regs - 5;
+	memset(ksp, 0, 4 * sizeof(*ksp));
+	ksp[4] = (unsigned long)ret_from_fork;
+	t->sp = (unsigned long)ksp;
+
+	t->pid = ++last_pid;
+	snprintf(t->comm, sizeof(t->comm), "%s", name);
+	t->state = TASK_RUNNING;
+	task_list_init();
+	list_add_tail(&t->tasks, &task_list);
+	*err = 0;
+	return t;
+fail:
+	if (t->mm)
+		mmput(t->mm);
+	if (stack)
+		__free_pages(stack, THREAD_SIZE_ORDER);
+	kfree(t);
+	return NULL;
+}
+
+/* ---- The OOM killer (mm/oom_kill.c) ---------------------------------------- */
+
+/* The live task with the largest RSS, and kill it.  Returns false when
+ * there is none to kill. */
+bool out_of_memory(void)
+{
+	struct task_struct *t, *victim = NULL;
+
+	list_for_each_entry(t, &task_list, tasks)
+		if (t->mm && t->state == TASK_RUNNING &&
+		    (!victim || get_mm_rss(t->mm) > get_mm_rss(victim->mm)))
+			victim = t;
+	if (!victim)
+		return false;
+	printk("Out of memory: Killed process %d (%s) total-vm:%lukB, anon-rss:%lukB, "
+	       "file-rss:0kB, shmem-rss:0kB\n", victim->pid, victim->comm,
+	       victim->mm->total_vm << (PAGE_SHIFT - 10),
+	       get_mm_rss(victim->mm) << (PAGE_SHIFT - 10));
+	kill_task(victim, SIGKILL);
+	return true;
+}
