@@ -59,8 +59,8 @@ void kill_task(struct task_struct *t, int sig);
 void release_task(struct task_struct *t);
 /* The task with that pid, or NULL. */
 struct task_struct *find_task_by_pid(int pid);
-/* init_task's loop: run the round until t is dead (t NULL: until every
- * task is), reaping as it goes; with watch, call watch(t, arg) every
+/* init_task's loop: run the round until t is dead, then reap it (t NULL:
+ * until every task is, reaping them all); with watch, call watch(t, arg) every
  * time init_task gets the CPU.  Returns t's exit code, or 0. */
 int wait_task(struct task_struct *t, void (*watch)(void *arg), void *arg);
 /* Live user tasks. */
@@ -68,6 +68,9 @@ unsigned int nr_tasks(void);
 
 /* A fault the user caused: print the kill report and kill the task. */
 void force_sig_fault(struct pt_regs *regs, int sig, unsigned long address, unsigned long error_code);
+
+/* System calls that came in through #UD (kernel/syscall.c). */
+extern unsigned long syscalls_via_ud;
 
 /* Load next's pgd into CR3 (swapper_pg_dir for NULL). */
 void switch_mm(struct mm_struct *next);

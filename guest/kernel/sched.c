@@ -154,9 +154,10 @@ int wait_task(struct task_struct *t, void (*watch)(void *arg), void *arg)
 	for (;;) {
 		struct task_struct *p, *n;
 
-		list_for_each_entry_safe(p, n, &task_list, tasks)
-			if (p->state == TASK_DEAD && p != t)
-				release_task(p);
+		if (!t)
+			list_for_each_entry_safe(p, n, &task_list, tasks)
+				if (p->state == TASK_DEAD)
+					release_task(p);
 		if (t ? t->state == TASK_DEAD : !nr_tasks())
 			break;
 		if (watch)

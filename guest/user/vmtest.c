@@ -118,7 +118,9 @@ static long mprotect_split(void)
 	return p[2 * 4096] == 2 && p[7 * 4096] == 7 ? 0 : 4;
 }
 
-/* Touch arg MiB page by page, yielding every 64 pages; then stay. */
+/* Touch arg MiB page by page, yielding every 64 pages; then stay on the
+ * round for 4096 more yields, so a small hog is still alive when a big
+ * one runs the machine out of memory. */
 static long hog(ulong mib)
 {
 	ulong size = mib << 20;
@@ -132,7 +134,7 @@ static long hog(ulong mib)
 		if (!(i & (64 * 4096 - 1)))
 			sys_yield();
 	}
-	for (int i = 0; i < 64; i++)
+	for (int i = 0; i < 4096; i++)
 		sys_yield();
 	return 0;
 }

@@ -114,3 +114,309 @@ static int wl_crash_kernel_fault(const char *arg)
 }
 DEFINE_WORKLOAD("crash:kernel-fault", wl_crash_kernel_fault,
 		"a kernel-mode read of address 0: page-fault oops, panic");
+
+/* ---- selftest:vm ----------------------------------------------------------- */
+
+/* Spawn name(arg), run the round until it is gone, return its exit code
+ * (-1 if it could not start). */
+static int run_one(const char *name, unsigned long arg, void (*watch)(void *), void *warg)
+{
+	struct task_struct *t = spawn(name, arg);
+
+	return t ? wait_task(t, watch, warg) : -1;
+}
+
+static unsigned int nr_vmas(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma;
+	unsigned int n = 0;
+
+	for_each_vma(mm, vma)
+		n++;
+	return n;
+}
+
+static bool pte_writable(struct mm_struct *mm, unsigned long addr)
+{
+	pte_t *ptep = lookup_pte(mm, addr);
+
+	return ptep && (pte_val(*ptep) & _PAGE_RW);
+}
+
+/* The kernel half, on an mm of its own: splits and merges, PTEs downgraded
+ * and upgraded, RSS down by what munmap took. */
+static int vma_split_merge_kernel(void)
+{
+	struct mm_struct *mm = mm_alloc();
+	unsigned long a = VMTEST_ADDR, v = 0x5a5a5a5a;
+
+	CHECK(mm, "mm_alloc failed");
+	CHECK(do_mmap(mm, a, 8 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED) == a, "mmap");
+	for (unsigned long i = 0; i < 8; i++)
+		CHECK(access_remote_vm(mm, a + i * PAGE_SIZE, &v, 4, true) == 4, "write page %lu", i);
+	CHECK(get_mm_rss(mm) == 8 && mm->total_vm == 8, "rss %lu total_vm %lu", get_mm_rss(mm),
+	      mm->total_vm);
+	CHECK(do_mprotect(mm, a + 2 * PAGE_SIZE, 2 * PAGE_SIZE, PROT_READ) == 0, "mprotect ro");
+	CHECK(nr_vmas(mm) == 3, "%u VMAs after mprotect of the middle, expected 3", nr_vmas(mm));
+	CHECK(!pte_writable(mm, a + 2 * PAGE_SIZE) && !pte_writable(mm, a + 3 * PAGE_SIZE) &&
+	      pte_writable(mm, a + PAGE_SIZE) && pte_writable(mm, a + 4 * PAGE_SIZE),
+	      "PTE rights after mprotect");
+	CHECK(do_mprotect(mm, a + 2 * PAGE_SIZE, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE) == 0, "rw");
+	CHECK(nr_vmas(mm) == 1, "%u VMAs after mprotect back, expected 1", nr_vmas(mm));
+	CHECK(pte_writable(mm, a + 2 * PAGE_SIZE), "PTE not writable again");
+	CHECK(do_munmap(mm, a + 3 * PAGE_SIZE, PAGE_SIZE) == 0, "munmap");
+	CHECK(nr_vmas(mm) == 2 && get_mm_rss(mm) == 7 && mm->total_vm == 7,
+	      "%u VMAs rss %lu total_vm %lu after munmap of one page", nr_vmas(mm), get_mm_rss(mm),
+	      mm->total_vm);
+	CHECK(do_mmap(mm, a + 3 * PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED) == a + 3 * PAGE_SIZE, "refill");
+	CHECK(nr_vmas(mm) == 1, "%u VMAs after mapping the hole, expected 1", nr_vmas(mm));
+	mmput(mm);
+	return 0;
+}
+
+struct yield_watch {
+	struct task_struct *t;
+	unsigned long seen;     /* yields seen */
+	int failed;             /* first step that failed, or 0 */
+	int (*check)(struct task_struct *t, unsigned long step);
+};
+
+static void yield_watch(void *arg)
+{
+	struct yield_watch *w = arg;
+
+	if (w->t->state != TASK_RUNNING || w->t->yields == w->seen)
+		return;
+	w->seen = w->t->yields;
+	if (!w->failed && w->check(w->t, w->seen))
+		w->failed = (int)w->seen;
+}
+
+static int run_watched(unsigned long test, int (*check)(struct task_struct *, unsigned long),
+		       int *failed)
+{
+	struct yield_watch w = { .check = check };
+
+	*failed = 0;
+	int code;
+
+	w.t = spawn("vmtest", test);
+	if (!w.t)
+		return -1;
+	code = wait_task(w.t, yield_watch, &w);
+	*failed = w.failed;
+	return code;
+}
+
+static int split_merge_check(struct task_struct *t, unsigned long step)
+{
+	static const unsigned int want[] = { 0, 3, 1, 2 };
+	unsigned int n = 0;
+	struct vm_area_struct *vma;
+
+	for_each_vma(t->mm, vma)
+		n += vma->vm_start >= VMTEST_ADDR && vma->vm_end <= VMTEST_ADDR + 8 * PAGE_SIZE;
+	if (step > 3 || n != want[step]) {
+		printk("selftest:vm: step %lu: %u VMAs at VMTEST_ADDR, expected %u\n", step, n,
+		       step > 3 ? 0 : want[step]);
+		return 1;
+	}
+	if (step == 1 && (pte_writable(t->mm, VMTEST_ADDR + 2 * PAGE_SIZE) ||
+			  !pte_writable(t->mm, VMTEST_ADDR + 4 * PAGE_SIZE))) {
+		printk("selftest:vm: step 1: PTE rights not downgraded in the middle only\n");
+		return 1;
+	}
+	return 0;
+}
+
+static int t_vma_split_merge(void)
+{
+	int failed, code;
+
+	if (vma_split_merge_kernel())
+		return 1;
+	code = run_watched(VMTEST_MPROTECT_SPLIT, split_merge_check, &failed);
+	CHECK(code == 0 && !failed, "task exit %d, check failed at yield %d", code, failed);
+	return 0;
+}
+
+static int t_ro_write_kills_only_it(void)
+{
+	struct task_struct *ro = spawn("vmtest", VMTEST_RO_WRITE), *other = spawn("vmtest", VMTEST_SAME_VA);
+	int c1, c2;
+
+	CHECK(ro && other, "spawn");
+	c1 = wait_task(ro, NULL, NULL);
+	c2 = wait_task(other, NULL, NULL);
+	CHECK(c1 == 128 + SIGSEGV, "the writer exited with %d, expected %d", c1, 128 + SIGSEGV);
+	CHECK(c2 == 0, "the other task exited with %d", c2);
+	return 0;
+}
+
+static int zero_check(struct task_struct *t, unsigned long step)
+{
+	unsigned long anon, zero;
+	struct page *zp = pfn_to_page(zero_pfn());
+
+	count_ptes(t->mm, VMTEST_ADDR, VMTEST_ADDR + 16 * PAGE_SIZE, &anon, &zero);
+	if (step == 1 ? anon != 0 || zero != 16 : anon != 1 || zero != 15) {
+		printk("selftest:vm: yield %lu: %lu own pages, %lu zero-page PTEs\n", step, anon, zero);
+		return 1;
+	}
+	if (page_mapcount(zp)) {
+		printk("selftest:vm: the zero page has mapcount %d\n", page_mapcount(zp));
+		return 1;
+	}
+	return 0;
+}
+
+static int t_zero_page(void)
+{
+	int failed, code = run_watched(VMTEST_ZERO_READ, zero_check, &failed);
+
+	CHECK(code == 0 && !failed, "task exit %d, check failed at yield %d", code, failed);
+	return 0;
+}
+
+static int t_stack_growth(void)
+{
+	int code = run_one("vmtest", VMTEST_STACK, NULL, NULL);
+
+	CHECK(code == 0, "64 KiB of stack: exit %d", code);
+	code = run_one("vmtest", VMTEST_STACK_LIMIT, NULL, NULL);
+	CHECK(code == 128 + SIGSEGV, "9 MiB of stack (limit 8): exit %d, expected %d", code,
+	      128 + SIGSEGV);
+	return 0;
+}
+
+static int brk_check(struct task_struct *t, unsigned long step)
+{
+	struct vm_area_struct *vma = vma_lookup(t->mm, t->mm->start_brk);
+
+	(void)step;
+	if (!vma || vma->vm_start != t->mm->start_brk || vma->vm_end != t->mm->start_brk + 4 * PAGE_SIZE ||
+	    vma->vm_flags != (VM_READ | VM_WRITE)) {
+		printk("selftest:vm: no heap VMA of 4 pages at %08lx\n", t->mm->start_brk);
+		return 1;
+	}
+	return 0;
+}
+
+static int t_brk(void)
+{
+	int failed, code = run_watched(VMTEST_BRK, brk_check, &failed);
+
+	CHECK(code == 0 && !failed, "task exit %d, check failed at yield %d", code, failed);
+	return 0;
+}
+
+static int t_efault(void)
+{
+	unsigned long ud = syscalls_via_ud;
+	int code = run_one("vmtest", VMTEST_EFAULT, NULL, NULL);
+	const char *mode = cmdline_get("int80");
+
+	CHECK(code == 0, "exit %d", code);
+	ud = syscalls_via_ud - ud;
+	printk("selftest:vm: %lu system calls came in through #UD\n", ud);
+	CHECK(mode && !strcmp(mode, "ud") ? ud >= 6 : ud == 0, "%lu through #UD", ud);
+	return 0;
+}
+
+struct two_watch {
+	struct task_struct *t[2];
+	bool compared;
+	int failed;
+};
+
+static void same_va_watch(void *arg)
+{
+	struct two_watch *w = arg;
+	pte_t *p0, *p1;
+
+	if (w->compared || w->t[0]->state != TASK_RUNNING || w->t[1]->state != TASK_RUNNING ||
+	    !w->t[0]->yields || !w->t[1]->yields)
+		return;
+	p0 = lookup_pte(w->t[0]->mm, VMTEST_ADDR);
+	p1 = lookup_pte(w->t[1]->mm, VMTEST_ADDR);
+	w->compared = true;
+	if (!p0 || !p1 || !pte_present(*p0) || !pte_present(*p1) || pte_pfn(*p0) == pte_pfn(*p1)) {
+		printk("selftest:vm: the two tasks do not have pages of their own at %08lx\n",
+		       VMTEST_ADDR);
+		w->failed = 1;
+	}
+}
+
+static int t_same_va(void)
+{
+	struct two_watch w = { .t = { spawn("vmtest", VMTEST_SAME_VA), spawn("vmtest", VMTEST_SAME_VA) } };
+	int c0, c1;
+
+	CHECK(w.t[0] && w.t[1], "spawn");
+	c0 = wait_task(w.t[0], same_va_watch, &w);
+	c1 = wait_task(w.t[1], same_va_watch, &w);
+	CHECK(c0 == 0 && c1 == 0, "exits %d %d", c0, c1);
+	CHECK(w.compared && !w.failed, "compared %d failed %d", w.compared, w.failed);
+	return 0;
+}
+
+static int t_teardown(void)
+{
+	unsigned long anon = global_zone_page_state(NR_ANON_MAPPED);
+	unsigned long pt = global_zone_page_state(NR_PAGETABLE);
+	struct task_struct *t = spawn("demand", 1ul << 20);
+	unsigned long peak_anon = 0;
+	int code;
+
+	CHECK(t, "spawn");
+	while (t->state == TASK_RUNNING) {
+		peak_anon = max(peak_anon, global_zone_page_state(NR_ANON_MAPPED) - anon);
+		schedule();
+	}
+	code = wait_task(t, NULL, NULL);
+	CHECK(code == 0, "exit %d", code);
+	CHECK(peak_anon >= 256, "nr_anon_pages rose by %lu, expected 256 or more", peak_anon);
+	CHECK(global_zone_page_state(NR_ANON_MAPPED) == anon && global_zone_page_state(NR_PAGETABLE) == pt,
+	      "nr_anon_pages %lu (was %lu), nr_page_table_pages %lu (was %lu)",
+	      global_zone_page_state(NR_ANON_MAPPED), anon, global_zone_page_state(NR_PAGETABLE), pt);
+	return 0;
+}
+
+static int t_oom(void)
+{
+	unsigned long big = (totalram_pages >> (20 - PAGE_SHIFT)) + 64;
+	struct task_struct *small = spawn("vmtest", 1 << 8 | VMTEST_HOG);
+	struct task_struct *hog = spawn("vmtest", big << 8 | VMTEST_HOG);
+	int cs, ch;
+
+	CHECK(small && hog, "spawn");
+	ch = wait_task(hog, NULL, NULL);
+	cs = wait_task(small, NULL, NULL);
+	CHECK(ch == 128 + SIGKILL, "the %lu MiB task exited with %d, expected %d", big, ch,
+	      128 + SIGKILL);
+	CHECK(cs == 0, "the 1 MiB task exited with %d", cs);
+	return 0;
+}
+
+static const struct selftest vm_tests[] = {
+	{ "vma_split_merge", t_vma_split_merge },
+	{ "ro_write_kills_only_it", t_ro_write_kills_only_it },
+	{ "zero_page", t_zero_page },
+	{ "stack_growth", t_stack_growth },
+	{ "brk", t_brk },
+	{ "efault", t_efault },
+	{ "same_va", t_same_va },
+	{ "teardown", t_teardown },
+	{ "oom", t_oom },
+};
+
+static int wl_selftest_vm(const char *arg)
+{
+	(void)arg;
+	proc_caches_init();
+	return selftest_run("selftest:vm", vm_tests, ARRAY_SIZE(vm_tests), 24, true, NULL);
+}
+DEFINE_WORKLOAD("selftest:vm", wl_selftest_vm,
+		"address spaces and user tasks: splits, kills, zero page, stack, brk, EFAULT, OOM");
