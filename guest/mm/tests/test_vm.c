@@ -9,6 +9,7 @@
 #include "kernel.h"
 #include "cmdline.h"
 #include "errno-base.h"
+#include "hypercall.h"
 #include "mm.h"
 #include "mm_struct.h"
 #include "mman.h"
@@ -78,6 +79,7 @@ static void demand_watch(void *arg)
 		w->faults = t->faults - w->faults0;
 	}
 	count_ptes(t->mm, w->addr, w->addr + w->size, &w->rss[w->step - 1], &zero);
+	checkpoint(w->step);   /* the host checks the task's address space at each step */
 }
 
 static int wl_demand(const char *arg)
@@ -192,6 +194,7 @@ static void yield_watch(void *arg)
 	w->seen = w->t->yields;
 	if (!w->failed && w->check(w->t, w->seen))
 		w->failed = (int)w->seen;
+	checkpoint(w->seen);
 }
 
 static int run_watched(unsigned long test, int (*check)(struct task_struct *, unsigned long),

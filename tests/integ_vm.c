@@ -1,0 +1,111 @@
+/*
+ * Integration tests for address spaces and user tasks (guest/mm/mmap.c,
+ * memory.c, guest/kernel/sched.c, syscall.c, guest/arch/fault.c): run=demand
+ * at 128M with highmem=32M and at 6G, selftest:vm through the int $0x80
+ * gate and through the #UD path, at 128M and at 64M (where the OOM killer
+ * picks the big task), the segfault report, and the kernel-mode fault's
+ * oops, each with --check.
+ */
+#include "harness.h"
+#include "exitcodes.h"
+
+#define SMALL "-m", "128M"
+#define DEMAND_8M "demand: pages=2048 faults=2048 rss_before=0 rss_after_touch=2048 " \
+		  "rss_after_munmap=0 buddy_restored=yes\n"
+
+static void assert_checked_clean(const struct vmm_result *r)
+{
+	cr_assert(strstr(r->err, " rules, 0 violations, ") && !strstr(r->err, " 0 checkpoints"),
+		  "stderr:\n%.4000s", r->err);
+}
+
+Test(vm, demand_8M_at_128M_highmem_32M, .timeout = 120)
+{
+	struct vmm_result r = vmm_run(90, SMALL, "--check", "-c", "highmem=32M quiet run=demand", NULL);
+
+	assert_status(r, 0);
+	cr_assert_str_eq(r.out, DEMAND_8M);
+	assert_checked_clean(&r);
+	vmm_result_free(&r);
+}
+
+Test(vm, demand_size_option_at_6G, .timeout = 120)
+{
+	struct vmm_result r = vmm_run(90, "-m", "6G", "--check", "-c", "quiet run=demand size=3M", NULL);
+
+	assert_status(r, 0);
+	cr_assert_str_eq(r.out, "demand: pages=768 faults=768 rss_before=0 rss_after_touch=768 "
+				"rss_after_munmap=0 buddy_restored=yes\n");
+	assert_checked_clean(&r);
+	vmm_result_free(&r);
+}
+
+Test(vm, demand_through_the_ud_path, .timeout = 120)
+{
+	struct vmm_result r = vmm_run(90, SMALL, "-c", "highmem=32M quiet run=demand int80=ud", NULL);
+
+	assert_status(r, 0);
+	cr_assert_str_eq(r.out, DEMAND_8M);
+	vmm_result_free(&r);
+}
+
+static const char *const selftest_items[] = {
+	"vma_split_merge", "ro_write_kills_only_it", "zero_page", "stack_growth", "brk",
+	"efault", "same_va", "teardown", "oom",
+};
+
+static void assert_selftest_passed(const struct vmm_result *r)
+{
+	char line[96];
+
+	for (size_t i = 0; i < sizeof(selftest_items) / sizeof(selftest_items[0]); i++) {
+		snprintf(line, sizeof(line), "selftest:vm: %-24s ok\n", selftest_items[i]);
+		assert_out_has(*r, line);
+	}
+	assert_out_has(*r, "selftest:vm: passed\n");
+}
+
+Test(vm, selftest_through_the_gate_at_128M, .timeout = 150)
+{
+	struct vmm_result r = vmm_run(120, SMALL, "--check", "-c", "highmem=32M run=selftest:vm", NULL);
+
+	assert_status(r, 0);
+	assert_selftest_passed(&r);
+	assert_out_has(r, "selftest:vm: 0 system calls came in through #UD\n");
+	/* The report names the task, the address, the error bits and the VMA. */
+	assert_out_has(r, "vmtest[2]: segfault at 40000000 ip ");
+	assert_out_has(r, " error 7 (protection write user) vma 40000000-40001000 r--p\n"
+			  "Killed process 2 (vmtest): SIGSEGV\n");
+	/* The stack stops at its 8 MiB limit. */
+	assert_out_has(r, " error 6 (not-present write user) vma bf800000-c0000000 rw-p\n");
+	assert_out_has(r, "Out of memory: Killed process 13 (vmtest) total-vm:194568kB, anon-rss:");
+	assert_checked_clean(&r);
+	vmm_result_free(&r);
+}
+
+Test(vm, selftest_through_the_ud_path_at_64M, .timeout = 150)
+{
+	struct vmm_result r = vmm_run(120, "-m", "64M", "--check", "-c", "run=selftest:vm int80=ud", NULL);
+
+	assert_status(r, 0);
+	assert_selftest_passed(&r);
+	assert_out_has(r, "selftest:vm: 6 system calls came in through #UD\n");
+	/* The 128 MiB task, not the 1 MiB one. */
+	assert_out_has(r, "Out of memory: Killed process 13 (vmtest) total-vm:129032kB, anon-rss:");
+	assert_checked_clean(&r);
+	vmm_result_free(&r);
+}
+
+Test(vm, kernel_fault_is_an_oops, .timeout = 60)
+{
+	struct vmm_result r = vmm_run(45, SMALL, "-c", "quiet run=crash:kernel-fault", NULL);
+
+	assert_status(r, EXIT_GUEST_PANIC);
+	assert_out_has(r, "BUG: unable to handle page fault for address: 00000000\n"
+			  "#PF: supervisor read access in kernel mode\n"
+			  "#PF: error_code(0x0000) - not-present page\n"
+			  "page fault: 0000 [#1] vector 14\n");
+	assert_out_has(r, "Kernel panic - not syncing: Fatal exception: page fault\n");
+	assert_err_has(r, "wl_crash_kernel_fault+0x");
+	vmm_result_free(&r);
+}
