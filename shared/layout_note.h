@@ -16,8 +16,8 @@
  * refuses a note that lacks a key it needs, so new structures get keys
  * (mm_struct, vm_area_struct, pkmap ...) in the ranges reserved
  * below without changing the version (kmem_cache, slab, array_cache,
- * fault_attr, fail_page_alloc_attr, the slab constants, vmap_area and
- * vm_struct were added that way).  The version
+ * fault_attr, fail_page_alloc_attr, the slab constants, vmap_area,
+ * vm_struct, mm_struct and vm_area_struct were added that way).  The version
  * changes only when this format itself changes.
  *
  * Values are 32-bit: the guest is i386, so every size, offset and kernel
@@ -290,11 +290,31 @@ enum layout_key {
 	LN_VM_MAP,
 	LN_VM_IOREMAP,
 
+	/* 0x1300: struct mm_struct (on mm_list, guest mm_struct.h) */
+	LN_MM_STRUCT_SIZEOF = 0x1300,
+	LN_MM_STRUCT_pgd,
+	LN_MM_STRUCT_mmap,         /* list_head of VMAs, sorted */
+	LN_MM_STRUCT_map_count,
+	LN_MM_STRUCT_total_vm,     /* pages */
+	LN_MM_STRUCT_rss_anon,     /* rss_stat[MM_ANONPAGES], pages */
+	LN_MM_STRUCT_nr_ptes,      /* page-table pages (PTs and user PDs) */
+	LN_MM_STRUCT_mmlist,       /* list_head on mm_list */
+	LN_TASK_SIZE,              /* user addresses are below it */
+	LN_NR_ANON_MAPPED,         /* indices in zone->vm_stat[] */
+	LN_NR_PAGETABLE,
+	/* 0x1400: struct vm_area_struct, and its vm_flags bits */
+	LN_VMA_SIZEOF = 0x1400,
+	LN_VMA_vm_start,
+	LN_VMA_vm_end,
+	LN_VMA_vm_flags,
+	LN_VMA_vm_list,            /* list_head on mm->mmap */
+	LN_VM_READ,
+	LN_VM_WRITE,
+	LN_VM_EXEC,
+	LN_VM_GROWSDOWN,
+
 	/* Reserved for structures not built yet (one range each, same conventions):
-	 * 0x1300 struct mm_struct, 0x1400 struct vm_area_struct,
 	 * 0x1500 pkmap (pkmap_count, page_address_map), 0x1600 tasks. */
-	LN_MM_STRUCT_BASE = 0x1300,
-	LN_VMA_BASE = 0x1400,
 	LN_PKMAP_STATE_BASE = 0x1500,
 	LN_TASK_BASE = 0x1600,
 };

@@ -22,6 +22,10 @@
  * block at 0x1404: page 0x1406 is the page table of the range's first
  * 2 MiB, page 0x1407 holds its vmap_areas and vm_structs (see there).
  *
+ * The address-space world (sg_vm_world) lives in Normal's pfns
+ * 0x1420-0x1425: one mm with two VMAs, its pgd, a PD, a PT, one page of
+ * its own and one zero-page PTE (see there).
+ *
  * The slab world (sg_slab_world) lives in Normal's pfns 0x1408-0x140f:
  * three caches, their array caches and an off-slab descriptor in the plain
  * allocated page 0x1408, and seven slab pages (see the block comment
@@ -72,7 +76,7 @@
 #define SG_G_EVENTS      0x20        /* 6 x u32 */
 #define SG_G_EVENT_NAMES 0x48        /* 6 x char* */
 #define SG_G_STAT_NAMES  0x60        /* SG_NR_STAT x char* */
-#define SG_G_ZONE_STAT   0x70        /* SG_NR_STAT x long */
+#define SG_G_ZONE_STAT   0xf00       /* SG_NR_STAT x long */
 #define SG_G_VMAP_LAZY_NR 0x7c       /* unsigned long vmap_lazy_nr */
 #define SG_G_SLAB_CACHES 0x80        /* struct list_head slab_caches */
 #define SG_G_KMALLOC     0x88        /* kmalloc_caches[2][4] */
@@ -81,6 +85,7 @@
 #define SG_G_KMEM_CACHE  0xf8        /* struct kmem_cache *kmem_cache */
 #define SG_G_FAILSLAB_MARK_ALL 0xfc  /* bool failslab_mark_all */
 #define SG_G_STRINGS     0x100
+#define SG_G_MM_LIST     0xf40       /* struct list_head mm_list */
 
 /* Test layout of the structures. */
 #define SG_PAGE_SIZE 40
@@ -108,10 +113,38 @@
 #define SG_Z_NR_DEFERRED 224
 #define SG_Z_DEFERRED 228            /* SG_NR_DEFERRED x struct deferred_range */
 #define SG_Z_VMSTAT  244             /* SG_NR_STAT x long */
-#define SG_ZONE_SIZE 256
-#define SG_NR_STAT   3               /* nr_free_pages, nr_slab_reclaimable, nr_slab_unreclaimable */
+#define SG_ZONE_SIZE 264
+#define SG_NR_STAT   5               /* nr_free_pages, nr_slab_reclaimable, nr_slab_unreclaimable,
+					nr_anon_pages, nr_page_table_pages */
 #define SG_STAT_SLAB_RECL   1
 #define SG_STAT_SLAB_UNRECL 2
+#define SG_STAT_ANON        3
+#define SG_STAT_PAGETABLE   4
+/* The address-space world (sg_vm_world): its pages and shuffled layout. */
+#define SG_MM_PA     0x1420000u
+#define SG_MM_SIZE   40
+#define SG_MM_MMAP   0
+#define SG_MM_MAP_COUNT 8
+#define SG_MM_TOTAL_VM 12
+#define SG_MM_RSS    16
+#define SG_MM_PGD    20
+#define SG_MM_NR_PTES 24
+#define SG_MM_MMLIST 28
+#define SG_VMA_SIZE  24
+#define SG_VMA_FLAGS 0
+#define SG_VMA_START 4
+#define SG_VMA_END   8
+#define SG_VMA_LIST  12
+#define SG_VMA_A_PA  (SG_MM_PA + 0x100)
+#define SG_VMA_B_PA  (SG_MM_PA + 0x140)
+#define SG_VM_READ   0x1
+#define SG_VM_WRITE  0x2
+#define SG_UPD_PA    0x1421000u
+#define SG_UPGD_PA   0x1422000u
+#define SG_UPT_PA    0x1424000u
+#define SG_UPAGE_PFN 0x1425u
+#define SG_ZERO_PFN  0x107u
+#define SG_UTABLE    (PT_P | PT_RW | PT_US | PT_A)
 #define SG_NR_DEFERRED 2             /* the guest has another count: learnt from the note */
 #define SG_DR_SIZE   8               /* deferred_range: end_pfn @0, start_pfn @4 (shuffled) */
 #define SG_DR_END    0
@@ -363,7 +396,8 @@ static inline int sg_is_reserved(uint64_t pfn)
 
 static inline int sg_is_used(uint64_t pfn)
 {
-	return pfn == 0x301 || (pfn >= 0x1400 && pfn < 0x1410);   /* 0x1408.. slab world */
+	/* 0x1408.. slab world, 0x1420.. address-space world */
+	return pfn == 0x301 || (pfn >= 0x1400 && pfn < 0x1410) || (pfn >= 0x1420 && pfn < 0x1426);
 }
 
 static inline void sg_note(struct sg *g)
@@ -468,6 +502,16 @@ static inline void sg_note(struct sg *g)
 	E(LN_VM_STRUCT_size, 8); E(LN_VM_STRUCT_flags, 12); E(LN_VM_STRUCT_nr_pages, 20);
 	E(LN_VMAP_VM_AREA, 0x4); E(LN_VMAP_LAZY_FREE, 0x1);
 	E(LN_VM_ALLOC, 0x2); E(LN_VM_MAP, 0x4); E(LN_VM_IOREMAP, 0x1);
+	/* address spaces */
+	E(LN_MM_STRUCT_SIZEOF, SG_MM_SIZE); E(LN_MM_STRUCT_pgd, SG_MM_PGD);
+	E(LN_MM_STRUCT_mmap, SG_MM_MMAP); E(LN_MM_STRUCT_map_count, SG_MM_MAP_COUNT);
+	E(LN_MM_STRUCT_total_vm, SG_MM_TOTAL_VM); E(LN_MM_STRUCT_rss_anon, SG_MM_RSS);
+	E(LN_MM_STRUCT_nr_ptes, SG_MM_NR_PTES); E(LN_MM_STRUCT_mmlist, SG_MM_MMLIST);
+	E(LN_TASK_SIZE, SG_PO); E(LN_NR_ANON_MAPPED, SG_STAT_ANON); E(LN_NR_PAGETABLE, SG_STAT_PAGETABLE);
+	E(LN_VMA_SIZEOF, SG_VMA_SIZE); E(LN_VMA_vm_start, SG_VMA_START); E(LN_VMA_vm_end, SG_VMA_END);
+	E(LN_VMA_vm_flags, SG_VMA_FLAGS); E(LN_VMA_vm_list, SG_VMA_LIST);
+	E(LN_VM_READ, SG_VM_READ); E(LN_VM_WRITE, SG_VM_WRITE); E(LN_VM_EXEC, 0x4);
+	E(LN_VM_GROWSDOWN, 0x100);
 	E(0x7777, 42);   /* a key the host does not know: ignored */
 #undef E
 	*h = (struct layout_note_header){ LAYOUT_NOTE_MAGIC, LAYOUT_NOTE_VERSION,
@@ -543,6 +587,60 @@ static inline void sg_vmalloc_world(struct sg *g)
 	sg_wr(g, SG_VM_B + SG_VMS_CALLER, 0xc0105678);
 	sg_wr64(g, SG_VM_PT_PA + 5 * 8, (0x1404ull << 12) | SG_KPTE);
 	sg_wr64(g, SG_VM_PT_PA + 6 * 8, (0x1405ull << 12) | SG_KPTE);
+}
+
+/*
+ * One address space, in Normal's pfns 0x1420-0x1425 (guest mm_struct.h
+ * semantics, shuffled layout):
+ *   0x1420  the mm_struct (+0) and its VMAs (+0x100, +0x140)
+ *   0x1421  the PD of [0, 1 GiB)       0x1424  the PT of [0x08000000, +2 MiB)
+ *   0x1422  the pgd (PDPT)             0x1425  the task's one page
+ *   0x1423  its PML4 page
+ * VMAs: A [0x08048000, 0x0804a000) read-write, B [0x08100000, 0x08101000)
+ * read-only.  0x08048000 maps pfn 0x1425 writable (mapcount 1, RSS 1);
+ * 0x08100000 maps the zero page (pfn 0x107, in the kernel image) read-only.
+ * Normal's nr_anon_pages is 1 and nr_page_table_pages 2.
+ */
+static inline void sg_vma(struct sg *g, uint32_t pa, uint32_t start, uint32_t end, uint32_t flags)
+{
+	sg_wr(g, pa + SG_VMA_START, start);
+	sg_wr(g, pa + SG_VMA_END, end);
+	sg_wr(g, pa + SG_VMA_FLAGS, flags);
+	sg_list_add_tail(g, SG_PO + pa + SG_VMA_LIST, SG_PO + SG_MM_PA + SG_MM_MMAP);
+}
+
+static inline void sg_vm_world(struct sg *g)
+{
+	uint32_t head = SG_PO + SG_GLOBALS_PA + SG_G_MM_LIST, mmap = SG_PO + SG_MM_PA + SG_MM_MMAP;
+
+	sg_wr(g, SG_GLOBALS_PA + SG_G_MM_LIST, head);
+	sg_wr(g, SG_GLOBALS_PA + SG_G_MM_LIST + 4, head);
+	sg_wr(g, SG_MM_PA + SG_MM_MMAP, mmap);
+	sg_wr(g, SG_MM_PA + SG_MM_MMAP + 4, mmap);
+	sg_list_add_tail(g, SG_PO + SG_MM_PA + SG_MM_MMLIST, head);
+	sg_vma(g, SG_VMA_A_PA, 0x08048000u, 0x0804a000u, SG_VM_READ | SG_VM_WRITE);
+	sg_vma(g, SG_VMA_B_PA, 0x08100000u, 0x08101000u, SG_VM_READ);
+	sg_wr(g, SG_MM_PA + SG_MM_MAP_COUNT, 2);
+	sg_wr(g, SG_MM_PA + SG_MM_TOTAL_VM, 3);
+	sg_wr(g, SG_MM_PA + SG_MM_RSS, 1);
+	sg_wr(g, SG_MM_PA + SG_MM_NR_PTES, 2);
+	sg_wr(g, SG_MM_PA + SG_MM_PGD, SG_PO + SG_UPGD_PA);
+	sg_wr64(g, SG_UPGD_PA, SG_UPD_PA | SG_UTABLE);
+	sg_wr64(g, SG_UPGD_PA + 3 * 8, sg_rd64(g, SG_PDPT_PA + 3 * 8));
+	sg_wr64(g, SG_UPGD_PA + 4096, SG_UPGD_PA | SG_UTABLE);
+	sg_wr64(g, SG_UPD_PA + (0x08000000u >> 21) * 8, SG_UPT_PA | SG_UTABLE);
+	sg_wr64(g, SG_UPT_PA + 0x48 * 8, ((uint64_t)SG_UPAGE_PFN << 12) | SG_UTABLE | PT_D);
+	sg_wr64(g, SG_UPT_PA + 0x100 * 8, ((uint64_t)SG_ZERO_PFN << 12) | PT_P | PT_US | PT_A);
+	for (uint64_t p = SG_MM_PA >> 12; p < (SG_MM_PA >> 12) + 6; p++)
+		sg_wr(g, sg_page_pa(p) + SG_P_REF, 1);
+	sg_wr(g, sg_page_pa(SG_UPAGE_PFN) + SG_P_MAPCOUNT, 1);
+	const uint64_t tables[] = { SG_UPD_PA, SG_UPGD_PA, SG_UPGD_PA + 4096, SG_UPT_PA };
+	for (unsigned i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		sg_flag(g, tables[i] >> 12, SG_PG_table, 1);
+	sg_add32(g, sg_zone_pa(1) + SG_Z_VMSTAT + 4 * SG_STAT_ANON, 1);
+	sg_add32(g, SG_GLOBALS_PA + SG_G_ZONE_STAT + 4 * SG_STAT_ANON, 1);
+	sg_add32(g, sg_zone_pa(1) + SG_Z_VMSTAT + 4 * SG_STAT_PAGETABLE, 2);
+	sg_add32(g, SG_GLOBALS_PA + SG_G_ZONE_STAT + 4 * SG_STAT_PAGETABLE, 2);
 }
 
 static inline void sg_page_tables(struct sg *g)
@@ -794,6 +892,8 @@ static inline int sg_build(struct sg *g)
 	g->lay.sym.failslab_mark_all = SG_PO + SG_GLOBALS_PA + SG_G_FAILSLAB_MARK_ALL;
 	g->lay.sym.vmap_area_list = SG_PO + SG_GLOBALS_PA + SG_G_VMAP_AREA_LIST;
 	g->lay.sym.vmap_lazy_nr = SG_PO + SG_GLOBALS_PA + SG_G_VMAP_LAZY_NR;
+	g->lay.sym.mm_list = SG_PO + SG_GLOBALS_PA + SG_G_MM_LIST;
+	g->lay.sym.empty_zero_page = SG_PO + ((uint64_t)SG_ZERO_PFN << 12);
 
 	/* Globals. */
 	sg_wr(g, SG_GLOBALS_PA + SG_G_MEM_MAP, SG_PO + SG_MEMMAP_PA);
@@ -803,6 +903,8 @@ static inline int sg_build(struct sg *g)
 	sg_wr(g, SG_GLOBALS_PA + SG_G_STAT_NAMES, sg_str(g, &soff, "nr_free_pages"));
 	sg_wr(g, SG_GLOBALS_PA + SG_G_STAT_NAMES + 4, sg_str(g, &soff, "nr_slab_reclaimable"));
 	sg_wr(g, SG_GLOBALS_PA + SG_G_STAT_NAMES + 8, sg_str(g, &soff, "nr_slab_unreclaimable"));
+	sg_wr(g, SG_GLOBALS_PA + SG_G_STAT_NAMES + 12, sg_str(g, &soff, "nr_anon_pages"));
+	sg_wr(g, SG_GLOBALS_PA + SG_G_STAT_NAMES + 16, sg_str(g, &soff, "nr_page_table_pages"));
 	for (unsigned i = 0; i < 6; i++) {
 		sg_wr(g, SG_GLOBALS_PA + SG_G_EVENT_NAMES + 4 * i, sg_str(g, &soff, ev[i]));
 		sg_wr(g, SG_GLOBALS_PA + SG_G_EVENTS + 4 * i, 100 + i);
@@ -887,6 +989,7 @@ static inline int sg_build(struct sg *g)
 	sg_slab_world(g);
 	sg_page_tables(g);
 	sg_vmalloc_world(g);
+	sg_vm_world(g);
 
 	insp_init(&g->in, &g->mem, &g->lay);
 	insp_report_init(&g->rep, 1000);

@@ -1546,3 +1546,113 @@ Test(cli, inspector_option_errors)
 		cr_assert(strstr(cerr, bad[i].msg), "%s %s: %s", bad[i].opt, bad[i].arg, cerr);
 	}
 }
+
+/* ---- Address spaces (check_vm.c) on the synthetic mm (sg_vm_world) ------------ */
+
+#define SG_MM_VA (SG_PO + SG_MM_PA)
+
+Test(check, vm_vma_list_broken_or_miscounted)
+{
+	sg_wr(&g, SG_VMA_B_PA + SG_VMA_LIST + 4, 0x12345678);   /* B's prev */
+	expect_detail(R_VM_VMA, "mm 0xc1420000", "VMA 0xc1420140: prev is 0x12345678, expected "
+		      "0xc142010c");
+	rebuild();
+	sg_wr(&g, SG_VMA_B_PA + SG_VMA_START, 0x08049000);      /* inside A */
+	expect_detail(R_VM_VMA, "mm 0xc1420000", "VMA 0xc1420140 [0x8049000, 0x8101000) overlaps or "
+		      "precedes the one before it, which ends at 0x804a000");
+	rebuild();
+	sg_wr(&g, SG_VMA_B_PA + SG_VMA_END, SG_PO + 4096);      /* beyond TASK_SIZE */
+	expect(R_VM_VMA, true);
+	rebuild();
+	sg_add32(&g, SG_MM_PA + SG_MM_TOTAL_VM, 1);
+	expect_detail(R_VM_VMA, "mm 0xc1420000", "map_count 2, total_vm 4; the list holds 2 VMAs of "
+		      "3 pages");
+}
+
+Test(check, vm_pte_outside_every_vma)
+{
+	sg_wr64(&g, SG_UPT_PA + 0x4a * 8, ((uint64_t)SG_ZERO_PFN << 12) | PT_P | PT_US | PT_A);
+	expect_detail(R_VM_PTE, "mm 0xc1420000 va 0x804a000", "PTE 0x107025 maps pfn 0x107 but the "
+		      "address is in no VMA");
+}
+
+Test(check, vm_rights_beyond_the_vma)
+{
+	/* Writable in the read-only VMA B (the zero page, too). */
+	sg_wr64(&g, SG_UPT_PA + 0x100 * 8, sg_rd64(&g, SG_UPT_PA + 0x100 * 8) | PT_RW);
+	expect_detail(R_VM_RIGHTS, "mm 0xc1420000 va 0x8100000", "PTE 0x107027 is writable in VMA "
+		      "[0x8100000, 0x8101000) without VM_WRITE (flags 0x1)");
+	rebuild();
+	/* The zero page writable where writes are allowed. */
+	sg_wr64(&g, SG_UPT_PA + 0x49 * 8, ((uint64_t)SG_ZERO_PFN << 12) | PT_P | PT_RW | PT_US | PT_A);
+	expect_detail(R_VM_RIGHTS, "mm 0xc1420000 va 0x8049000", "the zero page is mapped writable");
+	rebuild();
+	/* A supervisor entry in the user half. */
+	sg_wr64(&g, SG_UPT_PA + 0x48 * 8, sg_rd64(&g, SG_UPT_PA + 0x48 * 8) & ~PT_US);
+	expect(R_VM_RIGHTS, true);
+}
+
+Test(check, vm_page_free_or_mapcount_wrong)
+{
+	/* A second PTE on the task's page: mapcount 1, two PTEs. */
+	sg_wr64(&g, SG_UPT_PA + 0x49 * 8, ((uint64_t)SG_UPAGE_PFN << 12) | PT_P | PT_RW | PT_US | PT_A);
+	sg_add32(&g, SG_MM_PA + SG_MM_RSS, 1);
+	sg_add32(&g, sg_zone_pa(1) + SG_Z_VMSTAT + 4 * SG_STAT_ANON, 1);
+	sg_add32(&g, SG_GLOBALS_PA + SG_G_ZONE_STAT + 4 * SG_STAT_ANON, 1);
+	expect_detail(R_VM_PAGE, "pfn 0x1425", "mapcount 1, 2 user PTEs map it");
+	rebuild();
+	/* The zero page with a mapcount. */
+	sg_wr(&g, sg_page_pa(SG_ZERO_PFN) + SG_P_MAPCOUNT, 1);
+	expect_detail(R_VM_PAGE, "pfn 0x107", "mapcount 1, 0 user PTEs map it (the zero page)");
+	rebuild();
+	/* A PTE on a free page (0x1430 is in a free block). */
+	sg_wr64(&g, SG_UPT_PA + 0x48 * 8, (0x1430ull << 12) | PT_P | PT_RW | PT_US | PT_A);
+	sg_wr(&g, sg_page_pa(SG_UPAGE_PFN) + SG_P_MAPCOUNT, 0);
+	expect_detail(R_VM_PAGE, "mm 0xc1420000 va 0x8048000", "maps pfn 0x1430, which is free in "
+		      "the buddy allocator");
+}
+
+Test(check, vm_page_tables_flagged_and_counted)
+{
+	sg_flag(&g, SG_UPT_PA >> 12, SG_PG_table, 0);
+	expect_detail(R_VM_TABLE, "mm 0xc1420000", "the PT of 0x8000000 (pfn 0x1424) is not PG_table");
+	rebuild();
+	sg_add32(&g, SG_MM_PA + SG_MM_NR_PTES, 1);
+	expect_detail(R_VM_TABLE, "mm 0xc1420000", "nr_ptes 3, its page tables are 2 pages");
+	rebuild();
+	sg_add32(&g, SG_GLOBALS_PA + SG_G_ZONE_STAT + 4 * SG_STAT_PAGETABLE, 1);
+	expect_detail(R_VM_TABLE, "nr_page_table_pages", "3, the address spaces' page tables are 2 "
+		      "pages");
+}
+
+Test(check, vm_rss_counts_pages_of_their_own)
+{
+	sg_add32(&g, SG_MM_PA + SG_MM_RSS, 1);
+	expect_detail(R_VM_RSS, "mm 0xc1420000", "anon RSS 2, 1 PTEs hold pages of their own");
+	rebuild();
+	sg_add32(&g, SG_GLOBALS_PA + SG_G_ZONE_STAT + 4 * SG_STAT_ANON, -1);
+	expect_detail(R_VM_RSS, "nr_anon_pages", "0, the address spaces map 1 pages of their own");
+	rebuild();
+	/* A PROT_NONE PTE (global bit, not present) still holds its page. */
+	sg_wr64(&g, SG_UPT_PA + 0x48 * 8, ((uint64_t)SG_UPAGE_PFN << 12) | PT_G | PT_A);
+	sg_check(&g);
+	cr_assert_eq(g.rep.total, 0);
+}
+
+Test(check, vm_kernel_pd_shared)
+{
+	sg_wr64(&g, SG_UPGD_PA + 3 * 8, SG_KPD_PA + 4096 + (PT_P | PT_RW | PT_US | PT_A));
+	expect_detail(R_VM_KERNEL_PD, "mm 0xc1420000", "PDPT entry 3 is 0x10d027, swapper_pg_dir's is "
+		      "0x10c027");
+	rebuild();
+	sg_wr64(&g, SG_UPGD_PA + 4096, SG_PDPT_PA | PT_P | PT_RW | PT_US | PT_A);
+	expect_detail(R_VM_KERNEL_PD, "mm 0xc1420000", "PML4 entry 0 is 0x10a027, not the pgd at pa "
+		      "0x1422000");
+}
+
+Test(check, vm_mm_list_broken)
+{
+	sg_wr(&g, SG_MM_PA + SG_MM_MMLIST, 0x12345678);
+	expect_detail(R_VM_VMA, "mm_list", "entry 0x12345678 after 0xc142001c is not an mm_struct in "
+		      "lowmem");
+}

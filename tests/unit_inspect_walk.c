@@ -458,18 +458,18 @@ Test(views, buddyinfo_format)
 Test(views, meminfo_format)
 {
 	char *s = capture(meminfo);
-	/* HighMem: 2304 pages free and managed; Normal: 1792 managed, 1776 free in
+	/* HighMem: 2304 pages free and managed; Normal: 1792 managed, 1770 free in
 	 * the buddy lists (4 pcp, 4 allocated, 8 of the slab world: 7 in slabs,
-	 * 2 of them reclaimable); DMA: 3872 managed, 3871 free.  vmalloc: from
+	 * 2 of them reclaimable; 6 of the address-space world); DMA: 3872 managed, 3871 free.  vmalloc: from
 	 * 0xc1800000 to 0xffbfe000, 3 pages mapped (areas A and B), the largest
 	 * gap after B's guard page at 0xc1808000. */
 	const char *want =
 		"MemTotal:          31872 kB\n"
-		"MemFree:           31804 kB\n"
+		"MemFree:           31780 kB\n"
 		"HighTotal:          9216 kB\n"
 		"HighFree:           9216 kB\n"
 		"LowTotal:          22656 kB\n"
-		"LowFree:           22588 kB\n"
+		"LowFree:           22564 kB\n"
 		"Slab:                 28 kB\n"
 		"SReclaimable:          8 kB\n"
 		"SUnreclaim:           20 kB\n"
@@ -509,14 +509,16 @@ Test(views, zoneinfo_and_vmstat_formats)
 {
 	char *z = capture(zoneinfo), *v = capture(vmstat);
 
-	cr_assert(strstr(z, "Node 0, zone   Normal\n  pages free     1776\n        min      20\n"
+	cr_assert(strstr(z, "Node 0, zone   Normal\n  pages free     1770\n        min      20\n"
 			 "        low      21\n        high     22\n        spanned  1792\n"
 			 "        present  1792\n        managed  1792\n        protection: (0, 0, 0)\n"
-			 "      nr_free_pages 1776\n      nr_slab_reclaimable 2\n"
-			 "      nr_slab_unreclaimable 5\n  pagesets\n    cpu: 0\n              count: 4\n"),
+			 "      nr_free_pages 1770\n      nr_slab_reclaimable 2\n"
+			 "      nr_slab_unreclaimable 5\n      nr_anon_pages 1\n"
+			 "      nr_page_table_pages 2\n  pagesets\n    cpu: 0\n              count: 4\n"),
 		  "%s", z);
 	cr_assert(strstr(z, "  start_pfn:           5888\n"), "%s", z);
-	cr_assert_str_eq(v, "nr_free_pages 7951\nnr_slab_reclaimable 2\nnr_slab_unreclaimable 5\n"
+	cr_assert_str_eq(v, "nr_free_pages 7945\nnr_slab_reclaimable 2\nnr_slab_unreclaimable 5\n"
+			 "nr_anon_pages 1\nnr_page_table_pages 2\n"
 			 "pgalloc_dma 100\npgalloc_normal 101\n"
 			 "pgalloc_high 102\npgfree 103\npgalloc_fail 104\npgalloc_fail_injected 105\n");
 	cr_assert_eq(insp_view_by_name(&g.in, "nope", stdout), -1);

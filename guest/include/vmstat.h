@@ -17,9 +17,9 @@ enum vm_event_item {
 	PGALLOC_NORMAL,
 	PGALLOC_HIGH,           /* ... one per zone, in zone order */
 	PGFREE,                 /* pages freed, through pcp or not */
+	PGFAULT,                /* user-address page faults handled */
 	PGALLOC_FAIL,           /* allocations that returned NULL */
 	PGALLOC_FAIL_INJECTED,  /* of which forced by fail_page_alloc */
-	PGFAULT,                /* user-address page faults handled */
 	NR_VM_EVENT_ITEMS
 };
 

@@ -13,6 +13,7 @@
 #include "slab.h"
 #include "fault_inject.h"
 #include "vmalloc.h"
+#include "mm_struct.h"
 #include "asm/pgtable.h"
 
 #define LN_ENTRIES(X)                                                          \
@@ -115,7 +116,31 @@
 	X(VM_EVENT_STATE_event, offsetof(struct vm_event_state, event))        \
 	LN_FAULT_ENTRIES(X)                                                    \
 	LN_SLAB_ENTRIES(X)                                                     \
-	LN_VMALLOC_ENTRIES(X)
+	LN_VMALLOC_ENTRIES(X)                                                  \
+	LN_VM_ENTRIES(X)
+
+/* Address spaces (guest/include/mm_struct.h). */
+#define LN_VM_ENTRIES(X)                                                       \
+	X(MM_STRUCT_SIZEOF, sizeof(struct mm_struct))                          \
+	X(MM_STRUCT_pgd, offsetof(struct mm_struct, pgd))                      \
+	X(MM_STRUCT_mmap, offsetof(struct mm_struct, mmap))                    \
+	X(MM_STRUCT_map_count, offsetof(struct mm_struct, map_count))          \
+	X(MM_STRUCT_total_vm, offsetof(struct mm_struct, total_vm))            \
+	X(MM_STRUCT_rss_anon, offsetof(struct mm_struct, rss_stat[MM_ANONPAGES])) \
+	X(MM_STRUCT_nr_ptes, offsetof(struct mm_struct, nr_ptes))              \
+	X(MM_STRUCT_mmlist, offsetof(struct mm_struct, mmlist))                \
+	X(TASK_SIZE, TASK_SIZE)                                                \
+	X(NR_ANON_MAPPED, NR_ANON_MAPPED)                                      \
+	X(NR_PAGETABLE, NR_PAGETABLE)                                          \
+	X(VMA_SIZEOF, sizeof(struct vm_area_struct))                           \
+	X(VMA_vm_start, offsetof(struct vm_area_struct, vm_start))             \
+	X(VMA_vm_end, offsetof(struct vm_area_struct, vm_end))                 \
+	X(VMA_vm_flags, offsetof(struct vm_area_struct, vm_flags))             \
+	X(VMA_vm_list, offsetof(struct vm_area_struct, vm_list))               \
+	X(VM_READ, VM_READ)                                                    \
+	X(VM_WRITE, VM_WRITE)                                                  \
+	X(VM_EXEC, VM_EXEC)                                                    \
+	X(VM_GROWSDOWN, VM_GROWSDOWN)
 
 /* vmalloc (guest/include/vmalloc.h). */
 #define LN_VMALLOC_ENTRIES(X)                                                  \

@@ -31,9 +31,9 @@ const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
 	[PGALLOC_NORMAL] = "pgalloc_normal",
 	[PGALLOC_HIGH] = "pgalloc_high",
 	[PGFREE] = "pgfree",
+	[PGFAULT] = "pgfault",
 	[PGALLOC_FAIL] = "pgalloc_fail",
 	[PGALLOC_FAIL_INJECTED] = "pgalloc_fail_injected",
-	[PGFAULT] = "pgfault",
 };
 
 void show_buddyinfo(void)

@@ -533,6 +533,161 @@ static int corrupt_table_flag(struct insp *in, char *what, size_t whatlen, char 
 	return 0;
 }
 
+/* ---- Address spaces ---------------------------------------------------------- */
+
+/* The first mm on mm_list with at least min_vmas VMAs and a readable list
+ * (survey() first, so pages' states are known); err says why there is none. */
+static bool vm_survey(struct insp *in, struct insp_mmv *m, size_t min_vmas, char *err,
+		      size_t errlen)
+{
+	uint32_t cursor = 0;
+	char why[INSP_DETAIL_MAX];
+	int r;
+
+	if (!survey(in)) {
+		insp_errf(err, errlen, "the guest's free lists cannot be walked");
+		return false;
+	}
+	while ((r = insp_vm_next(in, &cursor, m, why, sizeof(why))) > 0)
+		if (m->vmas_ok && m->nvma >= min_vmas)
+			return true;
+	insp_mmv_free(m);
+	insp_errf(err, errlen, r < 0 ? "mm_list cannot be walked" :
+		  "no address space with %zu VMA(s): run a workload with user tasks (run=demand)",
+		  min_vmas);
+	return false;
+}
+
+/* The first VMA ends one page inside the second. */
+static int corrupt_vma_overlap(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	struct insp_mmv m = { 0 };
+	uint8_t *p;
+
+	if (!vm_survey(in, &m, 2, err, errlen))
+		return -1;
+	p = wk(in, m.vma[0].va + in->lay->vma.end, 4);
+	insp_wr32(p, 0, m.vma[1].start + 4096);
+	snprintf(what, whatlen, "mm %#x: VMA %#x vm_end %#x -> %#x, inside the next VMA [%#x, %#x)",
+		 m.va, m.vma[0].va, m.vma[0].end, m.vma[1].start + 4096, m.vma[1].start, m.vma[1].end);
+	insp_mmv_free(&m);
+	return 0;
+}
+
+static bool empty_outside_vma(const struct insp *in, const struct insp_mmv *m, uint64_t e,
+			      uint32_t va)
+{
+	(void)in;
+	return !e && !insp_vm_vma_of(m, va);
+}
+
+static bool user_page_pte(const struct insp *in, const struct insp_mmv *m, uint64_t e, uint32_t va)
+{
+	(void)m;
+	(void)va;
+	return (e & PT_P) && ((e & PT_ADDR_MASK) >> 12) != insp_vm_zero_pfn(in);
+}
+
+/* A read-only user PTE of the zero page where no VMA is: only the PTE's
+ * place is wrong (the zero page counts in no RSS and no mapcount). */
+static int corrupt_pte_outside_vma(struct insp *in, char *what, size_t whatlen, char *err,
+				   size_t errlen)
+{
+	struct insp_mmv m = { 0 };
+	uint32_t va;
+	uint8_t *e;
+
+	if (!vm_survey(in, &m, 1, err, errlen))
+		return -1;
+	e = insp_vm_find_pte(in, &m, empty_outside_vma, &va);
+	if (!e) {
+		insp_mmv_free(&m);
+		return insp_errf(err, errlen, "no empty PTE outside the VMAs in mm %#x's page tables", m.va);
+	}
+	wr64(e, (insp_vm_zero_pfn(in) << 12) | PT_P | PT_US | PT_A);
+	snprintf(what, whatlen, "mm %#x: the zero page mapped at %#x, outside every VMA", m.va, va);
+	insp_mmv_free(&m);
+	return 0;
+}
+
+/* Take the user bit off a present PTE of a page of the task's own. */
+static int corrupt_pte_rights(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	struct insp_mmv m = { 0 };
+	uint32_t va;
+	uint8_t *e;
+
+	if (!vm_survey(in, &m, 1, err, errlen))
+		return -1;
+	e = insp_vm_find_pte(in, &m, user_page_pte, &va);
+	if (!e) {
+		insp_mmv_free(&m);
+		return insp_errf(err, errlen, "mm %#x maps no page of its own", m.va);
+	}
+	wr64(e, rd64p(e) & ~PT_US);
+	snprintf(what, whatlen, "mm %#x: the PTE of %#x loses its user bit", m.va, va);
+	insp_mmv_free(&m);
+	return 0;
+}
+
+/* One more mapping on the first user page than there are PTEs. */
+static int corrupt_mapcount(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	struct insp_mmv m = { 0 };
+	uint32_t va;
+	uint8_t *e, *p;
+	uint64_t pfn;
+
+	if (!vm_survey(in, &m, 1, err, errlen))
+		return -1;
+	e = insp_vm_find_pte(in, &m, user_page_pte, &va);
+	if (!e || !(p = wpage(in, pfn = (rd64p(e) & PT_ADDR_MASK) >> 12))) {
+		insp_mmv_free(&m);
+		return insp_errf(err, errlen, "mm %#x maps no page of its own in mem_map", m.va);
+	}
+	insp_wr32(p, in->lay->page.mapcount, insp_rd32(p, in->lay->page.mapcount) + 1);
+	snprintf(what, whatlen, "pfn %#llx (mapped at %#x in mm %#x): _mapcount %d -> %d",
+		 (unsigned long long)pfn, va, m.va, (int32_t)insp_rd32(p, in->lay->page.mapcount) - 1,
+		 (int32_t)insp_rd32(p, in->lay->page.mapcount));
+	insp_mmv_free(&m);
+	return 0;
+}
+
+static int corrupt_rss(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	struct insp_mmv m = { 0 };
+
+	if (!vm_survey(in, &m, 1, err, errlen))
+		return -1;
+	add32(in, m.va + in->lay->mm.rss_anon, 1);
+	snprintf(what, whatlen, "mm %#x: anon RSS %u -> %u", m.va, m.rss, m.rss + 1);
+	insp_mmv_free(&m);
+	return 0;
+}
+
+/* The pgd's kernel entry points at the page after the shared kernel PD. */
+static int corrupt_kernel_pd_unshared(struct insp *in, char *what, size_t whatlen, char *err,
+				      size_t errlen)
+{
+	struct insp_mmv m = { 0 };
+	uint8_t *pdpt, *pml4, *e;
+	uint64_t old;
+
+	if (!vm_survey(in, &m, 0, err, errlen))
+		return -1;
+	if (!insp_vm_pgd(in, &m, &pdpt, &pml4)) {
+		insp_mmv_free(&m);
+		return insp_errf(err, errlen, "mm %#x's pgd is not in RAM", m.va);
+	}
+	e = pdpt + 8 * (in->lay->page_offset >> 30);
+	old = rd64p(e);
+	wr64(e, old + 4096);
+	snprintf(what, whatlen, "mm %#x: PDPT entry %u %#llx -> %#llx", m.va, in->lay->page_offset >> 30,
+		 (unsigned long long)old, (unsigned long long)(old + 4096));
+	insp_mmv_free(&m);
+	return 0;
+}
+
 /* ---- vmalloc ---------------------------------------------------------------- */
 
 /* The areas of a clean guest (survey() first); err says why there are none. */
@@ -900,6 +1055,12 @@ const struct insp_corruption insp_corruptions[] = {
 	{ "vmalloc-overlap", R_VMALLOC_LIST, "make a vmalloc area start one page inside the area before it", corrupt_vmalloc_overlap },
 	{ "vmalloc-orphan-pte", R_VMALLOC_ORPHAN, "map a page at a vmalloc address no area covers", corrupt_vmalloc_orphan_pte },
 	{ "vmalloc-freed-page", R_VMALLOC_PAGE, "remap a vmalloc area's first page to a buddy-free page", corrupt_vmalloc_freed_page },
+	{ "vma-overlap", R_VM_VMA, "make a task's first VMA end one page inside its second", corrupt_vma_overlap },
+	{ "pte-outside-vma", R_VM_PTE, "map the zero page at a task address no VMA covers", corrupt_pte_outside_vma },
+	{ "pte-rights", R_VM_RIGHTS, "take the user bit off a task's PTE", corrupt_pte_rights },
+	{ "mapcount", R_VM_PAGE, "add one to the _mapcount of a page a task maps", corrupt_mapcount },
+	{ "rss", R_VM_RSS, "make a task's anon RSS counter off by one", corrupt_rss },
+	{ "kernel-pd-unshared", R_VM_KERNEL_PD, "point a task pgd's kernel entry at another page", corrupt_kernel_pd_unshared },
 };
 const size_t insp_nr_corruptions = sizeof(insp_corruptions) / sizeof(insp_corruptions[0]);
 

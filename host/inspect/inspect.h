@@ -111,6 +111,12 @@ struct insp_layout {
 	struct { uint32_t size, va_start, va_end, flags, list, vm; } vmap_area;
 	struct { uint32_t size, addr, size_, flags, nr_pages, caller; } vm_struct;
 	struct { uint32_t vm_area, lazy_free, alloc, map, ioremap; } vmf;
+	/* address spaces (guest mm_struct.h) */
+	struct { uint32_t size, pgd, mmap, map_count, total_vm, rss_anon, nr_ptes,
+			  mmlist; } mm;
+	struct { uint32_t size, start, end, flags, list; } vma;
+	struct { uint32_t read, write, exec, growsdown; } vmflag;
+	uint32_t task_size, nr_anon_mapped, nr_pagetable;
 	struct {
 		uint32_t sizeof_bufctl, bufctl_end, bufctl_active, obj_max_num;
 		uint32_t cflgs_off_slab, cflgs_kmalloc;
@@ -132,6 +138,7 @@ struct insp_layout {
 		uint64_t slab_caches, kmalloc_caches, kmem_cache;
 		uint64_t fail_page_alloc, failslab, failslab_mark_all;
 		uint64_t vmap_area_list, vmap_lazy_nr;
+		uint64_t mm_list, empty_zero_page;
 	} sym;
 };
 
@@ -233,6 +240,7 @@ enum insp_rule {
 	R_SLAB_FREELIST_DUP, R_SLAB_PAGE, R_SLAB_COLOUR, R_SLAB_ACTIVE, R_SLAB_NR_PAGES,
 	R_SLAB_REDZONE, R_SLAB_POISON,
 	R_VMALLOC_LIST, R_VMALLOC_GUARD, R_VMALLOC_PAGE, R_VMALLOC_ORPHAN, R_VMALLOC_LAZY,
+	R_VM_VMA, R_VM_PTE, R_VM_RIGHTS, R_VM_PAGE, R_VM_TABLE, R_VM_RSS, R_VM_KERNEL_PD,
 	R_WALKER_ACCEL,
 	R_NR
 };
@@ -399,7 +407,41 @@ struct insp_varea_iter {
 	char why[INSP_DETAIL_MAX];     /* set when the walk stops broken */
 };
 
+/* ---- The address-space walk (check_vm.c) ----------------------------------- */
+
+/* One VMA as read. */
+struct insp_vmav {
+	uint32_t va, start, end, flags;
+};
+
+/* One mm_struct on mm_list, with its VMAs (vmas_ok: the list was followed
+ * and is sorted, else why says where it broke). */
+struct insp_mmv {
+	uint32_t va, pgd, total_vm, rss, nr_ptes;
+	int32_t map_count;
+	struct insp_vmav *vma;
+	size_t nvma, cap;
+	bool vmas_ok;
+	char why[INSP_DETAIL_MAX];
+};
+
 struct insp;
+
+/* The next mm on mm_list after *cursor (0: the first): 1 with *m filled
+ * (its VMA array reused), 0 at the end, -1 when the list is broken. */
+int insp_vm_next(struct insp *in, uint32_t *cursor, struct insp_mmv *m, char *why, size_t whylen);
+void insp_mmv_free(struct insp_mmv *m);
+const struct insp_vmav *insp_vm_vma_of(const struct insp_mmv *m, uint32_t va);
+/* Host pointers to an mm's PDPT and PML4 pages; false if not in RAM. */
+bool insp_vm_pgd(const struct insp *in, const struct insp_mmv *m, uint8_t **pdpt, uint8_t **pml4);
+/* The first user PTE of m (in address order, in existing page tables, zero
+ * entries included) that want accepts: a host pointer to it, its va in *va;
+ * NULL if none. */
+uint8_t *insp_vm_find_pte(struct insp *in, const struct insp_mmv *m,
+			  bool (*want)(const struct insp *in, const struct insp_mmv *m, uint64_t e,
+				       uint32_t va),
+			  uint32_t *va);
+uint64_t insp_vm_zero_pfn(const struct insp *in);
 
 /* [VMALLOC_START, VMALLOC_END) as the guest computes it from high_memory. */
 void insp_vmalloc_range(const struct insp *in, uint32_t *start, uint32_t *end);
@@ -565,6 +607,10 @@ void insp_check_slab(struct insp *in);
  * cycle-safe, reports nothing.  Returns the caches found; caches_complete
  * says whether the walk came back to the list head. */
 size_t insp_slab_caches(struct insp *in);
+/* Address spaces: every mm on mm_list, its VMAs and its user page tables
+ * (vm.* rules; check_vm.c). */
+void insp_check_vm(struct insp *in);
+
 /* vmalloc: vmap_area_list, guard pages, the PTEs of the whole range and
  * the lazily freed areas; uses pstate if valid.  Run after the free-list
  * walk (vmalloc.* rules). */

@@ -133,6 +133,16 @@ static const struct {
 	F(LN_VM_STRUCT_nr_pages, vm_struct.nr_pages), F(LN_VM_STRUCT_caller, vm_struct.caller),
 	F(LN_VMAP_VM_AREA, vmf.vm_area), F(LN_VMAP_LAZY_FREE, vmf.lazy_free),
 	F(LN_VM_ALLOC, vmf.alloc), F(LN_VM_MAP, vmf.map), F(LN_VM_IOREMAP, vmf.ioremap),
+	/* address spaces */
+	F(LN_MM_STRUCT_SIZEOF, mm.size), F(LN_MM_STRUCT_pgd, mm.pgd), F(LN_MM_STRUCT_mmap, mm.mmap),
+	F(LN_MM_STRUCT_map_count, mm.map_count), F(LN_MM_STRUCT_total_vm, mm.total_vm),
+	F(LN_MM_STRUCT_rss_anon, mm.rss_anon), F(LN_MM_STRUCT_nr_ptes, mm.nr_ptes),
+	F(LN_MM_STRUCT_mmlist, mm.mmlist), F(LN_TASK_SIZE, task_size),
+	F(LN_NR_ANON_MAPPED, nr_anon_mapped), F(LN_NR_PAGETABLE, nr_pagetable),
+	F(LN_VMA_SIZEOF, vma.size), F(LN_VMA_vm_start, vma.start), F(LN_VMA_vm_end, vma.end),
+	F(LN_VMA_vm_flags, vma.flags), F(LN_VMA_vm_list, vma.list),
+	F(LN_VM_READ, vmflag.read), F(LN_VM_WRITE, vmflag.write), F(LN_VM_EXEC, vmflag.exec),
+	F(LN_VM_GROWSDOWN, vmflag.growsdown),
 };
 #undef F
 
@@ -164,7 +174,24 @@ static const struct {
 	{ LN_FAULT_ATTR_SIZEOF, 1, 256 }, { LN_FAIL_PAGE_ALLOC_ATTR_SIZEOF, 1, 256 },
 	{ LN_FAILSLAB_ATTR_SIZEOF, 1, 256 },
 	{ LN_VMAP_AREA_SIZEOF, 1, 256 }, { LN_VM_STRUCT_SIZEOF, 1, 256 },
+	{ LN_MM_STRUCT_SIZEOF, 1, 4096 }, { LN_VMA_SIZEOF, 1, 256 },
 };
+
+/* The address-space keys (mm_struct, vm_area_struct) come as a group: a
+ * guest built without address spaces has none of them, and then the vm.*
+ * checks have nothing to check (insp_layout.mm.size stays 0). */
+static bool is_vm_key(uint32_t key)
+{
+	return key >= LN_MM_STRUCT_SIZEOF && key < LN_PKMAP_STATE_BASE;
+}
+
+static bool has_vm_keys(const bool *seen)
+{
+	for (size_t k = 0; k < NKEYS; k++)
+		if (keymap[k].key == LN_MM_STRUCT_SIZEOF)
+			return seen[k];
+	return false;
+}
 
 /* A field of `size` bytes at `off` inside a struct of `total` bytes. */
 static bool fits(uint64_t off, uint64_t size, uint64_t total)
@@ -292,6 +319,42 @@ static int validate_fault(const struct insp_layout *l, char *err, size_t errlen)
 	return 0;
 }
 
+/* mm_struct and vm_area_struct (guest mm_struct.h): every field inside
+ * its struct, the flags distinct single bits, TASK_SIZE a PDPT-entry
+ * boundary below PAGE_OFFSET, the counters' indices inside vm_stat. */
+static int validate_vm(const struct insp_layout *l, char *err, size_t errlen)
+{
+	const uint32_t ms = l->mm.size, vs = l->vma.size;
+	const uint32_t flags[] = { l->vmflag.read, l->vmflag.write, l->vmflag.exec, l->vmflag.growsdown };
+	uint32_t seen = 0;
+
+	if (!fits(l->mm.pgd, 4, ms) || !fits(l->mm.mmap, 8, ms) || !fits(l->mm.map_count, 4, ms) ||
+	    !fits(l->mm.total_vm, 4, ms) || !fits(l->mm.rss_anon, 4, ms) ||
+	    !fits(l->mm.nr_ptes, 4, ms) || !fits(l->mm.mmlist, 8, ms))
+		return insp_errf(err, errlen, "layout note: struct mm_struct fields do not fit its size "
+				 "(LN_MM_STRUCT_SIZEOF %u)", ms);
+	if (!fits(l->vma.start, 4, vs) || !fits(l->vma.end, 4, vs) || !fits(l->vma.flags, 4, vs) ||
+	    !fits(l->vma.list, 8, vs))
+		return insp_errf(err, errlen, "layout note: struct vm_area_struct fields do not fit its "
+				 "size (LN_VMA_SIZEOF %u)", vs);
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		if (!pow2(flags[i]) || (seen & flags[i]))
+			return insp_errf(err, errlen, "layout note: LN_VM_READ %#x, LN_VM_WRITE %#x, "
+					 "LN_VM_EXEC %#x, LN_VM_GROWSDOWN %#x are not distinct single bits",
+					 l->vmflag.read, l->vmflag.write, l->vmflag.exec,
+					 l->vmflag.growsdown);
+		seen |= flags[i];
+	}
+	if (!l->task_size || l->task_size > l->page_offset || l->task_size % (1u << 30))
+		return insp_errf(err, errlen, "layout note: LN_TASK_SIZE %#x is not a multiple of 1 GiB "
+				 "at or below LN_PAGE_OFFSET %#x", l->task_size, l->page_offset);
+	if (l->nr_anon_mapped >= l->nr_zone_stat || l->nr_pagetable >= l->nr_zone_stat)
+		return insp_errf(err, errlen, "layout note: LN_NR_ANON_MAPPED %u or LN_NR_PAGETABLE %u is "
+				 "not below LN_NR_VM_ZONE_STAT_ITEMS %u", l->nr_anon_mapped,
+				 l->nr_pagetable, l->nr_zone_stat);
+	return 0;
+}
+
 /* vmap_area and vm_struct (guest vmalloc.h): every field inside its
  * struct, the flags distinct single bits, the range below pkmap. */
 static int validate_vmalloc(const struct insp_layout *l, char *err, size_t errlen)
@@ -412,7 +475,7 @@ static int validate(const struct insp_layout *l, char *err, size_t errlen)
 		return insp_errf(err, errlen, "layout note: struct page slab fields do not fit its size "
 				 "(LN_PAGE_SIZEOF %u)", l->page.size);
 	if (validate_slab(l, err, errlen) || validate_fault(l, err, errlen) ||
-	    validate_vmalloc(l, err, errlen))
+	    validate_vmalloc(l, err, errlen) || (l->mm.size && validate_vm(l, err, errlen)))
 		return -1;
 	if (l->pgd_cr3_offset % 4096 || l->pgd_cr3_offset > 4096 * 4)
 		return insp_errf(err, errlen, "layout note: LN_PGD_CR3_OFFSET %#x is not 0..4 pages",
@@ -470,6 +533,8 @@ int insp_layout_parse(const void *note, size_t len, struct insp_layout *l,
 	for (size_t k = 0; k < NKEYS; k++) {
 		uint32_t v;
 
+		if (!seen[k] && is_vm_key(keymap[k].key) && !has_vm_keys(seen))
+			continue;
 		if (!seen[k])
 			return insp_errf(err, errlen, "layout note: lacks %s (%#x), which the host needs; "
 					 "rebuild the guest", keymap[k].name, keymap[k].key);
@@ -496,29 +561,32 @@ int insp_layout_load(const struct elf_info *elf, struct insp_layout *l,
 		const char *name;
 		size_t off;
 		uint32_t min_size;   /* 0: address only */
+		bool vm;             /* needed only with the address-space keys */
 	} syms[] = {
-		{ "mem_map", offsetof(struct insp_layout, sym.mem_map), 4 },
-		{ "max_pfn", offsetof(struct insp_layout, sym.max_pfn), 4 },
-		{ "max_low_pfn", offsetof(struct insp_layout, sym.max_low_pfn), 4 },
-		{ "high_memory", offsetof(struct insp_layout, sym.high_memory), 4 },
-		{ "totalram_pages", offsetof(struct insp_layout, sym.totalram_pages), 4 },
-		{ "totalhigh_pages", offsetof(struct insp_layout, sym.totalhigh_pages), 4 },
-		{ "contig_page_data", offsetof(struct insp_layout, sym.contig_page_data), 1 },
-		{ "swapper_pg_dir", offsetof(struct insp_layout, sym.swapper_pg_dir), 4096 },
-		{ "vm_event_states", offsetof(struct insp_layout, sym.vm_event_states), 1 },
-		{ "vm_zone_stat", offsetof(struct insp_layout, sym.vm_zone_stat), 4 },
-		{ "zone_stat_names", offsetof(struct insp_layout, sym.zone_stat_names), 4 },
-		{ "vm_event_names", offsetof(struct insp_layout, sym.vm_event_names), 4 },
-		{ "_text", offsetof(struct insp_layout, sym.text), 0 },
-		{ "_end", offsetof(struct insp_layout, sym.end), 0 },
-		{ "slab_caches", offsetof(struct insp_layout, sym.slab_caches), 8 },
-		{ "kmalloc_caches", offsetof(struct insp_layout, sym.kmalloc_caches), 4 },
-		{ "kmem_cache", offsetof(struct insp_layout, sym.kmem_cache), 4 },
-		{ "fail_page_alloc", offsetof(struct insp_layout, sym.fail_page_alloc), 4 },
-		{ "failslab", offsetof(struct insp_layout, sym.failslab), 4 },
-		{ "failslab_mark_all", offsetof(struct insp_layout, sym.failslab_mark_all), 1 },
-		{ "vmap_area_list", offsetof(struct insp_layout, sym.vmap_area_list), 8 },
-		{ "vmap_lazy_nr", offsetof(struct insp_layout, sym.vmap_lazy_nr), 4 },
+		{ "mem_map", offsetof(struct insp_layout, sym.mem_map), 4, false },
+		{ "max_pfn", offsetof(struct insp_layout, sym.max_pfn), 4, false },
+		{ "max_low_pfn", offsetof(struct insp_layout, sym.max_low_pfn), 4, false },
+		{ "high_memory", offsetof(struct insp_layout, sym.high_memory), 4, false },
+		{ "totalram_pages", offsetof(struct insp_layout, sym.totalram_pages), 4, false },
+		{ "totalhigh_pages", offsetof(struct insp_layout, sym.totalhigh_pages), 4, false },
+		{ "contig_page_data", offsetof(struct insp_layout, sym.contig_page_data), 1, false },
+		{ "swapper_pg_dir", offsetof(struct insp_layout, sym.swapper_pg_dir), 4096, false },
+		{ "vm_event_states", offsetof(struct insp_layout, sym.vm_event_states), 1, false },
+		{ "vm_zone_stat", offsetof(struct insp_layout, sym.vm_zone_stat), 4, false },
+		{ "zone_stat_names", offsetof(struct insp_layout, sym.zone_stat_names), 4, false },
+		{ "vm_event_names", offsetof(struct insp_layout, sym.vm_event_names), 4, false },
+		{ "_text", offsetof(struct insp_layout, sym.text), 0, false },
+		{ "_end", offsetof(struct insp_layout, sym.end), 0, false },
+		{ "slab_caches", offsetof(struct insp_layout, sym.slab_caches), 8, false },
+		{ "kmalloc_caches", offsetof(struct insp_layout, sym.kmalloc_caches), 4, false },
+		{ "kmem_cache", offsetof(struct insp_layout, sym.kmem_cache), 4, false },
+		{ "fail_page_alloc", offsetof(struct insp_layout, sym.fail_page_alloc), 4, false },
+		{ "failslab", offsetof(struct insp_layout, sym.failslab), 4, false },
+		{ "failslab_mark_all", offsetof(struct insp_layout, sym.failslab_mark_all), 1, false },
+		{ "vmap_area_list", offsetof(struct insp_layout, sym.vmap_area_list), 8, false },
+		{ "vmap_lazy_nr", offsetof(struct insp_layout, sym.vmap_lazy_nr), 4, false },
+		{ "mm_list", offsetof(struct insp_layout, sym.mm_list), 8, true },
+		{ "empty_zero_page", offsetof(struct insp_layout, sym.empty_zero_page), 4096, true },
 	};
 	uint64_t addr, size;
 
@@ -530,6 +598,8 @@ int insp_layout_load(const struct elf_info *elf, struct insp_layout *l,
 	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
 		uint64_t *dst = (uint64_t *)((uint8_t *)l + syms[i].off);
 
+		if (syms[i].vm && !l->mm.size)
+			continue;
 		if (!symtab_addr(&elf->symtab, syms[i].name, &addr, &size))
 			return insp_errf(err, errlen, "the guest image has no symbol '%s', which the "
 					 "inspector reads", syms[i].name);

@@ -63,6 +63,13 @@ const struct insp_rule_info insp_rules[R_NR] = {
 	[R_VMALLOC_PAGE] = { "vmalloc.page", "every page of a vmalloc or vmap area is mapped, nr_pages of them, each to an allocated page (not free in the buddy allocator)" },
 	[R_VMALLOC_ORPHAN] = { "vmalloc.orphan", "every present PTE in the vmalloc range belongs to a busy area" },
 	[R_VMALLOC_LAZY] = { "vmalloc.lazy", "lazily freed areas have no present PTE and vmap_lazy_nr counts their pages" },
+	[R_VM_VMA] = { "vm.vma", "every mm's VMAs are a well-formed list, sorted, page-aligned, non-overlapping and below TASK_SIZE, counted by map_count and total_vm" },
+	[R_VM_PTE] = { "vm.pte", "every present user PTE lies inside a VMA" },
+	[R_VM_RIGHTS] = { "vm.rights", "every present user PTE is a user entry whose rights its VMA's flags allow (writable only in a VM_WRITE VMA, the zero page never writable)" },
+	[R_VM_PAGE] = { "vm.page", "every user PTE maps the zero page or an allocated page whose mapcount is the number of PTEs mapping it across all address spaces" },
+	[R_VM_TABLE] = { "vm.table", "user page-table pages are PG_table, mm->nr_ptes counts them, and nr_page_table_pages is their sum" },
+	[R_VM_RSS] = { "vm.rss", "an mm's anon RSS is its present PTEs, zero-page PTEs excluded, and nr_anon_pages is their sum" },
+	[R_VM_KERNEL_PD] = { "vm.kernel_pd", "every pgd's kernel entry (3-4 GiB) is swapper_pg_dir's, and its PML4 points at the pgd" },
 	[R_WALKER_ACCEL] = { "walker.accel", "the host walker agrees with the accelerator's own translation (KVM_TRANSLATE, QEMU gva2gpa)" },
 };
 
