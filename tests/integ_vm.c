@@ -109,3 +109,25 @@ Test(vm, kernel_fault_is_an_oops, .timeout = 60)
 	assert_err_has(r, "wl_crash_kernel_fault+0x");
 	vmm_result_free(&r);
 }
+
+/* Each address-space corruption, applied at demand's first checkpoint
+ * (the task alive with its image, stack and mapping), exits 83 and is
+ * reported by its own rule alone. */
+Test(vm, corruptions_are_caught_by_their_rules, .timeout = 240)
+{
+	static const struct { const char *kind, *rule; } kinds[] = {
+		{ "vma-overlap", "vm.vma: " }, { "pte-outside-vma", "vm.pte: " },
+		{ "pte-rights", "vm.rights: " }, { "mapcount", "vm.page: " }, { "rss", "vm.rss: " },
+		{ "kernel-pd-unshared", "vm.kernel_pd: " },
+	};
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		struct vmm_result r = vmm_run(60, SMALL, "--corrupt", kinds[i].kind, "-c",
+					      "highmem=32M quiet run=demand", NULL);
+
+		assert_status(r, EXIT_INVARIANT);
+		assert_err_has(r, "): 1 violation\n");
+		assert_err_has(r, kinds[i].rule);
+		vmm_result_free(&r);
+	}
+}
