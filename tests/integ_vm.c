@@ -131,3 +131,35 @@ Test(vm, corruptions_are_caught_by_their_rules, .timeout = 240)
 		vmm_result_free(&r);
 	}
 }
+
+/* The default run ends with demo:vm: RSS and faults grow a MiB (256 pages)
+ * at a time while VSZ stays at the 64 MiB mapping plus image and stack. */
+Test(vm, default_run_shows_demand_paging, .timeout = 120)
+{
+	struct vmm_result r = vmm_run(90, SMALL, "--check", "-c", "highmem=32M", NULL);
+
+	assert_status(r, 0);
+	assert_out_has(r, "demo:vm: demo[1] after 0 MiB touched: VSZ  65544 kB  RSS     8 kB  faults    0"
+			  "  page tables 4\n");
+	assert_out_has(r, "demo:vm: demo[1] after 1 MiB touched: VSZ  65544 kB  RSS  1032 kB  faults  256"
+			  "  page tables 6\n");
+	assert_out_has(r, "demo:vm: demo[1] after 4 MiB touched: VSZ  65544 kB  RSS  4104 kB  faults 1024"
+			  "  page tables 7\n");
+	assert_out_has(r, "demo:vm: the task exited with 0; pgfault 1026, nr_anon_pages 0\n");
+	vmm_result_free(&r);
+}
+
+Test(vm, stress_with_checkpoints_over_three_seeds, .timeout = 240)
+{
+	for (int seed = 1; seed <= 3; seed++) {
+		char opt[64];
+		struct vmm_result r;
+
+		snprintf(opt, sizeof(opt), "highmem=32M quiet run=stress:vm seed=%d ops=1000", seed);
+		r = vmm_run(60, SMALL, "--check", "-c", opt, NULL);
+		assert_status(r, 0);
+		assert_out_has(r, " checkpoints; every task verified its pages, free counts restored\n");
+		assert_checked_clean(&r);
+		vmm_result_free(&r);
+	}
+}

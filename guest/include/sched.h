@@ -45,9 +45,10 @@ extern struct task_struct init_task;
 extern struct task_struct *current;
 extern struct list_head task_list;
 
-/* The user program of that name built into the kernel, started with arg:
- * the new task (on the round, not yet run), or NULL with *err set. */
-struct task_struct *spawn_program(const char *name, unsigned long arg, int *err);
+/* The user program of that name built into the kernel, started as
+ * _start(arg, arg2): the new task (on the round, not yet run), or NULL with
+ * *err set. */
+struct task_struct *spawn_program(const char *name, unsigned long arg, unsigned long arg2, int *err);
 /* Switch to the next task in the round (init_task included). */
 void schedule(void);
 /* End the current task with code; it never returns. */

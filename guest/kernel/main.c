@@ -4,7 +4,7 @@
  * Boot does as little as possible, since every instruction is emulated:
  * load the IDT, check the boot_info handed over by the VMM, parse the
  * command line, pick the console, print a one-line banner (unless
- * `quiet`), then run the workloads named by run= (default "banner,demo:mm,demo:slab") and
+ * `quiet`), then run the workloads named by run= (default "banner,demo:mm,demo:slab,demo:vm") and
  * exit with the first nonzero result, or 0.
  */
 #include "kernel.h"
@@ -81,7 +81,7 @@ void start_kernel(struct boot_info *bi)
 
 	run = cmdline_get("run");
 	if (!run || !*run)
-		run = "banner,demo:mm,demo:slab";
+		run = "banner,demo:mm,demo:slab,demo:vm";
 	ret = run_workloads(run);
 	if (ret < 0 || ret > 63) {
 		printk("workload status %d is outside 0..63, exiting with 1\n", ret);

@@ -184,13 +184,13 @@ static const struct user_program *find_program(const char *name)
 /*
  * The image RWX at USER_TEXT_BASE, the heap after it, a one-page stack
  * below STACK_TOP that grows down, and on it _start's frame: a zero return
- * address, then arg (ESP + 4 16-byte aligned, as the i386 psABI wants at a
+ * address, then arg and arg2 (ESP + 4 16-byte aligned, as the i386 psABI wants at a
  * function's entry).
  */
 static int load_program(struct mm_struct *mm, const struct user_program *prog, unsigned long arg,
-			unsigned long *sp)
+			unsigned long arg2, unsigned long *sp)
 {
-	unsigned long frame[2] = { 0, arg };
+	unsigned long frame[3] = { 0, arg, arg2 };
 	unsigned long r;
 
 	r = do_mmap(mm, USER_TEXT_BASE, prog->size, PROT_READ | PROT_WRITE | PROT_EXEC,
@@ -212,7 +212,7 @@ static int load_program(struct mm_struct *mm, const struct user_program *prog, u
 	return 0;
 }
 
-struct task_struct *spawn_program(const char *name, unsigned long arg, int *err)
+struct task_struct *spawn_program(const char *name, unsigned long arg, unsigned long arg2, int *err)
 {
 	const struct user_program *prog = find_program(name);
 	struct task_struct *t;
@@ -232,7 +232,7 @@ struct task_struct *spawn_program(const char *name, unsigned long arg, int *err)
 	if (!stack || !t->mm)
 		goto fail;
 	t->stack = lowmem_page_address(stack);
-	*err = load_program(t->mm, prog, arg, &usp);
+	*err = load_program(t->mm, prog, arg, arg2, &usp);
 	if (*err)
 		goto fail;
 

@@ -41,7 +41,7 @@ static int wl_banner(const char *arg)
 	return 0;
 }
 DEFINE_WORKLOAD("banner", wl_banner,
-		"memory map and this list (the default run is banner,demo:mm,demo:slab)");
+		"memory map and this list (the default run is banner,demo:mm,demo:slab,demo:vm)");
 
 /* ---- exit ------------------------------------------------------------- */
 

@@ -1,9 +1,9 @@
 /*
  * The user programs' whole C library: Linux i386 system calls through
  * int $0x80 (number in EAX, arguments in EBX, ECX, EDX, ESI, EDI, EBP,
- * result in EAX, -errno on failure), and an entry point that takes one
- * argument from the kernel: _start(arg) is entered with ESP at a zero
- * return address followed by arg.
+ * result in EAX, -errno on failure), and an entry point that takes two
+ * arguments from the kernel: _start(arg, arg2) is entered with ESP at a
+ * zero return address followed by arg and arg2.
  */
 #ifndef GUEST_USER_USYS_H
 #define GUEST_USER_USYS_H
@@ -91,7 +91,12 @@ static inline void put_num(const char *s, ulong v, int base)
 }
 
 #define USER_ENTRY(fn) \
-	__attribute__((section(".text.start"), noreturn, used)) void _start(ulong arg) \
-	{ sys_exit(fn(arg)); }
+	__attribute__((section(".text.start"), noreturn, used)) void _start(ulong arg, ulong arg2) \
+	{ (void)arg2; sys_exit(fn(arg)); }
+
+/* The same for a program that takes both of the kernel's arguments. */
+#define USER_ENTRY2(fn) \
+	__attribute__((section(".text.start"), noreturn, used)) void _start(ulong arg, ulong arg2) \
+	{ sys_exit(fn(arg, arg2)); }
 
 #endif

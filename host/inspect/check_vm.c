@@ -69,9 +69,14 @@ static bool read_mm(const struct insp *in, uint32_t mm, struct insp_mmv *m)
 	const struct insp_layout *l = in->lay;
 	const uint8_t *p = insp_kptr(in, mm, l->mm.size);
 
+	struct insp_vmav *vma = m->vma;   /* the array is reused */
+	size_t cap = m->cap;
+
 	if (!p)
 		return false;
 	memset(m, 0, sizeof(*m));
+	m->vma = vma;
+	m->cap = cap;
 	m->va = mm;
 	m->pgd = insp_rd32(p, l->mm.pgd);
 	m->map_count = (int32_t)insp_rd32(p, l->mm.map_count);

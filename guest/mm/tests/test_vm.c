@@ -41,14 +41,19 @@ static void count_ptes(struct mm_struct *mm, unsigned long start, unsigned long 
 	}
 }
 
-static struct task_struct *spawn(const char *name, unsigned long arg)
+static struct task_struct *spawn2(const char *name, unsigned long arg, unsigned long arg2)
 {
 	int err;
-	struct task_struct *t = spawn_program(name, arg, &err);
+	struct task_struct *t = spawn_program(name, arg, arg2, &err);
 
 	if (!t)
 		printk("spawn %s: error %d\n", name, err);
 	return t;
+}
+
+static struct task_struct *spawn(const char *name, unsigned long arg)
+{
+	return spawn2(name, arg, 0);
 }
 
 /* ---- run=demand ------------------------------------------------------------ */
@@ -423,3 +428,99 @@ static int wl_selftest_vm(const char *arg)
 }
 DEFINE_WORKLOAD("selftest:vm", wl_selftest_vm,
 		"address spaces and user tasks: splits, kills, zero page, stack, brk, EFAULT, OOM");
+
+/* ---- stress:vm ------------------------------------------------------------------- */
+
+#define STRESS_TASKS 3
+
+struct stress_watch {
+	struct task_struct *t[STRESS_TASKS];
+	unsigned long yields, checkpoints;
+};
+
+/* A checkpoint each time some task has done another 100 operations. */
+static void stress_watch(void *arg)
+{
+	struct stress_watch *w = arg;
+	unsigned long yields = 0;
+
+	for (int i = 0; i < STRESS_TASKS; i++)
+		yields += w->t[i]->yields;
+	if (yields != w->yields) {
+		w->yields = yields;
+		checkpoint(++w->checkpoints);
+	}
+}
+
+static int wl_stress_vm(const char *arg)
+{
+	unsigned long seed = cmdline_get_uint("seed", 1), ops = cmdline_get_uint("ops", 2000);
+	struct stress_watch w = { .yields = 0 };
+	struct mm_snapshot before;
+	unsigned long faults = 0;
+	int bad = 0;
+
+	(void)arg;
+	proc_caches_init();
+	mm_snapshot_take(&before, true);
+	for (int i = 0; i < STRESS_TASKS; i++)
+		if (!(w.t[i] = spawn2("vmstress", seed, ops)))
+			return 1;
+	for (int i = 0; i < STRESS_TASKS; i++) {
+		int code;
+
+		while (w.t[i]->state == TASK_RUNNING) {
+			stress_watch(&w);
+			schedule();
+		}
+		faults += w.t[i]->faults;
+		code = wait_task(w.t[i], NULL, NULL);
+		if (code) {
+			printk("stress:vm: task %d failed at operation %d\n", i, code - 1);
+			bad = 1;
+		}
+	}
+	checkpoint(++w.checkpoints);
+	bad |= mm_snapshot_compare(&before, "stress:vm", "end");
+	printk("stress:vm: %d tasks x %lu ops (seed %lu), %lu faults, %lu checkpoints%s\n",
+	       STRESS_TASKS, ops, seed, faults, w.checkpoints,
+	       bad ? "" : "; every task verified its pages, free counts restored");
+	return bad;
+}
+DEFINE_WORKLOAD("stress:vm", wl_stress_vm,
+		"random mmap/munmap/mprotect and touches in 3 tasks (seed=N ops=M), checkpoint every 100 ops; "
+		"free counts must end where they began");
+
+/* ---- demo:vm ---------------------------------------------------------------------- */
+
+static void demo_watch(void *arg)
+{
+	struct task_struct *t = arg;
+	static unsigned long seen;
+
+	if (t->state != TASK_RUNNING || t->yields == seen)
+		return;
+	seen = t->yields;
+	printk("demo:vm: %s[%d] after %lu MiB touched: VSZ %6lu kB  RSS %5lu kB  faults %4lu  "
+	       "page tables %lu\n", t->comm, t->pid, seen - 1, t->mm->total_vm << (PAGE_SHIFT - 10),
+	       get_mm_rss(t->mm) << (PAGE_SHIFT - 10), t->faults, t->mm->nr_ptes);
+}
+
+static int wl_demo_vm(const char *arg)
+{
+	struct task_struct *t;
+	int code;
+
+	(void)arg;
+	printk("demo:vm: a task maps 64 MiB and touches 4 of them: memory arrives at the first "
+	       "touch, a page a fault\n");
+	t = spawn2("demo", 64, 4);
+	if (!t)
+		return 1;
+	code = wait_task(t, demo_watch, t);
+	printk("demo:vm: the task exited with %d; pgfault %lu, nr_anon_pages %lu\n", code,
+	       vm_event_states.event[PGFAULT], global_zone_page_state(NR_ANON_MAPPED));
+	return code ? 1 : 0;
+}
+DEFINE_WORKLOAD("demo:vm", wl_demo_vm,
+		"a task touching 4 MiB of a 64 MiB mapping, faults and RSS shown as they grow (part of the default run)");
