@@ -264,13 +264,15 @@ Test(console, each_corruption_is_reported_by_its_rule, .timeout = 240)
 		const char *kind = insp_corruptions[i].kind;
 		const char *rule = insp_rules[insp_corruptions[i].rule].name;
 		bool slab = !strncmp(kind, "slab-", 5), vm = !strncmp(kind, "vmalloc-", 8);
+		bool as = insp_corruptions[i].rule >= R_VM_VMA && insp_corruptions[i].rule <= R_VM_KERNEL_PD;
 		char text[128], want[128];
 		struct vmm_result r;
 		unsigned n = 0;
 
 		snprintf(text, sizeof(text), "corrupt %s\ncheck\ncheck %s\n", kind, rule);
 		r = run_script(slab ? "highmem=32M slab_debug=ZP run=stress:slab seed=1 ops=200" :
-			       vm ? "highmem=32M run=stress:vmalloc seed=1 ops=200" : STRESS, text, NULL);
+			       vm ? "highmem=32M run=stress:vmalloc seed=1 ops=200" :
+			       as ? "highmem=32M run=stress:vm seed=1 ops=300" : STRESS, text, NULL);
 		assert_status(r, 0);
 		for (const char *p = strstr(r.out, "\nviolation: "); p; p = strstr(p + 1, "\nviolation: ")) {
 			snprintf(want, sizeof(want), "\nviolation: %s: ", rule);

@@ -194,7 +194,7 @@ static int violation_rules(const char *err, char rules[][32], int max)
 
 /* The buddy and page-table kinds run on stress:buddy; the slab kinds on
  * stress:slab with red zones and poisoning (slab_debug=ZP); the vmalloc
- * kinds on stress:vmalloc. */
+ * kinds on stress:vmalloc; the address-space kinds on stress:vm. */
 Test(inspect, every_corruption_is_caught_by_its_rule, .timeout = 240)
 {
 	for (size_t i = 0; i < insp_nr_corruptions; i++) {
@@ -202,9 +202,11 @@ Test(inspect, every_corruption_is_caught_by_its_rule, .timeout = 240)
 		const char *rule = insp_rules[insp_corruptions[i].rule].name;
 		char cmd[160], rules[64][32];
 		bool slab = !strncmp(kind, "slab-", 5), vm = !strncmp(kind, "vmalloc-", 8);
+		bool as = insp_corruptions[i].rule >= R_VM_VMA && insp_corruptions[i].rule <= R_VM_KERNEL_PD;
 		struct vmm_result r = vmm_run(60, SMALL, "-c",
 					      slab ? slab_cmdline(cmd, sizeof(cmd), "slab_debug=ZP", 1, 200) :
 					      vm ? "highmem=32M run=stress:vmalloc seed=1 ops=200" :
+					      as ? "highmem=32M run=stress:vm seed=1 ops=300" :
 					      stress_cmdline(cmd, sizeof(cmd), 1, 200), "--corrupt", kind, NULL);
 		int n;
 
