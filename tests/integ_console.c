@@ -322,7 +322,7 @@ Test(console, xp_x_gva2gpa_and_the_kernel_maps, .timeout = 60)
 	assert_out_has(r, "(vmm) info mem\n00000000c0000000-00000000c6000000 0000000006000000 -rw\n");
 	assert_out_has(r, "(vmm) info tlb\n00000000c0000000: 0000000000000000 --PDA---W\n");
 	assert_out_has(r, "EFER=00000500 LME LMA\n");
-	assert_out_has(r, "CR3=000000000012e000");
+	assert_out_has(r, "CR3=0000000000137000");
 	assert_out_has(r, "(vmm) xp /2i 0\nerror: format 'i' (disassembly) is not supported; see 'help xp'\n");
 	vmm_result_free(&r);
 
