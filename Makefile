@@ -259,6 +259,11 @@ $(BUILD)/bench/slab_host_mimalloc: scripts/bench_slab_host.c scripts/bench_host.
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(MM_HOST_CFLAGS) -DPEER_MIMALLOC -Iguest/mm/host -o $@ $< $(MM_HOST_OBJS) -lm -lmimalloc
 
+# The host kernel's anonymous fault, the peer of bench:vm (scripts/bench_host_fault.c).
+$(BUILD)/bench/host_fault: scripts/bench_host_fault.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) -std=gnu11 -O2 $(HOST_WARN) -o $@ $<
+
 # The TCG floor: bare QEMU, the VMM's machine options, booting a ROM that
 # exits at once (scripts/bench.sh).
 $(BUILD)/bench/tcg_floor.bin: scripts/tcg_floor_rom.S host/tcg_boot.h
@@ -271,7 +276,7 @@ $(BUILD)/bench/qemu_machine: scripts/qemu_machine.c host/qemu_proc.h
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory EXTRA_PACKAGES="$(BENCH_PACKAGES)" deps all $(BUILD)/bench/buddy_host \
-	  $(SLAB_BENCH_BINS) $(BUILD)/bench/tcg_floor.bin $(BUILD)/bench/qemu_machine
+	  $(SLAB_BENCH_BINS) $(BUILD)/bench/tcg_floor.bin $(BUILD)/bench/qemu_machine $(BUILD)/bench/host_fault
 	$(Q)scripts/bench.sh
 
 clean:

@@ -166,6 +166,36 @@ awk -v i="$(field vmalloc16k insns/op "$OUT/vmalloc-insns.txt")" 'BEGIN {
 	printf "  16 KiB pair: %.0f instructions; Linux ~1 us on bare metal (Rezki 2025), i.e. ~3000-6000\n", i
 	printf "  instructions at 3-6 G instructions/s: ratio to 3000 = %.2f\n", i / 3000 }'
 
+echo
+echo "== Demand paging (128M, highmem=32M): per fault over 8 MiB, against the host kernel's own fault"
+$VMM -m 128M --count-insns -c "highmem=32M run=bench:vm quiet" $GUEST > "$OUT/vm-insns.txt"
+# mfield TAG KEY: KEY= of the "vm-bench TAG" line
+mfield() { awk -v t="$1" -v k="$2" '$1=="vm-bench" && $2==t { for (i=3;i<=NF;i++) { split($i,a,"="); if (a[1]==k) print a[2] } }' "$OUT/vm-insns.txt"; }
+# Wall time per fault on each accelerator present: the run with the faults
+# minus the same boot with run=exit:0, over the 4096 faults of both kinds.
+accels=tcg; [ "$KVM_HERE" = yes ] && accels="tcg kvm"
+for a in $accels; do
+	full=$(wall_ms 5 $VMM --accel $a -m 128M -c "highmem=32M run=bench:vm quiet" $GUEST)
+	base=$(wall_ms 5 $VMM --accel $a -m 128M -c "highmem=32M run=exit:0 quiet" $GUEST)
+	echo "$a $full $base" >> "$OUT/vm-wall.txt.$$"
+done
+printf "  %-12s %8s %12s %14s %14s\n" kind faults insns/fault pte_writes/f hypercalls/f
+for t in anon_write zero_read; do
+	awk -v t=$t -v n="$(mfield $t faults)" -v i="$(field $t insns/op "$OUT/vm-insns.txt")" \
+		-v p="$(mfield $t pte_writes)" -v h="$(mfield $t hypercalls)" \
+		'BEGIN { printf "  %-12s %8d %12.1f %14.3f %14.3f\n", t, n, i, p / n, h / n }'
+done
+host=$(build/bench/host_fault | awk '{ for (i=1;i<=NF;i++) { split($i,a,"="); if (a[1]=="ns/fault") print a[2] } }')
+printf "  host kernel anonymous write fault (8 MiB, MADV_NOHUGEPAGE, median of 11): %s ns\n" "$host"
+while read -r a full base; do
+	awk -v a="$a" -v f="$full" -v b="$base" -v h="$host" 'BEGIN { w = (f - b) * 1e6 / 4096
+		printf "  guest wall per fault (%s, both kinds, boot subtracted): %.0f ns, ratio to the host: %.2f\n", a, w, w / h }'
+done < "$OUT/vm-wall.txt.$$"
+rm -f "$OUT/vm-wall.txt.$$"
+if perf stat -e instructions:k -x, true 2>&1 | grep -q "not supported"; then
+	echo "  (perf stat -e instructions:k is not supported here: no host instruction count to compare)"
+fi
+
 if [ -x build/bench/slab_host ]; then
 	echo
 	echo "== Host-built kmalloc vs glibc malloc, jemalloc and mimalloc on the same size-class trace"

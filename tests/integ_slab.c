@@ -157,7 +157,7 @@ Test(slab, stress_all_under_fault_injection_ends_where_it_began, .timeout = 180)
 
 		assert_status(r, 0);
 		assert_out_has(r, "stress:all: the accounting is back where it started\n");
-		assert_err_has(r, "check: 16 checkpoints, 51 rules, 0 violations");
+		assert_err_has(r, "check: 16 checkpoints, 58 rules, 0 violations");
 		line = strstr(r.out, "injected: fail_page_alloc ");
 		cr_assert(line && sscanf(line, "injected: fail_page_alloc %lu, failslab %lu; mempool "
 					 "reserve allocations %lu", &pages, &slab, &reserve) == 3,

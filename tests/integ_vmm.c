@@ -408,6 +408,6 @@ Test(vmm, hostile_guest_is_refused_and_survives, .timeout = 120)
 	for (const char *p = r.err; (p = strstr(p, "hypercall pageops refused")); p++)
 		n++;
 	cr_assert_eq(n, 4, "%u pageops warnings", n);
-	assert_err_has(r, "check: 1001 checkpoints, 51 rules, 0 violations");
+	assert_err_has(r, "check: 1001 checkpoints, 58 rules, 0 violations");
 	vmm_result_free(&r);
 }

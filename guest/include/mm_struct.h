@@ -143,6 +143,13 @@ typedef unsigned int vm_fault_t;
 #define FAULT_FLAG_WRITE 0x01u     /* the access was a write */
 #define FAULT_FLAG_USER  0x02u     /* from user mode */
 
+/* What the fault path wrote (for make bench): PTE, PD and PDPT entries,
+ * and hypercalls (the HC_PAGEOPS clear of a new page). */
+struct vm_fault_stats {
+	unsigned long pte_writes, hypercalls;
+};
+extern struct vm_fault_stats vm_fault_stats;
+
 /* The pgd: its user entries empty, the kernel's PD linked; -ENOMEM. */
 int pgd_alloc(struct mm_struct *mm);
 void pgd_free(struct mm_struct *mm);

@@ -35,12 +35,15 @@
 #include "mm_struct.h"
 #include "string.h"
 #include "vmstat.h"
+#include "setup.h"
 #include "asm/pgtable.h"
 
 /* Linux's encoding of a PROT_NONE page: not present, but the global bit
  * (meaningless in a non-present entry) says a page is still there. */
 #define _PAGE_PROTNONE _PAGE_GLOBAL
 #define USER_PGDS      (TASK_SIZE >> PGDIR_SHIFT)   /* PDPT entries 0-2 */
+
+struct vm_fault_stats vm_fault_stats;
 
 /* The shared zero page: read faults on never-written memory map it. */
 u8 empty_zero_page[PAGE_SIZE] __attribute__((aligned(PAGE_SIZE), section(".bss.page_aligned")));
@@ -162,6 +165,7 @@ static pte_t *pte_alloc(struct mm_struct *mm, unsigned long addr)
 		if (!pd)
 			return NULL;
 		set_pgd(pgd, __pgd(__pa(pd) | _PAGE_TABLE));
+		vm_fault_stats.pte_writes++;
 	}
 	pmd = pmd_offset(pgd, addr);
 	if (pmd_none(*pmd)) {
@@ -170,6 +174,7 @@ static pte_t *pte_alloc(struct mm_struct *mm, unsigned long addr)
 		if (!pt)
 			return NULL;
 		set_pmd(pmd, __pmd(__pa(pt) | _PAGE_TABLE));
+		vm_fault_stats.pte_writes++;
 	}
 	return pte_offset_kernel(pmd, addr);
 }
@@ -185,6 +190,7 @@ static struct page *alloc_anon_page(struct mm_struct *mm)
 	if (!page)
 		return NULL;
 	clear_highpage(page);
+	vm_fault_stats.hypercalls += pv_pageops;   /* the clear is one HC_PAGEOPS exit */
 	MM_BUG_ON_PAGE(page_mapcount(page) || page_ref_count(page) != 1, page);
 	page->_mapcount = 1;   /* page_add_new_anon_rmap */
 	mm->rss_stat[MM_ANONPAGES]++;
@@ -212,6 +218,7 @@ static vm_fault_t do_anonymous_page(struct vm_area_struct *vma, pte_t *ptep, uns
 {
 	struct page *page;
 
+	vm_fault_stats.pte_writes++;
 	if (!(flags & FAULT_FLAG_WRITE)) {
 		set_pte(ptep, pfn_pte(zero_pfn(), vm_get_page_prot(vma->vm_flags & ~VM_WRITE)));
 		return 0;
@@ -238,10 +245,12 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, unsigned long addr, pte
 		pte_clear(ptep);
 		flush_tlb_range(vma->vm_mm, addr, addr + PAGE_SIZE);
 		set_pte(ptep, pfn_pte(page_to_pfn(page), vm_get_page_prot(vma->vm_flags)));
+		vm_fault_stats.pte_writes += 2;
 		return 0;
 	}
 	MM_BUG_ON_PAGE(page_mapcount(pfn_to_page(pte_pfn(pte))) != 1, pfn_to_page(pte_pfn(pte)));
 	set_pte(ptep, __pte(pte_val(pte) | _PAGE_RW | _PAGE_DIRTY));
+	vm_fault_stats.pte_writes++;
 	flush_tlb_range(vma->vm_mm, addr, addr + PAGE_SIZE);
 	return 0;
 }

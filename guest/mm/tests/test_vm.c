@@ -524,3 +524,50 @@ static int wl_demo_vm(const char *arg)
 }
 DEFINE_WORKLOAD("demo:vm", wl_demo_vm,
 		"a task touching 4 MiB of a 64 MiB mapping, faults and RSS shown as they grow (part of the default run)");
+
+/* ---- bench:vm --------------------------------------------------------------------- */
+
+struct fault_bench {
+	struct task_struct *t;
+	const char *tag;
+	unsigned long pages, seen;
+	struct vm_fault_stats s0;
+};
+
+/* Yield 1 (mapped, nothing touched): open the bracket; yield 2: close it.
+ * Inside: the task's touch loop, its faults, and one switch each way. */
+static void fault_bench_watch(void *arg)
+{
+	struct fault_bench *b = arg;
+
+	if (b->t->state != TASK_RUNNING || b->t->yields == b->seen)
+		return;
+	b->seen = b->t->yields;
+	if (b->seen == 1) {
+		b->s0 = vm_fault_stats;
+		__bench_begin(b->tag, strlen(b->tag));
+	} else if (b->seen == 2) {
+		__bench_end(b->tag, strlen(b->tag), b->pages);
+		printk("vm-bench %s faults=%lu pte_writes=%lu hypercalls=%lu\n", b->tag, b->pages,
+		       vm_fault_stats.pte_writes - b->s0.pte_writes,
+		       vm_fault_stats.hypercalls - b->s0.hypercalls);
+	}
+}
+
+static int bench_faults(const char *tag, unsigned long size, unsigned long read)
+{
+	struct fault_bench b = { .tag = tag, .pages = size >> PAGE_SHIFT };
+
+	b.t = spawn2("faultbench", size, read);
+	return b.t ? wait_task(b.t, fault_bench_watch, &b) : 1;
+}
+
+static int wl_bench_vm(const char *arg)
+{
+	unsigned long size = PAGE_ALIGN(cmdline_get_size("size", 8ul << 20));
+
+	(void)arg;
+	return bench_faults("anon_write", size, 0) || bench_faults("zero_read", size, 1);
+}
+DEFINE_WORKLOAD("bench:vm", wl_bench_vm,
+		"anonymous write faults and zero-page read faults over size= (default 8M), bracketed per fault");
