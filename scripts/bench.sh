@@ -185,6 +185,8 @@ for t in anon_write zero_read; do
 		-v p="$(mfield $t pte_writes)" -v h="$(mfield $t hypercalls)" \
 		'BEGIN { printf "  %-12s %8d %12.1f %14.3f %14.3f\n", t, n, i, p / n, h / n }'
 done
+printf "  CR3 switch (switch_mm, user pgd <-> swapper_pg_dir): %s instructions\n" \
+	"$(field cr3_switch insns/op "$OUT/vm-insns.txt")"
 host=$(build/bench/host_fault | awk '{ for (i=1;i<=NF;i++) { split($i,a,"="); if (a[1]=="ns/fault") print a[2] } }')
 printf "  host kernel anonymous write fault (8 MiB, MADV_NOHUGEPAGE, median of 11): %s ns\n" "$host"
 while read -r a full base; do

@@ -163,3 +163,15 @@ Test(vm, stress_with_checkpoints_over_three_seeds, .timeout = 240)
 		vmm_result_free(&r);
 	}
 }
+
+/* bench:vm's counts are exact: one PTE write a fault, plus five table
+ * entries: the PD of the mapping's GiB and the four PTs of its 8 MiB. */
+Test(vm, bench_counts_one_pte_write_a_fault, .timeout = 60)
+{
+	struct vmm_result r = vmm_run(45, SMALL, "-c", "highmem=32M quiet run=bench:vm", NULL);
+
+	assert_status(r, 0);
+	assert_out_has(r, "vm-bench anon_write faults=2048 pte_writes=2053 hypercalls=0\n");
+	assert_out_has(r, "vm-bench zero_read faults=2048 pte_writes=2053 hypercalls=0\n");
+	vmm_result_free(&r);
+}

@@ -562,12 +562,32 @@ static int bench_faults(const char *tag, unsigned long size, unsigned long read)
 	return b.t ? wait_task(b.t, fault_bench_watch, &b) : 1;
 }
 
+/* CR3 loads alternating between a user pgd and swapper_pg_dir: what a
+ * switch between address spaces costs the switching code (the refill of
+ * the TLB afterwards is the rest of the cost, and shows in wall time). */
+static int bench_cr3(unsigned int n)
+{
+	struct mm_struct *mm = mm_alloc();
+
+	if (!mm)
+		return 1;
+	__bench_begin("cr3_switch", 10);
+	for (unsigned int i = 0; i < n; i++) {
+		switch_mm(mm);
+		switch_mm(NULL);
+	}
+	__bench_end("cr3_switch", 10, 2 * n);
+	mmput(mm);
+	return 0;
+}
+
 static int wl_bench_vm(const char *arg)
 {
 	unsigned long size = PAGE_ALIGN(cmdline_get_size("size", 8ul << 20));
 
 	(void)arg;
-	return bench_faults("anon_write", size, 0) || bench_faults("zero_read", size, 1);
+	return bench_faults("anon_write", size, 0) || bench_faults("zero_read", size, 1) ||
+	       bench_cr3(1000);
 }
 DEFINE_WORKLOAD("bench:vm", wl_bench_vm,
 		"anonymous write faults and zero-page read faults over size= (default 8M), bracketed per fault");
