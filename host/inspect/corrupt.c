@@ -610,20 +610,33 @@ static int corrupt_pte_outside_vma(struct insp *in, char *what, size_t whatlen, 
 	return 0;
 }
 
+/* The first mm's first PTE of a page of its own (m filled, freed on
+ * failure); NULL with err set if there is none. */
+static uint8_t *first_own_page_pte(struct insp *in, struct insp_mmv *m, uint32_t *va, char *err,
+				   size_t errlen)
+{
+	uint8_t *e;
+
+	if (!vm_survey(in, m, 1, err, errlen))
+		return NULL;
+	e = insp_vm_find_pte(in, m, user_page_pte, va);
+	if (!e || !insp_page(in, (rd64p(e) & PT_ADDR_MASK) >> 12)) {
+		insp_errf(err, errlen, "mm %#x maps no page of its own in mem_map", m->va);
+		insp_mmv_free(m);
+		return NULL;
+	}
+	return e;
+}
+
 /* Take the user bit off a present PTE of a page of the task's own. */
 static int corrupt_pte_rights(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
 {
 	struct insp_mmv m = { 0 };
 	uint32_t va;
-	uint8_t *e;
+	uint8_t *e = first_own_page_pte(in, &m, &va, err, errlen);
 
-	if (!vm_survey(in, &m, 1, err, errlen))
+	if (!e)
 		return -1;
-	e = insp_vm_find_pte(in, &m, user_page_pte, &va);
-	if (!e) {
-		insp_mmv_free(&m);
-		return insp_errf(err, errlen, "mm %#x maps no page of its own", m.va);
-	}
 	wr64(e, rd64p(e) & ~PT_US);
 	snprintf(what, whatlen, "mm %#x: the PTE of %#x loses its user bit", m.va, va);
 	insp_mmv_free(&m);
@@ -635,16 +648,13 @@ static int corrupt_mapcount(struct insp *in, char *what, size_t whatlen, char *e
 {
 	struct insp_mmv m = { 0 };
 	uint32_t va;
-	uint8_t *e, *p;
+	uint8_t *e = first_own_page_pte(in, &m, &va, err, errlen), *p;
 	uint64_t pfn;
 
-	if (!vm_survey(in, &m, 1, err, errlen))
+	if (!e)
 		return -1;
-	e = insp_vm_find_pte(in, &m, user_page_pte, &va);
-	if (!e || !(p = wpage(in, pfn = (rd64p(e) & PT_ADDR_MASK) >> 12))) {
-		insp_mmv_free(&m);
-		return insp_errf(err, errlen, "mm %#x maps no page of its own in mem_map", m.va);
-	}
+	pfn = (rd64p(e) & PT_ADDR_MASK) >> 12;
+	p = wpage(in, pfn);
 	insp_wr32(p, in->lay->page.mapcount, insp_rd32(p, in->lay->page.mapcount) + 1);
 	snprintf(what, whatlen, "pfn %#llx (mapped at %#x in mm %#x): _mapcount %d -> %d",
 		 (unsigned long long)pfn, va, m.va, (int32_t)insp_rd32(p, in->lay->page.mapcount) - 1,
