@@ -1,7 +1,7 @@
 /*
  * Integration tests for address spaces and user tasks (guest/mm/mmap.c,
  * memory.c, guest/kernel/sched.c, syscall.c, guest/arch/fault.c): run=demand
- * at 128M with highmem=32M and at 6G, selftest:vm through the int $0x80
+ * at 128M with highmem=32M and at 6G, with size=, selftest:vm through the int $0x80
  * gate and through the #UD path, at 128M and at 64M (where the OOM killer
  * picks the big task), the segfault report, and the kernel-mode fault's
  * oops, each with --check.
@@ -29,14 +29,23 @@ Test(vm, demand_8M_at_128M_highmem_32M, .timeout = 120)
 	vmm_result_free(&r);
 }
 
-Test(vm, demand_size_option_at_6G, .timeout = 120)
+Test(vm, demand_at_6G, .timeout = 120)
 {
-	struct vmm_result r = vmm_run(90, "-m", "6G", "--check", "-c", "quiet run=demand size=3M", NULL);
+	struct vmm_result r = vmm_run(90, "-m", "6G", "--check", "-c", "quiet run=demand", NULL);
+
+	assert_status(r, 0);
+	cr_assert_str_eq(r.out, DEMAND_8M);
+	assert_checked_clean(&r);
+	vmm_result_free(&r);
+}
+
+Test(vm, demand_size_option, .timeout = 120)
+{
+	struct vmm_result r = vmm_run(90, SMALL, "-c", "highmem=32M quiet run=demand size=3M", NULL);
 
 	assert_status(r, 0);
 	cr_assert_str_eq(r.out, "demand: pages=768 faults=768 rss_before=0 rss_after_touch=768 "
 				"rss_after_munmap=0 buddy_restored=yes\n");
-	assert_checked_clean(&r);
 	vmm_result_free(&r);
 }
 
