@@ -1050,6 +1050,7 @@ static const cmd_fn handlers[CMD_NR] = {
 	[CMD_VMSTAT] = cmd_proc_view,
 	[CMD_SLABINFO] = cmd_proc_view,
 	[CMD_VMALLOCINFO] = cmd_proc_view,
+	[CMD_TASKS] = cmd_proc_view,
 	[CMD_PAGE] = cmd_page,
 	[CMD_CHECK] = cmd_check,
 	[CMD_CORRUPT] = cmd_corrupt,

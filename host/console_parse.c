@@ -56,6 +56,8 @@ const struct con_cmd con_cmds[CMD_NR] = {
 	  "/proc/slabinfo, computed from guest memory" },
 	{ CMD_VMALLOCINFO, "vmallocinfo", 0, 0, NEED_QUIESCENT, "",
 	  "/proc/vmallocinfo, computed from guest memory, callers as symbols" },
+	{ CMD_TASKS, "tasks", 0, 0, NEED_QUIESCENT, "",
+	  "one line per task: pid, name, state, VMAs, VSZ, RSS, faults, computed from guest memory" },
 	{ CMD_PAGE, "page", 1, 1, NEED_QUIESCENT, "PFN",
 	  "the struct page of PFN, flags by name" },
 	{ CMD_CHECK, "check", 0, CON_MAX_ARGS, NEED_QUIESCENT, "[RULE...]",

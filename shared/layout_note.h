@@ -313,10 +313,21 @@ enum layout_key {
 	LN_VM_EXEC,
 	LN_VM_GROWSDOWN,
 
+	/* 0x1600: struct task_struct (on task_list, guest sched.h) */
+	LN_TASK_SIZEOF = 0x1600,
+	LN_TASK_pid,
+	LN_TASK_comm,
+	LN_TASK_state,
+	LN_TASK_mm,
+	LN_TASK_faults,
+	LN_TASK_tasks,             /* list_head on task_list */
+	LN_TASK_COMM_LEN,
+	LN_TASK_RUNNING,           /* task_struct.state values */
+	LN_TASK_DEAD,
+
 	/* Reserved for structures not built yet (one range each, same conventions):
-	 * 0x1500 pkmap (pkmap_count, page_address_map), 0x1600 tasks. */
+	 * 0x1500 pkmap (pkmap_count, page_address_map). */
 	LN_PKMAP_STATE_BASE = 0x1500,
-	LN_TASK_BASE = 0x1600,
 };
 
 #endif

@@ -593,3 +593,17 @@ Test(console, options_are_checked, .timeout = 30)
 	assert_err_has(r, "--script /nonexistent/s.vmm: cannot open it");
 	vmm_result_free(&r);
 }
+
+/* tasks: a line per task, read from guest memory at the first checkpoint of
+ * stress:vm (every task has yielded once: 100 operations each). */
+Test(console, tasks_lists_every_task, .timeout = 60)
+{
+	struct vmm_result r = run_script("highmem=32M run=stress:vm seed=1 ops=300", "tasks\n", NULL);
+
+	assert_status(r, 0);
+	assert_out_has(r, "(vmm) tasks\n  PID COMMAND          STATE VMAS     VSZ kB     RSS kB   FAULTS\n"
+			  "    0 swapper          R        -          -          -        0\n"
+			  "    1 vmstress         R ");
+	assert_out_has(r, "\n    3 vmstress         R ");
+	vmm_result_free(&r);
+}

@@ -184,3 +184,17 @@ Test(vm, bench_counts_one_pte_write_a_fault, .timeout = 60)
 	assert_out_has(r, "vm-bench zero_read faults=2048 pte_writes=2053 hypercalls=0\n");
 	vmm_result_free(&r);
 }
+
+/* --show tasks at demand's checkpoints: the mapping's 2048 pages appear in
+ * RSS at the second, and are gone at the third. */
+Test(vm, show_tasks_follows_the_demand_task, .timeout = 60)
+{
+	struct vmm_result r = vmm_run(45, SMALL, "--show", "tasks", "-c", "highmem=32M quiet run=demand",
+				      NULL);
+
+	assert_status(r, 0);
+	assert_out_has(r, "    1 demand           R        3       8200          8        0\n");
+	assert_out_has(r, "    1 demand           R        3       8200       8200     2048\n");
+	assert_out_has(r, "    1 demand           R        2          8          8     2048\n");
+	vmm_result_free(&r);
+}

@@ -86,6 +86,7 @@
 #define SG_G_FAILSLAB_MARK_ALL 0xfc  /* bool failslab_mark_all */
 #define SG_G_STRINGS     0x100
 #define SG_G_MM_LIST     0xf40       /* struct list_head mm_list */
+#define SG_G_TASK_LIST   0xf48       /* struct list_head task_list */
 
 /* Test layout of the structures. */
 #define SG_PAGE_SIZE 40
@@ -145,6 +146,14 @@
 #define SG_UPAGE_PFN 0x1425u
 #define SG_ZERO_PFN  0x107u
 #define SG_UTABLE    (PT_P | PT_RW | PT_US | PT_A)
+#define SG_TASK_PA   (SG_MM_PA + 0x200)   /* the one task, pid 7 "sg-task", running */
+#define SG_TASK_SIZE 40
+#define SG_TASK_TASKS 0
+#define SG_TASK_PID  8
+#define SG_TASK_STATE 12
+#define SG_TASK_MM   16
+#define SG_TASK_FAULTS 20
+#define SG_TASK_COMM 24
 #define SG_NR_DEFERRED 2             /* the guest has another count: learnt from the note */
 #define SG_DR_SIZE   8               /* deferred_range: end_pfn @0, start_pfn @4 (shuffled) */
 #define SG_DR_END    0
@@ -512,6 +521,10 @@ static inline void sg_note(struct sg *g)
 	E(LN_VMA_vm_flags, SG_VMA_FLAGS); E(LN_VMA_vm_list, SG_VMA_LIST);
 	E(LN_VM_READ, SG_VM_READ); E(LN_VM_WRITE, SG_VM_WRITE); E(LN_VM_EXEC, 0x4);
 	E(LN_VM_GROWSDOWN, 0x100);
+	E(LN_TASK_SIZEOF, SG_TASK_SIZE); E(LN_TASK_pid, SG_TASK_PID); E(LN_TASK_comm, SG_TASK_COMM);
+	E(LN_TASK_state, SG_TASK_STATE); E(LN_TASK_mm, SG_TASK_MM); E(LN_TASK_faults, SG_TASK_FAULTS);
+	E(LN_TASK_tasks, SG_TASK_TASKS); E(LN_TASK_COMM_LEN, 16); E(LN_TASK_RUNNING, 1);
+	E(LN_TASK_DEAD, 2);
 	E(0x7777, 42);   /* a key the host does not know: ignored */
 #undef E
 	*h = (struct layout_note_header){ LAYOUT_NOTE_MAGIC, LAYOUT_NOTE_VERSION,
@@ -592,7 +605,8 @@ static inline void sg_vmalloc_world(struct sg *g)
 /*
  * One address space, in Normal's pfns 0x1420-0x1425 (guest mm_struct.h
  * semantics, shuffled layout):
- *   0x1420  the mm_struct (+0) and its VMAs (+0x100, +0x140)
+ *   0x1420  the mm_struct (+0), its VMAs (+0x100, +0x140) and the one
+ *           task on task_list (+0x200: pid 7 "sg-task", 2 faults)
  *   0x1421  the PD of [0, 1 GiB)       0x1424  the PT of [0x08000000, +2 MiB)
  *   0x1422  the pgd (PDPT)             0x1425  the task's one page
  *   0x1423  its PML4 page
@@ -618,6 +632,15 @@ static inline void sg_vm_world(struct sg *g)
 	sg_wr(g, SG_MM_PA + SG_MM_MMAP, mmap);
 	sg_wr(g, SG_MM_PA + SG_MM_MMAP + 4, mmap);
 	sg_list_add_tail(g, SG_PO + SG_MM_PA + SG_MM_MMLIST, head);
+	head = SG_PO + SG_GLOBALS_PA + SG_G_TASK_LIST;
+	sg_wr(g, SG_GLOBALS_PA + SG_G_TASK_LIST, head);
+	sg_wr(g, SG_GLOBALS_PA + SG_G_TASK_LIST + 4, head);
+	sg_list_add_tail(g, SG_PO + SG_TASK_PA + SG_TASK_TASKS, head);
+	sg_wr(g, SG_TASK_PA + SG_TASK_PID, 7);
+	sg_wr(g, SG_TASK_PA + SG_TASK_STATE, 1);
+	sg_wr(g, SG_TASK_PA + SG_TASK_MM, SG_PO + SG_MM_PA);
+	sg_wr(g, SG_TASK_PA + SG_TASK_FAULTS, 2);
+	memcpy(g->ram + SG_TASK_PA + SG_TASK_COMM, "sg-task", 8);
 	sg_vma(g, SG_VMA_A_PA, 0x08048000u, 0x0804a000u, SG_VM_READ | SG_VM_WRITE);
 	sg_vma(g, SG_VMA_B_PA, 0x08100000u, 0x08101000u, SG_VM_READ);
 	sg_wr(g, SG_MM_PA + SG_MM_MAP_COUNT, 2);
@@ -894,6 +917,7 @@ static inline int sg_build(struct sg *g)
 	g->lay.sym.vmap_lazy_nr = SG_PO + SG_GLOBALS_PA + SG_G_VMAP_LAZY_NR;
 	g->lay.sym.mm_list = SG_PO + SG_GLOBALS_PA + SG_G_MM_LIST;
 	g->lay.sym.empty_zero_page = SG_PO + ((uint64_t)SG_ZERO_PFN << 12);
+	g->lay.sym.task_list = SG_PO + SG_GLOBALS_PA + SG_G_TASK_LIST;
 
 	/* Globals. */
 	sg_wr(g, SG_GLOBALS_PA + SG_G_MEM_MAP, SG_PO + SG_MEMMAP_PA);

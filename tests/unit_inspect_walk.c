@@ -591,3 +591,15 @@ Test(views, translate_shows_each_level)
 	cr_assert(strstr(s, "-> no translation: not present at PDE"), "%s", s);
 	free(s);
 }
+
+static void tasks_view(FILE *f) { insp_read_state(&g.in); insp_view_tasks(&g.in, f); }
+
+/* The synthetic task: its mm's two VMAs, 3 pages of VSZ, 1 of RSS. */
+Test(views, tasks_format)
+{
+	char *s = capture(tasks_view);
+
+	cr_assert_str_eq(s, "  PID COMMAND          STATE VMAS     VSZ kB     RSS kB   FAULTS\n"
+			 "    7 sg-task          R        2         12          4        2\n");
+	free(s);
+}

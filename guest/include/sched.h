@@ -21,7 +21,7 @@
 #define TASK_COMM_LEN 16
 
 enum task_state {
-	TASK_RUNNING,    /* on the round */
+	TASK_RUNNING = 1,   /* on the round (0 is no task: a zeroed struct) */
 	TASK_DEAD,       /* exited or killed, mm released; waits to be reaped */
 };
 

@@ -14,6 +14,7 @@
 #include "fault_inject.h"
 #include "vmalloc.h"
 #include "mm_struct.h"
+#include "sched.h"
 #include "asm/pgtable.h"
 
 #define LN_ENTRIES(X)                                                          \
@@ -119,7 +120,7 @@
 	LN_VMALLOC_ENTRIES(X)                                                  \
 	LN_VM_ENTRIES(X)
 
-/* Address spaces (guest/include/mm_struct.h). */
+/* Address spaces and tasks (guest/include/mm_struct.h, sched.h). */
 #define LN_VM_ENTRIES(X)                                                       \
 	X(MM_STRUCT_SIZEOF, sizeof(struct mm_struct))                          \
 	X(MM_STRUCT_pgd, offsetof(struct mm_struct, pgd))                      \
@@ -140,7 +141,17 @@
 	X(VM_READ, VM_READ)                                                    \
 	X(VM_WRITE, VM_WRITE)                                                  \
 	X(VM_EXEC, VM_EXEC)                                                    \
-	X(VM_GROWSDOWN, VM_GROWSDOWN)
+	X(VM_GROWSDOWN, VM_GROWSDOWN)                                          \
+	X(TASK_SIZEOF, sizeof(struct task_struct))                             \
+	X(TASK_pid, offsetof(struct task_struct, pid))                         \
+	X(TASK_comm, offsetof(struct task_struct, comm))                       \
+	X(TASK_state, offsetof(struct task_struct, state))                     \
+	X(TASK_mm, offsetof(struct task_struct, mm))                           \
+	X(TASK_faults, offsetof(struct task_struct, faults))                   \
+	X(TASK_tasks, offsetof(struct task_struct, tasks))                     \
+	X(TASK_COMM_LEN, TASK_COMM_LEN)                                        \
+	X(TASK_RUNNING, TASK_RUNNING)                                          \
+	X(TASK_DEAD, TASK_DEAD)
 
 /* vmalloc (guest/include/vmalloc.h). */
 #define LN_VMALLOC_ENTRIES(X)                                                  \

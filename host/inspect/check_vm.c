@@ -451,3 +451,57 @@ uint64_t insp_vm_zero_pfn(const struct insp *in)
 {
 	return zero_pfn(in);
 }
+
+/* ---- The tasks view ------------------------------------------------------------ */
+
+void insp_view_tasks(struct insp *in, FILE *f)
+{
+	const struct insp_layout *l = in->lay;
+	uint32_t head = (uint32_t)l->sym.task_list, prev = head, cur;
+	unsigned n = 0;
+
+	if (!l->mm.size) {
+		fprintf(f, "tasks: this guest has no tasks (no task_struct in its layout note)\n");
+		return;
+	}
+	fprintf(f, "  PID COMMAND          STATE VMAS     VSZ kB     RSS kB   FAULTS\n");
+	if (!insp_read_u32(in, head + l->list.next, &cur)) {
+		fprintf(f, "tasks: task_list at %#x is not in lowmem\n", head);
+		return;
+	}
+	while (cur != head) {
+		const uint8_t *t = insp_kptr(in, cur - l->task.tasks, l->task.size);
+		char comm[65] = "", state;
+		uint32_t mm, st;
+		struct insp_mmv m = { 0 };
+
+		if (!t || insp_rd32(t, l->task.tasks + l->list.prev) != prev || ++n > MAX_MMS) {
+			fprintf(f, "tasks: the list stops: entry %#x after %#x\n", cur, prev);
+			return;
+		}
+		memcpy(comm, t + l->task.comm, l->task.comm_len);
+		comm[l->task.comm_len] = '\0';
+		for (char *c = comm; *c; c++)
+			if (*c < 0x20 || *c > 0x7e)
+				*c = '?';
+		st = insp_rd32(t, l->task.state);
+		state = st == l->task.running ? 'R' : st == l->task.dead ? 'X' : '?';
+		mm = insp_rd32(t, l->task.mm);
+		fprintf(f, "%5d %-16s %c     ", (int32_t)insp_rd32(t, l->task.pid), comm, state);
+		if (mm && read_mm(in, mm, &m)) {
+			char why[INSP_DETAIL_MAX];
+
+			if (read_vmas(in, &m, why, sizeof(why)))
+				fprintf(f, "%4zu", m.nvma);
+			else
+				fprintf(f, "   ?");
+			fprintf(f, " %10u %10u", m.total_vm * 4, m.rss * 4);
+			insp_mmv_free(&m);
+		} else {
+			fprintf(f, "   - %10s %10s", "-", "-");
+		}
+		fprintf(f, " %8u\n", insp_rd32(t, l->task.faults));
+		prev = cur;
+		cur = insp_rd32(t, l->task.tasks + l->list.next);
+	}
+}

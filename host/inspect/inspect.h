@@ -116,6 +116,8 @@ struct insp_layout {
 			  mmlist; } mm;
 	struct { uint32_t size, start, end, flags, list; } vma;
 	struct { uint32_t read, write, exec, growsdown; } vmflag;
+	struct { uint32_t size, pid, comm, state, mm, faults, tasks, comm_len, running,
+			  dead; } task;
 	uint32_t task_size, nr_anon_mapped, nr_pagetable;
 	struct {
 		uint32_t sizeof_bufctl, bufctl_end, bufctl_active, obj_max_num;
@@ -138,7 +140,7 @@ struct insp_layout {
 		uint64_t slab_caches, kmalloc_caches, kmem_cache;
 		uint64_t fail_page_alloc, failslab, failslab_mark_all;
 		uint64_t vmap_area_list, vmap_lazy_nr;
-		uint64_t mm_list, empty_zero_page;
+		uint64_t mm_list, empty_zero_page, task_list;
 	} sym;
 };
 
@@ -442,6 +444,8 @@ uint8_t *insp_vm_find_pte(struct insp *in, const struct insp_mmv *m,
 				       uint32_t va),
 			  uint32_t *va);
 uint64_t insp_vm_zero_pfn(const struct insp *in);
+/* One line per task on task_list: pid, name, state, VMAs, VSZ, RSS, faults. */
+void insp_view_tasks(struct insp *in, FILE *f);
 
 /* [VMALLOC_START, VMALLOC_END) as the guest computes it from high_memory. */
 void insp_vmalloc_range(const struct insp *in, uint32_t *start, uint32_t *end);

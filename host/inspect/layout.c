@@ -143,6 +143,10 @@ static const struct {
 	F(LN_VMA_vm_flags, vma.flags), F(LN_VMA_vm_list, vma.list),
 	F(LN_VM_READ, vmflag.read), F(LN_VM_WRITE, vmflag.write), F(LN_VM_EXEC, vmflag.exec),
 	F(LN_VM_GROWSDOWN, vmflag.growsdown),
+	F(LN_TASK_SIZEOF, task.size), F(LN_TASK_pid, task.pid), F(LN_TASK_comm, task.comm),
+	F(LN_TASK_state, task.state), F(LN_TASK_mm, task.mm), F(LN_TASK_faults, task.faults),
+	F(LN_TASK_tasks, task.tasks), F(LN_TASK_COMM_LEN, task.comm_len),
+	F(LN_TASK_RUNNING, task.running), F(LN_TASK_DEAD, task.dead),
 };
 #undef F
 
@@ -175,14 +179,17 @@ static const struct {
 	{ LN_FAILSLAB_ATTR_SIZEOF, 1, 256 },
 	{ LN_VMAP_AREA_SIZEOF, 1, 256 }, { LN_VM_STRUCT_SIZEOF, 1, 256 },
 	{ LN_MM_STRUCT_SIZEOF, 1, 4096 }, { LN_VMA_SIZEOF, 1, 256 },
+	{ LN_TASK_SIZEOF, 1, 4096 }, { LN_TASK_COMM_LEN, 1, 64 },
 };
 
-/* The address-space keys (mm_struct, vm_area_struct) come as a group: a
+/* The address-space keys (mm_struct, vm_area_struct, task_struct) come as
+ * a group: a
  * guest built without address spaces has none of them, and then the vm.*
  * checks have nothing to check (insp_layout.mm.size stays 0). */
 static bool is_vm_key(uint32_t key)
 {
-	return key >= LN_MM_STRUCT_SIZEOF && key < LN_PKMAP_STATE_BASE;
+	return (key >= LN_MM_STRUCT_SIZEOF && key < LN_PKMAP_STATE_BASE) ||
+	       (key >= LN_TASK_SIZEOF && key <= LN_TASK_DEAD);
 }
 
 static bool has_vm_keys(const bool *seen)
@@ -348,6 +355,11 @@ static int validate_vm(const struct insp_layout *l, char *err, size_t errlen)
 	if (!l->task_size || l->task_size > l->page_offset || l->task_size % (1u << 30))
 		return insp_errf(err, errlen, "layout note: LN_TASK_SIZE %#x is not a multiple of 1 GiB "
 				 "at or below LN_PAGE_OFFSET %#x", l->task_size, l->page_offset);
+	if (!fits(l->task.pid, 4, l->task.size) || !fits(l->task.comm, l->task.comm_len, l->task.size) ||
+	    !fits(l->task.state, 4, l->task.size) || !fits(l->task.mm, 4, l->task.size) ||
+	    !fits(l->task.faults, 4, l->task.size) || !fits(l->task.tasks, 8, l->task.size))
+		return insp_errf(err, errlen, "layout note: struct task_struct fields do not fit its "
+				 "size (LN_TASK_SIZEOF %u)", l->task.size);
 	if (l->nr_anon_mapped >= l->nr_zone_stat || l->nr_pagetable >= l->nr_zone_stat)
 		return insp_errf(err, errlen, "layout note: LN_NR_ANON_MAPPED %u or LN_NR_PAGETABLE %u is "
 				 "not below LN_NR_VM_ZONE_STAT_ITEMS %u", l->nr_anon_mapped,
@@ -587,6 +599,7 @@ int insp_layout_load(const struct elf_info *elf, struct insp_layout *l,
 		{ "vmap_lazy_nr", offsetof(struct insp_layout, sym.vmap_lazy_nr), 4, false },
 		{ "mm_list", offsetof(struct insp_layout, sym.mm_list), 8, true },
 		{ "empty_zero_page", offsetof(struct insp_layout, sym.empty_zero_page), 4096, true },
+		{ "task_list", offsetof(struct insp_layout, sym.task_list), 8, true },
 	};
 	uint64_t addr, size;
 

@@ -319,6 +319,7 @@ static const struct {
 	{ "vmstat", show_vmstat },
 	{ "slabinfo", insp_view_slabinfo },
 	{ "vmallocinfo", show_vmallocinfo },
+	{ "tasks", insp_view_tasks },
 };
 
 const char *insp_view_name(size_t i)
