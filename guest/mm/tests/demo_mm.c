@@ -16,6 +16,26 @@ static void step(const char *what, struct page *page, unsigned int order)
 	       page_to_pfn(page), order, page_zone(page)->name);
 }
 
+/* A HighMem page has no kernel address of its own: the two ways to get one. */
+static void demo_highmem(struct page *hi)
+{
+	u32 *va, *pk;
+
+	printk("    a HighMem page has no permanent address: page_address() = %p\n",
+	       page_address(hi));
+	va = kmap_atomic(hi);
+	va[0] = 0x12345678;
+	printk("    kmap_atomic() mapped it at 0x%08lx, a per-CPU fixmap slot "
+	       "(page_address() still %p)\n", (unsigned long)va, page_address(hi));
+	kunmap_atomic(va);
+	pk = kmap(hi);
+	printk("    kmap() mapped it at 0x%08lx, a pkmap slot: page_address() = %p, "
+	       "and it reads back 0x%08x\n", (unsigned long)pk, page_address(hi), pk[0]);
+	kunmap(hi);
+	printk("    after kunmap() the slot is unused but still mapped until the next flush: "
+	       "page_address() = %p\n", page_address(hi));
+}
+
 static int demo_mm(const char *arg)
 {
 	struct zone *normal = &contig_page_data.node_zones[ZONE_NORMAL];
@@ -39,13 +59,8 @@ static int demo_mm(const char *arg)
 	step("alloc_pages(GFP_HIGHUSER, 0)", hi, 0);
 	dma = alloc_pages(GFP_DMA, 0);
 	step("alloc_pages(GFP_DMA, 0)", dma, 0);
-	if (PageHighMem(hi)) {
-		u32 *va = kmap_atomic(hi);
-		va[0] = 0x12345678;
-		printk("    a HighMem page has no permanent address: kmap_atomic() mapped it at 0x%08lx\n",
-		       (unsigned long)va);
-		kunmap_atomic(va);
-	}
+	if (PageHighMem(hi))
+		demo_highmem(hi);
 	printk("after the allocations (expand() split bigger blocks):\n");
 	show_buddyinfo();
 

@@ -1,0 +1,411 @@
+/*
+ * Highmem mapping workloads (guest/mm/highmem.c):
+ *   selftest:highmem  kmap every free HighMem page (a sample above 4 GiB
+ *                     on big machines), write a pattern, kunmap, kmap
+ *                     again and verify; hold all LAST_PKMAP slots and
+ *                     recover through the flush; nest kmap_atomic to
+ *                     KM_TYPE_NR
+ *   stress:kmap       random kmap, kunmap and kmap_atomic traffic over a
+ *                     pool of highmem pages, checkpoint every 100 ops
+ * Both want HighMem: `-m 128M -c highmem=32M`, or more than ~892M.
+ */
+#include "kernel.h"
+#include "cmdline.h"
+#include "highmem.h"
+#include "hypercall.h"
+#include "mm.h"
+#include "random.h"
+#include "workload.h"
+#include "mm_snapshot.h"
+
+#define HM "selftest:highmem: "
+
+/* What goes into a page's first, middle and last word: its pfn, mixed. */
+static u32 hm_pattern(unsigned long pfn)
+{
+	return (u32)pfn * 2246822519u ^ 0xc3a5c35au;
+}
+
+static void hm_write(u32 *va, unsigned long pfn)
+{
+	u32 p = hm_pattern(pfn);
+
+	va[0] = p;
+	va[PAGE_SIZE / 8] = ~p;
+	va[PAGE_SIZE / 4 - 1] = p ^ 0xffff0000u;
+}
+
+static bool hm_holds(const u32 *va, unsigned long pfn)
+{
+	u32 p = hm_pattern(pfn);
+
+	return va[0] == p && va[PAGE_SIZE / 8] == ~p && va[PAGE_SIZE / 4 - 1] == (p ^ 0xffff0000u);
+}
+
+static struct zone *highmem_zone(void)
+{
+	struct zone *z = &contig_page_data.node_zones[ZONE_HIGHMEM];
+
+	return z->present_pages ? z : NULL;
+}
+
+/* ---- Every HighMem page (or a sample of those above 4 GiB) ---------------- */
+
+#define HM_MAX_BLOCKS 4096
+static struct { struct page *page; unsigned int order; } hm_blocks[HM_MAX_BLOCKS];
+static unsigned int hm_nr_blocks;
+
+/* Take every free HighMem page, biggest blocks first: a HighMem request
+ * falls back to Normal when HighMem is out, so a lowmem block ends an order. */
+static unsigned long hm_take_all(void)
+{
+	unsigned long pages = 0;
+
+	drain_all_pages(NULL);
+	for (int order = MAX_ORDER - 1; order >= 0; order--) {
+		while (hm_nr_blocks < HM_MAX_BLOCKS) {
+			struct page *page = alloc_pages(GFP_HIGHUSER | __GFP_NOWARN, order);
+
+			if (!page)
+				break;
+			if (!PageHighMem(page)) {
+				__free_pages(page, order);
+				break;
+			}
+			hm_blocks[hm_nr_blocks].page = page;
+			hm_blocks[hm_nr_blocks++].order = order;
+			pages += 1ul << order;
+		}
+	}
+	return pages;
+}
+
+static void hm_give_back(void)
+{
+	while (hm_nr_blocks) {
+		hm_nr_blocks--;
+		__free_pages(hm_blocks[hm_nr_blocks].page, hm_blocks[hm_nr_blocks].order);
+	}
+}
+
+/* Call fn on every stride'th page held, only those at or above min_pfn. */
+static unsigned long hm_for_each(unsigned long stride, unsigned long min_pfn,
+				 unsigned long (*fn)(struct page *page))
+{
+	unsigned long bad = 0, n = 0;
+
+	for (unsigned int b = 0; b < hm_nr_blocks; b++)
+		for (unsigned long i = 0; i < (1ul << hm_blocks[b].order); i++) {
+			struct page *page = hm_blocks[b].page + i;
+
+			if (page_to_pfn(page) < min_pfn || n++ % stride)
+				continue;
+			bad += fn(page);
+		}
+	return bad;
+}
+
+static unsigned long hm_pages_seen;
+
+/* kmap, check page_address, write the pattern, kunmap: the slot keeps its
+ * count-1 mapping and page_address until the next flush. */
+static unsigned long hm_write_one(struct page *page)
+{
+	u32 *va = kmap(page);
+	unsigned long bad = 0;
+
+	if (page_address(page) != va) {
+		printk(HM "FAIL: pfn %#lx kmapped at %p, page_address says %p\n",
+		       page_to_pfn(page), va, page_address(page));
+		bad++;
+	}
+	hm_write(va, page_to_pfn(page));
+	kunmap(page);
+	hm_pages_seen++;
+	return bad;
+}
+
+static unsigned long hm_verify_one(struct page *page)
+{
+	u32 *va = kmap(page);
+	unsigned long bad = 0;
+
+	if (!hm_holds(va, page_to_pfn(page))) {
+		printk(HM "FAIL: pfn %#lx read back through kmap at %p: %08x %08x %08x\n",
+		       page_to_pfn(page), va, va[0], va[PAGE_SIZE / 8], va[PAGE_SIZE / 4 - 1]);
+		bad++;
+	}
+	kunmap(page);
+	return bad;
+}
+
+#define HM_SAMPLE 4096   /* pages checked when HighMem is bigger than this x 4 */
+
+static unsigned long selftest_every_page(void)
+{
+	unsigned long pages = hm_take_all(), stride = 1, min_pfn = 0, flushes = pkmap_flushes, bad;
+	unsigned long above4g = 0, high = 0;
+
+	for (unsigned int b = 0; b < hm_nr_blocks; b++)
+		if (page_to_pfn(hm_blocks[b].page) >= (1ul << (32 - PAGE_SHIFT)))
+			above4g += 1ul << hm_blocks[b].order;
+	if (pages > 4 * HM_SAMPLE) {
+		/* A big machine: a sample, from RAM above 4 GiB when there is some. */
+		min_pfn = above4g ? 1ul << (32 - PAGE_SHIFT) : 0;
+		stride = (above4g ? above4g : pages) / HM_SAMPLE;
+	}
+	hm_pages_seen = 0;
+	bad = hm_for_each(stride, min_pfn, hm_write_one);
+	bad += hm_for_each(stride, min_pfn, hm_verify_one);
+	for (unsigned int b = 0; b < hm_nr_blocks; b++)
+		if (page_to_pfn(hm_blocks[b].page + (1ul << hm_blocks[b].order) - 1) > high)
+			high = page_to_pfn(hm_blocks[b].page + (1ul << hm_blocks[b].order) - 1);
+	if (stride == 1)
+		printk(HM "kmap: all %lu free HighMem pages written and verified through pkmap\n",
+		       hm_pages_seen);
+	else
+		printk(HM "kmap: a sample of %lu of %lu free HighMem pages (every %lu%s, up to pfn "
+		       "%#lx) written and verified through pkmap\n", hm_pages_seen, pages, stride,
+		       min_pfn ? "th above 4 GiB" : "th", high);
+	printk(HM "%lu flushes of the pkmap window for %lu kmaps (one per %d-slot round)\n",
+	       pkmap_flushes - flushes, 2 * hm_pages_seen, LAST_PKMAP);
+	if (pkmap_flushes - flushes < 2 * hm_pages_seen / LAST_PKMAP) {
+		printk(HM "FAIL: fewer flushes than rounds\n");
+		bad++;
+	}
+	return bad;
+}
+
+/* ---- Every pkmap slot at once, then the flush -------------------------------- */
+
+static unsigned long selftest_exhaust(void)
+{
+	struct pkmap_stats st;
+	unsigned long bad = 0, flushes;
+	struct page *extra;
+
+	/* hm_blocks holds at least LAST_PKMAP + 1 HighMem pages here. */
+	for (unsigned int i = 0; i < LAST_PKMAP; i++)
+		kmap(hm_blocks[0].page + i);
+	pkmap_stats(&st);
+	if (st.in_use != LAST_PKMAP || pkmap_users() != LAST_PKMAP) {
+		printk(HM "FAIL: %u slots in use, %u users after %d kmaps\n", st.in_use,
+		       pkmap_users(), LAST_PKMAP);
+		bad++;
+	}
+	/* A second kmap of a mapped page shares its slot. */
+	if (kmap(hm_blocks[0].page) != page_address(hm_blocks[0].page) ||
+	    pkmap_users() != LAST_PKMAP + 1) {
+		printk(HM "FAIL: a second kmap of a mapped page took a new slot\n");
+		bad++;
+	}
+	kunmap(hm_blocks[0].page);
+	printk(HM "all %d pkmap slots held (%u users)\n", LAST_PKMAP, pkmap_users());
+	checkpoint(1);   /* --check: every slot mapped, each with its page_address */
+	for (unsigned int i = 0; i < LAST_PKMAP; i++)
+		kunmap(hm_blocks[0].page + i);
+	pkmap_stats(&st);
+	if (st.in_use || st.unflushed != LAST_PKMAP) {
+		printk(HM "FAIL: after kunmap: %u in use, %u unflushed\n", st.in_use, st.unflushed);
+		bad++;
+	}
+	checkpoint(2);   /* every slot count 1: mapped, unused */
+	flushes = pkmap_flushes;
+	extra = hm_blocks[0].page + LAST_PKMAP;
+	kmap(extra);
+	pkmap_stats(&st);
+	if (pkmap_flushes != flushes + 1 || st.in_use != 1 || st.unflushed) {
+		printk(HM "FAIL: the %dth kmap: %lu flushes, %u in use, %u unflushed\n",
+		       LAST_PKMAP + 1, pkmap_flushes - flushes, st.in_use, st.unflushed);
+		bad++;
+	}
+	if (page_address(hm_blocks[0].page)) {
+		printk(HM "FAIL: a flushed page still has an address\n");
+		bad++;
+	}
+	kunmap(extra);
+	printk(HM "all slots released: the next kmap reclaimed %d slots with one TLB flush\n",
+	       LAST_PKMAP);
+	return bad;
+}
+
+/* ---- kmap_atomic nested to the full depth ------------------------------------ */
+
+static unsigned long selftest_atomic(void)
+{
+	u32 *va[KM_TYPE_NR];
+	unsigned long bad = 0;
+	struct page *page = hm_blocks[0].page;
+
+	for (int d = 0; d < KM_TYPE_NR; d++) {
+		/* Half of them through kmap_local_page: the same stack. */
+		va[d] = d % 2 ? kmap_local_page(page + d) : kmap_atomic(page + d);
+		hm_write(va[d], page_to_pfn(page + d));
+		for (int e = 0; e < d; e++)
+			if (va[e] == va[d]) {
+				printk(HM "FAIL: depth %d and %d share %p\n", e, d, va[d]);
+				bad++;
+			}
+		if (page_address(page + d)) {
+			printk(HM "FAIL: kmap_atomic recorded a page_address\n");
+			bad++;
+		}
+	}
+	for (int d = KM_TYPE_NR - 1; d >= 0; d--) {
+		if (!hm_holds(va[d], page_to_pfn(page + d))) {
+			printk(HM "FAIL: depth %d (pfn %#lx) lost its pattern\n", d, page_to_pfn(page + d));
+			bad++;
+		}
+		if (d % 2)
+			kunmap_local(va[d]);
+		else
+			kunmap_atomic(va[d]);
+	}
+	printk(HM "kmap_atomic nested %d deep (%p down to %p), unmapped in reverse\n",
+	       KM_TYPE_NR, va[0], va[KM_TYPE_NR - 1]);
+	return bad;
+}
+
+static int selftest_highmem(const char *arg)
+{
+	struct mm_snapshot start;
+	unsigned long bad;
+	int failed;
+
+	(void)arg;
+	if (!highmem_zone()) {
+		printk(HM "no HighMem zone (boot with more than ~892M or highmem=)\n");
+		return 1;
+	}
+	mm_snapshot_take(&start, false);
+	bad = selftest_every_page();
+	if (!hm_nr_blocks || (1ul << hm_blocks[0].order) < LAST_PKMAP + KM_TYPE_NR + 1) {
+		printk(HM "FAIL: needs a HighMem block of %d pages\n", LAST_PKMAP + KM_TYPE_NR + 1);
+		hm_give_back();
+		return 1;
+	}
+	bad += selftest_exhaust();
+	bad += selftest_atomic();
+	hm_give_back();
+	checkpoint(3);   /* count-1 slots may map pages now free: legal */
+	failed = mm_snapshot_compare(&start, "selftest:highmem", "end");
+	printk(HM "%s\n", bad || failed ? "FAILED" : "passed");
+	return bad || failed ? 1 : 0;
+}
+DEFINE_WORKLOAD("selftest:highmem", selftest_highmem,
+		"kmap every HighMem page and verify, every pkmap slot at once, kmap_atomic "
+		"nested 16 deep (wants HighMem)");
+
+/* ---- stress:kmap -------------------------------------------------------------- */
+
+#define STRESS_POOL 640          /* more pages than slots: rounds wrap, flushes happen */
+#define STRESS_MAX_USERS 400     /* below LAST_PKMAP: never exhausted */
+
+static struct page *pool[STRESS_POOL];
+static unsigned int pool_users[STRESS_POOL];
+
+static struct page *pool_fill(unsigned int i)
+{
+	struct page *page = alloc_page(GFP_HIGHUSER | __GFP_NOWARN);
+	u32 *va;
+
+	if (!page)
+		return NULL;
+	va = kmap_atomic(page);
+	hm_write(va, page_to_pfn(page));
+	kunmap_atomic(va);
+	pool[i] = page;
+	return page;
+}
+
+static int stress_kmap(const char *arg)
+{
+	unsigned long seed = cmdline_get_uint("seed", 1), ops = cmdline_get_uint("ops", 2000);
+	unsigned long kmaps = 0, kunmaps = 0, atomics = 0, recycled = 0, bad = 0;
+	unsigned long flushes = pkmap_flushes;
+	unsigned int users = 0;
+	struct mm_snapshot start;
+	struct rnd_state rnd;
+	int failed;
+
+	(void)arg;
+	if (!highmem_zone()) {
+		printk("stress:kmap: no HighMem zone (boot with more than ~892M or highmem=)\n");
+		return 1;
+	}
+	prandom_seed_state(&rnd, (u32)seed);
+	mm_snapshot_take(&start, false);
+	for (unsigned int i = 0; i < STRESS_POOL; i++)
+		if (!pool_fill(i)) {
+			printk("stress:kmap: only %u HighMem pages\n", i);
+			return 1;
+		}
+	for (unsigned long op = 1; op <= ops; op++) {
+		unsigned int i = prandom_below(&rnd, STRESS_POOL), r = prandom_below(&rnd, 100);
+		struct page *page = pool[i];
+
+		if (r < 40 && users < STRESS_MAX_USERS) {
+			u32 *va = kmap(page);
+
+			if (!hm_holds(va, page_to_pfn(page)) || page_address(page) != va) {
+				printk("stress:kmap: FAIL: pfn %#lx through kmap at %p\n",
+				       page_to_pfn(page), va);
+				bad++;
+			}
+			pool_users[i]++;
+			users++;
+			kmaps++;
+		} else if (r < 75 && pool_users[i]) {
+			kunmap(page);
+			pool_users[i]--;
+			users--;
+			kunmaps++;
+		} else if (r < 95) {
+			/* A short kmap_atomic stack over random pool pages. */
+			unsigned int depth = 1 + prandom_below(&rnd, 4), k[4];
+			u32 *va[4];
+
+			for (unsigned int d = 0; d < depth; d++) {
+				k[d] = prandom_below(&rnd, STRESS_POOL);
+				va[d] = kmap_atomic(pool[k[d]]);
+			}
+			for (unsigned int d = depth; d-- > 0;) {
+				if (!hm_holds(va[d], page_to_pfn(pool[k[d]]))) {
+					printk("stress:kmap: FAIL: pfn %#lx through kmap_atomic at %p\n",
+					       page_to_pfn(pool[k[d]]), va[d]);
+					bad++;
+				}
+				kunmap_atomic(va[d]);
+			}
+			atomics += depth;
+		} else if (!pool_users[i]) {
+			/* Free a page nobody kmaps and take another: its slot,
+			 * if any, is count 1 over a free page until the flush. */
+			__free_page(page);
+			if (!pool_fill(i)) {
+				printk("stress:kmap: FAIL: no HighMem page to refill the pool\n");
+				return 1;
+			}
+			recycled++;
+		}
+		if (op % 100 == 0)
+			checkpoint(op);
+	}
+	for (unsigned int i = 0; i < STRESS_POOL; i++) {
+		while (pool_users[i]) {
+			kunmap(pool[i]);
+			pool_users[i]--;
+		}
+		__free_page(pool[i]);
+	}
+	checkpoint(ops + 1);
+	failed = mm_snapshot_compare(&start, "stress:kmap", "end");
+	printk("stress:kmap: seed %lu: %lu ops, %lu kmaps, %lu kunmaps, %lu kmap_atomics, "
+	       "%lu pages recycled, %lu pkmap flushes\n", seed, ops, kmaps, kunmaps, atomics,
+	       recycled, pkmap_flushes - flushes);
+	printk("stress:kmap: %lu bad; free counts %s\n", bad, failed ? "differ" : "restored");
+	return bad || failed ? 1 : 0;
+}
+DEFINE_WORKLOAD("stress:kmap", stress_kmap,
+		"random kmap/kunmap/kmap_atomic over highmem pages (seed=N ops=M), checkpoint "
+		"every 100 ops; contents checked through every mapping");
