@@ -298,11 +298,12 @@ DEFINE_WORKLOAD("selftest:highmem", selftest_highmem,
 
 /* ---- stress:kmap -------------------------------------------------------------- */
 
-#define STRESS_POOL 640          /* more pages than slots: rounds wrap, flushes happen */
+#define STRESS_POOL 2048         /* 4x the slots: rounds wrap, flushes happen */
 #define STRESS_MAX_USERS 400     /* below LAST_PKMAP: never exhausted */
 
 static struct page *pool[STRESS_POOL];
 static unsigned int pool_users[STRESS_POOL];
+static unsigned int held[STRESS_MAX_USERS];   /* pool index per kmap user */
 
 static struct page *pool_fill(unsigned int i)
 {
@@ -344,7 +345,7 @@ static int stress_kmap(const char *arg)
 		unsigned int i = prandom_below(&rnd, STRESS_POOL), r = prandom_below(&rnd, 100);
 		struct page *page = pool[i];
 
-		if (r < 40 && users < STRESS_MAX_USERS) {
+		if (r < 45 && users < STRESS_MAX_USERS) {
 			u32 *va = kmap(page);
 
 			if (!hm_holds(va, page_to_pfn(page)) || page_address(page) != va) {
@@ -353,12 +354,15 @@ static int stress_kmap(const char *arg)
 				bad++;
 			}
 			pool_users[i]++;
-			users++;
+			held[users++] = i;
 			kmaps++;
-		} else if (r < 75 && pool_users[i]) {
-			kunmap(page);
-			pool_users[i]--;
-			users--;
+		} else if (r < 85 && users) {
+			/* Drop a random user; the last one takes its place. */
+			unsigned int h = prandom_below(&rnd, users);
+
+			kunmap(pool[held[h]]);
+			pool_users[held[h]]--;
+			held[h] = held[--users];
 			kunmaps++;
 		} else if (r < 95) {
 			/* A short kmap_atomic stack over random pool pages. */
@@ -391,13 +395,13 @@ static int stress_kmap(const char *arg)
 		if (op % 100 == 0)
 			checkpoint(op);
 	}
-	for (unsigned int i = 0; i < STRESS_POOL; i++) {
-		while (pool_users[i]) {
-			kunmap(pool[i]);
-			pool_users[i]--;
-		}
-		__free_page(pool[i]);
+	while (users) {
+		users--;
+		kunmap(pool[held[users]]);
+		pool_users[held[users]]--;
 	}
+	for (unsigned int i = 0; i < STRESS_POOL; i++)
+		__free_page(pool[i]);
 	checkpoint(ops + 1);
 	failed = mm_snapshot_compare(&start, "stress:kmap", "end");
 	printk("stress:kmap: seed %lu: %lu ops, %lu kmaps, %lu kunmaps, %lu kmap_atomics, "
