@@ -14,10 +14,10 @@
  * size == sizeof(header) + count * sizeof(entry), and it is the whole
  * section.  Keys are unique.  A reader ignores keys it does not know and
  * refuses a note that lacks a key it needs, so new structures get keys
- * (vm_struct, mm_struct, vm_area_struct, pkmap ...) in the ranges reserved
+ * (vm_struct, mm_struct, vm_area_struct ...) in the ranges reserved
  * below without changing the version (kmem_cache, slab, array_cache,
- * fault_attr, fail_page_alloc_attr and the slab constants were added that
- * way).  The version
+ * fault_attr, fail_page_alloc_attr, the slab constants and pkmap were
+ * added that way).  The version
  * changes only when this format itself changes.
  *
  * Values are 32-bit: the guest is i386, so every size, offset and kernel
@@ -269,14 +269,22 @@ enum layout_key {
 	LN_NR_SLAB_RECLAIMABLE,    /* indices in zone->vm_stat[] */
 	LN_NR_SLAB_UNRECLAIMABLE,
 
+	/* 0x1500: pkmap (guest highmem.c): int pkmap_count[LAST_PKMAP] and
+	 * page_address()'s hash, struct page_address_map
+	 * *page_address_htable[1 << PA_HASH_ORDER] (symbols of those names). */
+	LN_PAGE_ADDRESS_MAP_SIZEOF = 0x1500,
+	LN_PAGE_ADDRESS_MAP_page,
+	LN_PAGE_ADDRESS_MAP_virtual,
+	LN_PAGE_ADDRESS_MAP_next,
+	LN_PA_HASH_ORDER,
+	LN_SIZEOF_PKMAP_COUNT,     /* sizeof(pkmap_count[0]): a signed 32-bit count */
+
 	/* Reserved for structures not built yet (one range each, same conventions):
 	 * 0x1200 struct vm_struct / vmap_area,
-	 * 0x1300 struct mm_struct, 0x1400 struct vm_area_struct,
-	 * 0x1500 pkmap (pkmap_count, page_address_map), 0x1600 tasks. */
+	 * 0x1300 struct mm_struct, 0x1400 struct vm_area_struct, 0x1600 tasks. */
 	LN_VM_STRUCT_BASE = 0x1200,
 	LN_MM_STRUCT_BASE = 0x1300,
 	LN_VMA_BASE = 0x1400,
-	LN_PKMAP_STATE_BASE = 0x1500,
 	LN_TASK_BASE = 0x1600,
 };
 

@@ -21,6 +21,15 @@
 #define PKMAP_NR(virt)  (((virt) - PKMAP_BASE) >> PAGE_SHIFT)
 #define PKMAP_ADDR(nr)  (PKMAP_BASE + ((unsigned long)(nr) << PAGE_SHIFT))
 
+/* page_address() of highmem pages: a hash of chains (highmem.c). */
+#define PA_HASH_ORDER 7
+struct page_address_map {
+	const struct page *page;
+	void *virtual;
+	struct page_address_map *next;  /* chain in a slot, or in the free pool */
+};
+extern struct page_address_map *page_address_htable[1 << PA_HASH_ORDER];
+
 void *kmap(struct page *page);
 void kunmap(struct page *page);
 void *kmap_high(struct page *page);

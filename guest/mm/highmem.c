@@ -49,13 +49,6 @@
 
 /* ---- page_address(): HASHED_PAGE_VIRTUAL ---------------------------------- */
 
-#define PA_HASH_ORDER 7
-
-struct page_address_map {
-	const struct page *page;
-	void *virtual;
-	struct page_address_map *next;  /* chain in a slot, or in the free pool */
-};
 
 static struct page_address_map page_address_maps[LAST_PKMAP];
 /* Not static: the host inspector reads it (docs/design.md §5.4). */

@@ -12,6 +12,7 @@
 #include "mm.h"
 #include "slab.h"
 #include "fault_inject.h"
+#include "highmem.h"
 #include "asm/pgtable.h"
 
 #define LN_ENTRIES(X)                                                          \
@@ -112,6 +113,12 @@
 	X(PGDAT_node_spanned_pages, offsetof(struct pglist_data, node_spanned_pages)) \
 	X(VM_EVENT_STATE_SIZEOF, sizeof(struct vm_event_state))                \
 	X(VM_EVENT_STATE_event, offsetof(struct vm_event_state, event))        \
+	X(PAGE_ADDRESS_MAP_SIZEOF, sizeof(struct page_address_map))           \
+	X(PAGE_ADDRESS_MAP_page, offsetof(struct page_address_map, page))      \
+	X(PAGE_ADDRESS_MAP_virtual, offsetof(struct page_address_map, virtual)) \
+	X(PAGE_ADDRESS_MAP_next, offsetof(struct page_address_map, next))      \
+	X(PA_HASH_ORDER, PA_HASH_ORDER)                                        \
+	X(SIZEOF_PKMAP_COUNT, sizeof(pkmap_count[0]))                          \
 	LN_FAULT_ENTRIES(X)                                                    \
 	LN_SLAB_ENTRIES(X)
 
@@ -220,6 +227,7 @@ _Static_assert(sizeof(struct mmvisor_layout_note) ==
 	       sizeof(struct layout_note_header) + LN_COUNT * sizeof(struct layout_note_entry),
 	       "layout note has no padding");
 /* The host reads these as 32-bit words. */
+_Static_assert(sizeof(pkmap_count[0]) == 4 && sizeof(pkmap_flushes) == 4, "32-bit pkmap counters");
 _Static_assert(sizeof(long) == 4 && sizeof(void *) == 4, "i386 guest");
 _Static_assert(sizeof(((struct page *)0)->_refcount) == 4 &&
 	       sizeof(((struct page *)0)->_mapcount) == 4 &&

@@ -8,11 +8,9 @@
  *   - kernel-half PD/PT entries have no U bit;
  *   - no kernel leaf outside the direct map maps a page that is free in
  *     the buddy allocator (pstate from check_buddy.c: listed blocks,
- *     per-CPU pages and deferred ranges), except in pkmap:
- *     Linux keeps stale pkmap PTEs until the next flush_all_zero_pkmaps(),
- *     so pkmap needs rules of its own (pkmap_count), not built yet.  The fixmap is
- *     checked: kunmap_atomic clears its slot, so at a checkpoint every
- *     fixmap PTE is in use;
+ *     per-CPU pages and deferred ranges), except unused pkmap slots
+ *     (pkmap_count 1): Linux keeps their PTEs until the next
+ *     flush_all_zero_pkmaps().  check_pkmap.c has pkmap's own rules;
  *   - IA-32e reserved bits; PS in a PDPTE; nothing mapped above 4 GiB.
  * An entry with a structural error (reserved bits, 1 GiB, not RAM) is
  * reported once and not followed, so one bad entry is one violation.
@@ -101,8 +99,14 @@ static void leaf(struct ptctx *c, enum pt_level lvl, uint64_t va, uint64_t e, ui
 		}
 		return;
 	}
-	if (va >= c->pk_start && va < c->pk_end)
-		return;   /* stale pkmap PTEs are legal until the next flush */
+	if (va >= c->pk_start && va < c->pk_end) {
+		int32_t count;
+
+		/* An unused slot (count 1) keeps its PTE until the next flush,
+		 * and its page may be free by then: legal in Linux. */
+		if (!insp_pkmap_count(in, (uint32_t)((va - c->pk_start) >> 12), &count) || count == 1)
+			return;
+	}
 	if (!in->pstate_valid)
 		return;
 	uint64_t first = pa >> 12, n = size >> 12, nfree = 0, which = 0;

@@ -18,6 +18,8 @@
  *   check_buddy.c free lists (buddy and per-CPU)
  *   check_mem.c   mem_map, one sequential pass
  *   check_pt.c    page tables
+ *   check_pkmap.c the pkmap window (pkmap_count, page_address) and the
+ *                 kmap_atomic fixmap slots
  *   check_slab.c  the slab allocator: caches, slab lists, descriptors,
  *                 free chains, array caches, red zones and poison
  *   check.c       all checkers in order
@@ -105,6 +107,10 @@ struct insp_layout {
 	struct { uint32_t size, attr, ignore_gfp_highmem, ignore_gfp_wait,
 			  min_order; } fail_page_alloc_attr;
 	struct { uint32_t size, attr, ignore_gfp_wait, injected; } failslab_attr;
+	/* pkmap (guest highmem.c) */
+	struct { uint32_t size, page, virtual_, next; } pam;   /* struct page_address_map */
+	uint32_t pa_hash_order, sizeof_pkmap_count;
+	uint32_t km_type_nr, fix_kmap_begin, fix_kmap_end;
 	struct {
 		uint32_t sizeof_bufctl, bufctl_end, bufctl_active, obj_max_num;
 		uint32_t cflgs_off_slab, cflgs_kmalloc;
@@ -125,6 +131,7 @@ struct insp_layout {
 		uint64_t zone_stat_names, vm_event_names, text, end;
 		uint64_t slab_caches, kmalloc_caches, kmem_cache;
 		uint64_t fail_page_alloc, failslab, failslab_mark_all;
+		uint64_t pkmap_count, page_address_htable, pkmap_flushes;
 	} sym;
 };
 
@@ -225,6 +232,7 @@ enum insp_rule {
 	R_SLAB_CACHE, R_SLAB_LIST, R_SLAB_INUSE, R_SLAB_COUNT, R_SLAB_FREELIST_RANGE,
 	R_SLAB_FREELIST_DUP, R_SLAB_PAGE, R_SLAB_COLOUR, R_SLAB_ACTIVE, R_SLAB_NR_PAGES,
 	R_SLAB_REDZONE, R_SLAB_POISON,
+	R_PKMAP_COUNT, R_PKMAP_ADDRESS, R_PKMAP_DUP, R_FIXMAP_LEAK,
 	R_WALKER_ACCEL,
 	R_NR
 };
@@ -263,6 +271,10 @@ struct insp_report {
 	char run_place[INSP_PLACE_MAX];
 	uint64_t run_len;
 	bool stopped;              /* the check was stopped before it ended */
+	/* Information, not violations: unused pkmap slots (count 1) whose
+	 * page is free now, which Linux's lazy flush allows, and the first. */
+	uint64_t pkmap_deferred;
+	char pkmap_deferred_first[INSP_DETAIL_MAX];
 };
 
 void insp_report_init(struct insp_report *r, size_t store_max);
@@ -515,6 +527,14 @@ void insp_check_buddy(struct insp *in);
 void insp_check_mem(struct insp *in);
 /* Page tables reachable from cr3; uses pstate if valid. */
 void insp_check_pt(struct insp *in, uint64_t cr3);
+/* The pkmap window and the kmap_atomic fixmap slots.  Uses pstate if
+ * valid (count-1 slots over free pages are counted as information). */
+void insp_check_pkmap(struct insp *in);
+/* pkmap_count[slot] of the guest into *count; false if unreadable. */
+bool insp_pkmap_count(const struct insp *in, uint32_t slot, int32_t *count);
+/* The PTE of kernel va under swapper_pg_dir into *pte (0 if none); false
+ * if the tables do not lead to a PTE. */
+bool insp_kernel_pte(const struct insp *in, uint64_t va, uint64_t *pte, uint64_t *pte_pa);
 /* The slab allocator: fills in->caches, in->slabs and in->slabmap; uses
  * pstate if valid (slab pages must not be free).  Run before
  * insp_check_mem, which then reports PG_slab pages in no slab. */

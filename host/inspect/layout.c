@@ -36,6 +36,11 @@ static const struct {
 	F(LN_VMALLOC_OFFSET, vmalloc_offset), F(LN_VMALLOC_END, vmalloc_end),
 	F(LN_MAXMEM, maxmem), F(LN_PGD_CR3_OFFSET, pgd_cr3_offset),
 	F(LN_PTRS_PER_PGD, ptrs_per_pgd), F(LN_NR_PAGEFLAGS, nr_pageflags),
+	F(LN_KM_TYPE_NR, km_type_nr), F(LN_FIX_KMAP_BEGIN, fix_kmap_begin),
+	F(LN_FIX_KMAP_END, fix_kmap_end),
+	F(LN_PAGE_ADDRESS_MAP_SIZEOF, pam.size), F(LN_PAGE_ADDRESS_MAP_page, pam.page),
+	F(LN_PAGE_ADDRESS_MAP_virtual, pam.virtual_), F(LN_PAGE_ADDRESS_MAP_next, pam.next),
+	F(LN_PA_HASH_ORDER, pa_hash_order), F(LN_SIZEOF_PKMAP_COUNT, sizeof_pkmap_count),
 	F(LN_NR_DEFERRED_RANGES, nr_deferred_ranges),
 	F(LN_PGALLOC_FAIL_INJECTED, pgalloc_fail_injected),
 	F(LN_PG_locked, pg[IPG_locked]), F(LN_PG_referenced, pg[IPG_referenced]),
@@ -154,6 +159,8 @@ static const struct {
 	{ LN_ARRAY_CACHE_SIZEOF, 1, 256 }, { LN_SLAB_SIZEOF, 1, 256 },
 	{ LN_FAULT_ATTR_SIZEOF, 1, 256 }, { LN_FAIL_PAGE_ALLOC_ATTR_SIZEOF, 1, 256 },
 	{ LN_FAILSLAB_ATTR_SIZEOF, 1, 256 },
+	{ LN_PAGE_ADDRESS_MAP_SIZEOF, 1, 256 }, { LN_PA_HASH_ORDER, 1, 12 },
+	{ LN_SIZEOF_PKMAP_COUNT, 4, 4 },
 };
 
 /* A field of `size` bytes at `off` inside a struct of `total` bytes. */
@@ -362,6 +369,15 @@ static int validate(const struct insp_layout *l, char *err, size_t errlen)
 				 "(LN_PAGE_SIZEOF %u)", l->page.size);
 	if (validate_slab(l, err, errlen) || validate_fault(l, err, errlen))
 		return -1;
+	if (!fits(l->pam.page, 4, l->pam.size) || !fits(l->pam.virtual_, 4, l->pam.size) ||
+	    !fits(l->pam.next, 4, l->pam.size))
+		return insp_errf(err, errlen, "layout note: struct page_address_map fields do not fit "
+				 "its size (LN_PAGE_ADDRESS_MAP_SIZEOF %u)", l->pam.size);
+	if (l->fix_kmap_begin > l->fix_kmap_end ||
+	    l->fix_kmap_end >= (l->fixaddr_top - l->fixaddr_start) / 4096)
+		return insp_errf(err, errlen, "layout note: kmap_atomic slots %u..%u (LN_FIX_KMAP_BEGIN, "
+				 "LN_FIX_KMAP_END) are not inside the fixmap", l->fix_kmap_begin,
+				 l->fix_kmap_end);
 	if (l->pgd_cr3_offset % 4096 || l->pgd_cr3_offset > 4096 * 4)
 		return insp_errf(err, errlen, "layout note: LN_PGD_CR3_OFFSET %#x is not 0..4 pages",
 				 l->pgd_cr3_offset);
@@ -465,6 +481,9 @@ int insp_layout_load(const struct elf_info *elf, struct insp_layout *l,
 		{ "fail_page_alloc", offsetof(struct insp_layout, sym.fail_page_alloc), 4 },
 		{ "failslab", offsetof(struct insp_layout, sym.failslab), 4 },
 		{ "failslab_mark_all", offsetof(struct insp_layout, sym.failslab_mark_all), 1 },
+		{ "pkmap_count", offsetof(struct insp_layout, sym.pkmap_count), 4 },
+		{ "page_address_htable", offsetof(struct insp_layout, sym.page_address_htable), 4 },
+		{ "pkmap_flushes", offsetof(struct insp_layout, sym.pkmap_flushes), 4 },
 	};
 	uint64_t addr, size;
 
@@ -507,6 +526,15 @@ int insp_layout_load(const struct elf_info *elf, struct insp_layout *l,
 	if (symtab_addr(&elf->symtab, "failslab", &addr, &size) && size != l->failslab_attr.size)
 		return insp_errf(err, errlen, "failslab is %llu bytes but the layout note says struct "
 				 "failslab_attr is %u", (unsigned long long)size, l->failslab_attr.size);
+	if (symtab_addr(&elf->symtab, "pkmap_count", &addr, &size) &&
+	    size != (uint64_t)l->sizeof_pkmap_count * l->last_pkmap)
+		return insp_errf(err, errlen, "pkmap_count is %llu bytes but the layout note says %u "
+				 "counts of %u", (unsigned long long)size, l->last_pkmap,
+				 l->sizeof_pkmap_count);
+	if (symtab_addr(&elf->symtab, "page_address_htable", &addr, &size) &&
+	    size != 4ull << l->pa_hash_order)
+		return insp_errf(err, errlen, "page_address_htable is %llu bytes but the layout note "
+				 "says 1 << %u pointers", (unsigned long long)size, l->pa_hash_order);
 	if (l->sym.swapper_pg_dir % 4096)
 		return insp_errf(err, errlen, "swapper_pg_dir at %#llx is not page-aligned",
 				 (unsigned long long)l->sym.swapper_pg_dir);
