@@ -107,6 +107,8 @@ static void check_pkmap_slots(struct insp *in)
 		return;
 	}
 	n = read_page_address_map(in, ent, max);
+	for (uint32_t i = 0; i < max; i++)
+		slot_pfn[i] = ~0ull;
 	for (uint32_t i = 0; i < l->last_pkmap && !insp_stopping(in); i++) {
 		uint64_t va = l->pkmap_base + 4096ull * i, pte, pfn;
 		int32_t count;
@@ -139,7 +141,6 @@ static void check_pkmap_slots(struct insp *in)
 					"PTE maps pfn %#llx", (unsigned long long)pfn);
 			continue;
 		}
-		slot_pfn[i] = ~0ull;
 		if (count == 1 && present) {
 			if (in->rep && in->pstate_valid && pfn < in->st.npfn &&
 			    (in->pstate[pfn] & PS_FREE) && !in->rep->pkmap_deferred++)
@@ -158,21 +159,31 @@ static void check_pkmap_slots(struct insp *in)
 					(unsigned long long)in->st.max_low_pfn);
 			continue;
 		}
+		slot_pfn[i] = pfn;
+	}
+	/* Slots with users against page_address.  Of two slots mapping one
+	 * page, the one its page_address names is the real one; the other
+	 * is the duplicate (both are, if it names neither). */
+	for (uint32_t i = 0; i < l->last_pkmap && !insp_stopping(in); i++) {
+		uint64_t va = l->pkmap_base + 4096ull * i, pfn = slot_pfn[i];
+		const struct pam_entry *e;
 		uint32_t other = 0;
 
-		while (other < i && slot_pfn[other] != pfn)
+		if (pfn == ~0ull)
+			continue;
+		snprintf(place, sizeof(place), "pkmap slot %u (va %#llx)", i, (unsigned long long)va);
+		while (other < l->last_pkmap && (other == i || slot_pfn[other] != pfn))
 			other++;
-		if (other < i) {
-			insp_report_add(in->rep, R_PKMAP_DUP, place, "maps pfn %#llx, which slot %u maps "
-					"too (count %d here)", (unsigned long long)pfn, other, count);
+		e = find_entry(ent, n, (uint32_t)insp_page_va(in, pfn));
+		if (other < l->last_pkmap) {
+			if (!e || e->virtual_ != va)
+				insp_report_add(in->rep, R_PKMAP_DUP, place, "maps pfn %#llx, which slot %u "
+						"maps too", (unsigned long long)pfn, other);
 			continue;
 		}
-		slot_pfn[i] = pfn;
-		const struct pam_entry *e = find_entry(ent, n, (uint32_t)insp_page_va(in, pfn));
 		if (!e)
-			insp_report_add(in->rep, R_PKMAP_ADDRESS, place, "pfn %#llx has %d user%s but no "
-					"page_address entry", (unsigned long long)pfn, count - 1,
-					count == 2 ? "" : "s");
+			insp_report_add(in->rep, R_PKMAP_ADDRESS, place, "pfn %#llx has users but no "
+					"page_address entry", (unsigned long long)pfn);
 		else if (e->virtual_ != va)
 			insp_report_add(in->rep, R_PKMAP_ADDRESS, place, "pfn %#llx's page_address is "
 					"%#x, not this slot", (unsigned long long)pfn, e->virtual_);
