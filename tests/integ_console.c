@@ -238,8 +238,9 @@ Test(console, each_corruption_is_reported_by_its_rule, .timeout = 240)
 		unsigned n = 0;
 
 		snprintf(text, sizeof(text), "corrupt %s\ncheck\ncheck %s\n", kind, rule);
-		r = run_script(slab ? "highmem=32M slab_debug=ZP run=stress:slab seed=1 ops=200" : STRESS,
-			       text, NULL);
+		r = run_script(slab ? "highmem=32M slab_debug=ZP run=stress:slab seed=1 ops=200" :
+			       !strncmp(kind, "pkmap-", 6) || !strncmp(kind, "fixmap-", 7) ?
+			       "highmem=32M run=stress:kmap seed=1 ops=200" : STRESS, text, NULL);
 		assert_status(r, 0);
 		for (const char *p = strstr(r.out, "\nviolation: "); p; p = strstr(p + 1, "\nviolation: ")) {
 			snprintf(want, sizeof(want), "\nviolation: %s: ", rule);

@@ -56,6 +56,17 @@
 #define SG_FIX_PT_PA  0x10e000u
 #define SG_PKMAP_PT_PA 0x10f000u
 #define SG_MEMMAP_PA  0x200000u
+/* pkmap state, in the kernel image: int pkmap_count[512], then the
+ * page_address hash (1 << SG_PA_HASH_ORDER chains), then pkmap_flushes. */
+#define SG_PKMAP_COUNT_PA  0x104000u
+#define SG_PA_HTABLE_PA    0x104800u
+#define SG_PKMAP_FLUSHES_PA 0x104a00u
+#define SG_PAM_PA          0x104c00u   /* room for page_address_map entries */
+#define SG_PA_HASH_ORDER   7
+#define SG_PAM_SIZE        12          /* shuffled: virtual @0, next @4, page @8 */
+#define SG_PAM_VIRTUAL     0
+#define SG_PAM_NEXT        4
+#define SG_PAM_PAGE        8
 
 /* Globals inside SG_GLOBALS_PA. */
 #define SG_G_MEM_MAP     0x00
@@ -378,6 +389,9 @@ static inline void sg_note(struct sg *g)
 	E(LN_PGD_ALLOC_ORDER, 1); E(LN_NR_DEFERRED_RANGES, SG_NR_DEFERRED);
 	E(LN_PGALLOC_FAIL_INJECTED, SG_EV_PGALLOC_FAIL_INJECTED);
 	E(LN_NR_PAGEFLAGS, SG_NR_PAGEFLAGS);
+	E(LN_PAGE_ADDRESS_MAP_SIZEOF, SG_PAM_SIZE); E(LN_PAGE_ADDRESS_MAP_page, SG_PAM_PAGE);
+	E(LN_PAGE_ADDRESS_MAP_virtual, SG_PAM_VIRTUAL); E(LN_PAGE_ADDRESS_MAP_next, SG_PAM_NEXT);
+	E(LN_PA_HASH_ORDER, SG_PA_HASH_ORDER); E(LN_SIZEOF_PKMAP_COUNT, 4);
 	E(LN_PG_locked, SG_PG_locked); E(LN_PG_referenced, SG_PG_referenced);
 	E(LN_PG_uptodate, SG_PG_uptodate); E(LN_PG_dirty, SG_PG_dirty); E(LN_PG_lru, SG_PG_lru);
 	E(LN_PG_active, SG_PG_active); E(LN_PG_slab, SG_PG_slab); E(LN_PG_reserved, SG_PG_reserved);
@@ -486,14 +500,36 @@ static inline void sg_page_tables(struct sg *g)
 			((uint64_t)(SG_MAX_LOW / 512 * 512 + i) << 12) | SG_KPTE);
 	sg_wr64(g, SG_KPD_PA + ((SG_FIXADDR_START >> 21) & 511) * 8, SG_FIX_PT_PA | SG_KPTE);
 	sg_wr64(g, SG_KPD_PA + ((SG_PKMAP_BASE >> 21) & 511) * 8, SG_PKMAP_PT_PA | SG_KPTE);
-	/* A stale pkmap entry mapping a free page is legal. */
+	/* A stale pkmap entry mapping a free page is legal: an unused slot
+	 * (count 1) not flushed yet. */
 	sg_wr64(g, SG_PKMAP_PT_PA + 5 * 8, ((uint64_t)0x1800 << 12) | SG_KPTE);
+	sg_wr(g, SG_PKMAP_COUNT_PA + 5 * 4, 1);
 	/* One live fixmap slot (kmap_atomic of an allocated highmem page). */
 	sg_wr64(g, SG_FIX_PT_PA + 511 * 8, ((uint64_t)0x1404 << 12) | SG_KPTE);
 	const uint64_t tables[] = { SG_PML4_PA, SG_PDPT_PA, SG_KPD_PA, SG_EDGE_PT_PA,
 				    SG_FIX_PT_PA, SG_PKMAP_PT_PA };
 	for (unsigned i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
 		sg_flag(g, tables[i] >> 12, SG_PG_table, 1);
+}
+
+/*
+ * A kmap as the guest's kmap_high leaves it: pfn in pkmap slot `slot` with
+ * `users` (pkmap_count users + 1), and its page_address entry (stored at
+ * SG_PAM_PA + slot * SG_PAM_SIZE) at the head of the chain hash_ptr picks.
+ * The page should be allocated (sg_unfree_block).
+ */
+static inline void sg_kmap(struct sg *g, unsigned slot, uint64_t pfn, unsigned users)
+{
+	uint32_t page = sg_page_va(pfn), va = SG_PKMAP_BASE + slot * 4096u;
+	uint32_t chain = (page * 0x61C88647u) >> (32 - SG_PA_HASH_ORDER);
+	uint64_t e = SG_PAM_PA + slot * SG_PAM_SIZE;
+
+	sg_wr64(g, SG_PKMAP_PT_PA + slot * 8, (pfn << 12) | SG_KPTE);
+	sg_wr(g, SG_PKMAP_COUNT_PA + slot * 4, users + 1);
+	sg_wr(g, e + SG_PAM_PAGE, page);
+	sg_wr(g, e + SG_PAM_VIRTUAL, va);
+	sg_wr(g, e + SG_PAM_NEXT, sg_rd(g, SG_PA_HTABLE_PA + chain * 4));
+	sg_wr(g, SG_PA_HTABLE_PA + chain * 4, (uint32_t)(SG_PO + e));
 }
 
 /*
@@ -718,6 +754,9 @@ static inline int sg_build(struct sg *g)
 	g->lay.sym.fail_page_alloc = SG_PO + SG_GLOBALS_PA + SG_G_FAIL_PAGE_ALLOC;
 	g->lay.sym.failslab = SG_PO + SG_GLOBALS_PA + SG_G_FAILSLAB;
 	g->lay.sym.failslab_mark_all = SG_PO + SG_GLOBALS_PA + SG_G_FAILSLAB_MARK_ALL;
+	g->lay.sym.pkmap_count = SG_PO + SG_PKMAP_COUNT_PA;
+	g->lay.sym.page_address_htable = SG_PO + SG_PA_HTABLE_PA;
+	g->lay.sym.pkmap_flushes = SG_PO + SG_PKMAP_FLUSHES_PA;
 
 	/* Globals. */
 	sg_wr(g, SG_GLOBALS_PA + SG_G_MEM_MAP, SG_PO + SG_MEMMAP_PA);

@@ -470,7 +470,10 @@ Test(views, meminfo_format)
 		"LowFree:           22588 kB\n"
 		"Slab:                 28 kB\n"
 		"SReclaimable:          8 kB\n"
-		"SUnreclaim:           20 kB\n";
+		"SUnreclaim:           20 kB\n"
+		"PkmapInUse:            0\n"
+		"PkmapUnflushed:        1\n"
+		"PkmapFlushes:          0\n";
 
 	cr_assert_str_eq(s, want);
 	free(s);

@@ -400,17 +400,40 @@ static int corrupt_pcp_count(struct insp *in, char *what, size_t whatlen, char *
 
 /* ---- Page tables --------------------------------------------------------- */
 
+/* The PTE of kernel va, which must be unused (not present). */
+static uint8_t *unused_pte(struct insp *in, uint64_t va, struct pt_walk *w, char *err,
+			   size_t errlen)
+{
+	uint8_t *e = leaf_entry(in, va, w, false);
+
+	if (!e)
+		insp_errf(err, errlen, "the PTE of va %#llx is not unused (%s)",
+		      (unsigned long long)va, pt_status_str(w->status));
+	return e;
+}
+
 /* The PTE of fixmap index idx, which must be unused (not present). */
 static uint8_t *unused_fixmap_pte(struct insp *in, unsigned idx, struct pt_walk *w, char *err,
 				  size_t errlen)
 {
-	uint64_t va = in->lay->fixaddr_top - 4096ull * idx;
-	uint8_t *e = leaf_entry(in, va, w, false);
+	return unused_pte(in, in->lay->fixaddr_top - 4096ull * idx, w, err, errlen);
+}
 
-	if (!e)
-		insp_errf(err, errlen, "fixmap slot %#llx is not an unused PTE (%s)",
-		      (unsigned long long)va, pt_status_str(w->status));
-	return e;
+/*
+ * The n'th PTE of the fixmap's page table, below FIXADDR_START: in no
+ * window (every fixmap index but the guard is a kmap_atomic slot, whose
+ * mapping fixmap.leak would report too), so only the damage is wrong.
+ */
+static uint8_t *unused_pt_pte(struct insp *in, unsigned n, struct pt_walk *w, char *err,
+			      size_t errlen)
+{
+	uint64_t va = (in->lay->fixaddr_start & ~0x1fffffull) + 4096ull * n;
+
+	if (va >= in->lay->fixaddr_start) {
+		insp_errf(err, errlen, "the fixmap fills its page table");
+		return NULL;
+	}
+	return unused_pte(in, va, w, err, errlen);
 }
 
 static int map_fixmap(uint8_t *e, const struct pt_walk *w, uint64_t pa, const char *note,
@@ -425,9 +448,7 @@ static int map_fixmap(uint8_t *e, const struct pt_walk *w, uint64_t pa, const ch
 static int corrupt_pte_wild(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
 {
 	struct pt_walk w;
-	/* Index 0 is FIX_HOLE, the guard slot: every other index is a
-	 * kmap_atomic slot, whose mapping fixmap.leak would report too. */
-	uint8_t *e = unused_fixmap_pte(in, 0, &w, err, errlen);
+	uint8_t *e = unused_pt_pte(in, 0, &w, err, errlen);
 
 	if (!e)
 		return -1;
@@ -438,7 +459,7 @@ static int corrupt_pte_wild(struct insp *in, char *what, size_t whatlen, char *e
 static int corrupt_pte_freed(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
 {
 	struct pt_walk w;
-	uint8_t *e = unused_fixmap_pte(in, 0, &w, err, errlen);
+	uint8_t *e = unused_pt_pte(in, 1, &w, err, errlen);
 
 	if (!e)
 		return -1;
@@ -858,9 +879,9 @@ const struct insp_corruption insp_corruptions[] = {
 	{ "page-flags", R_PAGE_FLAGS, "set PG_slab and PG_table on an allocated page", corrupt_page_flags },
 	{ "hole-in-buddy", R_MEM_HOLE, "link a pfn of the ISA hole into an order-0 free list, counts fixed", corrupt_hole_in_buddy },
 	{ "page-refcount", R_PAGE_FREE_REFCOUNT, "set refcount 1 on a free block's head", corrupt_page_refcount },
-	{ "pte-wild", R_PT_RAM, "map the fixmap's guard slot (FIX_HOLE) to a pa beyond guest RAM", corrupt_pte_wild },
+	{ "pte-wild", R_PT_RAM, "map an unused PTE of the fixmap's page table, below the fixmap, to a pa beyond guest RAM", corrupt_pte_wild },
 	{ "pte-user", R_PT_USER, "set the U bit on a direct-map PDE", corrupt_pte_user },
-	{ "pte-freed", R_PT_FREED, "map a buddy-free page at the fixmap's guard slot (FIX_HOLE)", corrupt_pte_freed },
+	{ "pte-freed", R_PT_FREED, "map a buddy-free page at an unused PTE of the fixmap's page table, below the fixmap", corrupt_pte_freed },
 	{ "directmap", R_PT_DIRECTMAP, "shift one direct-map entry by one page (or 2 MiB)", corrupt_directmap },
 	{ "zone-free", R_ZONE_FREE, "make a zone's NR_FREE_PAGES counter off by one", corrupt_zone_free },
 	{ "pcp-count", R_PCP_COUNT, "make a per-CPU list's count off by one", corrupt_pcp_count },

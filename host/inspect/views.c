@@ -255,6 +255,18 @@ void insp_view_meminfo(const struct insp *in, FILE *f)
 		val_kb(f, "SReclaimable:", r);
 		val_kb(f, "SUnreclaim:", u);
 	}
+	/* The guest's pkmap lines (procfs.c): counts, not kB. */
+	uint32_t in_use = 0, unflushed = 0, flushes = 0;
+	int32_t count;
+
+	for (uint32_t i = 0; i < l->last_pkmap && insp_pkmap_count(in, i, &count); i++) {
+		in_use += count > 1;
+		unflushed += count == 1;
+	}
+	insp_read_u32(in, l->sym.pkmap_flushes, &flushes);
+	fprintf(f, "%-16s%8" PRIu32 "\n", "PkmapInUse:", in_use);
+	fprintf(f, "%-16s%8" PRIu32 "\n", "PkmapUnflushed:", unflushed);
+	fprintf(f, "%-16s%8" PRIu32 "\n", "PkmapFlushes:", flushes);
 }
 
 void insp_view_vmstat(const struct insp *in, FILE *f)
