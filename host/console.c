@@ -744,6 +744,15 @@ static int build_request(struct cmd_ctx *x, struct con_request *r)
 	case CMD_GUEST_POOL_DESTROY:
 		r->op = CON_OP_POOL_DESTROY;
 		return arg_u32(x, 0, "pool id", &r->arg[0]);
+	case CMD_GUEST_KMAP:
+		r->op = CON_OP_KMAP;
+		return arg_u32(x, 0, "pfn", &r->arg[0]);
+	case CMD_GUEST_KUNMAP:
+		r->op = CON_OP_KUNMAP;
+		return arg_u32(x, 0, "id", &r->arg[0]);
+	case CMD_GUEST_KMAP_ATOMIC:
+		r->op = CON_OP_KMAP_ATOMIC;
+		return arg_u32(x, 0, "pfn", &r->arg[0]);
 	default:
 		return fail(x, "%s is not a guest request", x->l->cmd->name);
 	}
@@ -813,6 +822,7 @@ static const cmd_fn handlers[CMD_NR] = {
 	[CMD_MEMINFO] = cmd_proc_view,
 	[CMD_VMSTAT] = cmd_proc_view,
 	[CMD_SLABINFO] = cmd_proc_view,
+	[CMD_PKMAP] = cmd_proc_view,
 	[CMD_PAGE] = cmd_page,
 	[CMD_CHECK] = cmd_check,
 	[CMD_CORRUPT] = cmd_corrupt,
@@ -831,6 +841,9 @@ static const cmd_fn handlers[CMD_NR] = {
 	[CMD_GUEST_POOL_ALLOC] = cmd_guest,
 	[CMD_GUEST_POOL_FREE] = cmd_guest,
 	[CMD_GUEST_POOL_DESTROY] = cmd_guest,
+	[CMD_GUEST_KMAP] = cmd_guest,
+	[CMD_GUEST_KUNMAP] = cmd_guest,
+	[CMD_GUEST_KMAP_ATOMIC] = cmd_guest,
 	[CMD_POKE] = cmd_poke,
 	[CMD_FLIP] = cmd_flip,
 };

@@ -53,6 +53,9 @@ const struct con_cmd con_cmds[CMD_NR] = {
 	  "/proc/vmstat, computed from guest memory" },
 	{ CMD_SLABINFO, "slabinfo", 0, 0, NEED_QUIESCENT, "",
 	  "/proc/slabinfo, computed from guest memory" },
+	{ CMD_PKMAP, "pkmap", 0, 0, NEED_QUIESCENT, "",
+	  "the kmap windows: each used pkmap slot (count, page, page_address), mapped "
+	  "kmap_atomic slots" },
 	{ CMD_PAGE, "page", 1, 1, NEED_QUIESCENT, "PFN",
 	  "the struct page of PFN, flags by name" },
 	{ CMD_CHECK, "check", 0, CON_MAX_ARGS, NEED_QUIESCENT, "[RULE...]",
@@ -98,6 +101,12 @@ const struct con_cmd con_cmds[CMD_NR] = {
 	  "mempool_free() of an element from guest mempool_alloc" },
 	{ CMD_GUEST_POOL_DESTROY, "guest mempool_destroy", 1, 1, NEED_IDLE, "POOL",
 	  "mempool_destroy() of the pool with id POOL" },
+	{ CMD_GUEST_KMAP, "guest kmap", 1, 1, NEED_IDLE, "PFN",
+	  "kmap() of the page PFN (in use) in the guest; the id names the mapping" },
+	{ CMD_GUEST_KUNMAP, "guest kunmap", 1, 1, NEED_IDLE, "ID",
+	  "kunmap() of a mapping from guest kmap" },
+	{ CMD_GUEST_KMAP_ATOMIC, "guest kmap_atomic", 1, 1, NEED_IDLE, "PFN",
+	  "kmap_atomic() and kunmap_atomic() of the page PFN (in use), within the request" },
 };
 
 VMM_PRINTF(3, 4) static int perr(char *err, size_t errlen, const char *fmt, ...)

@@ -219,8 +219,10 @@ _Static_assert(sizeof(struct hc_pageop) == 32, "hc_pageop layout");
  * result is 0 or a negative Linux errno: -ENOMEM (the allocator refused),
  * -ENOENT (no live id, or no cache of that name, or an id of another
  * kind), -EINVAL (an argument the guest rejects: order >= MAX_ORDER, size
- * 0, a bad cache name), -EBUSY (destroying a cache or pool that still has
- * objects), -ENOSPC (the id table is full), -ENOSYS (unknown op).
+ * 0, a bad cache name, a pfn that is no page in use), -EBUSY (destroying a
+ * cache or pool that still has objects, freeing pages the console kmaps,
+ * or a kmap with every pkmap slot held), -ENOSPC (the id table is full),
+ * -ENOSYS (unknown op).
  */
 enum console_op {
 	CON_OP_NONE,            /* no request (the first call carries no answer) */
@@ -237,6 +239,12 @@ enum console_op {
 	CON_OP_POOL_ALLOC,      /* arg0 = pool id, arg1 = gfp_mask */
 	CON_OP_POOL_FREE,       /* arg0 = id of a pool element */
 	CON_OP_POOL_DESTROY,    /* arg0 = pool id (-EBUSY while elements are out) */
+	CON_OP_KMAP,            /* arg0 = pfn of a page in use: kmap(); the id is the
+				   kmap (-EBUSY when every pkmap slot has users) */
+	CON_OP_KUNMAP,          /* arg0 = id of a kmap: kunmap() */
+	CON_OP_KMAP_ATOMIC,     /* arg0 = pfn of a page in use: kmap_atomic() and
+				   kunmap_atomic() within the request; no id, va is
+				   where it was mapped */
 	CON_OP_NR
 };
 

@@ -23,6 +23,7 @@
  */
 #include "kernel.h"
 #include "errno-base.h"
+#include "highmem.h"
 #include "hypercall.h"
 #include "mempool.h"
 #include "mm.h"
@@ -42,6 +43,7 @@ enum con_kind {
 						   page pool); pool */
 	CON_POOL = CON_OP_POOL_DESTROY,		/* ptr: mempool_t *; pool_kind; cache for a
 						   slab pool */
+	CON_KMAP = CON_OP_KUNMAP,		/* ptr: the struct page * kmapped */
 };
 
 struct con_obj {
@@ -109,6 +111,11 @@ static bool con_in_use(const struct con_obj *owner)
 			return true;
 		if (owner->kind == CON_POOL && o->kind == CON_POOL_ELEM && o->pool == owner)
 			return true;
+		/* Pages may not be freed while the console kmaps one of them. */
+		if (owner->kind == CON_PAGES && o->kind == CON_KMAP &&
+		    (struct page *)o->ptr >= (struct page *)owner->ptr &&
+		    (struct page *)o->ptr < (struct page *)owner->ptr + (1u << owner->order))
+			return true;
 	}
 	return false;
 }
@@ -116,7 +123,7 @@ static bool con_in_use(const struct con_obj *owner)
 static void con_reply_obj(struct con_reply *r, const struct con_obj *o)
 {
 	r->id = o->id;
-	if (o->kind == CON_PAGES ||
+	if (o->kind == CON_PAGES || o->kind == CON_KMAP ||
 	    (o->kind == CON_POOL_ELEM && o->pool->pool_kind == CON_POOL_PAGE)) {
 		r->va = (u32)(unsigned long)page_address(o->ptr);
 		r->pfn = page_to_pfn(o->ptr);
@@ -256,6 +263,47 @@ static int con_pool_alloc(const struct console_mailbox *rq, struct con_obj *o)
 	return o->ptr ? 0 : -ENOMEM;
 }
 
+/* The page of a pfn the host names for a mapping: RAM in use (a hole's
+ * struct page and a free page have refcount 0), or NULL. */
+static struct page *con_page_in_use(u32 pfn)
+{
+	if (!pfn_valid(pfn) || !page_count(pfn_to_page(pfn)))
+		return NULL;
+	return pfn_to_page(pfn);
+}
+
+static int con_kmap(const struct console_mailbox *rq, struct con_obj *o)
+{
+	struct page *page = con_page_in_use(rq->arg[0]);
+	struct pkmap_stats st;
+
+	if (!page)
+		return -EINVAL;
+	/* kmap would sleep for a slot in Linux, and panics here: refuse. */
+	pkmap_stats(&st);
+	if (PageHighMem(page) && !page_address(page) && st.in_use == LAST_PKMAP)
+		return -EBUSY;
+	o->ptr = page;
+	kmap(page);
+	return 0;
+}
+
+/* No object: the mapping lives only inside the request. */
+static int con_kmap_atomic(const struct console_mailbox *rq, struct con_reply *r)
+{
+	struct page *page = con_page_in_use(rq->arg[0]);
+	volatile u32 *va;
+
+	if (!page)
+		return -EINVAL;
+	va = kmap_atomic(page);
+	(void)*va;   /* through the mapping, as a user would */
+	r->va = (u32)(unsigned long)va;
+	r->pfn = rq->arg[0];
+	kunmap_atomic((void *)va);
+	return 0;
+}
+
 /* The creates, with the kind of what each makes. */
 static const struct {
 	con_make_t make;
@@ -267,6 +315,7 @@ static const struct {
 	[CON_OP_CACHE_ALLOC] = { con_cache_alloc, CON_CACHE_OBJ },
 	[CON_OP_POOL_CREATE] = { con_pool_create, CON_POOL },
 	[CON_OP_POOL_ALLOC] = { con_pool_alloc, CON_POOL_ELEM },
+	[CON_OP_KMAP] = { con_kmap, CON_KMAP },
 };
 
 static int con_create(const struct console_mailbox *rq, struct con_reply *r)
@@ -301,7 +350,7 @@ static int con_put(const struct console_mailbox *rq, struct con_reply *r)
 	o = kind == CON_CACHE ? con_find_cache(rq->name) : con_get(rq->arg[0], kind);
 	if (!o)
 		return -ENOENT;
-	if ((kind == CON_CACHE || kind == CON_POOL) && con_in_use(o))
+	if ((kind == CON_CACHE || kind == CON_POOL || kind == CON_PAGES) && con_in_use(o))
 		return -EBUSY;
 	con_reply_obj(r, o);
 	switch (kind) {
@@ -322,6 +371,9 @@ static int con_put(const struct console_mailbox *rq, struct con_reply *r)
 		break;
 	case CON_POOL:
 		mempool_destroy(o->ptr);
+		break;
+	case CON_KMAP:
+		kunmap(o->ptr);
 		break;
 	default:
 		BUG();
@@ -345,7 +397,10 @@ static int con_do(const struct console_mailbox *rq, struct con_reply *r)
 	case CON_OP_CACHE_DESTROY:
 	case CON_OP_POOL_FREE:
 	case CON_OP_POOL_DESTROY:
+	case CON_OP_KUNMAP:
 		return con_put(rq, r);
+	case CON_OP_KMAP_ATOMIC:
+		return con_kmap_atomic(rq, r);
 	default:
 		return -ENOSYS;
 	}
@@ -386,5 +441,5 @@ static int wl_idle(const char *arg)
 	}
 }
 DEFINE_WORKLOAD("idle", wl_idle,
-		"wait for the VMM's console requests (pages, kmalloc, caches, mempools); "
+		"wait for the VMM's console requests (pages, kmalloc, caches, mempools, kmap); "
 		"the VMM ends the run");

@@ -40,15 +40,7 @@ bool insp_kernel_pte(const struct insp *in, uint64_t va, uint64_t *pte, uint64_t
 	return true;
 }
 
-/* One page_address entry, as read. */
-struct pam_entry {
-	uint32_t page, virtual_;
-	uint32_t chain;
-};
-
-/* Every entry on every chain, at most last_pkmap (the guest's pool); a
- * chain that leaves lowmem or runs past the pool is reported and cut. */
-static size_t read_page_address_map(struct insp *in, struct pam_entry *out, size_t max)
+size_t insp_pkmap_entries(struct insp *in, struct insp_pam_entry *out, size_t max)
 {
 	const struct insp_layout *l = in->lay;
 	size_t n = 0;
@@ -84,7 +76,7 @@ static size_t read_page_address_map(struct insp *in, struct pam_entry *out, size
 	return n;
 }
 
-static const struct pam_entry *find_entry(const struct pam_entry *e, size_t n, uint32_t page)
+static const struct insp_pam_entry *find_entry(const struct insp_pam_entry *e, size_t n, uint32_t page)
 {
 	for (size_t i = 0; i < n; i++)
 		if (e[i].page == page)
@@ -96,7 +88,7 @@ static void check_pkmap_slots(struct insp *in)
 {
 	const struct insp_layout *l = in->lay;
 	size_t max = l->last_pkmap, n;
-	struct pam_entry *ent = calloc(max ? max : 1, sizeof(*ent));
+	struct insp_pam_entry *ent = calloc(max ? max : 1, sizeof(*ent));
 	/* pfn mapped by each slot with users, for the duplicate rule */
 	uint64_t *slot_pfn = calloc(max ? max : 1, sizeof(*slot_pfn));
 	char place[INSP_PLACE_MAX];
@@ -106,7 +98,7 @@ static void check_pkmap_slots(struct insp *in)
 		free(slot_pfn);
 		return;
 	}
-	n = read_page_address_map(in, ent, max);
+	n = insp_pkmap_entries(in, ent, max);
 	for (uint32_t i = 0; i < max; i++)
 		slot_pfn[i] = ~0ull;
 	for (uint32_t i = 0; i < l->last_pkmap && !insp_stopping(in); i++) {
@@ -163,7 +155,7 @@ static void check_pkmap_slots(struct insp *in)
 	 * is the duplicate (both are, if it names neither). */
 	for (uint32_t i = 0; i < l->last_pkmap && !insp_stopping(in); i++) {
 		uint64_t va = l->pkmap_base + 4096ull * i, pfn = slot_pfn[i];
-		const struct pam_entry *e;
+		const struct insp_pam_entry *e;
 		uint32_t other = 0;
 
 		if (pfn == ~0ull)

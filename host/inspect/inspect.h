@@ -530,6 +530,15 @@ void insp_check_pt(struct insp *in, uint64_t cr3);
 /* The pkmap window and the kmap_atomic fixmap slots.  Uses pstate if
  * valid (count-1 slots over free pages are counted as information). */
 void insp_check_pkmap(struct insp *in);
+/* One page_address entry of the guest, as read. */
+struct insp_pam_entry {
+	uint32_t page, virtual_;   /* struct page *, its kmap address */
+	uint32_t chain;            /* the page_address_htable chain it is on */
+};
+/* Every entry on every chain, at most max (the guest's pool has
+ * last_pkmap); a chain that leaves lowmem or runs past max is reported
+ * (pkmap.address, if in->rep) and cut. */
+size_t insp_pkmap_entries(struct insp *in, struct insp_pam_entry *out, size_t max);
 /* pkmap_count[slot] of the guest into *count; false if unreadable. */
 bool insp_pkmap_count(const struct insp *in, uint32_t slot, int32_t *count);
 /* The PTE of kernel va under swapper_pg_dir into *pte (0 if none); false
@@ -567,8 +576,11 @@ void insp_view_vmstat(const struct insp *in, FILE *f);
 /* /proc/slabinfo 2.1 from the caches' counters, byte-identical to the
  * guest's show_slabinfo (walks the cache list itself). */
 void insp_view_slabinfo(struct insp *in, FILE *f);
-/* "buddyinfo", "zoneinfo", "meminfo", "vmstat", "slabinfo": 0, or -1 if
- * unknown. */
+/* The kmap windows: a summary line, each pkmap slot in use or unflushed
+ * (count, users, pfn, page_address), and any mapped kmap_atomic slot. */
+void insp_view_pkmap(struct insp *in, FILE *f);
+/* "buddyinfo", "zoneinfo", "meminfo", "vmstat", "slabinfo", "pkmap": 0,
+ * or -1 if unknown. */
 int insp_view_by_name(struct insp *in, const char *name, FILE *f);
 /* Every view, in the order of insp_view_name(0, 1, ...). */
 void insp_view_all(struct insp *in, FILE *f);
