@@ -780,3 +780,54 @@ Test(console, options_are_checked, .timeout = 30)
 	assert_err_has(r, "--script /nonexistent/s.vmm: cannot open it");
 	vmm_result_free(&r);
 }
+
+/* The kmap requests and the pkmap view: the pfn comes from a first run of
+ * the same (deterministic) guest, which allocates the same page. */
+Test(console, kmap_requests_and_the_pkmap_view, .timeout = 60)
+{
+	struct vmm_result r = run_script(IDLE, "guest alloc_pages 0 GFP_HIGHUSER\n", NULL);
+	const char *p = strstr(r.out, "id 1: order 0 at pfn ");
+	unsigned long pfn;
+	char text[512], want[320];
+
+	assert_status(r, 0);
+	cr_assert(p, "%s", r.out);
+	pfn = strtoul(p + strlen("id 1: order 0 at pfn "), NULL, 16);
+	vmm_result_free(&r);
+	snprintf(text, sizeof(text),
+		 "guest alloc_pages 0 GFP_HIGHUSER\nguest kmap %#lx\nguest kmap %#lx\n"
+		 "guest kmap_atomic %#lx\npkmap\ncheck\nguest free_pages 1\nguest kunmap 2\n"
+		 "guest kunmap 3\nguest kunmap 3\npkmap\nguest kmap 0x100\nguest kmap_atomic 0x7fff0\n"
+		 "guest free_pages 1\n", pfn, pfn, pfn);
+	r = run_script(IDLE, text, NULL);
+	assert_status(r, 0);
+	snprintf(want, sizeof(want), "(vmm) guest kmap %#lx\nid 2: kmap at pfn %#lx (va 0xffc01000)\n",
+		 pfn, pfn);
+	assert_out_has(r, want);
+	snprintf(want, sizeof(want), "(vmm) guest kmap %#lx\nid 3: kmap at pfn %#lx (va 0xffc01000)\n",
+		 pfn, pfn);
+	assert_out_has(r, want);
+	snprintf(want, sizeof(want), "(vmm) guest kmap_atomic %#lx\nkmap_atomic at pfn %#lx (va "
+		 "0xffffe000), unmapped again\n", pfn, pfn);
+	assert_out_has(r, want);
+	snprintf(want, sizeof(want), "(vmm) pkmap\npkmap: 512 slots at 0xffc00000: 1 in use (2 users), "
+		 "0 unused but not flushed, 0 flushes\n slot va         count users pfn        "
+		 "page_address\n    1 0xffc01000     3     2 %#-10lx 0xffc01000\nkmap_atomic: no slot "
+		 "mapped\n", pfn);
+	assert_out_has(r, want);
+	assert_out_has(r, "(vmm) check\ncheck: ");
+	assert_out_has(r, " rules, 0 violations\n");
+	/* Pages the console kmaps are not freed under the mapping. */
+	assert_out_has(r, "(vmm) guest free_pages 1\nrefused: -EBUSY (Device or resource busy)\n");
+	assert_out_has(r, "(vmm) guest kunmap 2\nid 2: kunmapped at pfn ");
+	assert_out_has(r, "(vmm) guest kunmap 3\nid 3: kunmapped at pfn ");
+	assert_out_has(r, "(vmm) guest kunmap 3\nrefused: -ENOENT (No such file or directory)\n");
+	/* The last user gone: unused, still mapped until the next flush. */
+	assert_out_has(r, "0 in use (0 users), 1 unused but not flushed, 0 flushes\n");
+	/* A page not in use (the kernel image, a pfn past RAM) is refused. */
+	assert_out_has(r, "(vmm) guest kmap 0x100\nrefused: -EINVAL (Invalid argument)\n");
+	assert_out_has(r, "(vmm) guest kmap_atomic 0x7fff0\nrefused: -EINVAL (Invalid argument)\n");
+	snprintf(want, sizeof(want), "(vmm) guest free_pages 1\nid 1: freed at pfn %#lx", pfn);
+	assert_out_has(r, want);
+	vmm_result_free(&r);
+}
