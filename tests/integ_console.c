@@ -12,6 +12,8 @@
 #include <sys/un.h>
 
 #include "harness.h"
+#include "abi.h"
+#include "elf_load.h"
 #include "exitcodes.h"
 #include "inspect/inspect.h"
 
@@ -275,6 +277,25 @@ Test(console, poke_and_flip_write_guest_memory, .timeout = 60)
 	vmm_result_free(&r);
 }
 
+/* The kernel's CR3, from the image: the PML4 page after swapper_pg_dir. */
+static uint64_t swapper_cr3(void)
+{
+	const uint32_t ram = 32u << 20;
+	uint8_t *buf = calloc(1, ram);
+	uint64_t addr, size;
+	struct guest_mem mem;
+	struct elf_info info;
+	char err[256];
+
+	cr_assert_not_null(buf);
+	guest_mem_layout(&mem, ram, buf);
+	cr_assert_eq(elf_load_file(&mem, GUEST_ELF, &info, err, sizeof(err)), 0, "%s", err);
+	cr_assert(symtab_addr(&info.symtab, "swapper_pg_dir", &addr, &size));
+	elf_info_free(&info);
+	free(buf);
+	return addr - PAGE_OFFSET_VAL + 4096;
+}
+
 /* A value poked at a physical address reads back through xp, through x
  * at its direct-map address, and gva2gpa names the same page. */
 Test(console, xp_x_gva2gpa_and_the_kernel_maps, .timeout = 60)
@@ -290,7 +311,10 @@ Test(console, xp_x_gva2gpa_and_the_kernel_maps, .timeout = 60)
 	assert_out_has(r, "(vmm) info mem\n00000000c0000000-00000000c6000000 0000000006000000 -rw\n");
 	assert_out_has(r, "(vmm) info tlb\n00000000c0000000: 0000000000000000 --PDA---W\n");
 	assert_out_has(r, "EFER=00000500 LME LMA\n");
-	assert_out_has(r, "CR3=0000000000126000");
+	char cr3[32];
+
+	snprintf(cr3, sizeof(cr3), "CR3=%016llx", (unsigned long long)swapper_cr3());
+	assert_out_has(r, cr3);
 	assert_out_has(r, "(vmm) xp /2i 0\nerror: format 'i' (disassembly) is not supported; see 'help xp'\n");
 	vmm_result_free(&r);
 
