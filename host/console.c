@@ -745,14 +745,12 @@ static int build_request(struct cmd_ctx *x, struct con_request *r)
 		r->op = CON_OP_POOL_DESTROY;
 		return arg_u32(x, 0, "pool id", &r->arg[0]);
 	case CMD_GUEST_KMAP:
-		r->op = CON_OP_KMAP;
+	case CMD_GUEST_KMAP_ATOMIC:
+		r->op = x->l->cmd->id == CMD_GUEST_KMAP ? CON_OP_KMAP : CON_OP_KMAP_ATOMIC;
 		return arg_u32(x, 0, "pfn", &r->arg[0]);
 	case CMD_GUEST_KUNMAP:
 		r->op = CON_OP_KUNMAP;
 		return arg_u32(x, 0, "id", &r->arg[0]);
-	case CMD_GUEST_KMAP_ATOMIC:
-		r->op = CON_OP_KMAP_ATOMIC;
-		return arg_u32(x, 0, "pfn", &r->arg[0]);
 	default:
 		return fail(x, "%s is not a guest request", x->l->cmd->name);
 	}

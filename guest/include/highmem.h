@@ -44,6 +44,7 @@ extern unsigned long highmem_pte_writes;   /* PTE stores by kmap and kmap_atomic
 
 struct pkmap_stats {
 	unsigned int in_use;      /* slots with users (count > 1) */
+	unsigned int users;       /* their users: kmaps not kunmapped yet */
 	unsigned int unflushed;   /* unused slots still mapped (count 1) */
 	unsigned long flushes;    /* TLB flushes by flush_all_zero_pkmaps() */
 };

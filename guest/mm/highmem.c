@@ -164,7 +164,7 @@ static __noreturn void pkmap_exhausted(const struct page *page)
 		printk("  slot %3u at %08lx: pfn %#llx, %d user%s, first kmap from [<%08lx>]\n",
 		       i, PKMAP_ADDR(i), (unsigned long long)pte_pfn(pkmap_page_table[i]),
 		       pkmap_count[i] - 1, pkmap_count[i] == 2 ? "" : "s", pkmap_first_user[i]);
-	panic("kmap: pkmap exhausted: %d slots, %d users", LAST_PKMAP, pkmap_users());
+	panic("kmap: pkmap exhausted: %d slots, %u users", LAST_PKMAP, pkmap_users());
 }
 
 static unsigned long map_new_virtual(struct page *page, unsigned long caller)
@@ -243,24 +243,23 @@ void kunmap(struct page *page)
 	kunmap_high(page);
 }
 
-unsigned int pkmap_users(void)
-{
-	unsigned int users = 0;
-
-	for (unsigned int i = 0; i < LAST_PKMAP; i++)
-		if (pkmap_count[i] > 1)
-			users += pkmap_count[i] - 1;
-	return users;
-}
-
 void pkmap_stats(struct pkmap_stats *s)
 {
-	s->in_use = s->unflushed = 0;
+	s->in_use = s->users = s->unflushed = 0;
 	for (unsigned int i = 0; i < LAST_PKMAP; i++) {
 		s->in_use += pkmap_count[i] > 1;
+		s->users += pkmap_count[i] > 1 ? pkmap_count[i] - 1 : 0;
 		s->unflushed += pkmap_count[i] == 1;
 	}
 	s->flushes = pkmap_flushes;
+}
+
+unsigned int pkmap_users(void)
+{
+	struct pkmap_stats s;
+
+	pkmap_stats(&s);
+	return s.users;
 }
 
 /* ---- kmap_atomic and kmap_local over the fixmap ------------------------------- */

@@ -27,6 +27,19 @@ bool insp_pkmap_count(const struct insp *in, uint32_t slot, int32_t *count)
 	return insp_read_u32(in, l->sym.pkmap_count + 4ull * slot, (uint32_t *)count);
 }
 
+void insp_pkmap_stats(const struct insp *in, struct insp_pkmap_stats *s)
+{
+	int32_t count;
+
+	memset(s, 0, sizeof(*s));
+	for (uint32_t i = 0; i < in->lay->last_pkmap && insp_pkmap_count(in, i, &count); i++) {
+		s->in_use += count > 1;
+		s->users += count > 1 ? (uint32_t)count - 1 : 0;
+		s->unflushed += count == 1;
+	}
+	insp_read_u32(in, in->lay->sym.pkmap_flushes, &s->flushes);
+}
+
 bool insp_kernel_pte(const struct insp *in, uint64_t va, uint64_t *pte, uint64_t *pte_pa)
 {
 	struct pt_walk w;

@@ -539,6 +539,14 @@ struct insp_pam_entry {
  * last_pkmap); a chain that leaves lowmem or runs past max is reported
  * (pkmap.address, if in->rep) and cut. */
 size_t insp_pkmap_entries(struct insp *in, struct insp_pam_entry *out, size_t max);
+/* The pkmap summary meminfo and the pkmap view print. */
+struct insp_pkmap_stats {
+	uint32_t in_use;      /* slots with users (count > 1) */
+	uint32_t users;       /* their users */
+	uint32_t unflushed;   /* unused slots not flushed yet (count 1) */
+	uint32_t flushes;     /* pkmap_flushes */
+};
+void insp_pkmap_stats(const struct insp *in, struct insp_pkmap_stats *s);
 /* pkmap_count[slot] of the guest into *count; false if unreadable. */
 bool insp_pkmap_count(const struct insp *in, uint32_t slot, int32_t *count);
 /* The PTE of kernel va under swapper_pg_dir into *pte (0 if none); false

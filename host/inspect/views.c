@@ -256,17 +256,12 @@ void insp_view_meminfo(const struct insp *in, FILE *f)
 		val_kb(f, "SUnreclaim:", u);
 	}
 	/* The guest's pkmap lines (procfs.c): counts, not kB. */
-	uint32_t in_use = 0, unflushed = 0, flushes = 0;
-	int32_t count;
+	struct insp_pkmap_stats pk;
 
-	for (uint32_t i = 0; i < l->last_pkmap && insp_pkmap_count(in, i, &count); i++) {
-		in_use += count > 1;
-		unflushed += count == 1;
-	}
-	insp_read_u32(in, l->sym.pkmap_flushes, &flushes);
-	fprintf(f, "%-16s%8" PRIu32 "\n", "PkmapInUse:", in_use);
-	fprintf(f, "%-16s%8" PRIu32 "\n", "PkmapUnflushed:", unflushed);
-	fprintf(f, "%-16s%8" PRIu32 "\n", "PkmapFlushes:", flushes);
+	insp_pkmap_stats(in, &pk);
+	fprintf(f, "%-16s%8" PRIu32 "\n", "PkmapInUse:", pk.in_use);
+	fprintf(f, "%-16s%8" PRIu32 "\n", "PkmapUnflushed:", pk.unflushed);
+	fprintf(f, "%-16s%8" PRIu32 "\n", "PkmapFlushes:", pk.flushes);
 }
 
 void insp_view_vmstat(const struct insp *in, FILE *f)
@@ -311,23 +306,19 @@ void insp_view_pkmap(struct insp *in, FILE *f)
 	const struct insp_layout *l = in->lay;
 	struct insp_pam_entry ent[1024];
 	struct insp_report *saved = in->rep;
-	uint32_t in_use = 0, unflushed = 0, users = 0, flushes = 0, atomic = 0;
+	struct insp_pkmap_stats pk;
+	uint32_t atomic = 0;
 	size_t n;
 	int32_t count;
 
 	in->rep = NULL;   /* a view reports nothing */
 	n = insp_pkmap_entries(in, ent, l->last_pkmap < 1024 ? l->last_pkmap : 1024);
 	in->rep = saved;
-	for (uint32_t i = 0; i < l->last_pkmap && insp_pkmap_count(in, i, &count); i++) {
-		in_use += count > 1;
-		unflushed += count == 1;
-		users += count > 1 ? (uint32_t)count - 1 : 0;
-	}
-	insp_read_u32(in, l->sym.pkmap_flushes, &flushes);
+	insp_pkmap_stats(in, &pk);
 	fprintf(f, "pkmap: %" PRIu32 " slots at %#" PRIx32 ": %" PRIu32 " in use (%" PRIu32
 		" users), %" PRIu32 " unused but not flushed, %" PRIu32 " flushes\n",
-		l->last_pkmap, l->pkmap_base, in_use, users, unflushed, flushes);
-	if (in_use + unflushed)
+		l->last_pkmap, l->pkmap_base, pk.in_use, pk.users, pk.unflushed, pk.flushes);
+	if (pk.in_use + pk.unflushed)
 		fprintf(f, "%5s %-10s %5s %5s %-10s %s\n", "slot", "va", "count", "users", "pfn",
 			"page_address");
 	for (uint32_t i = 0; i < l->last_pkmap && insp_pkmap_count(in, i, &count); i++) {
