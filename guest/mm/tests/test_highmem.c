@@ -1,8 +1,8 @@
 /*
  * Highmem mapping workloads (guest/mm/highmem.c):
- *   selftest:highmem  kmap every free HighMem page (a sample above 4 GiB
- *                     on big machines), write a pattern, kunmap, kmap
- *                     again and verify; hold all LAST_PKMAP slots and
+ *   selftest:highmem  kmap every HighMem page (a sample above 4 GiB on
+ *                     big machines), write a pattern, kunmap, kmap again,
+ *                     verify and restore; hold all LAST_PKMAP slots and
  *                     recover through the flush; nest kmap_atomic to
  *                     KM_TYPE_NR
  *   stress:kmap       random kmap, kunmap and kmap_atomic traffic over a
@@ -11,6 +11,7 @@
  */
 #include "kernel.h"
 #include "cmdline.h"
+#include "memblock.h"
 #include "highmem.h"
 #include "hypercall.h"
 #include "mm.h"
@@ -55,11 +56,12 @@ static struct zone *highmem_zone(void)
 static struct { struct page *page; unsigned int order; } hm_blocks[HM_MAX_BLOCKS];
 static unsigned int hm_nr_blocks;
 
-/* Take every free HighMem page, biggest blocks first: a HighMem request
- * falls back to Normal when HighMem is out, so a lowmem block ends an order. */
-static unsigned long hm_take_all(void)
+/* Take every free HighMem page the watermarks let go, biggest blocks
+ * first: a HighMem request falls back to Normal when HighMem is out, so a
+ * lowmem block ends an order.  The phases that hold kmaps across a
+ * checkpoint use these: a page with a kmap user must not be free. */
+static void hm_take_all(void)
 {
-	unsigned long pages = 0;
 
 	drain_all_pages(NULL);
 	for (int order = MAX_ORDER - 1; order >= 0; order--) {
@@ -74,10 +76,8 @@ static unsigned long hm_take_all(void)
 			}
 			hm_blocks[hm_nr_blocks].page = page;
 			hm_blocks[hm_nr_blocks++].order = order;
-			pages += 1ul << order;
 		}
 	}
-	return pages;
 }
 
 static void hm_give_back(void)
@@ -88,88 +88,117 @@ static void hm_give_back(void)
 	}
 }
 
-/* Call fn on every stride'th page held, only those at or above min_pfn. */
-static unsigned long hm_for_each(unsigned long stride, unsigned long min_pfn,
-				 unsigned long (*fn)(struct page *page))
+/*
+ * Every RAM pfn of HighMem from min_pfn on (memblock's memory map: the
+ * zone's span has holes at big sizes), every stride'th of them through
+ * fn(pfn, i), i counting the calls.  Returns the sum of fn's results, or
+ * with fn NULL the pages there are.
+ */
+static unsigned long hm_for_each_ram(unsigned long stride, unsigned long min_pfn,
+				     unsigned long (*fn)(unsigned long pfn, unsigned long i))
 {
-	unsigned long bad = 0, n = 0;
+	struct zone *z = highmem_zone();
+	unsigned long sum = 0, n = 0, calls = 0;
 
-	for (unsigned int b = 0; b < hm_nr_blocks; b++)
-		for (unsigned long i = 0; i < (1ul << hm_blocks[b].order); i++) {
-			struct page *page = hm_blocks[b].page + i;
+	for (unsigned int r = 0; r < memblock.memory.cnt; r++) {
+		const struct memblock_region *m = &memblock.memory.regions[r];
+		unsigned long start = (unsigned long)PFN_UP(m->base);
+		unsigned long end = (unsigned long)PFN_DOWN(m->base + m->size);
 
-			if (page_to_pfn(page) < min_pfn || n++ % stride)
+		start = max(start, max(z->zone_start_pfn, min_pfn));
+		end = min(end, z->zone_start_pfn + z->spanned_pages);
+		for (unsigned long pfn = start; pfn < end; pfn++) {
+			if (n++ % stride)
 				continue;
-			bad += fn(page);
+			sum += fn ? fn(pfn, calls++) : 1;
 		}
-	return bad;
+	}
+	return sum;
 }
 
-static unsigned long hm_pages_seen;
+/*
+ * The pages are anybody's (free, on per-CPU lists, in use), so the words
+ * written are saved first and put back by the second pass: nothing else
+ * runs in between (one vCPU, no interrupts).
+ */
+static u32 *hm_saved;   /* 3 words a page checked */
 
-/* kmap, check page_address, write the pattern, kunmap: the slot keeps its
- * count-1 mapping and page_address until the next flush. */
-static unsigned long hm_write_one(struct page *page)
+/* kmap, check page_address, save and write the pattern, kunmap: the slot
+ * keeps its count-1 mapping and page_address until the next flush. */
+static unsigned long hm_write_one(unsigned long pfn, unsigned long i)
 {
+	struct page *page = pfn_to_page(pfn);
 	u32 *va = kmap(page);
 	unsigned long bad = 0;
 
 	if (page_address(page) != va) {
-		printk(HM "FAIL: pfn %#lx kmapped at %p, page_address says %p\n",
-		       page_to_pfn(page), va, page_address(page));
+		printk(HM "FAIL: pfn %#lx kmapped at %p, page_address says %p\n", pfn, va,
+		       page_address(page));
 		bad++;
 	}
-	hm_write(va, page_to_pfn(page));
+	hm_saved[3 * i] = va[0];
+	hm_saved[3 * i + 1] = va[PAGE_SIZE / 8];
+	hm_saved[3 * i + 2] = va[PAGE_SIZE / 4 - 1];
+	hm_write(va, pfn);
 	kunmap(page);
-	hm_pages_seen++;
 	return bad;
 }
 
-static unsigned long hm_verify_one(struct page *page)
+static unsigned long hm_verify_one(unsigned long pfn, unsigned long i)
 {
+	struct page *page = pfn_to_page(pfn);
 	u32 *va = kmap(page);
 	unsigned long bad = 0;
 
-	if (!hm_holds(va, page_to_pfn(page))) {
+	if (!hm_holds(va, pfn)) {
 		printk(HM "FAIL: pfn %#lx read back through kmap at %p: %08x %08x %08x\n",
-		       page_to_pfn(page), va, va[0], va[PAGE_SIZE / 8], va[PAGE_SIZE / 4 - 1]);
+		       pfn, va, va[0], va[PAGE_SIZE / 8], va[PAGE_SIZE / 4 - 1]);
 		bad++;
 	}
+	va[0] = hm_saved[3 * i];
+	va[PAGE_SIZE / 8] = hm_saved[3 * i + 1];
+	va[PAGE_SIZE / 4 - 1] = hm_saved[3 * i + 2];
 	kunmap(page);
 	return bad;
 }
 
 #define HM_SAMPLE 4096   /* pages checked when HighMem is bigger than this x 4 */
+#define PFN_4G (1ul << (32 - PAGE_SHIFT))
 
 static unsigned long selftest_every_page(void)
 {
-	unsigned long pages = hm_take_all(), stride = 1, min_pfn = 0, flushes = pkmap_flushes, bad;
-	unsigned long above4g = 0, high = 0;
+	unsigned long pages = hm_for_each_ram(1, 0, NULL), above4g = hm_for_each_ram(1, PFN_4G, NULL);
+	unsigned long stride = 1, min_pfn = 0, flushes = pkmap_flushes, checked, bad;
+	unsigned int order;
+	struct page *buf;
 
-	for (unsigned int b = 0; b < hm_nr_blocks; b++)
-		if (page_to_pfn(hm_blocks[b].page) >= (1ul << (32 - PAGE_SHIFT)))
-			above4g += 1ul << hm_blocks[b].order;
 	if (pages > 4 * HM_SAMPLE) {
 		/* A big machine: a sample, from RAM above 4 GiB when there is some. */
-		min_pfn = above4g ? 1ul << (32 - PAGE_SHIFT) : 0;
+		min_pfn = above4g ? PFN_4G : 0;
 		stride = (above4g ? above4g : pages) / HM_SAMPLE;
 	}
-	hm_pages_seen = 0;
-	bad = hm_for_each(stride, min_pfn, hm_write_one);
-	bad += hm_for_each(stride, min_pfn, hm_verify_one);
-	for (unsigned int b = 0; b < hm_nr_blocks; b++)
-		if (page_to_pfn(hm_blocks[b].page + (1ul << hm_blocks[b].order) - 1) > high)
-			high = page_to_pfn(hm_blocks[b].page + (1ul << hm_blocks[b].order) - 1);
+	checked = hm_for_each_ram(stride, min_pfn, NULL);
+	for (order = 0; (PAGE_SIZE << order) < 3 * sizeof(u32) * checked; order++)
+		;
+	buf = alloc_pages(GFP_KERNEL, order);
+	if (!buf) {
+		printk(HM "FAIL: no order-%u block for the saved words\n", order);
+		return 1;
+	}
+	hm_saved = page_address(buf);
+	bad = hm_for_each_ram(stride, min_pfn, hm_write_one);
+	bad += hm_for_each_ram(stride, min_pfn, hm_verify_one);
+	__free_pages(buf, order);
 	if (stride == 1)
-		printk(HM "kmap: all %lu free HighMem pages written and verified through pkmap\n",
-		       hm_pages_seen);
+		printk(HM "kmap: all %lu HighMem pages written, verified and restored through pkmap\n",
+		       checked);
 	else
-		printk(HM "kmap: a sample of %lu of %lu free HighMem pages (every %lu%s, up to pfn "
-		       "%#lx) written and verified through pkmap\n", hm_pages_seen, pages, stride,
-		       min_pfn ? "th above 4 GiB" : "th", high);
+		printk(HM "kmap: %lu of %lu HighMem pages (every %luth%s) written, verified and "
+		       "restored through pkmap\n", checked, pages, stride,
+		       min_pfn ? " above 4 GiB" : "");
 	printk(HM "%lu flushes of the pkmap window for %lu kmaps (one per %d-slot round)\n",
-	       pkmap_flushes - flushes, 2 * hm_pages_seen, LAST_PKMAP);
-	if (pkmap_flushes - flushes < 2 * hm_pages_seen / LAST_PKMAP) {
+	       pkmap_flushes - flushes, 2 * checked, LAST_PKMAP);
+	if (pkmap_flushes - flushes < 2 * checked / LAST_PKMAP) {
 		printk(HM "FAIL: fewer flushes than rounds\n");
 		bad++;
 	}
@@ -184,7 +213,7 @@ static unsigned long selftest_exhaust(void)
 	unsigned long bad = 0, flushes;
 	struct page *extra;
 
-	/* hm_blocks holds at least LAST_PKMAP + 1 HighMem pages here. */
+	/* hm_blocks[0] has at least LAST_PKMAP + KM_TYPE_NR + 1 pages here. */
 	for (unsigned int i = 0; i < LAST_PKMAP; i++)
 		kmap(hm_blocks[0].page + i);
 	pkmap_stats(&st);
@@ -279,6 +308,7 @@ static int selftest_highmem(const char *arg)
 	}
 	mm_snapshot_take(&start, false);
 	bad = selftest_every_page();
+	hm_take_all();
 	if (!hm_nr_blocks || (1ul << hm_blocks[0].order) < LAST_PKMAP + KM_TYPE_NR + 1) {
 		printk(HM "FAIL: needs a HighMem block of %d pages\n", LAST_PKMAP + KM_TYPE_NR + 1);
 		hm_give_back();
