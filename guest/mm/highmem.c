@@ -218,13 +218,17 @@ void kunmap_high(struct page *page)
 
 	spin_lock(&kmap_lock);
 	vaddr = (unsigned long)page_address(page);
-	if (!vaddr)
-		panic("kunmap: pfn %#lx is not kmapped", page_to_pfn(page));
+	if (!vaddr) {
+		printk("kunmap: pfn %#lx is not kmapped\n", page_to_pfn(page));
+		BUG();
+	}
 	nr = PKMAP_NR(vaddr);
 	/* Falling to 0 would skip the flush: a kunmap without its kmap. */
-	if (pkmap_count[nr] < 2)
-		panic("kunmap: pfn %#lx at %08lx has no kmap user left (pkmap_count %d)",
-		      page_to_pfn(page), vaddr, pkmap_count[nr]);
+	if (pkmap_count[nr] < 2) {
+		printk("kunmap: pfn %#lx at %08lx has no kmap user left (pkmap_count %d)\n",
+		       page_to_pfn(page), vaddr, pkmap_count[nr]);
+		BUG();
+	}
 	pkmap_count[nr]--;
 	spin_unlock(&kmap_lock);
 }

@@ -263,9 +263,11 @@ static unsigned long selftest_exhaust(void)
 static unsigned long selftest_atomic(void)
 {
 	u32 *va[KM_TYPE_NR];
-	unsigned long bad = 0;
+	unsigned long bad = 0, flags;
 	struct page *page = hm_blocks[0].page;
 
+	/* Never sleeps, takes no lock: fine with interrupts off. */
+	local_irq_save(flags);
 	for (int d = 0; d < KM_TYPE_NR; d++) {
 		/* Half of them through kmap_local_page: the same stack. */
 		va[d] = d % 2 ? kmap_local_page(page + d) : kmap_atomic(page + d);
@@ -290,6 +292,7 @@ static unsigned long selftest_atomic(void)
 		else
 			kunmap_atomic(va[d]);
 	}
+	local_irq_restore(flags);
 	printk(HM "kmap_atomic nested %d deep (%p down to %p), unmapped in reverse\n",
 	       KM_TYPE_NR, va[0], va[KM_TYPE_NR - 1]);
 	return bad;
