@@ -49,7 +49,6 @@
 
 /* ---- page_address(): HASHED_PAGE_VIRTUAL ---------------------------------- */
 
-
 static struct page_address_map page_address_maps[LAST_PKMAP];
 /* Not static: the host inspector reads it (docs/design.md §5.4). */
 struct page_address_map *page_address_htable[1 << PA_HASH_ORDER];

@@ -52,41 +52,10 @@ static struct zone *highmem_zone(void)
 
 /* ---- Every HighMem page (or a sample of those above 4 GiB) ---------------- */
 
-#define HM_MAX_BLOCKS 4096
-static struct { struct page *page; unsigned int order; } hm_blocks[HM_MAX_BLOCKS];
-static unsigned int hm_nr_blocks;
-
-/* Take every free HighMem page the watermarks let go, biggest blocks
- * first: a HighMem request falls back to Normal when HighMem is out, so a
- * lowmem block ends an order.  The phases that hold kmaps across a
- * checkpoint use these: a page with a kmap user must not be free. */
-static void hm_take_all(void)
-{
-
-	drain_all_pages(NULL);
-	for (int order = MAX_ORDER - 1; order >= 0; order--) {
-		while (hm_nr_blocks < HM_MAX_BLOCKS) {
-			struct page *page = alloc_pages(GFP_HIGHUSER | __GFP_NOWARN, order);
-
-			if (!page)
-				break;
-			if (!PageHighMem(page)) {
-				__free_pages(page, order);
-				break;
-			}
-			hm_blocks[hm_nr_blocks].page = page;
-			hm_blocks[hm_nr_blocks++].order = order;
-		}
-	}
-}
-
-static void hm_give_back(void)
-{
-	while (hm_nr_blocks) {
-		hm_nr_blocks--;
-		__free_pages(hm_blocks[hm_nr_blocks].page, hm_blocks[hm_nr_blocks].order);
-	}
-}
+/* The phases that hold kmaps across a checkpoint map these: a page with a
+ * kmap user must not be free. */
+#define HM_BLOCK_ORDER 10   /* LAST_PKMAP + 1 pages for the slots, KM_TYPE_NR more */
+static struct page *hm_block;
 
 /*
  * Every RAM pfn of HighMem from min_pfn on (memblock's memory map: the
@@ -213,9 +182,9 @@ static unsigned long selftest_exhaust(void)
 	unsigned long bad = 0, flushes;
 	struct page *extra;
 
-	/* hm_blocks[0] has at least LAST_PKMAP + KM_TYPE_NR + 1 pages here. */
+	_Static_assert((1 << HM_BLOCK_ORDER) >= LAST_PKMAP + 1 + KM_TYPE_NR, "hm_block too small");
 	for (unsigned int i = 0; i < LAST_PKMAP; i++)
-		kmap(hm_blocks[0].page + i);
+		kmap(hm_block + i);
 	pkmap_stats(&st);
 	if (st.in_use != LAST_PKMAP || pkmap_users() != LAST_PKMAP) {
 		printk(HM "FAIL: %u slots in use, %u users after %d kmaps\n", st.in_use,
@@ -223,16 +192,16 @@ static unsigned long selftest_exhaust(void)
 		bad++;
 	}
 	/* A second kmap of a mapped page shares its slot. */
-	if (kmap(hm_blocks[0].page) != page_address(hm_blocks[0].page) ||
+	if (kmap(hm_block) != page_address(hm_block) ||
 	    pkmap_users() != LAST_PKMAP + 1) {
 		printk(HM "FAIL: a second kmap of a mapped page took a new slot\n");
 		bad++;
 	}
-	kunmap(hm_blocks[0].page);
+	kunmap(hm_block);
 	printk(HM "all %d pkmap slots held (%u users)\n", LAST_PKMAP, pkmap_users());
 	checkpoint(1);   /* --check: every slot mapped, each with its page_address */
 	for (unsigned int i = 0; i < LAST_PKMAP; i++)
-		kunmap(hm_blocks[0].page + i);
+		kunmap(hm_block + i);
 	pkmap_stats(&st);
 	if (st.in_use || st.unflushed != LAST_PKMAP) {
 		printk(HM "FAIL: after kunmap: %u in use, %u unflushed\n", st.in_use, st.unflushed);
@@ -240,7 +209,7 @@ static unsigned long selftest_exhaust(void)
 	}
 	checkpoint(2);   /* every slot count 1: mapped, unused */
 	flushes = pkmap_flushes;
-	extra = hm_blocks[0].page + LAST_PKMAP;
+	extra = hm_block + LAST_PKMAP;
 	kmap(extra);
 	pkmap_stats(&st);
 	if (pkmap_flushes != flushes + 1 || st.in_use != 1 || st.unflushed) {
@@ -248,7 +217,7 @@ static unsigned long selftest_exhaust(void)
 		       LAST_PKMAP + 1, pkmap_flushes - flushes, st.in_use, st.unflushed);
 		bad++;
 	}
-	if (page_address(hm_blocks[0].page)) {
+	if (page_address(hm_block)) {
 		printk(HM "FAIL: a flushed page still has an address\n");
 		bad++;
 	}
@@ -264,7 +233,7 @@ static unsigned long selftest_atomic(void)
 {
 	u32 *va[KM_TYPE_NR];
 	unsigned long bad = 0, flags;
-	struct page *page = hm_blocks[0].page;
+	struct page *page = hm_block;
 
 	/* Never sleeps, takes no lock: fine with interrupts off. */
 	local_irq_save(flags);
@@ -311,15 +280,16 @@ static int selftest_highmem(const char *arg)
 	}
 	mm_snapshot_take(&start, false);
 	bad = selftest_every_page();
-	hm_take_all();
-	if (!hm_nr_blocks || (1ul << hm_blocks[0].order) < LAST_PKMAP + KM_TYPE_NR + 1) {
-		printk(HM "FAIL: needs a HighMem block of %d pages\n", LAST_PKMAP + KM_TYPE_NR + 1);
-		hm_give_back();
+	hm_block = alloc_pages(GFP_HIGHUSER, HM_BLOCK_ORDER);
+	if (!hm_block || !PageHighMem(hm_block)) {
+		printk(HM "FAIL: no order-%d HighMem block\n", HM_BLOCK_ORDER);
+		if (hm_block)
+			__free_pages(hm_block, HM_BLOCK_ORDER);
 		return 1;
 	}
 	bad += selftest_exhaust();
 	bad += selftest_atomic();
-	hm_give_back();
+	__free_pages(hm_block, HM_BLOCK_ORDER);
 	checkpoint(3);   /* count-1 slots may map pages now free: legal */
 	failed = mm_snapshot_compare(&start, "selftest:highmem", "end");
 	printk(HM "%s\n", bad || failed ? "FAILED" : "passed");
