@@ -184,6 +184,15 @@ Test(check, pkmap_user_of_a_lowmem_page)
 			 "(max_low_pfn 0x1700)");
 }
 
+Test(check, pkmap_window_without_its_page_table)
+{
+	sg_wr64(&g, SG_KPD_PA + ((SG_PKMAP_BASE >> 21) & 511) * 8, 0);
+	expect(R_PKMAP_COUNT, true);
+	cr_assert_eq(g.rep.total, 1);
+	cr_assert_str_eq(g.rep.v[0].detail, "no page table maps the pkmap window (its PDE is not "
+			 "present)");
+}
+
 Test(check, kmap_atomic_slot_mapped_at_a_checkpoint)
 {
 	/* Index FIX_KMAP_BEGIN + 17: CPU 1, depth 1. */

@@ -124,8 +124,17 @@ static void check_pkmap_slots(struct insp *in)
 			insp_report_add(in->rep, R_PKMAP_COUNT, place, "pkmap_count is not readable");
 			break;
 		}
-		if (!insp_kernel_pte(in, va, &pte, NULL))
-			break;   /* broken tables: the pt.* rules report them */
+		if (!insp_kernel_pte(in, va, &pte, NULL)) {
+			struct pt_walk w;
+
+			/* A missing PDE is no pt.* violation outside the direct
+			 * map; broken tables above it are, and are not repeated. */
+			pt_walk(in->mem, &in->pt, in->st.swapper_cr3, va, &w);
+			if (w.status == PT_NOT_PRESENT && w.fail_level == PT_PDE)
+				insp_report_add(in->rep, R_PKMAP_COUNT, place, "no page table maps the "
+						"pkmap window (its PDE is not present)");
+			break;
+		}
 		present = pte & PT_P;
 		pfn = (pte & PT_ADDR_MASK) >> 12;
 		if (count < 0) {
