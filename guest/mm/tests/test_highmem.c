@@ -308,11 +308,16 @@ static struct page *pool[STRESS_POOL];
 static unsigned int pool_users[STRESS_POOL];
 static unsigned int held[STRESS_MAX_USERS];   /* pool index per kmap user */
 
+/* A HighMem page with its pattern into pool[i], or NULL. */
 static struct page *pool_fill(unsigned int i)
 {
 	struct page *page = alloc_page(GFP_HIGHUSER | __GFP_NOWARN);
 	u32 *va;
 
+	if (page && !PageHighMem(page)) {
+		__free_page(page);
+		page = NULL;
+	}
 	if (!page)
 		return NULL;
 	va = kmap_atomic(page);
@@ -341,7 +346,9 @@ static int stress_kmap(const char *arg)
 	mm_snapshot_take(&start, false);
 	for (unsigned int i = 0; i < STRESS_POOL; i++)
 		if (!pool_fill(i)) {
-			printk("stress:kmap: only %u HighMem pages\n", i);
+			printk("stress:kmap: only %u HighMem pages, %d wanted\n", i, STRESS_POOL);
+			while (i)
+				__free_page(pool[--i]);
 			return 1;
 		}
 	for (unsigned long op = 1; op <= ops; op++) {
