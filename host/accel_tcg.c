@@ -708,6 +708,11 @@ static int tcg_run(struct vm *vm, struct vm_exit *e)
 	check_unlisted(t);
 	switch (sig) {
 	case 2:        /* SIGINT: our interrupt byte */
+		/* The stop consumed the kick.  Whoever kicks sets its own flag
+		 * first (watchdog, stop signal, console), and the run loop
+		 * reads those, so a kick that lands after this store is not
+		 * lost: only its extra interrupt is. */
+		t->kicked = 0;
 		e->reason = VM_EXIT_INTR;
 		return 0;
 	case 3:        /* SIGQUIT: -action shutdown=pause, i.e. a triple fault */

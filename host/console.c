@@ -5,10 +5,22 @@
  * Threads: the run loop's thread does everything that touches the guest:
  * it reads command lines, runs them and prints the replies, so replies and
  * guest console output come out of one thread in order.  A watcher thread
- * only poll()s the interactive input (terminal or socket) while the guest
- * runs, and kicks the vCPU when a line starts to arrive or when a command
- * has waited --console-timeout for a checkpoint; c->lock protects the
- * fields the two share (running, deadline, kicked).
+ * only poll()s the interactive input (terminal, pipe or socket) while the
+ * guest runs, and when input arrives, or a command has waited
+ * --console-timeout for a checkpoint, it signals the run loop's thread
+ * (SIGUSR1), whose handler kicks the vCPU: on KVM only a signal to the
+ * vCPU's own thread interrupts KVM_RUN.  The watcher blocks every signal,
+ * so the watchdog's SIGALRM and SIGINT/SIGTERM still reach the vCPU's
+ * thread.  c->lock protects what the two share (running, waiting,
+ * deadline, deadline_kicked, input_ready, the client's fd).
+ *
+ * Input other than the terminal is read with read(2) into a line buffer:
+ * nothing blocks on a partial line, and lines already buffered are never
+ * invisible to poll().  A socket client's replies go out with
+ * send(MSG_NOSIGNAL | MSG_DONTWAIT), so a client that leaves or stops
+ * reading costs the VMM nothing.  Every wait (wait_fds) lets the stop
+ * signals in, so --timeout, SIGINT and SIGTERM end the run wherever the
+ * console waits.
  *
  * Replies: text as the command prints it, or with --json one object per
  * line built with jansson: {"cmd":…,"ok":true,"result":…} or
@@ -27,6 +39,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <signal.h>
 
 #include <editline/readline.h>
 #include <jansson.h>
@@ -52,28 +65,36 @@ enum con_state {
 	CON_IDLE,      /* in HC_WAIT_REQUEST (run=idle) */
 };
 
+/* Input read with read(2): whole lines come out, a partial line waits. */
+struct linebuf {
+	int fd;                  /* -1: none */
+	char buf[2 * CON_LINE_MAX];
+	size_t len;
+	bool eof;                /* read() said end of input */
+	bool skipping;           /* dropping the rest of an overlong line */
+};
+
 struct console {
 	struct console_opts o;
 	struct vm *vm;
 
-	/* Input: a script, the terminal, or one client of the socket. */
-	FILE *input;             /* script or client stream; NULL: terminal or no client */
-	FILE *out;               /* where replies go */
-	bool tty;                /* the terminal, through libedit */
+	/* Input: a script, the terminal, stdin as a pipe, or a socket client. */
+	bool script;             /* --script: read through in, like a pipe */
 	unsigned lineno;         /* of the script */
-	bool eof;                /* the script has ended */
+	bool tty;                /* the terminal, through libedit */
+	struct linebuf in;       /* stdin as a pipe, or the socket's client */
 	int listen_fd;           /* the socket, or -1 */
-	int client_fd;           /* its one client, or -1 */
+	bool eof;                /* the input has ended: quit */
 
 	/* The guest. */
 	enum con_state state;
-	bool hold;               /* hold at the next checkpoint */
+	bool hold;               /* hold at the next checkpoint (stop) */
 	uint64_t checkpoints;    /* HC_CHECKPOINTs seen */
 	uint64_t held_tag;
-	struct con_line pending; /* a command that waits for quiescence */
-	bool has_pending;
+	char pending[CON_LINE_MAX + 1]; /* a line that waits for a checkpoint, or "" */
 	uint64_t mailbox_pa;     /* run=idle's mailbox, from its last HC_WAIT_REQUEST */
 	bool request_out;        /* a guest request is posted; its reply waits */
+	bool request_late;       /* ... past --console-timeout: input is read again */
 	char request_text[CON_LINE_MAX + 1];
 
 	struct insp_layout lay;
@@ -82,25 +103,41 @@ struct console {
 
 	/* Shared with the watcher (lock). */
 	pthread_mutex_t lock;
-	pthread_t watcher;
+	pthread_t watcher, vcpu_thread;
 	bool watcher_up;
 	int wake[2];             /* the run loop wakes the watcher */
-	bool started;            /* the run loop has begun (not shared) */
-	bool running;            /* the vCPU is in accel->run */
-	double deadline;         /* kick then (0: none) */
-	bool kicked;             /* input is ready; the run loop has not read it yet */
+	bool started;            /* the run loop has begun (run loop only) */
+	bool running;            /* the vCPU may be in accel->run: not held, not idle */
+	double deadline;         /* when the pending line gives up (0: none) */
+	bool deadline_kicked;    /* the watcher has kicked for it */
+	bool input_ready;        /* the watcher saw input; the run loop has not looked */
+	bool waiting;            /* a line is pending or a request posted: no more input
+				    is read until it is served, so commands run in order */
 	bool stopping;
 };
 
-/* ---- Replies --------------------------------------------------------------- */
+/* The console of this run, for the SIGUSR1 handler. */
+static struct console *volatile the_console;
+
+/* ---- Output ------------------------------------------------------------------ */
+
+/* Everything to the client, or to stdout; a client that has gone is
+ * dropped (console_io_lost), never a SIGPIPE. */
+static void con_write(struct console *c, const char *s, size_t len);
 
 /* One reply: text printed by the handler, or an error.  Replies go out as
  * whole lines, after the guest's unfinished line is ended. */
-static void reply(struct console *c, const char *cmdline, int ok, const char *text,
+static void reply(struct console *c, const char *cmdline, bool ok, const char *text,
 		  json_t *result)
 {
-	if (c->out == stdout)
-		serial_end_line(&c->vm->serial);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f) {
+		json_decref(result);
+		return;
+	}
 	if (c->o.json) {
 		json_t *o = json_object();
 		char *s;
@@ -111,174 +148,113 @@ static void reply(struct console *c, const char *cmdline, int ok, const char *te
 			json_object_set_new(o, "result", result ? result : jout_string(text ? text : ""));
 		else
 			json_object_set_new(o, "error", jout_string(text));
+		if (!ok)
+			json_decref(result);
 		s = json_dumps(o, JSON_COMPACT | JOUT_DUMP_FLAGS);
-		fprintf(c->out, "%s\n", s ? s : "{\"ok\":false,\"error\":\"cannot encode the reply\"}");
+		fprintf(f, "%s\n", s ? s : "{\"ok\":false,\"error\":\"cannot encode the reply\"}");
 		free(s);
 		json_decref(o);
 	} else {
 		if (!ok)
-			fprintf(c->out, "error: %s\n", text);
+			fprintf(f, "error: %s\n", text);
 		else if (text && *text)
-			fprintf(c->out, "%s%s", text, text[strlen(text) - 1] == '\n' ? "" : "\n");
-		if (result)
-			json_decref(result);
+			fprintf(f, "%s%s", text, text[strlen(text) - 1] == '\n' ? "" : "\n");
+		json_decref(result);
 	}
-	fflush(c->out);
+	fclose(f);
+	con_write(c, buf, len);
+	free(buf);
 }
 
-/* ---- Input -------------------------------------------------------------------- */
+/* ---- Input ------------------------------------------------------------------- */
 
-/* One line of input, blocking; NULL at the end of it (the script ended,
- * the terminal's Ctrl-D, the client left). */
-static char *read_line(struct console *c)
+/* Take one whole line out of b (without its newline) into out, or false.
+ * A line longer than the buffer comes out cut, which the parser refuses
+ * as too long; the rest of it is dropped. */
+static bool lb_take(struct linebuf *b, char *out, size_t outlen)
 {
-	char *line = NULL;
-	size_t cap = 0;
+	char *nl;
+	size_t n;
 
-	if (c->tty) {
-		line = readline("(vmm) ");
-		if (line && *line)
-			add_history(line);
-		return line;
+	for (;;) {
+		nl = memchr(b->buf, '\n', b->len);
+		if (!nl && b->len < sizeof(b->buf) && !(b->eof && b->len))
+			return false;
+		n = nl ? (size_t)(nl - b->buf) + 1 : b->len;
+		if (!b->skipping) {
+			size_t k = n < outlen ? n : outlen - 1;
+
+			memcpy(out, b->buf, k);
+			out[k] = '\0';
+		}
+		memmove(b->buf, b->buf + n, b->len - n);
+		b->len -= n;
+		if (b->skipping) {
+			b->skipping = !nl;
+			continue;
+		}
+		b->skipping = !nl && !b->eof;
+		return true;
 	}
-	if (!c->input)
-		return NULL;
-	if (getline(&line, &cap, c->input) < 0) {
-		free(line);
-		return NULL;
-	}
-	c->lineno++;
-	return line;
 }
 
-static int input_fd(const struct console *c)
+/* One read(2) of what is there (the caller knows it will not block).
+ * 1 read, 0 end of input, -1 nothing (EINTR, EAGAIN) or an error. */
+static int lb_fill(struct linebuf *b)
 {
-	if (c->o.socket)
-		return c->client_fd >= 0 ? c->client_fd : c->listen_fd;
-	if (c->o.terminal)
-		return STDIN_FILENO;
+	ssize_t n;
+
+	if (b->len == sizeof(b->buf))
+		return 1;
+	n = read(b->fd, b->buf + b->len, sizeof(b->buf) - b->len);
+	if (n > 0) {
+		b->len += (size_t)n;
+		return 1;
+	}
+	if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+		/* A reset connection ends the input like a close. */
+		b->eof = true;
+		return 0;
+	}
 	return -1;
 }
 
-static bool fd_ready(int fd)
+static bool fd_readable(int fd, int timeout_ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
-	return fd >= 0 && poll(&p, 1, 0) == 1;
-}
-
-static void drop_client(struct console *c)
-{
-	if (c->input)
-		fclose(c->input);      /* closes client_fd too */
-	c->input = NULL;
-	c->out = stdout;
-	c->client_fd = -1;
+	return fd >= 0 && poll(&p, 1, timeout_ms) == 1;
 }
 
 /*
- * A connection on the socket: the first client becomes the console, any
- * other while it stays gets one line and is closed.
+ * Wait until one of n fds is ready for events, or a stop (SIGINT,
+ * SIGTERM, --timeout) is requested: true when an fd is ready.  The stop
+ * signals are blocked but for ppoll() itself, so one that lands before
+ * the wait still ends it (their handlers use SA_RESTART, which a plain
+ * blocking read would never notice).
  */
-static void accept_client(struct console *c)
+static bool wait_fds(struct pollfd *p, nfds_t n)
 {
-	int fd = accept4(c->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-	static const char busy[] = "error: the console is in use by another client; try again later\n";
+	sigset_t stops, old;
+	bool ready = false;
 
-	if (fd < 0)
-		return;
-	if (c->client_fd >= 0) {
-		if (write(fd, busy, sizeof(busy) - 1) < 0) {
-			/* The refused client may be gone already: nothing to tell. */
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &stops, &old);
+	while (!stop_requested()) {
+		int r = ppoll(p, n, NULL, &old);
+
+		if (r > 0) {
+			ready = true;
+			break;
 		}
-		close(fd);
-		return;
-	}
-	c->input = fdopen(fd, "r+");
-	if (!c->input) {
-		close(fd);
-		return;
-	}
-	c->client_fd = fd;
-	c->out = c->input;
-	setvbuf(c->out, NULL, _IOLBF, 0);
-}
-
-/* The socket's next line, waiting for a client if there is none. */
-static char *read_socket_line(struct console *c)
-{
-	for (;;) {
-		struct pollfd p[2] = {
-			{ .fd = c->listen_fd, .events = POLLIN },
-			{ .fd = c->client_fd, .events = POLLIN },
-		};
-		char *line;
-
-		if (poll(p, c->client_fd >= 0 ? 2 : 1, -1) < 0) {
-			if (errno == EINTR && !stop_signal())
-				continue;
-			return NULL;
-		}
-		if (p[0].revents & POLLIN)
-			accept_client(c);
-		if (c->client_fd < 0 || !(p[1].revents & (POLLIN | POLLHUP)))
-			continue;
-		line = read_line(c);
-		if (line)
-			return line;
-		drop_client(c);
-	}
-}
-
-/* ---- The watcher ------------------------------------------------------------- */
-
-static void *watcher_main(void *opaque)
-{
-	struct console *c = opaque;
-
-	for (;;) {
-		struct pollfd p[2] = { { .fd = c->wake[0], .events = POLLIN } };
-		int timeout = -1, n = 1;
-		bool kick = false;
-
-		pthread_mutex_lock(&c->lock);
-		if (c->stopping) {
-			pthread_mutex_unlock(&c->lock);
-			return NULL;
-		}
-		if (c->running && !c->kicked && c->deadline == 0) {
-			p[1] = (struct pollfd){ .fd = input_fd(c), .events = POLLIN };
-			n = p[1].fd >= 0 ? 2 : 1;
-		}
-		if (c->running && c->deadline > 0) {
-			double ms = (c->deadline - now_mono()) * 1e3;
-
-			timeout = ms < 0 ? 0 : (int)ms + 1;
-		}
-		pthread_mutex_unlock(&c->lock);
-
-		int r = poll(p, n, timeout);
-
 		if (r < 0 && errno != EINTR)
-			return NULL;
-		if (p[0].revents & POLLIN) {
-			char buf[64];
-
-			if (read(c->wake[0], buf, sizeof(buf)) < 0) {
-				/* Only a wakeup: the loop re-reads the state. */
-			}
-		}
-		pthread_mutex_lock(&c->lock);
-		if (c->running && n == 2 && (p[1].revents & (POLLIN | POLLHUP))) {
-			c->kicked = true;
-			kick = true;
-		}
-		if (c->running && c->deadline > 0 && now_mono() >= c->deadline)
-			kick = true;
-		if (kick && c->vm->accel)
-			c->vm->accel->kick(c->vm);
-		pthread_mutex_unlock(&c->lock);
+			break;
 	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return ready;
 }
 
 static void watcher_wake(struct console *c)
@@ -288,22 +264,267 @@ static void watcher_wake(struct console *c)
 	}
 }
 
+/* The client is gone (or stalled while the run is stopping): replies
+ * until the next one connects are dropped. */
+static void drop_client(struct console *c)
+{
+	pthread_mutex_lock(&c->lock);
+	if (c->o.socket && c->in.fd >= 0) {
+		close(c->in.fd);
+		c->in = (struct linebuf){ .fd = -1 };
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void con_write(struct console *c, const char *s, size_t len)
+{
+	if (!c->o.socket) {
+		serial_end_line(&c->vm->serial);
+		fwrite(s, 1, len, stdout);
+		fflush(stdout);
+		return;
+	}
+	/* A client that does not read cannot stall the run: the wait for
+	 * room gives up when the run is asked to stop. */
+	while (len && c->in.fd >= 0) {
+		ssize_t n = send(c->in.fd, s, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		struct pollfd p = { .fd = c->in.fd, .events = POLLOUT };
+
+		if (n > 0) {
+			s += n;
+			len -= (size_t)n;
+		} else if (n < 0 && errno == EINTR) {
+			continue;
+		} else if (n == 0 || errno != EAGAIN || !wait_fds(&p, 1)) {
+			drop_client(c);
+			return;
+		}
+	}
+}
+
+/*
+ * A connection on the socket: the first client becomes the console, any
+ * other while it stays gets one line and is closed.  Only when the
+ * listening socket is ready: accept4() would block otherwise.
+ */
+static void accept_client(struct console *c)
+{
+	static const char busy[] = "error: the console is in use by another client; try again later\n";
+	int fd;
+
+	if (!fd_readable(c->listen_fd, 0))
+		return;
+	fd = accept4(c->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (c->in.fd >= 0) {
+		if (send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+			/* The refused client may be gone already: nothing to tell. */
+		}
+		close(fd);
+		return;
+	}
+	pthread_mutex_lock(&c->lock);
+	c->in = (struct linebuf){ .fd = fd };
+	pthread_mutex_unlock(&c->lock);
+	watcher_wake(c);   /* it may be polling without the new client */
+}
+
+/*
+ * The next line without blocking, from the pipe or the socket's client
+ * (accepting or refusing a connection on the way): 1 with the line, 0 if
+ * no whole line is there yet, -1 at the end of the input.
+ */
+static int poll_line(struct console *c, char *line, size_t len)
+{
+	if (c->o.socket)
+		accept_client(c);
+	if (c->in.fd < 0)
+		return 0;
+	if (!lb_take(&c->in, line, len)) {
+		if (fd_readable(c->in.fd, 0) && lb_fill(&c->in) == 0 && !c->in.len) {
+			if (!c->o.socket)
+				return -1;
+			drop_client(c);   /* the client left: wait for the next one */
+			return 0;
+		}
+		if (!lb_take(&c->in, line, len))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The next line from the pipe or the socket, waiting for it.  The stop
+ * signals are blocked but for ppoll() itself, so one that lands before
+ * the wait still ends it.
+ */
+static int wait_line_fd(struct console *c, char *line, size_t len)
+{
+	int r;
+
+	while (!(r = poll_line(c, line, len))) {
+		struct pollfd p[2] = {
+			{ .fd = c->in.fd, .events = POLLIN },
+			{ .fd = c->listen_fd, .events = POLLIN },
+		};
+
+		if (!wait_fds(p, 2))
+			return stop_requested() ? -1 : 0;
+	}
+	return r > 0 ? 1 : 0;  /* a line, or the end of the input */
+}
+
+/* libedit's getc: a key, or EOF (readline returns NULL) when the run is
+ * asked to stop, which its own signal handling would not see for
+ * --timeout's SIGALRM. */
+static int tty_getc(FILE *f)
+{
+	struct pollfd p = { .fd = fileno(f), .events = POLLIN };
+	unsigned char ch;
+
+	while (wait_fds(&p, 1)) {
+		ssize_t n = read(p.fd, &ch, 1);
+
+		if (n == 1)
+			return ch;
+		if (n == 0 || errno != EINTR)
+			break;
+	}
+	return EOF;
+}
+
+/*
+ * The next line, waiting for it: the script's, the terminal's (libedit),
+ * or poll_line's.  1 with the line, 0 at the end of the input, -1 when a
+ * SIGINT or SIGTERM came or --timeout expired: the run loop, back from the
+ * hypercall, ends the run and says why, as it would for a running guest.
+ */
+static int wait_line(struct console *c, char *line, size_t len)
+{
+	int r;
+
+	if (c->tty) {
+		char *s = readline("(vmm) ");
+
+		if (stop_requested()) {
+			free(s);
+			return -1;
+		}
+		if (!s)
+			return 0;
+		if (*s)
+			add_history(s);
+		snprintf(line, len, "%s", s);
+		free(s);
+		return 1;
+	}
+	r = wait_line_fd(c, line, len);
+	if (r > 0 && c->script)
+		c->lineno++;
+	return r;
+}
+
+/* ---- The watcher ------------------------------------------------------------- */
+
+static void on_kick_signal(int sig)
+{
+	struct console *c = the_console;
+	int saved = errno;   /* the kick's send() may set it under the interrupted code */
+
+	(void)sig;
+	if (c && c->vm->accel)
+		c->vm->accel->kick(c->vm);
+	errno = saved;
+}
+
+static void *watcher_main(void *opaque)
+{
+	struct console *c = opaque;
+
+	for (;;) {
+		struct pollfd p[3] = { { .fd = c->wake[0], .events = POLLIN } };
+		int timeout = -1, n = 1;
+		bool kick = false;
+
+		pthread_mutex_lock(&c->lock);
+		if (c->stopping) {
+			pthread_mutex_unlock(&c->lock);
+			return NULL;
+		}
+		if (c->running && !c->input_ready) {
+			int in = c->tty ? STDIN_FILENO : c->in.fd;
+
+			if (in >= 0 && !c->waiting)
+				p[n++] = (struct pollfd){ .fd = in, .events = POLLIN };
+			if (c->listen_fd >= 0)
+				p[n++] = (struct pollfd){ .fd = c->listen_fd, .events = POLLIN };
+		}
+		if (c->running && c->deadline > 0 && !c->deadline_kicked) {
+			double ms = (c->deadline - now_mono()) * 1e3;
+
+			timeout = ms < 0 ? 0 : (int)ms + 1;
+		}
+		pthread_mutex_unlock(&c->lock);
+
+		if (poll(p, (nfds_t)n, timeout) < 0 && errno != EINTR)
+			return NULL;
+		if (p[0].revents & POLLIN) {
+			char buf[64];
+
+			if (read(c->wake[0], buf, sizeof(buf)) < 0) {
+				/* Only a wakeup: the loop re-reads the state. */
+			}
+		}
+		pthread_mutex_lock(&c->lock);
+		for (int i = 1; i < n; i++)
+			if (c->running && (p[i].revents & (POLLIN | POLLHUP))) {
+				c->input_ready = true;
+				kick = true;
+			}
+		if (c->running && c->deadline > 0 && !c->deadline_kicked && now_mono() >= c->deadline) {
+			c->deadline_kicked = true;
+			kick = true;
+		}
+		pthread_mutex_unlock(&c->lock);
+		if (kick)
+			pthread_kill(c->vcpu_thread, SIGUSR1);
+	}
+}
+
 static void set_running(struct console *c, bool running)
 {
 	pthread_mutex_lock(&c->lock);
 	c->running = running;
-	if (!running)
-		c->kicked = false;
+	c->input_ready = false;
 	pthread_mutex_unlock(&c->lock);
 	watcher_wake(c);
 }
 
-static void set_deadline(struct console *c, double t)
+/* After pending or request_out changed: a pending line gives up at the
+ * deadline (0: none). */
+static void set_waiting(struct console *c, double deadline)
 {
 	pthread_mutex_lock(&c->lock);
-	c->deadline = t;
+	c->deadline = deadline;
+	c->deadline_kicked = false;
+	c->waiting = c->pending[0] || (c->request_out && !c->request_late);
 	pthread_mutex_unlock(&c->lock);
 	watcher_wake(c);
+}
+
+static void stop_watcher(struct console *c)
+{
+	if (!c->watcher_up)
+		return;
+	pthread_mutex_lock(&c->lock);
+	c->stopping = true;
+	pthread_mutex_unlock(&c->lock);
+	watcher_wake(c);
+	pthread_join(c->watcher, NULL);
+	c->watcher_up = false;
+	close(c->wake[0]);
+	close(c->wake[1]);
 }
 
 /* ---- Commands -------------------------------------------------------------- */
@@ -312,7 +533,6 @@ struct cmd_ctx {
 	struct console *c;
 	const struct con_line *l;
 	FILE *f;                 /* the reply's text */
-	json_t *result;          /* a structured result for --json, or NULL */
 	char err[512];
 	int action;              /* CMD_QUIT, CMD_CONT, ACT_POSTED or -1: what the state
 				    machine does next */
@@ -380,13 +600,14 @@ static int cmd_info_status(struct cmd_ctx *x)
 
 static int cmd_stop(struct cmd_ctx *x)
 {
+	struct console *c = x->c;
 	char buf[96];
 
-	if (x->c->state == CON_RUNNING) {
-		x->c->hold = true;
+	if (c->state == CON_RUNNING) {
+		c->hold = true;
 		fprintf(x->f, "the guest will be held at its next checkpoint\n");
 	} else {
-		fprintf(x->f, "already %s\n", state_str(x->c, buf, sizeof(buf)));
+		fprintf(x->f, "already %s\n", state_str(c, buf, sizeof(buf)));
 	}
 	return 0;
 }
@@ -396,6 +617,7 @@ static int cmd_cont(struct cmd_ctx *x)
 	switch (x->c->state) {
 	case CON_HELD:
 		x->action = CMD_CONT;
+		x->c->hold = false;
 		fprintf(x->f, "running\n");
 		return 0;
 	case CON_IDLE:
@@ -634,9 +856,6 @@ static int cmd_fail(struct cmd_ctx *x)
 			return fail(x, "fail: '%s' is not KEY=VALUE; see 'help fail'", x->l->argv[i]);
 		keys[n] = keybuf[n];
 	}
-	if (!n)
-		return fail(x, "fail %s: nothing to set; see 'help fail' ('fail show' shows the "
-			    "knobs)", x->l->argv[0]);
 	if (insp_fail_parse(&x->c->insp, x->l->argv[0], n, keys, values, &req, x->err,
 			    sizeof(x->err)) ||
 	    insp_fail_apply(&x->c->insp, &req, x->err, sizeof(x->err)))
@@ -744,6 +963,22 @@ static int build_request(struct cmd_ctx *x, struct con_request *r)
 	case CMD_GUEST_POOL_DESTROY:
 		r->op = CON_OP_POOL_DESTROY;
 		return arg_u32(x, 0, "pool id", &r->arg[0]);
+	case CMD_GUEST_VMALLOC:
+		r->op = CON_OP_VMALLOC;
+		if (x->l->argc > 1 && strcmp(x->l->argv[1], "32"))
+			return fail(x, "guest vmalloc: '%s' is not 32 (vmalloc_32)", x->l->argv[1]);
+		r->arg[1] = x->l->argc > 1;
+		return arg_u32(x, 0, "size", &r->arg[0]);
+	case CMD_GUEST_VFREE:
+		r->op = CON_OP_VFREE;
+		return arg_u32(x, 0, "id", &r->arg[0]);
+	case CMD_GUEST_VMAP:
+		r->op = CON_OP_VMAP;
+		r->arg[0] = x->l->argc;
+		for (unsigned i = 0; i < x->l->argc; i++)
+			if (arg_u32(x, i, "pfn", &r->pfns[i]))
+				return -1;
+		return 0;
 	case CMD_GUEST_KMAP:
 	case CMD_GUEST_KMAP_ATOMIC:
 		r->op = x->l->cmd->id == CMD_GUEST_KMAP ? CON_OP_KMAP : CON_OP_KMAP_ATOMIC;
@@ -779,9 +1014,10 @@ static int guest_answered(struct console *c)
 	FILE *f;
 	json_t *o;
 
-	c->request_out = false;
+	c->request_out = c->request_late = false;
+	set_waiting(c, 0);
 	if (con_mailbox_answer(vm, c->mailbox_pa, vm->con_mailbox.seq, &a, err, sizeof(err))) {
-		reply(c, c->request_text, 0, err, NULL);
+		reply(c, c->request_text, false, err, NULL);
 		pr_err("the guest's answer to request %u is invalid (%s); it cannot be trusted "
 		       "again, so the run ends", vm->con_mailbox.seq, err);
 		return EXIT_GUEST_PANIC;
@@ -796,7 +1032,7 @@ static int guest_answered(struct console *c)
 		      "nr_live", (json_int_t)a.nr_live);
 	if (o)
 		json_object_set_new(o, "reply", jout_string(buf));
-	reply(c, c->request_text, 1, buf, o);
+	reply(c, c->request_text, true, buf, o);
 	free(buf);
 	return HC_CONTINUE;
 }
@@ -820,6 +1056,7 @@ static const cmd_fn handlers[CMD_NR] = {
 	[CMD_MEMINFO] = cmd_proc_view,
 	[CMD_VMSTAT] = cmd_proc_view,
 	[CMD_SLABINFO] = cmd_proc_view,
+	[CMD_VMALLOCINFO] = cmd_proc_view,
 	[CMD_PKMAP] = cmd_proc_view,
 	[CMD_PAGE] = cmd_page,
 	[CMD_CHECK] = cmd_check,
@@ -839,6 +1076,9 @@ static const cmd_fn handlers[CMD_NR] = {
 	[CMD_GUEST_POOL_ALLOC] = cmd_guest,
 	[CMD_GUEST_POOL_FREE] = cmd_guest,
 	[CMD_GUEST_POOL_DESTROY] = cmd_guest,
+	[CMD_GUEST_VMALLOC] = cmd_guest,
+	[CMD_GUEST_VFREE] = cmd_guest,
+	[CMD_GUEST_VMAP] = cmd_guest,
 	[CMD_GUEST_KMAP] = cmd_guest,
 	[CMD_GUEST_KUNMAP] = cmd_guest,
 	[CMD_GUEST_KMAP_ATOMIC] = cmd_guest,
@@ -850,8 +1090,8 @@ static const cmd_fn handlers[CMD_NR] = {
 
 /*
  * Run a parsed command now (the guest is in a state it allows) and reply.
- * Returns -1 to go on, CMD_QUIT or CMD_CONT for the state machine, or
- * -2 when the command failed.
+ * Returns -1 to go on, CMD_QUIT, CMD_CONT or ACT_POSTED for the state
+ * machine, or -2 when the command failed.
  */
 static int run_cmd(struct console *c, const struct con_line *l, const char *text)
 {
@@ -862,7 +1102,7 @@ static int run_cmd(struct console *c, const struct con_line *l, const char *text
 
 	x.f = open_memstream(&buf, &len);
 	if (!x.f) {
-		reply(c, text, 0, "out of memory", NULL);
+		reply(c, text, false, "out of memory", NULL);
 		return -2;
 	}
 	r = handlers[l->cmd->id](&x);
@@ -873,13 +1113,14 @@ static int run_cmd(struct console *c, const struct con_line *l, const char *text
 		/* Every error points at the command's synopsis. */
 		if (!strstr(x.err, "'help"))
 			snprintf(x.err + n, sizeof(x.err) - n, "; see 'help %s'", l->cmd->name);
-		reply(c, text, 0, x.err, x.result);
+		reply(c, text, false, x.err, NULL);
 	} else if (x.action == ACT_POSTED) {
 		/* The reply is the guest's answer, at its next HC_WAIT_REQUEST. */
 		snprintf(c->request_text, sizeof(c->request_text), "%s", text);
 		c->request_out = true;
+		set_waiting(c, now_mono() + c->o.timeout_s);
 	} else {
-		reply(c, text, 1, buf, x.result);
+		reply(c, text, true, buf, NULL);
 	}
 	free(buf);
 	return r ? -2 : x.action;
@@ -888,10 +1129,10 @@ static int run_cmd(struct console *c, const struct con_line *l, const char *text
 /* Why a command cannot run in the guest's current state, or NULL. */
 static const char *refusal(const struct console *c, const struct con_cmd *cmd)
 {
-	if (cmd->need == NEED_IDLE && c->state != CON_IDLE)
-		return c->state == CON_HELD
-		       ? "the guest is held at a checkpoint of a workload; 'guest' requests need run=idle"
-		       : "the guest is running a workload; 'guest' requests need run=idle";
+	if (cmd->need == NEED_IDLE && c->state == CON_HELD)
+		return "the guest is held at a checkpoint of a workload; 'guest' requests need run=idle";
+	if (cmd->need == NEED_IDLE && c->state == CON_RUNNING && !c->request_out)
+		return "the guest is running a workload; 'guest' requests need run=idle";
 	return NULL;
 }
 
@@ -903,14 +1144,15 @@ static int script_failed(struct console *c)
 }
 
 /*
- * One line typed or read: parse, echo (scripts), run or defer.  Returns
- * HC_CONTINUE to read on (or, with *resume, to let the guest go), or an
- * exit status.
+ * One line typed or read: parse, echo (scripts), then run it now, or keep
+ * it for the next checkpoint or HC_WAIT_REQUEST while the guest runs.
+ * Returns HC_CONTINUE to read on (with *resume set when the guest may go
+ * on), or an exit status.
  */
 static int handle_line(struct console *c, const char *line, bool *resume)
 {
 	struct con_line l;
-	char err[512], text[CON_LINE_MAX + 1];
+	char err[CON_LINE_MAX + 256], text[CON_LINE_MAX + 1];
 	const char *why;
 	int r;
 
@@ -919,26 +1161,32 @@ static int handle_line(struct console *c, const char *line, bool *resume)
 	if (r == 0)
 		return HC_CONTINUE;
 	if (c->o.script && !c->o.json) {
-		if (c->out == stdout)
-			serial_end_line(&c->vm->serial);
-		fprintf(c->out, "(vmm) %s\n", text);
+		char echo[CON_LINE_MAX + 16];
+		int n = snprintf(echo, sizeof(echo), "(vmm) %s\n", text);
+
+		con_write(c, echo, (size_t)n < sizeof(echo) ? (size_t)n : sizeof(echo) - 1);
 	}
 	if (r < 0) {
-		reply(c, text, 0, err, NULL);
+		reply(c, text, false, err, NULL);
 		return c->o.script ? script_failed(c) : HC_CONTINUE;
 	}
 	why = refusal(c, l.cmd);
 	if (why) {
 		snprintf(err, sizeof(err), "%s: %s; see 'help %s'", l.cmd->name, why, l.cmd->name);
-		reply(c, text, 0, err, NULL);
+		reply(c, text, false, err, NULL);
 		return c->o.script ? script_failed(c) : HC_CONTINUE;
 	}
 	if (c->state == CON_RUNNING && l.cmd->need != NEED_NOTHING) {
-		/* Wait for the next checkpoint, for at most the timeout. */
-		c->pending = l;
-		c->has_pending = true;
-		c->hold = true;
-		set_deadline(c, now_mono() + c->o.timeout_s);
+		if (c->pending[0]) {
+			snprintf(err, sizeof(err), "%s: '%s' still waits for the guest; one command "
+				 "at a time", l.cmd->name, c->pending);
+			reply(c, text, false, err, NULL);
+			return HC_CONTINUE;
+		}
+		/* Wait for the next checkpoint (or, for a guest request, the
+		 * guest's answer), for at most the timeout. */
+		snprintf(c->pending, sizeof(c->pending), "%s", text);
+		set_waiting(c, now_mono() + c->o.timeout_s);
 		return HC_CONTINUE;
 	}
 	r = run_cmd(c, &l, text);
@@ -951,143 +1199,187 @@ static int handle_line(struct console *c, const char *line, bool *resume)
 	return HC_CONTINUE;
 }
 
+/* The line that waited for this quiescent point, if any. */
+static int run_pending(struct console *c, bool *resume)
+{
+	char line[CON_LINE_MAX + 1];
+
+	if (!c->pending[0])
+		return HC_CONTINUE;
+	snprintf(line, sizeof(line), "%s", c->pending);
+	c->pending[0] = '\0';
+	set_waiting(c, 0);
+	return handle_line(c, line, resume);
+}
+
 /* Read and run commands while the guest is held or idle, until one lets
  * it go (cont, or a guest request) or ends the run. */
-static int serve(struct console *c, bool *resume)
+static int serve(struct console *c)
 {
-	*resume = false;
-	if (c->has_pending) {
-		/* The command that waited for this quiescent point. */
-		int r;
+	char line[CON_LINE_MAX + 16];
+	bool resume = false;
+	int r = run_pending(c, &resume);
 
-		c->has_pending = false;
-		set_deadline(c, 0);
-		r = run_cmd(c, &c->pending, c->pending.buf);
-		if (r == -2 && c->o.script)
-			return script_failed(c);
-		if (r == CMD_QUIT)
-			return 0;
-		if (r == CMD_CONT || r == ACT_POSTED)
-			return HC_CONTINUE;
-	}
-	while (!*resume) {
-		char *line = c->o.socket ? read_socket_line(c) : read_line(c);
-		int r;
+	while (r == HC_CONTINUE && !resume) {
+		int got = wait_line(c, line, sizeof(line));
 
-		if (!line) {
-			if (stop_signal())
-				return 128 + stop_signal();
+		if (got < 0 || (got == 0 && stop_requested()))
+			return HC_CONTINUE;   /* the run loop reports the signal or timeout */
+		if (got == 0) {
 			/* The end of a script or of the terminal's input is quit. */
 			c->eof = true;
 			return 0;
 		}
-		r = handle_line(c, line, resume);
-		free(line);
-		if (r != HC_CONTINUE)
-			return r;
+		r = handle_line(c, line, &resume);
 	}
-	return HC_CONTINUE;
+	return r;
 }
 
 /* ---- Hooks -------------------------------------------------------------------- */
 
-static int on_checkpoint(struct vm *vm, uint64_t tag, void *opaque)
+/* The vCPU sits in a hypercall: the watcher stops kicking it. */
+static void enter(struct console *c, enum con_state state)
 {
-	struct console *c = opaque;
-	bool resume;
-	int r;
-
-	(void)vm;
-	c->checkpoints++;
 	set_running(c, false);
-	/* A script's next command waits for this checkpoint; typed input
-	 * that arrived meanwhile is served here too. */
-	if (c->o.script ? !c->eof : (c->hold || fd_ready(input_fd(c)))) {
-		c->state = CON_HELD;
-		c->held_tag = tag;
-		c->hold = false;
-		r = serve(c, &resume);
-		if (r != HC_CONTINUE)
-			return r;
-	}
+	c->state = state;
+}
+
+/* Back from the hypercall with r: the guest runs on, unless r ends the run. */
+static int leave(struct console *c, int r)
+{
+	if (r != HC_CONTINUE)
+		return r;
+	c->hold = false;
 	c->state = CON_RUNNING;
 	set_running(c, true);
 	return HC_CONTINUE;
 }
 
+static int on_checkpoint(struct vm *vm, uint64_t tag, void *opaque)
+{
+	struct console *c = opaque;
+
+	(void)vm;
+	c->checkpoints++;
+	c->held_tag = tag;
+	enter(c, CON_HELD);
+	/* A script's next command waits for this checkpoint.  So does a
+	 * command typed while the guest ran, which holds it here as `stop`
+	 * would: what it showed stays true until `cont`. */
+	if (c->script)
+		return leave(c, c->eof ? HC_CONTINUE : serve(c));
+	return leave(c, c->hold || c->pending[0] ? serve(c) : HC_CONTINUE);
+}
+
 static int on_wait_request(struct vm *vm, uint64_t mailbox_pa, void *opaque)
 {
 	struct console *c = opaque;
-	bool resume;
 	int r;
 
 	(void)vm;
-	set_running(c, false);
-	c->state = CON_IDLE;
+	enter(c, CON_IDLE);
 	c->mailbox_pa = mailbox_pa;
 	if (c->request_out) {
 		r = guest_answered(c);
 		if (r != HC_CONTINUE)
 			return r;
 	}
-	r = serve(c, &resume);
-	if (r != HC_CONTINUE)
-		return r;
-	c->state = CON_RUNNING;
-	set_running(c, true);
-	return HC_CONTINUE;
+	return leave(c, serve(c));
+}
+
+/* The wait for the guest has lasted --console-timeout: say so, and read
+ * input again. */
+static void give_up_waiting(struct console *c)
+{
+	char err[CON_LINE_MAX + 256];
+
+	if (c->pending[0]) {
+		snprintf(err, sizeof(err), "%.*s: the guest reached no checkpoint within %g s, so the "
+			 "command did not run; the guest keeps running (run=idle or a workload "
+			 "that calls checkpoint can be inspected)",
+			 (int)strcspn(c->pending, " "), c->pending, c->o.timeout_s);
+		reply(c, c->pending, false, err, NULL);
+		c->pending[0] = '\0';
+	} else if (c->request_out && !c->request_late) {
+		snprintf(err, sizeof(err), "%s: the guest has not answered within %g s; it is still "
+			 "carrying the request out, and its answer will follow when it comes",
+			 c->request_text, c->o.timeout_s);
+		reply(c, c->request_text, false, err, NULL);
+		c->request_late = true;
+	}
+	set_waiting(c, 0);
+}
+
+/* console_poll's work: ready says the watcher saw input. */
+static int poll_input(struct console *c, bool ready)
+{
+	char line[CON_LINE_MAX + 16];
+	bool resume = false;
+	int r = HC_CONTINUE, got;
+
+	if (c->script)
+		return HC_CONTINUE;
+	if (c->pending[0] || (c->request_out && !c->request_late)) {
+		/* The next line waits until this one is served; a second
+		 * client still gets its refusal at once. */
+		if (c->o.socket)
+			accept_client(c);
+		return HC_CONTINUE;
+	}
+	if (c->tty) {
+		if (!ready && !fd_readable(STDIN_FILENO, 0))
+			return HC_CONTINUE;
+		/* A line typed while the guest runs (the terminal passes it on
+		 * at Enter): libedit reads it. */
+		got = wait_line(c, line, sizeof(line));
+		if (got < 0)
+			return HC_CONTINUE;
+		if (got == 0) {
+			c->eof = true;
+			return 0;
+		}
+		return handle_line(c, line, &resume);
+	}
+	while (r == HC_CONTINUE && !c->pending[0] && !(c->request_out && !c->request_late) &&
+	       (got = poll_line(c, line, sizeof(line))) != 0) {
+		if (got < 0) {
+			c->eof = true;
+			return 0;
+		}
+		r = handle_line(c, line, &resume);
+	}
+	return r;
 }
 
 int console_poll(struct console *c, struct vm *vm)
 {
-	bool resume;
-	bool kicked;
+	bool ready;
 	double deadline;
+	int r;
 
 	(void)vm;
+	if (stop_requested())
+		return HC_CONTINUE;   /* the run loop ends the run */
 	if (!c->started) {
 		c->started = true;
 		set_running(c, true);
 	}
 	pthread_mutex_lock(&c->lock);
-	kicked = c->kicked;
-	c->kicked = false;
+	ready = c->input_ready;
 	deadline = c->deadline;
 	pthread_mutex_unlock(&c->lock);
 
-	if (c->has_pending && deadline > 0 && now_mono() >= deadline) {
-		char err[256];
-
-		snprintf(err, sizeof(err), "%s: the guest reached no checkpoint within %g s, so the "
-			 "command did not run; the guest keeps running (run=idle or a workload "
-			 "that calls checkpoint can be inspected)", c->pending.cmd->name,
-			 c->o.timeout_s);
-		reply(c, c->pending.buf, 0, err, NULL);
-		c->has_pending = false;
-		c->hold = false;
-		set_deadline(c, 0);
+	if (deadline > 0 && now_mono() >= deadline)
+		give_up_waiting(c);
+	r = poll_input(c, ready);
+	if (ready) {
+		/* Only now that the input is consumed may the watcher look
+		 * again: earlier, it would kick a second time for it. */
+		pthread_mutex_lock(&c->lock);
+		c->input_ready = false;
+		pthread_mutex_unlock(&c->lock);
+		watcher_wake(c);
 	}
-	if (c->o.script || c->has_pending || !(kicked || fd_ready(input_fd(c))))
-		return HC_CONTINUE;
-	if (c->o.socket && !fd_ready(c->client_fd)) {
-		accept_client(c);
-		return HC_CONTINUE;
-	}
-	/* A line while the guest runs: commands that need nothing run now,
-	 * the others wait for the next checkpoint. */
-	char *line = read_line(c);
-	int r;
-
-	if (!line) {
-		if (c->o.socket) {
-			drop_client(c);
-			return HC_CONTINUE;
-		}
-		c->eof = true;
-		return 0;
-	}
-	r = handle_line(c, line, &resume);
-	free(line);
 	return r;
 }
 
@@ -1105,7 +1397,7 @@ static int open_socket(struct console *c)
 		return EXIT_USAGE;
 	}
 	strcpy(a.sun_path, c->o.socket);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
 		pr_err_errno("--console unix:%s: cannot create the socket", c->o.socket);
 		return EXIT_HOST_ERROR;
@@ -1130,27 +1422,55 @@ static int open_socket(struct console *c)
 	return 0;
 }
 
+static int start_watcher(struct console *c)
+{
+	struct sigaction sa;
+	sigset_t all, old;
+	int r;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_kick_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGUSR1, &sa, NULL) < 0 || pipe2(c->wake, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -errno;
+	c->vcpu_thread = pthread_self();
+	/* The watcher takes no signal: SIGALRM, SIGINT and SIGTERM are for
+	 * the vCPU's thread, which they interrupt. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = pthread_create(&c->watcher, NULL, watcher_main, c);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r) {
+		close(c->wake[0]);
+		close(c->wake[1]);
+		return -r;
+	}
+	c->watcher_up = true;
+	return 0;
+}
+
 int console_start(struct console **out, struct vm *vm, const struct elf_info *elf,
 		  const struct console_opts *o)
 {
 	struct console *c = calloc(1, sizeof(*c));
 	char err[512];
-	int status;
+	int status, r;
 
 	if (!c) {
 		pr_err("out of memory for the console");
 		return EXIT_HOST_ERROR;
 	}
-	c->o = *o;
-	c->vm = vm;
-	c->out = stdout;
-	c->listen_fd = c->client_fd = -1;
-	c->wake[0] = c->wake[1] = -1;
-	pthread_mutex_init(&c->lock, NULL);
-
 	for (unsigned i = 0; i < CMD_NR; i++)
 		if (!handlers[i])
 			die(EXIT_HOST_ERROR, "console: command '%s' has no handler", con_cmds[i].name);
+	c->o = *o;
+	c->vm = vm;
+	c->listen_fd = -1;
+	c->in.fd = -1;
+	c->wake[0] = c->wake[1] = -1;
+	pthread_mutex_init(&c->lock, NULL);
+
 	if (insp_layout_load(elf, &c->lay, err, sizeof(err))) {
 		pr_err("the console needs the guest's layout note: %s", err);
 		status = EXIT_BAD_IMAGE;
@@ -1160,8 +1480,9 @@ int console_start(struct console **out, struct vm *vm, const struct elf_info *el
 	insp_report_init(&c->rep, 1000);
 
 	if (o->script) {
-		c->input = strcmp(o->script, "-") ? fopen(o->script, "re") : stdin;
-		if (!c->input) {
+		c->script = true;
+		c->in.fd = strcmp(o->script, "-") ? open(o->script, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+		if (c->in.fd < 0) {
 			pr_err_errno("--script %s: cannot open it", o->script);
 			status = EXIT_NO_IMAGE;
 			goto err_insp;
@@ -1170,26 +1491,29 @@ int console_start(struct console **out, struct vm *vm, const struct elf_info *el
 		status = open_socket(c);
 		if (status)
 			goto err_insp;
+	} else if (isatty(STDIN_FILENO)) {
+		/* libedit reads its settings now, before the sandbox. */
+		c->tty = true;
+		rl_getc_function = tty_getc;
+		rl_initialize();
+		using_history();
+		/* Tab inserts itself: libedit's default completion lists files,
+		 * opening directories the sandbox forbids. */
+		rl_bind_key('\t', rl_insert);
 	} else {
-		c->tty = isatty(STDIN_FILENO);
-		if (c->tty) {
-			/* libedit reads its settings now, before the sandbox. */
-			rl_initialize();
-			using_history();
-		} else {
-			c->input = stdin;
-		}
+		c->in.fd = STDIN_FILENO;
 	}
 
 	if (!o->script) {
-		if (pipe2(c->wake, O_CLOEXEC | O_NONBLOCK) < 0 ||
-		    pthread_create(&c->watcher, NULL, watcher_main, c) != 0) {
+		r = start_watcher(c);
+		if (r < 0) {
+			errno = -r;
 			pr_err_errno("cannot start the console's input watcher");
 			status = EXIT_HOST_ERROR;
 			goto err_input;
 		}
-		c->watcher_up = true;
 	}
+	the_console = c;
 	vm_set_console_hooks(vm, on_checkpoint, on_wait_request, c);
 	vm->console = c;
 	/* The watcher may kick only once the run loop runs the vCPU: the
@@ -1199,16 +1523,12 @@ int console_start(struct console **out, struct vm *vm, const struct elf_info *el
 	return 0;
 
 err_input:
-	if (c->wake[0] >= 0) {
-		close(c->wake[0]);
-		close(c->wake[1]);
-	}
 	if (c->listen_fd >= 0) {
 		close(c->listen_fd);
 		unlink(o->socket);
 	}
-	if (c->input && c->input != stdin)
-		fclose(c->input);
+	if (c->script && c->in.fd != STDIN_FILENO)
+		close(c->in.fd);
 err_insp:
 	insp_report_free(&c->rep);
 	insp_free(&c->insp);
@@ -1220,7 +1540,21 @@ err:
 
 int console_finish(struct console *c, int status)
 {
-	if (c->o.script && !c->eof && status <= EXIT_GUEST_MAX)
+	char err[CON_LINE_MAX + 128];
+
+	/* Before the accelerator goes: the watcher kicks through it. */
+	stop_watcher(c);
+	if (c->pending[0]) {
+		snprintf(err, sizeof(err), "the guest ended (status %d) before a checkpoint: '%s' "
+			 "did not run", status, c->pending);
+		reply(c, c->pending, false, err, NULL);
+	}
+	if (c->request_out) {
+		snprintf(err, sizeof(err), "the guest ended (status %d) before it answered",
+			 status);
+		reply(c, c->request_text, false, err, NULL);
+	}
+	if (c->script && !c->eof && status <= EXIT_GUEST_MAX)
 		pr_info("script %s: the guest ended (status %d) before line %u was read", c->o.script,
 			status, c->lineno + 1);
 	return status;
@@ -1230,21 +1564,14 @@ void console_free(struct console *c)
 {
 	if (!c)
 		return;
-	if (c->watcher_up) {
-		pthread_mutex_lock(&c->lock);
-		c->stopping = true;
-		pthread_mutex_unlock(&c->lock);
-		watcher_wake(c);
-		pthread_join(c->watcher, NULL);
-		close(c->wake[0]);
-		close(c->wake[1]);
-	}
+	stop_watcher(c);
+	the_console = NULL;
 	if (c->o.socket) {
 		drop_client(c);
 		close(c->listen_fd);
 		unlink(c->o.socket);
-	} else if (c->o.script && c->input != stdin) {
-		fclose(c->input);
+	} else if (c->script && c->in.fd != STDIN_FILENO) {
+		close(c->in.fd);
 	}
 	insp_report_free(&c->rep);
 	insp_free(&c->insp);

@@ -28,25 +28,29 @@ static const struct con_op_desc {
 	enum con_id_rule id;
 	int live;       /* change of nr_live */
 	bool lowmem;    /* always in lowmem: has a va, in the direct map */
+	bool vmalloc;   /* a vmalloc area: a page-aligned va above the direct map */
 	bool mapped;    /* a mapping: va is never 0, even with no object */
 	bool pfn_arg0;  /* the page arg0 names: pfn == arg0 */
 } con_ops[CON_OP_NR] = {
-	[CON_OP_NONE]          = { "none",          ID_ZERO,   0, false, false, false },
-	[CON_OP_ALLOC_PAGES]   = { "alloc_pages",   ID_NEW,    1, false, false, false },
-	[CON_OP_FREE_PAGES]    = { "free_pages",    ID_ARG0,  -1, false, false, false },
-	[CON_OP_KMALLOC]       = { "kmalloc",       ID_NEW,    1, true, false, false },
-	[CON_OP_KFREE]         = { "kfree",         ID_ARG0,  -1, true, false, false },
-	[CON_OP_CACHE_CREATE]  = { "cache_create",  ID_NEW,    1, true, false, false },
-	[CON_OP_CACHE_ALLOC]   = { "cache_alloc",   ID_NEW,    1, true, false, false },
-	[CON_OP_CACHE_FREE]    = { "cache_free",    ID_ARG0,  -1, true, false, false },
-	[CON_OP_CACHE_DESTROY] = { "cache_destroy", ID_NAMED, -1, true, false, false },
-	[CON_OP_POOL_CREATE]   = { "pool_create",   ID_NEW,    1, true, false, false },
-	[CON_OP_POOL_ALLOC]    = { "pool_alloc",    ID_NEW,    1, false, false, false },
-	[CON_OP_POOL_FREE]     = { "pool_free",     ID_ARG0,  -1, false, false, false },
-	[CON_OP_POOL_DESTROY]  = { "pool_destroy",  ID_ARG0,  -1, true, false, false },
-	[CON_OP_KMAP]          = { "kmap",          ID_NEW,    1, false, true, true },
-	[CON_OP_KUNMAP]        = { "kunmap",        ID_ARG0,  -1, false, true, false },
-	[CON_OP_KMAP_ATOMIC]   = { "kmap_atomic",   ID_ZERO,   0, false, true, true },
+	[CON_OP_NONE]          = { "none",          ID_ZERO,   0, false, false, false, false },
+	[CON_OP_ALLOC_PAGES]   = { "alloc_pages",   ID_NEW,    1, false, false, false, false },
+	[CON_OP_FREE_PAGES]    = { "free_pages",    ID_ARG0,  -1, false, false, false, false },
+	[CON_OP_KMALLOC]       = { "kmalloc",       ID_NEW,    1, true,  false, false, false },
+	[CON_OP_KFREE]         = { "kfree",         ID_ARG0,  -1, true,  false, false, false },
+	[CON_OP_CACHE_CREATE]  = { "cache_create",  ID_NEW,    1, true,  false, false, false },
+	[CON_OP_CACHE_ALLOC]   = { "cache_alloc",   ID_NEW,    1, true,  false, false, false },
+	[CON_OP_CACHE_FREE]    = { "cache_free",    ID_ARG0,  -1, true,  false, false, false },
+	[CON_OP_CACHE_DESTROY] = { "cache_destroy", ID_NAMED, -1, true,  false, false, false },
+	[CON_OP_POOL_CREATE]   = { "pool_create",   ID_NEW,    1, true,  false, false, false },
+	[CON_OP_POOL_ALLOC]    = { "pool_alloc",    ID_NEW,    1, false, false, false, false },
+	[CON_OP_POOL_FREE]     = { "pool_free",     ID_ARG0,  -1, false, false, false, false },
+	[CON_OP_POOL_DESTROY]  = { "pool_destroy",  ID_ARG0,  -1, true,  false, false, false },
+	[CON_OP_VMALLOC]       = { "vmalloc",       ID_NEW,    1, false, true,  false, false },
+	[CON_OP_VFREE]         = { "vfree",         ID_ARG0,  -1, false, true,  false, false },
+	[CON_OP_VMAP]          = { "vmap",          ID_NEW,    1, false, true,  false, false },
+	[CON_OP_KMAP]          = { "kmap",          ID_NEW,    1, false, false, true,  true },
+	[CON_OP_KUNMAP]        = { "kunmap",        ID_ARG0,  -1, false, false, true,  false },
+	[CON_OP_KMAP_ATOMIC]   = { "kmap_atomic",   ID_ZERO,   0, false, false, true,  true },
 };
 
 /* The protocol's errnos, with glibc's texts (not strerror(): the reply
@@ -206,6 +210,12 @@ static int check_va_pfn(struct vm *vm, const struct con_mailbox_state *st,
 	if (d->lowmem && !a->va)
 		return fail(err, errlen, "va 0 for %s: the object is in lowmem, which is always "
 			    "mapped", d->name);
+	if (d->vmalloc && (!a->va || a->va % (1u << PAGE_SHIFT)))
+		return fail(err, errlen, "va %#" PRIx32 " for %s: a vmalloc area starts at a page "
+			    "boundary", a->va, d->name);
+	if (st->req.op == CON_OP_VMAP && a->pfn != st->req.pfns[0])
+		return fail(err, errlen, "pfn %#" PRIx32 ", want %#" PRIx32 ", the first page "
+			    "asked for", a->pfn, st->req.pfns[0]);
 	if (d->lowmem && a->pfn != (a->va - PAGE_OFFSET_VAL) >> PAGE_SHIFT)
 		return fail(err, errlen, "pfn %#" PRIx32 ", but va %#" PRIx32 " is pfn %#" PRIx32
 			    " in the direct map", a->pfn, a->va,
@@ -359,6 +369,14 @@ void con_answer_print(const struct con_request *req, const struct con_answer *an
 		break;
 	case CON_OP_POOL_ALLOC:
 		fprintf(f, "element of pool %" PRIu32, req->arg[0]);
+		break;
+	case CON_OP_VMALLOC:
+		fprintf(f, "%s %" PRIu32 " bytes, first page", req->arg[1] ? "vmalloc_32" : "vmalloc",
+			req->arg[0]);
+		break;
+	case CON_OP_VMAP:
+		fprintf(f, "vmap of %" PRIu32 " page%s, first page", req->arg[0],
+			req->arg[0] == 1 ? "" : "s");
 		break;
 	case CON_OP_KMAP:
 		fprintf(f, "kmap");

@@ -28,7 +28,8 @@
  *   - va is 0 or at least PAGE_OFFSET; an object that is always in lowmem
  *     (kmalloc and cache objects, caches, pools) has one, and its pfn is
  *     the direct map's for it; pages and pool elements may have none
- *     (highmem not mapped);
+ *     (highmem not mapped); a vmalloc or vmap area has a page-aligned one
+ *     above the direct map, and a vmap's pfn is the first one asked for;
  *   - pfn is a page of guest RAM outside the legacy ISA hole (reserved
  *     in the guest's memory map); an alloc_pages block is all of that and
  *     aligned to its order.
@@ -54,7 +55,10 @@ struct vm;
 struct con_request {
 	uint32_t op;                /* enum console_op */
 	uint32_t arg[4];
-	char name[CON_NAME_MAX];
+	union {
+		char name[CON_NAME_MAX];
+		uint32_t pfns[CON_VMAP_MAX];   /* CON_OP_VMAP */
+	};
 };
 
 /* The guest's answer, once con_mailbox_answer() has accepted it. */

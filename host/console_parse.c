@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi.h"
 #include "console_parse.h"
 #include "gfp_flags.h"
 #include "util.h"
@@ -53,6 +54,8 @@ const struct con_cmd con_cmds[CMD_NR] = {
 	  "/proc/vmstat, computed from guest memory" },
 	{ CMD_SLABINFO, "slabinfo", 0, 0, NEED_QUIESCENT, "",
 	  "/proc/slabinfo, computed from guest memory" },
+	{ CMD_VMALLOCINFO, "vmallocinfo", 0, 0, NEED_QUIESCENT, "",
+	  "/proc/vmallocinfo, computed from guest memory, callers as symbols" },
 	{ CMD_PKMAP, "pkmap", 0, 0, NEED_QUIESCENT, "",
 	  "the kmap windows: each used pkmap slot (count, page, page_address), mapped "
 	  "kmap_atomic slots" },
@@ -101,6 +104,12 @@ const struct con_cmd con_cmds[CMD_NR] = {
 	  "mempool_free() of an element from guest mempool_alloc" },
 	{ CMD_GUEST_POOL_DESTROY, "guest mempool_destroy", 1, 1, NEED_IDLE, "POOL",
 	  "mempool_destroy() of the pool with id POOL" },
+	{ CMD_GUEST_VMALLOC, "guest vmalloc", 1, 2, NEED_IDLE, "SIZE [32]",
+	  "vmalloc(SIZE) in the guest, or vmalloc_32(SIZE) (lowmem pages only) with 32" },
+	{ CMD_GUEST_VFREE, "guest vfree", 1, 1, NEED_IDLE, "ID",
+	  "vfree() of an area from guest vmalloc, vunmap() of one from guest vmap" },
+	{ CMD_GUEST_VMAP, "guest vmap", 1, CON_VMAP_MAX, NEED_IDLE, "PFN...",
+	  "vmap() of up to 8 pages of guest alloc_pages blocks (which stay until vfree)" },
 	{ CMD_GUEST_KMAP, "guest kmap", 1, 1, NEED_IDLE, "PFN",
 	  "kmap() of the page PFN (in use) in the guest; the id names the mapping" },
 	{ CMD_GUEST_KUNMAP, "guest kunmap", 1, 1, NEED_IDLE, "ID",
@@ -160,7 +169,9 @@ int con_parse_line(const char *line, struct con_line *out, char *err, size_t err
 	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
 	if (len > CON_LINE_MAX)
-		return perr(err, errlen, "line too long (%zu bytes; at most %d)", len, CON_LINE_MAX);
+		/* No byte count: the console cuts what it cannot hold, so
+		 * the parser may not see the whole line. */
+		return perr(err, errlen, "line too long (more than %d bytes)", CON_LINE_MAX);
 	if (memchr(line, '\0', len) != NULL)
 		return perr(err, errlen, "line contains a NUL byte");
 	memcpy(out->buf, line, len);

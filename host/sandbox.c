@@ -3,8 +3,10 @@
  * what the run loop, the hypercalls, the inspector and teardown call on
  * both accelerators: file descriptors already open (guest RAM, KVM's vCPU,
  * QEMU's gdbstub socket and logs, --check-json), memory for malloc, the
- * --timeout timer and signals, and reaping QEMU.  Nothing opens a file,
- * makes a socket or starts a process after this point.
+ * --timeout timer and signals, the console's watcher thread and its
+ * terminal or socket, and reaping QEMU.  Nothing opens a file, makes a
+ * socket or starts a process after this point; with --console unix:PATH
+ * the run loop may also accept a client and, at exit, unlink the socket.
  *
  * A refused call raises SIGSYS (SCMP_ACT_TRAP) rather than killing
  * silently: the handler names the call, from a table resolved before the

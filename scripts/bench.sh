@@ -168,6 +168,22 @@ awk -v c="$(field cache64 insns/op "$OUT/slab-insns.txt")" -v k="$(field kmalloc
 	printf "  kmem_cache_alloc+free: %.1f insns/pair (aim <= 40); kmalloc+kfree: %.1f (aim <= 60)\n", c, k
 	printf "  (Linux fast paths, x86 cycles, Brouer 2015: SLUB ~42-47, SLAB ~87 per pair)\n" }'
 
+echo
+echo "== vmalloc (128M, highmem=32M): per vmalloc+vfree pair, instructions, PTE writes, TLB flushes"
+echo "   (flushes are lazy: one flush_tlb_kernel_range per purge, a purge per 32 MiB freed)"
+$VMM -m 128M --count-insns -c "highmem=32M run=bench:vmalloc quiet iters=2000" $GUEST > "$OUT/vmalloc-insns.txt"
+# vfield TAG KEY: KEY= of the "vmalloc-bench TAG" line
+vfield() { awk -v t="$1" -v k="$2" '$1=="vmalloc-bench" && $2==t { for (i=3;i<=NF;i++) { split($i,a,"="); if (a[1]==k) print a[2] } }' "$OUT/vmalloc-insns.txt"; }
+printf "  %-12s %8s %14s %12s %14s\n" tag pairs insns/op pte_writes/op tlb_flushes/op
+for t in vmalloc16k vmalloc1m vmalloc16m; do
+	awk -v t=$t -v n="$(vfield $t ops)" -v i="$(field $t insns/op "$OUT/vmalloc-insns.txt")" \
+		-v p="$(vfield $t pte_writes)" -v f="$(vfield $t tlb_flushes)" \
+		'BEGIN { printf "  %-12s %8d %14.1f %12.1f %14.4f\n", t, n, i, p / n, f / n }'
+done
+awk -v i="$(field vmalloc16k insns/op "$OUT/vmalloc-insns.txt")" 'BEGIN {
+	printf "  16 KiB pair: %.0f instructions; Linux ~1 us on bare metal (Rezki 2025), i.e. ~3000-6000\n", i
+	printf "  instructions at 3-6 G instructions/s: ratio to 3000 = %.2f\n", i / 3000 }'
+
 if [ -x build/bench/slab_host ]; then
 	echo
 	echo "== Host-built kmalloc vs glibc malloc, jemalloc and mimalloc on the same size-class trace"

@@ -219,10 +219,11 @@ _Static_assert(sizeof(struct hc_pageop) == 32, "hc_pageop layout");
  * result is 0 or a negative Linux errno: -ENOMEM (the allocator refused),
  * -ENOENT (no live id, or no cache of that name, or an id of another
  * kind), -EINVAL (an argument the guest rejects: order >= MAX_ORDER, size
- * 0, a bad cache name, a pfn that is no page in use), -EBUSY (destroying a
- * cache or pool that still has objects, freeing pages the console kmaps,
- * or a kmap with every pkmap slot held), -ENOSPC (the id table is full),
- * -ENOSYS (unknown op).
+ * 0, a bad cache name, a vmap pfn outside every console page block, a
+ * kmap pfn that is no page in use), -EBUSY (destroying a cache or pool
+ * that still has objects, freeing pages a console vmap maps or the
+ * console kmaps, a kmap with every pkmap slot held), -ENOSPC (the id
+ * table is full), -ENOSYS (unknown op).
  */
 enum console_op {
 	CON_OP_NONE,            /* no request (the first call carries no answer) */
@@ -239,6 +240,11 @@ enum console_op {
 	CON_OP_POOL_ALLOC,      /* arg0 = pool id, arg1 = gfp_mask */
 	CON_OP_POOL_FREE,       /* arg0 = id of a pool element */
 	CON_OP_POOL_DESTROY,    /* arg0 = pool id (-EBUSY while elements are out) */
+	CON_OP_VMALLOC,         /* arg0 = size, arg1 = 1 for vmalloc_32 (else 0) */
+	CON_OP_VFREE,           /* arg0 = id of a vmalloc or vmap area (vfree or vunmap) */
+	CON_OP_VMAP,            /* arg0 = count (1..CON_VMAP_MAX), pfns[count]: pages of
+				   live alloc_pages blocks, which then cannot be freed
+				   (-EBUSY) until the area is */
 	CON_OP_KMAP,            /* arg0 = pfn of a page in use: kmap(); the id is the
 				   kmap (-EBUSY when every pkmap slot has users) */
 	CON_OP_KUNMAP,          /* arg0 = id of a kmap: kunmap() */
@@ -256,13 +262,17 @@ enum con_pool_kind {
 
 #define CON_NAME_MAX 32     /* cache names, NUL included */
 #define CON_MAX_LIVE 1024   /* live console ids in the guest at once */
+#define CON_VMAP_MAX 8      /* pfns of one CON_OP_VMAP: they fill name[] */
 
 struct console_mailbox {
 	/* Written by the VMM. */
 	uint32_t seq;               /* request number, from 1 */
 	uint32_t op;                /* enum console_op */
 	uint32_t arg[4];
-	char name[CON_NAME_MAX];    /* NUL-terminated */
+	union {
+		char name[CON_NAME_MAX];        /* NUL-terminated */
+		uint32_t pfns[CON_VMAP_MAX];    /* CON_OP_VMAP */
+	};
 	/* Written by the guest. */
 	uint32_t done_seq;          /* seq of the request answered; 0: none yet */
 	int32_t result;             /* 0 or -errno */
@@ -272,5 +282,6 @@ struct console_mailbox {
 	uint32_t nr_live;           /* live ids after this request */
 };
 _Static_assert(sizeof(struct console_mailbox) == 80, "console_mailbox layout");
+_Static_assert(CON_VMAP_MAX * sizeof(uint32_t) == CON_NAME_MAX, "vmap's pfns fill name[]");
 
 #endif

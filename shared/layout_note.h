@@ -14,10 +14,10 @@
  * size == sizeof(header) + count * sizeof(entry), and it is the whole
  * section.  Keys are unique.  A reader ignores keys it does not know and
  * refuses a note that lacks a key it needs, so new structures get keys
- * (vm_struct, mm_struct, vm_area_struct ...) in the ranges reserved
+ * (mm_struct, vm_area_struct ...) in the ranges reserved
  * below without changing the version (kmem_cache, slab, array_cache,
- * fault_attr, fail_page_alloc_attr, the slab constants and pkmap were
- * added that way).  The version
+ * fault_attr, fail_page_alloc_attr, the slab constants, vmap_area,
+ * vm_struct and pkmap were added that way).  The version
  * changes only when this format itself changes.
  *
  * Values are 32-bit: the guest is i386, so every size, offset and kernel
@@ -269,6 +269,27 @@ enum layout_key {
 	LN_NR_SLAB_RECLAIMABLE,    /* indices in zone->vm_stat[] */
 	LN_NR_SLAB_UNRECLAIMABLE,
 
+	/* 0x1200: struct vmap_area (on vmap_area_list, guest vmalloc.h) */
+	LN_VMAP_AREA_SIZEOF = 0x1200,
+	LN_VMAP_AREA_va_start,
+	LN_VMAP_AREA_va_end,
+	LN_VMAP_AREA_flags,
+	LN_VMAP_AREA_list,
+	LN_VMAP_AREA_vm,
+	/* 0x1240: struct vm_struct */
+	LN_VM_STRUCT_SIZEOF = 0x1240,
+	LN_VM_STRUCT_addr,
+	LN_VM_STRUCT_size,
+	LN_VM_STRUCT_flags,
+	LN_VM_STRUCT_nr_pages,
+	LN_VM_STRUCT_caller,
+	/* 0x1280: their flags (single bits) */
+	LN_VMAP_VM_AREA = 0x1280,  /* vmap_area.flags: busy, vm valid */
+	LN_VMAP_LAZY_FREE,         /* vmap_area.flags: freed, purge pending */
+	LN_VM_ALLOC,               /* vm_struct.flags */
+	LN_VM_MAP,
+	LN_VM_IOREMAP,
+
 	/* 0x1500: pkmap (guest highmem.c): int pkmap_count[LAST_PKMAP] and
 	 * page_address()'s hash, struct page_address_map
 	 * *page_address_htable[1 << PA_HASH_ORDER] (symbols of those names). */
@@ -280,9 +301,7 @@ enum layout_key {
 	LN_SIZEOF_PKMAP_COUNT,     /* sizeof(pkmap_count[0]): a signed 32-bit count */
 
 	/* Reserved for structures not built yet (one range each, same conventions):
-	 * 0x1200 struct vm_struct / vmap_area,
 	 * 0x1300 struct mm_struct, 0x1400 struct vm_area_struct, 0x1600 tasks. */
-	LN_VM_STRUCT_BASE = 0x1200,
 	LN_MM_STRUCT_BASE = 0x1300,
 	LN_VMA_BASE = 0x1400,
 	LN_TASK_BASE = 0x1600,

@@ -2,9 +2,9 @@
  * The VMM console end to end (host/console.c): --script runs, echo and
  * end-of-script quit, a failing command's status 64, every error message,
  * views byte-identical to the guest's own /proc reports at the same
- * checkpoint, corrupt then check, --json parsed with jansson, the Unix
- * socket (one client, mode 0600, removed at exit), the wait for a
- * checkpoint that never comes, and no stdin read when the console is off.
+ * checkpoint, corrupt then check, --json parsed with jansson, guest
+ * requests, fault injection, the README's transcript and the options.  The
+ * socket, the terminal's pipe and stdin are integ_console_io.c's.
  */
 #include <jansson.h>
 #include <sys/socket.h>
@@ -82,11 +82,52 @@ Test(console, a_failing_command_stops_the_script_with_64, .timeout = 60)
 	vmm_result_free(&r);
 }
 
+/* A line too long for the parser fails the script, whatever part of it
+ * the console could hold; the script's last line needs no newline. */
+Test(console, a_long_line_fails_the_script_and_the_last_line_needs_no_newline, .timeout = 60)
+{
+	char text[3100];
+	struct vmm_result r;
+
+	memset(text, 'x', 3000);
+	strcpy(text + 3000, "\ninfo status\n");
+	r = run_script(STRESS, text, NULL);
+	assert_status(r, EXIT_USAGE);
+	assert_out_has(r, "error: line too long (more than 1024 bytes)\n");
+	vmm_result_free(&r);
+
+	r = run_script(STRESS, "# a comment\ninfo status", NULL);
+	assert_status(r, 0);
+	assert_out_has(r, "(vmm) info status\nheld at checkpoint 1 (tag 100)\n");
+	vmm_result_free(&r);
+}
+
+struct bad_cmd {
+	const char *cmd, *err;
+};
+
+/* Each command alone in a script on a guest booted with cmdline: the script
+ * fails with 64 and the command's exact one-line error. */
+static void script_errors(const char *cmdline, const struct bad_cmd *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char text[256], want[512];
+		struct vmm_result r;
+
+		snprintf(text, sizeof(text), "%s\n", cases[i].cmd);
+		r = run_script(cmdline, text, NULL);
+		snprintf(want, sizeof(want), "(vmm) %s\nerror: %s\n", cases[i].cmd, cases[i].err);
+		assert_status(r, EXIT_USAGE);
+		assert_out_has(r, want);
+		vmm_result_free(&r);
+	}
+}
+
 /* Each bad command, alone in a script: the exact one-line error, and the
  * guest's memory untouched (a check afterwards would have run clean). */
 Test(console, every_error_names_the_problem, .timeout = 120)
 {
-	static const struct { const char *cmd, *err; } cases[] = {
+	static const struct bad_cmd cases[] = {
 		{ "frobnicate", "unknown command 'frobnicate'; try 'help'" },
 		{ "info", "'info' needs a subcommand; try 'help info'" },
 		{ "page", "page: missing argument: page PFN; see 'help page'" },
@@ -104,17 +145,7 @@ Test(console, every_error_names_the_problem, .timeout = 120)
 		  "guest kmalloc: the guest is held at a checkpoint of a workload; 'guest' requests need run=idle; see 'help guest kmalloc'" },
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char text[256], want[512];
-		struct vmm_result r;
-
-		snprintf(text, sizeof(text), "%s\n", cases[i].cmd);
-		r = run_script(STRESS, text, NULL);
-		snprintf(want, sizeof(want), "(vmm) %s\nerror: %s\n", cases[i].cmd, cases[i].err);
-		assert_status(r, EXIT_USAGE);
-		assert_out_has(r, want);
-		vmm_result_free(&r);
-	}
+	script_errors(STRESS, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 /* Replies of a --json run, one object per line of stdout that starts with
@@ -234,13 +265,14 @@ Test(console, each_corruption_is_reported_by_its_rule, .timeout = 240)
 	for (size_t i = 0; i < insp_nr_corruptions; i++) {
 		const char *kind = insp_corruptions[i].kind;
 		const char *rule = insp_rules[insp_corruptions[i].rule].name;
-		bool slab = !strncmp(kind, "slab-", 5);
+		bool slab = !strncmp(kind, "slab-", 5), vm = !strncmp(kind, "vmalloc-", 8);
 		char text[128], want[128];
 		struct vmm_result r;
 		unsigned n = 0;
 
 		snprintf(text, sizeof(text), "corrupt %s\ncheck\ncheck %s\n", kind, rule);
 		r = run_script(slab ? "highmem=32M slab_debug=ZP run=stress:slab seed=1 ops=200" :
+			       vm ? "highmem=32M run=stress:vmalloc seed=1 ops=200" :
 			       !strncmp(kind, "pkmap-", 6) || !strncmp(kind, "fixmap-", 7) ?
 			       "highmem=32M run=stress:kmap seed=1 ops=200" : STRESS, text, NULL);
 		assert_status(r, 0);
@@ -379,7 +411,7 @@ Test(console, guest_requests_and_their_refusals, .timeout = 60)
 
 Test(console, bad_guest_requests_are_refused_before_the_guest_sees_them, .timeout = 60)
 {
-	static const struct { const char *cmd, *err; } cases[] = {
+	static const struct bad_cmd cases[] = {
 		{ "guest kmalloc 64 GFP_NOPE", "bad gfp_mask 'GFP_NOPE': unknown flag 'GFP_NOPE' (GFP_KERNEL, "
 		  "GFP_ATOMIC, GFP_HIGHUSER, GFP_DMA, __GFP_ZERO, ... or a number); see 'help guest kmalloc'" },
 		{ "guest kmalloc 8G", "bad size '8G': must be 0..4294967295; see 'help guest kmalloc'" },
@@ -389,17 +421,7 @@ Test(console, bad_guest_requests_are_refused_before_the_guest_sees_them, .timeou
 		{ "guest free_pages x", "bad id 'x': not a number; see 'help guest free_pages'" },
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char text[256], want[512];
-		struct vmm_result r;
-
-		snprintf(text, sizeof(text), "%s\n", cases[i].cmd);
-		r = run_script(IDLE, text, NULL);
-		snprintf(want, sizeof(want), "(vmm) %s\nerror: %s\n", cases[i].cmd, cases[i].err);
-		assert_status(r, EXIT_USAGE);
-		assert_out_has(r, want);
-		vmm_result_free(&r);
-	}
+	script_errors(IDLE, cases, sizeof(cases) / sizeof(cases[0]));
 }
 
 /* The row of buddyinfo for zone Normal, as numbers. */
@@ -571,215 +593,6 @@ Test(console, the_readme_transcript_is_real, .timeout = 60)
 	cr_assert_not_null(got);
 	cr_assert_str_eq(got, want);
 	free(want);
-	vmm_result_free(&r);
-}
-
-/* ---- The socket ---------------------------------------------------------------- */
-
-static pid_t spawn_vmm(char **argv)
-{
-	pid_t pid = fork();
-
-	cr_assert(pid >= 0);
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-
-		dup2(null, 0);
-		dup2(null, 1);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-/* The VMM on a 128M guest with cmdline, serving the console on the socket
- * at path, with the extra options (NULL-terminated) before the image. */
-static pid_t spawn_console(const char *path, const char *cmdline, ...)
-{
-	static char unix_path[128];
-	char *argv[24];
-	int n = 0;
-	va_list ap;
-
-	snprintf(unix_path, sizeof(unix_path), "unix:%s", path);
-	argv[n++] = (char *)VMM_BIN;
-	n = harness_add_accel(argv, n);
-	argv[n++] = "-m";
-	argv[n++] = "128M";
-	argv[n++] = "-c";
-	argv[n++] = (char *)cmdline;
-	va_start(ap, cmdline);
-	for (char *a; (a = va_arg(ap, char *)) != NULL && n < 20;)
-		argv[n++] = a;
-	va_end(ap);
-	argv[n++] = "--console";
-	argv[n++] = unix_path;
-	argv[n++] = (char *)GUEST_ELF;
-	argv[n] = NULL;
-	return spawn_vmm(argv);
-}
-
-static int connect_to(const char *path)
-{
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-
-	strcpy(a.sun_path, path);
-	for (int i = 0; i < 500; i++) {
-		if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0)
-			return fd;
-		usleep(20000);
-	}
-	cr_assert_fail("cannot connect to %s: %s", path, strerror(errno));
-	return -1;
-}
-
-/* Read up to the line that starts with `until`, within 20 s. */
-static char *read_until(int fd, const char *until)
-{
-	char *buf = calloc(1, 65536);
-	size_t len = 0;
-	double t0 = harness_now();
-
-	while (harness_now() - t0 < 20) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		const char *at;
-
-		if (poll(&p, 1, 100) == 1) {
-			ssize_t n = read(fd, buf + len, 65535 - len);
-
-			if (n <= 0)
-				break;
-			len += (size_t)n;
-		}
-		at = strstr(buf, until);
-		if (at && strchr(at, '\n'))
-			return buf;
-	}
-	return buf;
-}
-
-static void say(int fd, const char *line)
-{
-	cr_assert_eq(write(fd, line, strlen(line)), (ssize_t)strlen(line));
-}
-
-static int wait_exit(pid_t pid)
-{
-	int st;
-
-	for (int i = 0; i < 400; i++) {
-		if (waitpid(pid, &st, WNOHANG) == pid)
-			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-		usleep(50000);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &st, 0);
-	return -1;
-}
-
-Test(console, socket_serves_one_client_and_goes_away, .timeout = 60)
-{
-	char path[64], *got;
-	struct stat sb;
-	int a, b, status;
-	pid_t pid;
-
-	snprintf(path, sizeof(path), "/tmp/integ_console_%d.sock", getpid());
-	pid = spawn_console(path, "highmem=32M run=stress:buddy seed=1 ops=100000000", NULL);
-
-	a = connect_to(path);
-	cr_assert_eq(stat(path, &sb), 0);
-	cr_assert(S_ISSOCK(sb.st_mode));
-	cr_assert_eq(sb.st_mode & 0777, 0600, "mode %o", sb.st_mode & 0777);
-
-	say(a, "info status\n");
-	got = read_until(a, "running");
-	cr_assert(strstr(got, "running\n"), "%s", got);
-	free(got);
-
-	/* A view waits for the next checkpoint, then the guest stays held. */
-	say(a, "buddyinfo\n");
-	got = read_until(a, "Node 0, zone  HighMem");
-	cr_assert(strstr(got, "Node 0, zone      DMA"), "%s", got);
-	free(got);
-
-	b = connect_to(path);
-	got = read_until(b, "error:");
-	cr_assert_str_eq(got, "error: the console is in use by another client; try again later\n");
-	free(got);
-	close(b);
-
-	say(a, "info status\n");
-	got = read_until(a, "held at checkpoint");
-	cr_assert(strstr(got, "held at checkpoint "), "%s", got);
-	free(got);
-	say(a, "quit\n");
-	status = wait_exit(pid);
-	cr_assert_eq(status, 0);
-	cr_assert_neq(stat(path, &sb), 0, "the socket was left behind");
-	close(a);
-}
-
-Test(console, a_command_that_never_gets_a_checkpoint_times_out, .timeout = 60)
-{
-	char path[64], *got;
-	int a;
-	pid_t pid;
-
-	snprintf(path, sizeof(path), "/tmp/integ_console_t%d.sock", getpid());
-	pid = spawn_console(path, "run=hang", "--console-timeout", "0.5", NULL);
-
-	a = connect_to(path);
-	say(a, "meminfo\n");
-	got = read_until(a, "error:");
-	cr_assert_str_eq(got, "error: meminfo: the guest reached no checkpoint within 0.5 s, so the "
-			 "command did not run; the guest keeps running (run=idle or a workload that "
-			 "calls checkpoint can be inspected)\n");
-	free(got);
-	say(a, "info status\n");
-	got = read_until(a, "running");
-	cr_assert_str_eq(got, "running\n");
-	free(got);
-	say(a, "quit\n");
-	cr_assert_eq(wait_exit(pid), 0);
-	close(a);
-}
-
-/* With the console off the VMM leaves stdin alone: what the shell pipes in
- * is still there for the next reader. */
-Test(console, nothing_reads_stdin_when_the_console_is_off, .timeout = 60)
-{
-	char cmd[1024];
-	char *argv[] = { "/bin/sh", "-c", cmd, NULL };
-	struct vmm_result r;
-
-	harness_require_accel();
-	snprintf(cmd, sizeof(cmd), "printf 'quit\\nbuddyinfo\\n' | { %s --accel %s -m 128M -c "
-		 "'highmem=32M run=stress:buddy ops=200' %s >/dev/null 2>&1; echo status $?; cat; }",
-		 VMM_BIN, harness_accel(), GUEST_ELF);
-	r = run_cmd(60, argv);
-	assert_status(r, 0);
-	cr_assert_str_eq(r.out, "status 0\nquit\nbuddyinfo\n");
-	vmm_result_free(&r);
-}
-
-/* --console reads stdin; a pipe there (no terminal) gets no prompt and no
- * line editing, and the same commands. */
-Test(console, console_on_a_pipe, .timeout = 60)
-{
-	char cmd[1024];
-	char *argv[] = { "/bin/sh", "-c", cmd, NULL };
-	struct vmm_result r;
-
-	harness_require_accel();
-	snprintf(cmd, sizeof(cmd), "printf 'buddyinfo\\ninfo status\\nquit\\n' | %s --accel %s "
-		 "-m 128M -c '%s' --console %s", VMM_BIN, harness_accel(), STRESS, GUEST_ELF);
-	r = run_cmd(60, argv);
-	assert_status(r, 0);
-	assert_out_has(r, "Node 0, zone  HighMem ");
-	assert_out_has(r, "\nheld at checkpoint 1 (tag 100)\n");
-	cr_assert_null(strstr(r.out, "(vmm)"), "%s", r.out);
 	vmm_result_free(&r);
 }
 

@@ -201,17 +201,18 @@ static int violation_rules(const char *err, char rules[][32], int max)
 }
 
 /* The buddy and page-table kinds run on stress:buddy; the slab kinds on
- * stress:slab with red zones and poisoning (slab_debug=ZP); the pkmap and
- * fixmap kinds on stress:kmap. */
+ * stress:slab with red zones and poisoning (slab_debug=ZP); the vmalloc
+ * kinds on stress:vmalloc; the pkmap and fixmap kinds on stress:kmap. */
 Test(inspect, every_corruption_is_caught_by_its_rule, .timeout = 240)
 {
 	for (size_t i = 0; i < insp_nr_corruptions; i++) {
 		const char *kind = insp_corruptions[i].kind;
 		const char *rule = insp_rules[insp_corruptions[i].rule].name;
 		char cmd[160], rules[64][32];
-		bool slab = !strncmp(kind, "slab-", 5);
+		bool slab = !strncmp(kind, "slab-", 5), vm = !strncmp(kind, "vmalloc-", 8);
 		struct vmm_result r = vmm_run(60, SMALL, "-c",
 					      slab ? slab_cmdline(cmd, sizeof(cmd), "slab_debug=ZP", 1, 200) :
+					      vm ? "highmem=32M run=stress:vmalloc seed=1 ops=200" :
 					      is_kmap_kind(kind) ? KMAP_STRESS :
 					      stress_cmdline(cmd, sizeof(cmd), 1, 200), "--corrupt", kind, NULL);
 		int n;
@@ -392,9 +393,9 @@ Test(inspect, usage_errors, .timeout = 30)
 	r = vmm_run(10, "--corrupt", "nr-free@0", NULL);
 	assert_status(r, EXIT_USAGE);
 	vmm_result_free(&r);
-	r = vmm_run(10, "--show", "buddyinfo,vmallocinfo", NULL);
+	r = vmm_run(10, "--show", "buddyinfo,nosuchinfo", NULL);
 	assert_status(r, EXIT_USAGE);
-	assert_err_has(r, "--show: unknown view 'vmallocinfo'");
+	assert_err_has(r, "--show: unknown view 'nosuchinfo'");
 	vmm_result_free(&r);
 	r = vmm_run(10, "--fuzz", "0", NULL);
 	assert_status(r, EXIT_USAGE);

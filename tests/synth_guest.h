@@ -18,6 +18,10 @@
  * unless a test makes one with sg_defer() (e.g. HighMem's top block
  * [0x1c00, 0x2000)).
  *
+ * The vmalloc world (sg_vmalloc_world) uses the tails of the allocated
+ * block at 0x1404: page 0x1406 is the page table of the range's first
+ * 2 MiB, page 0x1407 holds its vmap_areas and vm_structs (see there).
+ *
  * The slab world (sg_slab_world) lives in Normal's pfns 0x1408-0x140f:
  * three caches, their array caches and an off-slab descriptor in the plain
  * allocated page 0x1408, and seven slab pages (see the block comment
@@ -75,10 +79,12 @@
 #define SG_G_HIGH_MEMORY 0x0c
 #define SG_G_TOTALRAM    0x10
 #define SG_G_TOTALHIGH   0x14
+#define SG_G_VMAP_AREA_LIST 0x18     /* struct list_head vmap_area_list (empty) */
 #define SG_G_EVENTS      0x20        /* 6 x u32 */
 #define SG_G_EVENT_NAMES 0x48        /* 6 x char* */
 #define SG_G_STAT_NAMES  0x60        /* SG_NR_STAT x char* */
 #define SG_G_ZONE_STAT   0x70        /* SG_NR_STAT x long */
+#define SG_G_VMAP_LAZY_NR 0x7c       /* unsigned long vmap_lazy_nr */
 #define SG_G_SLAB_CACHES 0x80        /* struct list_head slab_caches */
 #define SG_G_KMALLOC     0x88        /* kmalloc_caches[2][4] */
 #define SG_G_FAILSLAB    0xa8        /* struct failslab_attr (40 bytes) */
@@ -469,6 +475,13 @@ static inline void sg_note(struct sg *g)
 	E(LN_REDZONE_SIZE, 8); E(LN_REDZONE_ALIGN, 8);
 	E(LN_NR_KMALLOC_TYPES, 2); E(LN_KMALLOC_SHIFT_HIGH, 3);
 	E(LN_NR_SLAB_RECLAIMABLE, SG_STAT_SLAB_RECL); E(LN_NR_SLAB_UNRECLAIMABLE, SG_STAT_SLAB_UNRECL);
+	/* vmalloc: shuffled too */
+	E(LN_VMAP_AREA_SIZEOF, 24); E(LN_VMAP_AREA_list, 0); E(LN_VMAP_AREA_va_start, 12);
+	E(LN_VMAP_AREA_va_end, 8); E(LN_VMAP_AREA_flags, 16); E(LN_VMAP_AREA_vm, 20);
+	E(LN_VM_STRUCT_SIZEOF, 24); E(LN_VM_STRUCT_caller, 0); E(LN_VM_STRUCT_addr, 4);
+	E(LN_VM_STRUCT_size, 8); E(LN_VM_STRUCT_flags, 12); E(LN_VM_STRUCT_nr_pages, 20);
+	E(LN_VMAP_VM_AREA, 0x4); E(LN_VMAP_LAZY_FREE, 0x1);
+	E(LN_VM_ALLOC, 0x2); E(LN_VM_MAP, 0x4); E(LN_VM_IOREMAP, 0x1);
 	E(0x7777, 42);   /* a key the host does not know: ignored */
 #undef E
 	*h = (struct layout_note_header){ LAYOUT_NOTE_MAGIC, LAYOUT_NOTE_VERSION,
@@ -486,6 +499,65 @@ static inline uint32_t sg_str(struct sg *g, uint32_t *off, const char *s)
 }
 
 #define SG_KPTE (PT_P | PT_RW | PT_A | PT_D)
+
+/*
+ * vmalloc, from VMALLOC_START = 0xc1800000 (high_memory 0xc1700000 + 8 MiB,
+ * rounded down to 8 MiB), one page table at pfn 0x1406:
+ *   A [0xc1800000, 0xc1802000) vmalloc, 1 page -> pfn 0x301, then its guard
+ *   C [0xc1802000, 0xc1805000) lazily freed, 3 pages (vmap_lazy_nr = 3)
+ *   B [0xc1805000, 0xc1808000) vmap, 2 pages -> pfns 0x1404, 0x1405
+ * The structures are in page 0x1407, in a shuffled layout of their own.
+ */
+#define SG_VM_START   0xc1800000u
+#define SG_VM_PT_PA   0x1406000u
+#define SG_VM_META_PA 0x1407000u
+#define SG_VA_A (SG_VM_META_PA + 0x000)
+#define SG_VA_C (SG_VM_META_PA + 0x040)
+#define SG_VA_B (SG_VM_META_PA + 0x080)
+#define SG_VM_A (SG_VM_META_PA + 0x100)
+#define SG_VM_B (SG_VM_META_PA + 0x140)
+#define SG_VA_VM_START 12
+#define SG_VA_VM_END   8
+#define SG_VA_FLAGS    16
+#define SG_VA_VM       20
+#define SG_VMS_CALLER  0
+#define SG_VMS_ADDR    4
+#define SG_VMS_SIZE    8
+#define SG_VMS_FLAGS   12
+#define SG_VMS_NR      20
+
+static inline void sg_vm_area(struct sg *g, uint32_t pa, uint32_t start, uint32_t end,
+			      uint32_t flags, uint32_t vm)
+{
+	sg_wr(g, pa + SG_VA_VM_START, start);
+	sg_wr(g, pa + SG_VA_VM_END, end);
+	sg_wr(g, pa + SG_VA_FLAGS, flags);
+	sg_wr(g, pa + SG_VA_VM, vm ? SG_PO + vm : 0);
+	if (vm) {
+		sg_wr(g, vm + SG_VMS_ADDR, start);
+		sg_wr(g, vm + SG_VMS_SIZE, end - start);
+	}
+	sg_list_add_tail(g, SG_PO + pa, SG_PO + SG_GLOBALS_PA + SG_G_VMAP_AREA_LIST);
+}
+
+static inline void sg_vmalloc_world(struct sg *g)
+{
+	sg_wr64(g, SG_KPD_PA + ((SG_VM_START >> 21) & 511) * 8, SG_VM_PT_PA | SG_KPTE);
+	sg_flag(g, SG_VM_PT_PA >> 12, SG_PG_table, 1);
+	sg_vm_area(g, SG_VA_A, SG_VM_START, SG_VM_START + 0x2000, 0x4, SG_VM_A);
+	sg_wr(g, SG_VM_A + SG_VMS_FLAGS, 0x2);
+	sg_wr(g, SG_VM_A + SG_VMS_NR, 1);
+	sg_wr(g, SG_VM_A + SG_VMS_CALLER, 0xc0101234);
+	sg_wr64(g, SG_VM_PT_PA, (0x301ull << 12) | SG_KPTE);
+	sg_vm_area(g, SG_VA_C, SG_VM_START + 0x2000, SG_VM_START + 0x5000, 0x1, 0);
+	sg_wr(g, SG_GLOBALS_PA + SG_G_VMAP_LAZY_NR, 3);
+	sg_vm_area(g, SG_VA_B, SG_VM_START + 0x5000, SG_VM_START + 0x8000, 0x4, SG_VM_B);
+	sg_wr(g, SG_VM_B + SG_VMS_FLAGS, 0x4);
+	sg_wr(g, SG_VM_B + SG_VMS_NR, 2);
+	sg_wr(g, SG_VM_B + SG_VMS_CALLER, 0xc0105678);
+	sg_wr64(g, SG_VM_PT_PA + 5 * 8, (0x1404ull << 12) | SG_KPTE);
+	sg_wr64(g, SG_VM_PT_PA + 6 * 8, (0x1405ull << 12) | SG_KPTE);
+}
 
 static inline void sg_page_tables(struct sg *g)
 {
@@ -695,6 +767,8 @@ static inline void sg_slab_world(struct sg *g)
 {
 	uint32_t soff = 0;
 
+	sg_wr(g, SG_GLOBALS_PA + SG_G_VMAP_AREA_LIST, SG_PO + SG_GLOBALS_PA + SG_G_VMAP_AREA_LIST);
+	sg_wr(g, SG_GLOBALS_PA + SG_G_VMAP_AREA_LIST + 4, SG_PO + SG_GLOBALS_PA + SG_G_VMAP_AREA_LIST);
 	sg_wr(g, SG_GLOBALS_PA + SG_G_SLAB_CACHES, SG_PO + SG_GLOBALS_PA + SG_G_SLAB_CACHES);
 	sg_wr(g, SG_GLOBALS_PA + SG_G_SLAB_CACHES + 4, SG_PO + SG_GLOBALS_PA + SG_G_SLAB_CACHES);
 	sg_wr(g, sg_page_pa(0x1408) + SG_P_REF, 1);
@@ -754,6 +828,8 @@ static inline int sg_build(struct sg *g)
 	g->lay.sym.fail_page_alloc = SG_PO + SG_GLOBALS_PA + SG_G_FAIL_PAGE_ALLOC;
 	g->lay.sym.failslab = SG_PO + SG_GLOBALS_PA + SG_G_FAILSLAB;
 	g->lay.sym.failslab_mark_all = SG_PO + SG_GLOBALS_PA + SG_G_FAILSLAB_MARK_ALL;
+	g->lay.sym.vmap_area_list = SG_PO + SG_GLOBALS_PA + SG_G_VMAP_AREA_LIST;
+	g->lay.sym.vmap_lazy_nr = SG_PO + SG_GLOBALS_PA + SG_G_VMAP_LAZY_NR;
 	g->lay.sym.pkmap_count = SG_PO + SG_PKMAP_COUNT_PA;
 	g->lay.sym.page_address_htable = SG_PO + SG_PA_HTABLE_PA;
 	g->lay.sym.pkmap_flushes = SG_PO + SG_PKMAP_FLUSHES_PA;
@@ -849,6 +925,7 @@ static inline int sg_build(struct sg *g)
 	}
 	sg_slab_world(g);
 	sg_page_tables(g);
+	sg_vmalloc_world(g);
 
 	insp_init(&g->in, &g->mem, &g->lay);
 	insp_report_init(&g->rep, 1000);

@@ -365,7 +365,8 @@ Test(mailbox, op_names)
 	static const char *const names[CON_OP_NR] = {
 		"none", "alloc_pages", "free_pages", "kmalloc", "kfree", "cache_create",
 		"cache_alloc", "cache_free", "cache_destroy", "pool_create", "pool_alloc",
-		"pool_free", "pool_destroy", "kmap", "kunmap", "kmap_atomic",
+		"pool_free", "pool_destroy", "vmalloc", "vfree", "vmap", "kmap", "kunmap",
+		"kmap_atomic",
 	};
 
 	for (uint32_t op = 0; op < CON_OP_NR; op++)

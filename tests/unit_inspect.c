@@ -816,8 +816,8 @@ Test(deferred, zone_free_counts_deferred_pages)
 
 Test(deferred, deferred_page_mapped_is_freed)
 {
-	/* A 2 MiB vmalloc-area leaf over DMA's deferred [0x800, 0xa00). */
-	sg_wr64(&g, SG_KPD_PA + 100 * 8, 0x800000ull | SG_KPTE | PT_PS);
+	/* An unused fixmap slot over DMA's deferred [0x800, 0xa00). */
+	sg_wr64(&g, SG_FIX_PT_PA + 200 * 8, 0x900000ull | SG_KPTE);
 	expect(R_PT_FREED, true);
 }
 
@@ -1326,11 +1326,13 @@ Test(check, user_bit_on_kernel_pte)
 	expect(R_PT_USER, true);
 }
 
-Test(check, freed_page_mapped_by_2m_vmalloc_leaf)
+/* vmalloc never makes 2 MiB pages: one in its range is an orphan mapping
+ * (and a free page under it is for that rule to name, not pt.freed). */
+Test(check, two_mib_leaf_in_the_vmalloc_range_is_an_orphan)
 {
 	/* pfns 0xc00-0xdff are one free order-10 block... 2 MiB at 0xc00000. */
 	sg_wr64(&g, SG_KPD_PA + 100 * 8, 0xc00000ull | SG_KPTE | PT_PS);
-	expect(R_PT_FREED, true);
+	expect(R_VMALLOC_ORPHAN, true);
 }
 
 Test(check, freed_pcp_page_mapped)
@@ -1513,14 +1515,106 @@ Test(check, report_json_reads_back_any_bytes)
 	insp_report_free(&r);
 }
 
+/* ---- vmalloc (the areas A, C and B of synth_guest.h) ---------------------------- */
+
+/* The rule fires alone, with this detail first. */
+static void expect_detail(enum insp_rule r, const char *place, const char *detail)
+{
+	expect(r, true);
+	cr_assert_str_eq(g.rep.v[0].place, place);
+	cr_assert_str_eq(g.rep.v[0].detail, detail);
+}
+
+Test(check, vmalloc_guard_page_mapped)
+{
+	sg_wr64(&g, SG_VM_PT_PA + 1 * 8, (0x301ull << 12) | SG_KPTE);
+	expect_detail(R_VMALLOC_GUARD, "vmalloc va 0xc1801000",
+		      "the guard page of the area [0xc1800000, 0xc1802000) maps pa 0x301000");
+}
+
+Test(check, vmalloc_lazily_freed_area_still_mapped)
+{
+	sg_wr64(&g, SG_VM_PT_PA + 3 * 8, (0x301ull << 12) | SG_KPTE);
+	expect_detail(R_VMALLOC_LAZY, "vmalloc va 0xc1803000",
+		      "maps pa 0x301000 but its area [0xc1802000, 0xc1805000) was freed (purge pending)");
+}
+
+Test(check, vmalloc_lazy_nr_counts_the_lazy_pages)
+{
+	sg_wr(&g, SG_GLOBALS_PA + SG_G_VMAP_LAZY_NR, 4);
+	expect_detail(R_VMALLOC_LAZY, "vmap_lazy_nr", "4, but the lazily freed areas hold 3 pages");
+}
+
+Test(check, vmalloc_orphan_pte)
+{
+	sg_wr64(&g, SG_VM_PT_PA + 100 * 8, (0x301ull << 12) | SG_KPTE);
+	expect_detail(R_VMALLOC_ORPHAN, "vmalloc va 0xc1864000", "maps pa 0x301000 but is in no "
+		      "vmalloc area");
+}
+
+Test(check, vmalloc_page_unmapped)
+{
+	sg_wr64(&g, SG_VM_PT_PA + 6 * 8, 0);
+	expect_detail(R_VMALLOC_PAGE, "vmap_area 0xc1407080",
+		      "[0xc1805000, 0xc1808000): 1 of its 2 pages are mapped");
+}
+
+Test(check, vmalloc_page_mapped_is_free)
+{
+	sg_wr64(&g, SG_VM_PT_PA, (0xc00ull << 12) | SG_KPTE);
+	expect_detail(R_VMALLOC_PAGE, "vmalloc va 0xc1800000", "page 0 of the area [0xc1800000, "
+		      "0xc1802000) maps pfn 0xc00, which is free in the buddy allocator");
+}
+
+Test(check, vmalloc_vm_struct_disagrees)
+{
+	sg_wr(&g, SG_VM_A + SG_VMS_SIZE, 0x3000);
+	expect_detail(R_VMALLOC_LIST, "vmap_area 0xc1407000",
+		      "[0xc1800000, 0xc1802000) but its vm_struct 0xc1407100 says addr 0xc1800000 size "
+		      "0x3000");
+}
+
+Test(check, vmalloc_nr_pages_disagrees)
+{
+	sg_wr(&g, SG_VM_B + SG_VMS_NR, 3);
+	expect_detail(R_VMALLOC_PAGE, "vmap_area 0xc1407080", "[0xc1805000, 0xc1808000): nr_pages "
+		      "3, the area holds 2 pages and a guard page");
+}
+
+/* A list that cannot be followed is one violation, and no PTE rule runs. */
+Test(check, vmalloc_broken_list_stops_the_walk)
+{
+	sg_wr(&g, SG_VA_C + 0, SG_PO + 0x7fff000);   /* C.next beyond lowmem */
+	sg_wr64(&g, SG_VM_PT_PA + 100 * 8, (0x301ull << 12) | SG_KPTE);
+	expect_detail(R_VMALLOC_LIST, "vmap_area_list",
+		      "entry 0xc7fff000 after 0xc1407040 is not a struct vmap_area in lowmem");
+	cr_assert_eq(g.rep.rules_run & (1ull << R_VMALLOC_ORPHAN), 0);
+}
+
+/* The vmalloc range's page tables are PG_table like every other. */
+Test(check, vmalloc_page_table_is_pg_table)
+{
+	sg_flag(&g, SG_VM_PT_PA >> 12, SG_PG_table, 0);
+	expect_detail(R_PT_TABLE, "pfn 0x1406", "page table table for va 0xc1800000 is not PG_table "
+		      "(flags 0)");
+}
+
+Test(check, vmalloc_area_outside_the_range)
+{
+	sg_wr(&g, SG_VA_A + SG_VA_VM_START, 0xc1700000);
+	sg_wr(&g, SG_VM_A + SG_VMS_ADDR, 0xc1700000);
+	expect_detail(R_VMALLOC_LIST, "vmap_area 0xc1407000", "[0xc1700000, 0xc1802000) is not a "
+		      "page-aligned range inside the vmalloc range [0xc1800000, 0xffbfe000)");
+}
+
 Test(check, bench_on_the_synthetic_guest)
 {
 	struct insp_bench b;
 
 	insp_bench(&g.in, 3, &b);
 	cr_assert_eq(b.violations, 0);
-	cr_assert_eq(b.table_pages, 6);
-	cr_assert_eq(b.bytes, SG_NPFN * SG_PAGE_SIZE + 6 * 4096);
+	cr_assert_eq(b.table_pages, 7);
+	cr_assert_eq(b.bytes, SG_NPFN * SG_PAGE_SIZE + 7 * 4096);
 	cr_assert(b.check_ms > 0 && b.read_ms > 0);
 }
 

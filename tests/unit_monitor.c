@@ -470,6 +470,15 @@ static void trim_edge(void)
 	"00000000c1600000: 0000000001600000 ---DA---W\n" \
 	"00000000c1601000: 0000000001601000 ---DA---W\n"
 
+/* synth_guest.h's vmalloc world: area A's page and area B's two. */
+#define TLB_VMALLOC \
+	"00000000c1800000: 0000000000301000 ---DA---W\n" \
+	"00000000c1805000: 0000000001404000 ---DA---W\n" \
+	"00000000c1806000: 0000000001405000 ---DA---W\n"
+#define MEM_VMALLOC \
+	"00000000c1800000-00000000c1801000 0000000000001000 -rw\n" \
+	"00000000c1805000-00000000c1807000 0000000000002000 -rw\n"
+
 Test(tlb, every_present_leaf)
 {
 	char *s;
@@ -486,6 +495,7 @@ Test(tlb, every_present_leaf)
 		"00000000c0200000: 0000000000200000 --PDA---W\n"
 		"00000000c0400000: 0000000000400000 --PDA---W\n"
 		TLB_C0600000_TO_EDGE
+		TLB_VMALLOC
 		"00000000ffc05000: 0000000001800000 ---DA---W\n"
 		"00000000ffc06000: 0000000001801000 XG---CTU-\n"
 		"00000000fffff000: 0000000001404000 ---DA---W\n");
@@ -525,6 +535,7 @@ Test(tlb, skipped_entries_say_why)
 		"00000000c0200000: 0000000000200000 --PDA---W\n"
 		"00000000c0400000: PDE 00000000004020e3 skipped: reserved bits 0x2000\n"
 		TLB_C0600000_TO_EDGE
+		TLB_VMALLOC
 		"00000000cc800000: PDE 0000000800000063 skipped: its table at pa 0x800000000 is not "
 		"in guest RAM\n"
 		"00000000ffc05000: 0000000001800000 ---DA---W\n"
@@ -540,12 +551,13 @@ Test(tlb, skipped_entries_say_why)
 Test(mem, kernel_ranges)
 {
 	/* 2 MiB pages and the edge table's 4 KiB pages have the same
-	 * protection, so the direct map is one range; pkmap and fixmap
-	 * have one page each. */
+	 * protection, so the direct map is one range; vmalloc has two areas
+	 * mapped, pkmap and fixmap one page each. */
 	char *s = mem(SG_PML4_PA);
 
 	cr_assert_str_eq(s,
 		"00000000c0000000-00000000c1700000 0000000001700000 -rw\n"
+		MEM_VMALLOC
 		"00000000ffc05000-00000000ffc06000 0000000000001000 -rw\n"
 		"00000000fffff000-0000000100000000 0000000000001000 -rw\n");
 	free(s);
@@ -568,6 +580,7 @@ Test(mem, adjacent_ranges_merge_and_a_change_splits)
 		"00000000c0400000-00000000c1664000 0000000001264000 -rw\n"
 		"00000000c1664000-00000000c1665000 0000000000001000 -r-\n"
 		"00000000c1665000-00000000c1700000 000000000009b000 -rw\n"
+		MEM_VMALLOC
 		"00000000ffc05000-00000000ffc07000 0000000000002000 -rw\n"
 		"00000000fffff000-0000000100000000 0000000000001000 -rw\n");
 	free(s);
@@ -584,6 +597,7 @@ Test(mem, protection_is_effective_over_all_levels)
 	s = mem(SG_PML4_PA);
 	cr_assert_str_eq(s,
 		"00000000c0000000-00000000c1700000 0000000001700000 -rw\n"
+		MEM_VMALLOC
 		"00000000ffc05000-00000000ffc06000 0000000000001000 -rw\n"
 		"00000000fffff000-0000000100000000 0000000000001000 -r-\n");
 	free(s);
@@ -599,6 +613,7 @@ Test(mem, skipped_entries_split_ranges)
 		"00000000c0000000-00000000c0400000 0000000000400000 -rw\n"
 		"00000000c0400000: PDE 00000000004020e3 skipped: reserved bits 0x2000\n"
 		"00000000c0600000-00000000c1700000 0000000001100000 -rw\n"
+		MEM_VMALLOC
 		"00000000ffc05000-00000000ffc06000 0000000000001000 -rw\n"
 		"00000000fffff000-0000000100000000 0000000000001000 -rw\n");
 	free(s);

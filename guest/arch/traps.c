@@ -17,6 +17,7 @@
 #include "asm/processor.h"
 #include "asm/stacktrace.h"
 #include "asm/traps.h"
+#include "vmalloc.h"
 
 static trap_handler_t trap_handlers[NR_VECTORS];
 
@@ -94,6 +95,7 @@ static void show_fault_oops(const struct pt_regs *regs, unsigned long err,
 	printk("#PF: error_code(0x%04lx) - %s\n", err,
 	       (err & X86_PF_RSVD) ? "reserved bit violation" :
 	       (err & X86_PF_PROT) ? "permissions violation" : "not-present page");
+	vmalloc_report_fault(address);
 }
 
 void show_regs(const struct pt_regs *regs)

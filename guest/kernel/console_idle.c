@@ -30,6 +30,7 @@
 #include "printk.h"
 #include "slab.h"
 #include "string.h"
+#include "vmalloc.h"
 #include "workload.h"
 
 /* An object's kind is the op that frees or destroys it. */
@@ -43,6 +44,8 @@ enum con_kind {
 						   page pool); pool */
 	CON_POOL = CON_OP_POOL_DESTROY,		/* ptr: mempool_t *; pool_kind; cache for a
 						   slab pool */
+	CON_VMALLOC = CON_OP_VFREE,		/* ptr: the area; order: 0 for vmalloc, else
+						   the pages vmap mapped, in vpages */
 	CON_KMAP = CON_OP_KUNMAP,		/* ptr: the struct page * kmapped */
 };
 
@@ -56,9 +59,13 @@ struct con_obj {
 		struct kmem_cache *cache;
 		struct con_obj *pool;
 	};
-	/* A cache's name must outlive it (kmem_cache.name points here), and
-	 * the mailbox's copy is overwritten by the next request. */
-	char name[CON_NAME_MAX];
+	union {
+		/* A cache's name must outlive it (kmem_cache.name points
+		 * here), and the mailbox's copy is overwritten by the next
+		 * request. */
+		char name[CON_NAME_MAX];
+		struct page *vpages[CON_VMAP_MAX];	/* a vmap's pages */
+	};
 };
 
 /* The guest's part of an answer, written to the mailbox in one place. */
@@ -120,10 +127,28 @@ static bool con_in_use(const struct con_obj *owner)
 	return false;
 }
 
+/* Does a live console vmap map a page of this alloc_pages block? */
+static bool con_pages_vmapped(const struct con_obj *block)
+{
+	unsigned long first = page_to_pfn(block->ptr), end = first + (1ul << block->order);
+
+	for (unsigned int i = 0; i < CON_MAX_LIVE; i++) {
+		const struct con_obj *o = &con_objs[i];
+
+		for (unsigned int k = 0; o->kind == CON_VMALLOC && k < o->order; k++)
+			if (page_to_pfn(o->vpages[k]) >= first && page_to_pfn(o->vpages[k]) < end)
+				return true;
+	}
+	return false;
+}
+
 static void con_reply_obj(struct con_reply *r, const struct con_obj *o)
 {
 	r->id = o->id;
-	if (o->kind == CON_PAGES || o->kind == CON_KMAP ||
+	if (o->kind == CON_VMALLOC) {
+		r->va = (u32)(unsigned long)o->ptr;
+		r->pfn = vmalloc_to_pfn(o->ptr);
+	} else if (o->kind == CON_PAGES || o->kind == CON_KMAP ||
 	    (o->kind == CON_POOL_ELEM && o->pool->pool_kind == CON_POOL_PAGE)) {
 		r->va = (u32)(unsigned long)page_address(o->ptr);
 		r->pfn = page_to_pfn(o->ptr);
@@ -263,6 +288,45 @@ static int con_pool_alloc(const struct console_mailbox *rq, struct con_obj *o)
 	return o->ptr ? 0 : -ENOMEM;
 }
 
+static int con_vmalloc(const struct console_mailbox *rq, struct con_obj *o)
+{
+	if (!rq->arg[0] || rq->arg[0] > vmalloc_total_bytes() || rq->arg[1] > 1)
+		return -EINVAL;
+	o->ptr = rq->arg[1] ? vmalloc_32(rq->arg[0]) : vmalloc(rq->arg[0]);
+	return o->ptr ? 0 : -ENOMEM;
+}
+
+/* The console's alloc_pages block holding pfn, or NULL. */
+static struct con_obj *con_block_of(u32 pfn)
+{
+	for (unsigned int i = 0; i < CON_MAX_LIVE; i++) {
+		struct con_obj *o = &con_objs[i];
+
+		if (o->kind == CON_PAGES && pfn >= page_to_pfn(o->ptr) &&
+		    pfn - page_to_pfn(o->ptr) < (1ul << o->order))
+			return o;
+	}
+	return NULL;
+}
+
+/* Only pages the console allocated: a vmap of any pfn would let the host
+ * map pages the kernel may free under the mapping. */
+static int con_vmap(const struct console_mailbox *rq, struct con_obj *o)
+{
+	u32 n = rq->arg[0];
+
+	if (!n || n > CON_VMAP_MAX)
+		return -EINVAL;
+	for (u32 i = 0; i < n; i++) {
+		if (!con_block_of(rq->pfns[i]))
+			return -EINVAL;
+		o->vpages[i] = pfn_to_page(rq->pfns[i]);
+	}
+	o->order = (u8)n;
+	o->ptr = vmap(o->vpages, n, 0, PAGE_KERNEL);
+	return o->ptr ? 0 : -ENOMEM;
+}
+
 /* The page of a pfn the host names for a mapping: RAM in use (a hole's
  * struct page and a free page have refcount 0), or NULL. */
 static struct page *con_page_in_use(u32 pfn)
@@ -315,6 +379,8 @@ static const struct {
 	[CON_OP_CACHE_ALLOC] = { con_cache_alloc, CON_CACHE_OBJ },
 	[CON_OP_POOL_CREATE] = { con_pool_create, CON_POOL },
 	[CON_OP_POOL_ALLOC] = { con_pool_alloc, CON_POOL_ELEM },
+	[CON_OP_VMALLOC] = { con_vmalloc, CON_VMALLOC },
+	[CON_OP_VMAP] = { con_vmap, CON_VMALLOC },
 	[CON_OP_KMAP] = { con_kmap, CON_KMAP },
 };
 
@@ -350,7 +416,8 @@ static int con_put(const struct console_mailbox *rq, struct con_reply *r)
 	o = kind == CON_CACHE ? con_find_cache(rq->name) : con_get(rq->arg[0], kind);
 	if (!o)
 		return -ENOENT;
-	if ((kind == CON_CACHE || kind == CON_POOL || kind == CON_PAGES) && con_in_use(o))
+	if (((kind == CON_CACHE || kind == CON_POOL || kind == CON_PAGES) && con_in_use(o)) ||
+	    (kind == CON_PAGES && con_pages_vmapped(o)))
 		return -EBUSY;
 	con_reply_obj(r, o);
 	switch (kind) {
@@ -371,6 +438,12 @@ static int con_put(const struct console_mailbox *rq, struct con_reply *r)
 		break;
 	case CON_POOL:
 		mempool_destroy(o->ptr);
+		break;
+	case CON_VMALLOC:
+		if (o->order)
+			vunmap(o->ptr);
+		else
+			vfree(o->ptr);
 		break;
 	case CON_KMAP:
 		kunmap(o->ptr);
@@ -397,6 +470,7 @@ static int con_do(const struct console_mailbox *rq, struct con_reply *r)
 	case CON_OP_CACHE_DESTROY:
 	case CON_OP_POOL_FREE:
 	case CON_OP_POOL_DESTROY:
+	case CON_OP_VFREE:
 	case CON_OP_KUNMAP:
 		return con_put(rq, r);
 	case CON_OP_KMAP_ATOMIC:
@@ -441,5 +515,5 @@ static int wl_idle(const char *arg)
 	}
 }
 DEFINE_WORKLOAD("idle", wl_idle,
-		"wait for the VMM's console requests (pages, kmalloc, caches, mempools, kmap); "
-		"the VMM ends the run");
+		"wait for the VMM's console requests (pages, kmalloc, caches, mempools, vmalloc, "
+		"kmap); the VMM ends the run");

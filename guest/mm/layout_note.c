@@ -12,6 +12,7 @@
 #include "mm.h"
 #include "slab.h"
 #include "fault_inject.h"
+#include "vmalloc.h"
 #include "highmem.h"
 #include "asm/pgtable.h"
 
@@ -120,7 +121,28 @@
 	X(PA_HASH_ORDER, PA_HASH_ORDER)                                        \
 	X(SIZEOF_PKMAP_COUNT, sizeof(pkmap_count[0]))                          \
 	LN_FAULT_ENTRIES(X)                                                    \
-	LN_SLAB_ENTRIES(X)
+	LN_SLAB_ENTRIES(X)                                                     \
+	LN_VMALLOC_ENTRIES(X)
+
+/* vmalloc (guest/include/vmalloc.h). */
+#define LN_VMALLOC_ENTRIES(X)                                                  \
+	X(VMAP_AREA_SIZEOF, sizeof(struct vmap_area))                          \
+	X(VMAP_AREA_va_start, offsetof(struct vmap_area, va_start))            \
+	X(VMAP_AREA_va_end, offsetof(struct vmap_area, va_end))                \
+	X(VMAP_AREA_flags, offsetof(struct vmap_area, flags))                  \
+	X(VMAP_AREA_list, offsetof(struct vmap_area, list))                    \
+	X(VMAP_AREA_vm, offsetof(struct vmap_area, vm))                        \
+	X(VM_STRUCT_SIZEOF, sizeof(struct vm_struct))                          \
+	X(VM_STRUCT_addr, offsetof(struct vm_struct, addr))                    \
+	X(VM_STRUCT_size, offsetof(struct vm_struct, size))                    \
+	X(VM_STRUCT_flags, offsetof(struct vm_struct, flags))                  \
+	X(VM_STRUCT_nr_pages, offsetof(struct vm_struct, nr_pages))            \
+	X(VM_STRUCT_caller, offsetof(struct vm_struct, caller))                \
+	X(VMAP_VM_AREA, VMAP_VM_AREA)                                          \
+	X(VMAP_LAZY_FREE, VMAP_LAZY_FREE)                                      \
+	X(VM_ALLOC, VM_ALLOC)                                                  \
+	X(VM_MAP, VM_MAP)                                                      \
+	X(VM_IOREMAP, VM_IOREMAP)
 
 /* Fault injection (guest/include/fault_inject.h; failslab's own struct is
  * with the slab allocator's). */

@@ -9,7 +9,8 @@
  *   - the direct map of lowmem at PAGE_OFFSET, 2 MiB pages where a whole
  *     2 MiB of lowmem fits, 4 KiB pages at the top edge (this also maps the
  *     kernel image, which lives in lowmem at 1 MiB);
- *   - nothing yet for vmalloc (its page tables are allocated on demand);
+ *   - the vmalloc range's page tables, allocated on demand by
+ *     pte_alloc_kernel() and kept (as Linux keeps them);
  *   - one page table for pkmap (LAST_PKMAP slots, highmem.c's kmap);
  *   - one page table for the fixmap.
  * Page-table pages are PG_table; early ones come from memblock (untouched,
@@ -142,6 +143,34 @@ pte_t *lookup_pte_kernel(unsigned long addr)
 	pmd = pmd_offset(pgd, addr);
 	if (!pmd_present(*pmd) || pmd_large(*pmd))
 		return NULL;
+	return pte_offset_kernel(pmd, addr);
+}
+
+/*
+ * The PTE for addr, allocating its page table if the PD entry is empty: a
+ * zeroed lowmem page, PG_table, linked into the shared kernel PD, so every
+ * address space sees it at once.  NULL when no page is left.  A PD entry
+ * going from empty to present needs no flush: the CPU caches no
+ * not-present entries.
+ */
+pte_t *pte_alloc_kernel(unsigned long addr, bool *allocated)
+{
+	pgd_t *pgd = pgd_offset_k(addr);
+	pmd_t *pmd;
+	struct page *page;
+
+	BUG_ON(!pgd_present(*pgd));
+	pmd = pmd_offset(pgd, addr);
+	*allocated = false;
+	if (pmd_none(*pmd)) {
+		page = alloc_page(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
+		if (!page)
+			return NULL;
+		__SetPageTable(page);
+		set_pmd(pmd, __pmd(PFN_PHYS(page_to_pfn(page)) | _KERNPG_TABLE));
+		*allocated = true;
+	}
+	BUG_ON(pmd_large(*pmd));
 	return pte_offset_kernel(pmd, addr);
 }
 

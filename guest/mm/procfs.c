@@ -1,7 +1,8 @@
 /*
  * /proc/meminfo (Linux's fs/proc/meminfo.c), and show_all_mem_reports(),
  * which `run=meminfo` prints: buddyinfo, zoneinfo and vmstat (vmstat.c),
- * meminfo, and slabinfo (slab.c).  All use Linux's exact formats, so
+ * meminfo, slabinfo (slab.c) and vmallocinfo (vmalloc.c).  All use Linux's
+ * exact formats, so
  * existing tools and eyes can read them and the host's own computation
  * (vmm/inspect) can be compared byte for byte.
  *
@@ -12,6 +13,7 @@
 #include "mm.h"
 #include "procfs.h"
 #include "slab.h"
+#include "vmalloc.h"
 
 #define K(pages) ((pages) << (PAGE_SHIFT - 10))
 
@@ -48,6 +50,9 @@ void show_meminfo(void)
 	show_val_kb("Slab:", global_slab_pages());
 	show_val_kb("SReclaimable:", global_zone_page_state(NR_SLAB_RECLAIMABLE));
 	show_val_kb("SUnreclaim:", global_zone_page_state(NR_SLAB_UNRECLAIMABLE));
+	show_val_kb("VmallocTotal:", vmalloc_total_bytes() >> PAGE_SHIFT);
+	show_val_kb("VmallocUsed:", vmalloc_used_pages());
+	show_val_kb("VmallocChunk:", vmalloc_chunk_bytes() >> PAGE_SHIFT);
 	/* Not in Linux's meminfo: the pkmap window (highmem.c), as counts in
 	 * the style of its HugePages_ lines. */
 	pkmap_stats(&pk);
@@ -68,4 +73,6 @@ void show_all_mem_reports(void)
 	show_vmstat();
 	printk("/proc/slabinfo:\n");
 	show_slabinfo();
+	printk("/proc/vmallocinfo:\n");
+	show_vmallocinfo();
 }

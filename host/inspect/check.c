@@ -2,7 +2,8 @@
  * All checkers, in the order their results feed each other: the runtime
  * state and its geometry, the free lists (which say which pages are free),
  * the slab walk (which says which pages are slab pages), the mem_map pass,
- * the page tables, then the pkmap window and the kmap_atomic slots.  This is what --check runs at a
+ * the page tables, vmalloc's areas against the PTEs of its range, then the
+ * pkmap window and the kmap_atomic slots.  This is what --check runs at a
  * checkpoint, what the console's `check` will run, and what the tests and
  * the benchmark time.
  */
@@ -29,9 +30,10 @@ void insp_check_all(struct insp *in, struct insp_report *rep, uint64_t extra_cr3
 		insp_check_slab(in);
 		insp_check_mem(in);
 		insp_check_pt(in, in->st.swapper_cr3);
-		insp_check_pkmap(in);
 		if (extra_cr3 && (extra_cr3 & PT_ADDR_MASK) != in->st.swapper_cr3)
 			insp_check_pt(in, extra_cr3);
+		insp_check_vmalloc(in);
+		insp_check_pkmap(in);
 	}
 	insp_report_flush(rep);
 	rep->stopped = insp_stopping(in);

@@ -8,8 +8,9 @@
  *   - kernel-half PD/PT entries have no U bit;
  *   - no kernel leaf outside the direct map maps a page that is free in
  *     the buddy allocator (pstate from check_buddy.c: listed blocks,
- *     per-CPU pages and deferred ranges), except unused pkmap slots
- *     (pkmap_count 1): Linux keeps their PTEs until the next
+ *     per-CPU pages and deferred ranges), except in vmalloc, whose own
+ *     rule (vmalloc.page, check_vmalloc.c) names the area, and in unused
+ *     pkmap slots (pkmap_count 1): Linux keeps their PTEs until the next
  *     flush_all_zero_pkmaps().  check_pkmap.c has pkmap's own rules;
  *   - IA-32e reserved bits; PS in a PDPTE; nothing mapped above 4 GiB.
  * An entry with a structural error (reserved bits, 1 GiB, not RAM) is
@@ -23,6 +24,7 @@ struct ptctx {
 	struct insp *in;
 	uint64_t dm_start, dm_end;   /* direct-map virtual range */
 	uint64_t pk_start, pk_end;   /* pkmap */
+	uint32_t vm_start, vm_end;   /* vmalloc: its own rules (check_vmalloc.c) */
 	uint32_t pg_table;
 };
 
@@ -107,6 +109,8 @@ static void leaf(struct ptctx *c, enum pt_level lvl, uint64_t va, uint64_t e, ui
 		if (!insp_pkmap_count(in, (uint32_t)((va - c->pk_start) >> 12), &count) || count == 1)
 			return;
 	}
+	if (va >= c->vm_start && va < c->vm_end)
+		return;   /* vmalloc.page says which area maps a free page */
 	if (!in->pstate_valid)
 		return;
 	uint64_t first = pa >> 12, n = size >> 12, nfree = 0, which = 0;
@@ -209,6 +213,7 @@ void insp_check_pt(struct insp *in, uint64_t cr3)
 	const uint64_t *pml4, *pdpt;
 	char place[INSP_PLACE_MAX];
 
+	insp_vmalloc_range(in, &c.vm_start, &c.vm_end);
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		insp_report_ran(in->rep, rules[i]);
 	if (in->pstate_valid)

@@ -628,6 +628,103 @@ static int corrupt_table_flag(struct insp *in, char *what, size_t whatlen, char 
 	return 0;
 }
 
+/* ---- vmalloc ---------------------------------------------------------------- */
+
+/* The areas of a clean guest (survey() first); err says why there are none. */
+static bool vmalloc_survey(struct insp *in, size_t need, char *err, size_t errlen)
+{
+	struct insp_report *saved = in->rep;
+	bool ok;
+
+	in->rep = NULL;
+	ok = insp_vmalloc_areas(in);
+	in->rep = saved;
+	if (!ok)
+		insp_errf(err, errlen, "vmap_area_list cannot be walked");
+	else if (in->nvareas < need)
+		insp_errf(err, errlen, "%zu vmalloc area(s), %zu needed", in->nvareas, need);
+	return ok && in->nvareas >= need;
+}
+
+/* The second area starts one page inside the first. */
+static int corrupt_vmalloc_overlap(struct insp *in, char *what, size_t whatlen, char *err,
+				   size_t errlen)
+{
+	const struct insp_layout *l = in->lay;
+	const struct insp_varea *a, *b;
+	uint8_t *p;
+
+	if (!vmalloc_survey(in, 2, err, errlen))
+		return -1;
+	a = &in->vareas[0];
+	b = &in->vareas[1];
+	p = wk(in, b->va + l->vmap_area.va_start, 4);
+	if (!p)
+		return insp_errf(err, errlen, "vmap_area %#x is not in lowmem", b->va);
+	insp_wr32(p, 0, a->end - 4096);
+	snprintf(what, whatlen, "vmap_area %#x: va_start %#x -> %#x, inside the area before it "
+		 "(ends %#x)", b->va, b->start, a->end - 4096, a->end);
+	return 0;
+}
+
+/* A present PTE at the first unmapped address, in an existing page table of
+ * the range, that no area covers; it maps the first page of the kernel
+ * image (allocated, and RAM). */
+static int corrupt_vmalloc_orphan_pte(struct insp *in, char *what, size_t whatlen, char *err,
+				      size_t errlen)
+{
+	uint32_t start, end;
+	size_t k = 0;
+
+	if (!vmalloc_survey(in, 0, err, errlen))
+		return -1;
+	insp_vmalloc_range(in, &start, &end);
+	for (uint64_t va = start; va < end; va += 4096) {
+		struct pt_walk w;
+		uint8_t *e;
+
+		while (k < in->nvareas && in->vareas[k].end <= va)
+			k++;
+		if (k < in->nvareas && in->vareas[k].start <= va)
+			continue;
+		e = leaf_entry(in, va, &w, false);
+		if (!e) {
+			if (w.status == PT_NOT_PRESENT && w.fail_level < PT_PTE)
+				va = (va | ((2ull << 20) - 1)) + 1 - 4096;   /* no page table here */
+			continue;
+		}
+		return map_fixmap(e, &w, in->kernel_start_pa, " (outside every vmalloc area)", what,
+				  whatlen);
+	}
+	return insp_errf(err, errlen, "no page table of the vmalloc range has a free slot");
+}
+
+/* The first page of the first vmalloc or vmap area remapped to a free page. */
+static int corrupt_vmalloc_freed_page(struct insp *in, char *what, size_t whatlen, char *err,
+				      size_t errlen)
+{
+	const struct insp_layout *l = in->lay;
+
+	if (!vmalloc_survey(in, 1, err, errlen))
+		return -1;
+	if (!in->nblocks)
+		return insp_errf(err, errlen, "no free page to map");
+	for (size_t k = 0; k < in->nvareas; k++) {
+		const struct insp_varea *a = &in->vareas[k];
+		struct pt_walk w;
+		uint8_t *e;
+
+		if (!a->vm_ok || !(a->vm_flags & (l->vmf.alloc | l->vmf.map)))
+			continue;
+		e = leaf_entry(in, a->start, &w, true);
+		if (!e || w.page_size != 4096)
+			continue;
+		return rewrite_leaf(e, &w, ((uint64_t)in->blocks[0].pfn << 12) | KERNEL_PTE, what,
+				    whatlen);
+	}
+	return insp_errf(err, errlen, "no mapped vmalloc or vmap area");
+}
+
 /* ---- Slab targets ------------------------------------------------------- */
 
 static uint16_t rd16p(const uint8_t *p)
@@ -898,6 +995,9 @@ const struct insp_corruption insp_corruptions[] = {
 	{ "slab-list", R_SLAB_LIST, "move a full slab onto its cache's partial list", corrupt_slab_list },
 	{ "slab-redzone", R_SLAB_REDZONE, "overwrite the first byte after an in-use object (needs slab_debug=Z)", corrupt_slab_redzone },
 	{ "slab-poison", R_SLAB_POISON, "write into a free, poisoned object (needs slab_debug=P)", corrupt_slab_poison },
+	{ "vmalloc-overlap", R_VMALLOC_LIST, "make a vmalloc area start one page inside the area before it", corrupt_vmalloc_overlap },
+	{ "vmalloc-orphan-pte", R_VMALLOC_ORPHAN, "map a page at a vmalloc address no area covers", corrupt_vmalloc_orphan_pte },
+	{ "vmalloc-freed-page", R_VMALLOC_PAGE, "remap a vmalloc area's first page to a buddy-free page", corrupt_vmalloc_freed_page },
 };
 const size_t insp_nr_corruptions = sizeof(insp_corruptions) / sizeof(insp_corruptions[0]);
 

@@ -22,9 +22,11 @@
  *                 kmap_atomic fixmap slots
  *   check_slab.c  the slab allocator: caches, slab lists, descriptors,
  *                 free chains, array caches, red zones and poison
+ *   check_vmalloc.c  vmalloc: the area list, guard pages, the range's PTEs,
+ *                 lazily freed areas; vmallocinfo and the meminfo lines
  *   check.c       all checkers in order
  *   views.c       translate, page decode, buddyinfo/zoneinfo/meminfo/vmstat,
- *                 slabinfo
+ *                 slabinfo, pkmap
  *   monitor.c     the console's views in QEMU's monitor formats: info
  *                 registers, xp/x, gva2gpa, info tlb, info mem
  *   corrupt.c     fault injection for the checkers' tests (--corrupt, fuzz)
@@ -107,6 +109,10 @@ struct insp_layout {
 	struct { uint32_t size, attr, ignore_gfp_highmem, ignore_gfp_wait,
 			  min_order; } fail_page_alloc_attr;
 	struct { uint32_t size, attr, ignore_gfp_wait, injected; } failslab_attr;
+	/* vmalloc (guest vmalloc.h) */
+	struct { uint32_t size, va_start, va_end, flags, list, vm; } vmap_area;
+	struct { uint32_t size, addr, size_, flags, nr_pages, caller; } vm_struct;
+	struct { uint32_t vm_area, lazy_free, alloc, map, ioremap; } vmf;
 	/* pkmap (guest highmem.c) */
 	struct { uint32_t size, page, virtual_, next; } pam;   /* struct page_address_map */
 	uint32_t pa_hash_order, sizeof_pkmap_count;
@@ -131,6 +137,7 @@ struct insp_layout {
 		uint64_t zone_stat_names, vm_event_names, text, end;
 		uint64_t slab_caches, kmalloc_caches, kmem_cache;
 		uint64_t fail_page_alloc, failslab, failslab_mark_all;
+		uint64_t vmap_area_list, vmap_lazy_nr;
 		uint64_t pkmap_count, page_address_htable, pkmap_flushes;
 	} sym;
 };
@@ -232,6 +239,7 @@ enum insp_rule {
 	R_SLAB_CACHE, R_SLAB_LIST, R_SLAB_INUSE, R_SLAB_COUNT, R_SLAB_FREELIST_RANGE,
 	R_SLAB_FREELIST_DUP, R_SLAB_PAGE, R_SLAB_COLOUR, R_SLAB_ACTIVE, R_SLAB_NR_PAGES,
 	R_SLAB_REDZONE, R_SLAB_POISON,
+	R_VMALLOC_LIST, R_VMALLOC_GUARD, R_VMALLOC_PAGE, R_VMALLOC_ORPHAN, R_VMALLOC_LAZY,
 	R_PKMAP_COUNT, R_PKMAP_ADDRESS, R_PKMAP_DUP, R_FIXMAP_LEAK,
 	R_WALKER_ACCEL,
 	R_NR
@@ -384,6 +392,37 @@ struct insp_slab {
 	bool chain_ok, pages_ok;
 };
 
+/* ---- The vmalloc walk (check_vmalloc.c) ------------------------------------ */
+
+/* One area on vmap_area_list, with its vm_struct if it is busy. */
+struct insp_varea {
+	uint32_t va;                   /* the struct vmap_area */
+	uint32_t start, end, flags;    /* [va_start, va_end), guard page included */
+	uint32_t vm;                   /* struct vm_struct *, 0 if none */
+	bool vm_ok;                    /* vm was readable: the fields below are set */
+	uint32_t addr, size, vm_flags, nr_pages, caller;
+};
+
+/* Walks vmap_area_list without storing it: bounded by the areas the range
+ * can hold, and by the list coming back to its head. */
+struct insp_varea_iter {
+	uint32_t head, cur, prev;      /* list_head addresses */
+	uint64_t left;                 /* steps still allowed */
+	char why[INSP_DETAIL_MAX];     /* set when the walk stops broken */
+};
+
+struct insp;
+
+/* [VMALLOC_START, VMALLOC_END) as the guest computes it from high_memory. */
+void insp_vmalloc_range(const struct insp *in, uint32_t *start, uint32_t *end);
+void insp_varea_begin(const struct insp *in, struct insp_varea_iter *it);
+/* 1 with the next area in *a; 0 at the end of the list; -1 when the list
+ * cannot be followed (it->why says where), or when the bound is hit. */
+int insp_varea_next(const struct insp *in, struct insp_varea_iter *it, struct insp_varea *a);
+/* VmallocUsed (pages mapped by busy areas) and VmallocChunk (largest gap,
+ * bytes) as the guest computes them; false if the list is broken. */
+bool insp_vmalloc_totals(const struct insp *in, uint32_t *used, uint32_t *chunk);
+
 /* ---- The inspector ------------------------------------------------------- */
 
 /* pstate[pfn] bits: what the free-list walks found (check_buddy.c). */
@@ -446,6 +485,9 @@ struct insp {
 	uint32_t *acbuf;           /* array-cache entries of one cache (scratch) */
 	size_t acbuf_cap;
 	uint64_t slab_zone_pages[INSP_MAX_ZONES][2]; /* [zone][reclaimable] */
+	/* the vmalloc areas of the last check (check_vmalloc.c), in order */
+	struct insp_varea *vareas;
+	size_t nvareas, vareas_cap;
 };
 
 void insp_init(struct insp *in, const struct guest_mem *mem, const struct insp_layout *lay);
@@ -560,6 +602,13 @@ void insp_check_slab(struct insp *in);
  * cycle-safe, reports nothing.  Returns the caches found; caches_complete
  * says whether the walk came back to the list head. */
 size_t insp_slab_caches(struct insp *in);
+/* vmalloc: vmap_area_list, guard pages, the PTEs of the whole range and
+ * the lazily freed areas; uses pstate if valid.  Run after the free-list
+ * walk (vmalloc.* rules). */
+void insp_check_vmalloc(struct insp *in);
+/* The areas alone into in->vareas (for corrupt.c), reporting to in->rep;
+ * false if the list is broken. */
+bool insp_vmalloc_areas(struct insp *in);
 /* Forget the free-list walk (clears pstate). */
 void insp_clear_walk(struct insp *in);
 
@@ -587,8 +636,17 @@ void insp_view_slabinfo(struct insp *in, FILE *f);
 /* The kmap windows: a summary line, each pkmap slot in use or unflushed
  * (count, users, pfn, page_address), and any mapped kmap_atomic slot. */
 void insp_view_pkmap(struct insp *in, FILE *f);
-/* "buddyinfo", "zoneinfo", "meminfo", "vmstat", "slabinfo", "pkmap": 0,
- * or -1 if unknown. */
+/* /proc/vmallocinfo as the guest's show_vmallocinfo prints it, but with
+ * each caller resolved to a symbol (sym_format: "func+0x1c/0x80"), or its
+ * address where no symbol covers it.  A list that cannot be walked ends
+ * with one line saying where. */
+void insp_view_vmallocinfo(const struct insp *in, FILE *f);
+/* The guest's vmallocinfo line with its caller (an address) resolved the
+ * same way, so that it compares with the host's line byte for byte; NULL
+ * if line is not a vmallocinfo line. */
+char *insp_vmallocinfo_resolve(const char *line, char *buf, size_t len);
+/* "buddyinfo", "zoneinfo", "meminfo", "vmstat", "slabinfo", "vmallocinfo",
+ * "pkmap": 0, or -1 if unknown. */
 int insp_view_by_name(struct insp *in, const char *name, FILE *f);
 /* Every view, in the order of insp_view_name(0, 1, ...). */
 void insp_view_all(struct insp *in, FILE *f);

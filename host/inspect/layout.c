@@ -129,6 +129,15 @@ static const struct {
 	F(LN_NR_KMALLOC_TYPES, sc.nr_kmalloc_types), F(LN_KMALLOC_SHIFT_HIGH, sc.kmalloc_shift_high),
 	F(LN_NR_SLAB_RECLAIMABLE, sc.nr_slab_reclaimable),
 	F(LN_NR_SLAB_UNRECLAIMABLE, sc.nr_slab_unreclaimable),
+	/* vmalloc */
+	F(LN_VMAP_AREA_SIZEOF, vmap_area.size), F(LN_VMAP_AREA_va_start, vmap_area.va_start),
+	F(LN_VMAP_AREA_va_end, vmap_area.va_end), F(LN_VMAP_AREA_flags, vmap_area.flags),
+	F(LN_VMAP_AREA_list, vmap_area.list), F(LN_VMAP_AREA_vm, vmap_area.vm),
+	F(LN_VM_STRUCT_SIZEOF, vm_struct.size), F(LN_VM_STRUCT_addr, vm_struct.addr),
+	F(LN_VM_STRUCT_size, vm_struct.size_), F(LN_VM_STRUCT_flags, vm_struct.flags),
+	F(LN_VM_STRUCT_nr_pages, vm_struct.nr_pages), F(LN_VM_STRUCT_caller, vm_struct.caller),
+	F(LN_VMAP_VM_AREA, vmf.vm_area), F(LN_VMAP_LAZY_FREE, vmf.lazy_free),
+	F(LN_VM_ALLOC, vmf.alloc), F(LN_VM_MAP, vmf.map), F(LN_VM_IOREMAP, vmf.ioremap),
 };
 #undef F
 
@@ -159,6 +168,7 @@ static const struct {
 	{ LN_ARRAY_CACHE_SIZEOF, 1, 256 }, { LN_SLAB_SIZEOF, 1, 256 },
 	{ LN_FAULT_ATTR_SIZEOF, 1, 256 }, { LN_FAIL_PAGE_ALLOC_ATTR_SIZEOF, 1, 256 },
 	{ LN_FAILSLAB_ATTR_SIZEOF, 1, 256 },
+	{ LN_VMAP_AREA_SIZEOF, 1, 256 }, { LN_VM_STRUCT_SIZEOF, 1, 256 },
 	{ LN_PAGE_ADDRESS_MAP_SIZEOF, 1, 256 }, { LN_PA_HASH_ORDER, 1, 12 },
 	{ LN_SIZEOF_PKMAP_COUNT, 4, 4 },
 };
@@ -289,6 +299,47 @@ static int validate_fault(const struct insp_layout *l, char *err, size_t errlen)
 	return 0;
 }
 
+/* vmap_area and vm_struct (guest vmalloc.h): every field inside its
+ * struct, the flags distinct single bits, the range below pkmap. */
+static int validate_vmalloc(const struct insp_layout *l, char *err, size_t errlen)
+{
+	const uint32_t as = l->vmap_area.size, vs = l->vm_struct.size;
+	const uint32_t aflags[] = { l->vmf.vm_area, l->vmf.lazy_free };
+	const uint32_t vflags[] = { l->vmf.alloc, l->vmf.map, l->vmf.ioremap };
+	uint32_t seen = 0;
+
+	if (!fits(l->vmap_area.va_start, 4, as) || !fits(l->vmap_area.va_end, 4, as) ||
+	    !fits(l->vmap_area.flags, 4, as) || !fits(l->vmap_area.list, 8, as) ||
+	    !fits(l->vmap_area.vm, 4, as))
+		return insp_errf(err, errlen, "layout note: struct vmap_area fields do not fit its size "
+				 "(LN_VMAP_AREA_SIZEOF %u)", as);
+	if (!fits(l->vm_struct.addr, 4, vs) || !fits(l->vm_struct.size_, 4, vs) ||
+	    !fits(l->vm_struct.flags, 4, vs) || !fits(l->vm_struct.nr_pages, 4, vs) ||
+	    !fits(l->vm_struct.caller, 4, vs))
+		return insp_errf(err, errlen, "layout note: struct vm_struct fields do not fit its size "
+				 "(LN_VM_STRUCT_SIZEOF %u)", vs);
+	for (size_t i = 0; i < sizeof(aflags) / sizeof(aflags[0]); i++) {
+		if (!pow2(aflags[i]) || (seen & aflags[i]))
+			goto bad;
+		seen |= aflags[i];
+	}
+	seen = 0;
+	for (size_t i = 0; i < sizeof(vflags) / sizeof(vflags[0]); i++) {
+		if (!pow2(vflags[i]) || (seen & vflags[i]))
+			goto bad;
+		seen |= vflags[i];
+	}
+	if (l->vmalloc_end > l->pkmap_base || !pow2(l->vmalloc_offset))
+		return insp_errf(err, errlen, "layout note: LN_VMALLOC_END %#x is above LN_PKMAP_BASE %#x, "
+				 "or LN_VMALLOC_OFFSET %#x is not a power of two", l->vmalloc_end,
+				 l->pkmap_base, l->vmalloc_offset);
+	return 0;
+bad:
+	return insp_errf(err, errlen, "layout note: vmalloc flags LN_VMAP_VM_AREA %#x, LN_VMAP_LAZY_FREE "
+			 "%#x, LN_VM_ALLOC %#x, LN_VM_MAP %#x, LN_VM_IOREMAP %#x are not distinct single "
+			 "bits", l->vmf.vm_area, l->vmf.lazy_free, l->vmf.alloc, l->vmf.map, l->vmf.ioremap);
+}
+
 static int validate(const struct insp_layout *l, char *err, size_t errlen)
 {
 	if (l->page_shift != 12)
@@ -367,7 +418,8 @@ static int validate(const struct insp_layout *l, char *err, size_t errlen)
 	if (!fits(l->page.slab_cache, 4, l->page.size) || !fits(l->page.slab, 4, l->page.size))
 		return insp_errf(err, errlen, "layout note: struct page slab fields do not fit its size "
 				 "(LN_PAGE_SIZEOF %u)", l->page.size);
-	if (validate_slab(l, err, errlen) || validate_fault(l, err, errlen))
+	if (validate_slab(l, err, errlen) || validate_fault(l, err, errlen) ||
+	    validate_vmalloc(l, err, errlen))
 		return -1;
 	if (!fits(l->pam.page, 4, l->pam.size) || !fits(l->pam.virtual_, 4, l->pam.size) ||
 	    !fits(l->pam.next, 4, l->pam.size))
@@ -481,6 +533,8 @@ int insp_layout_load(const struct elf_info *elf, struct insp_layout *l,
 		{ "fail_page_alloc", offsetof(struct insp_layout, sym.fail_page_alloc), 4 },
 		{ "failslab", offsetof(struct insp_layout, sym.failslab), 4 },
 		{ "failslab_mark_all", offsetof(struct insp_layout, sym.failslab_mark_all), 1 },
+		{ "vmap_area_list", offsetof(struct insp_layout, sym.vmap_area_list), 8 },
+		{ "vmap_lazy_nr", offsetof(struct insp_layout, sym.vmap_lazy_nr), 4 },
 		{ "pkmap_count", offsetof(struct insp_layout, sym.pkmap_count), 4 },
 		{ "page_address_htable", offsetof(struct insp_layout, sym.page_address_htable), 4 },
 		{ "pkmap_flushes", offsetof(struct insp_layout, sym.pkmap_flushes), 4 },

@@ -29,6 +29,7 @@ void insp_init(struct insp *in, const struct guest_mem *mem, const struct insp_l
 void insp_free(struct insp *in)
 {
 	free(in->pstate);
+	free(in->vareas);
 	free(in->blocks);
 	free(in->visited);
 	free(in->caches);

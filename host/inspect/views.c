@@ -2,9 +2,10 @@
  * Views of the guest computed from outside (crash's vtop and `kmem -p`,
  * /proc): the translation of a virtual address level by level, the decoded
  * struct page of a pfn, and /proc/buddyinfo, zoneinfo, meminfo, vmstat and
- * slabinfo in the exact formats the guest's mm/procfs.c and slab.c print, so the two can be
- * compared byte for byte.  The guest's arithmetic is 32-bit (unsigned
- * long on i386), and so is the arithmetic here.
+ * slabinfo (vmallocinfo is in check_vmalloc.c) in the exact formats the
+ * guest's mm/procfs.c and slab.c print, so the two can be compared byte for
+ * byte.  The guest's arithmetic is 32-bit (unsigned long on i386), and so
+ * is the arithmetic here.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -255,6 +256,13 @@ void insp_view_meminfo(const struct insp *in, FILE *f)
 		val_kb(f, "SReclaimable:", r);
 		val_kb(f, "SUnreclaim:", u);
 	}
+	uint32_t vstart, vend, used, chunk;
+
+	insp_vmalloc_range(in, &vstart, &vend);
+	insp_vmalloc_totals(in, &used, &chunk);
+	val_kb(f, "VmallocTotal:", (vend - vstart) >> 12);
+	val_kb(f, "VmallocUsed:", used);
+	val_kb(f, "VmallocChunk:", chunk >> 12);
 	/* The guest's pkmap lines (procfs.c): counts, not kB. */
 	struct insp_pkmap_stats pk;
 
@@ -357,6 +365,7 @@ static void show_buddyinfo(struct insp *in, FILE *f) { insp_view_buddyinfo(in, f
 static void show_zoneinfo(struct insp *in, FILE *f) { insp_view_zoneinfo(in, f); }
 static void show_meminfo(struct insp *in, FILE *f) { insp_view_meminfo(in, f); }
 static void show_vmstat(struct insp *in, FILE *f) { insp_view_vmstat(in, f); }
+static void show_vmallocinfo(struct insp *in, FILE *f) { insp_view_vmallocinfo(in, f); }
 
 static const struct {
 	const char *name;
@@ -367,6 +376,7 @@ static const struct {
 	{ "meminfo", show_meminfo },
 	{ "vmstat", show_vmstat },
 	{ "slabinfo", insp_view_slabinfo },
+	{ "vmallocinfo", show_vmallocinfo },
 	{ "pkmap", insp_view_pkmap },
 };
 

@@ -113,6 +113,9 @@ void flush_tlb_kernel_range(unsigned long start, unsigned long end);
 void set_pte_range_kernel(unsigned long addr, const u64 *pfns, unsigned int nr, pgprot_t prot);
 void clear_pte_range_kernel(unsigned long addr, unsigned int nr);
 pte_t *lookup_pte_kernel(unsigned long addr);
+/* The same, allocating a missing page table (*allocated says so); NULL when
+ * out of memory.  For the vmalloc range. */
+pte_t *pte_alloc_kernel(unsigned long addr, bool *allocated);
 
 void set_fixmap(enum fixed_addresses idx, phys_addr_t phys, pgprot_t prot);
 void clear_fixmap(enum fixed_addresses idx);

@@ -67,3 +67,23 @@ int mm_snapshot_compare(const struct mm_snapshot *a, const char *who, const char
 			}
 	return bad;
 }
+
+int selftest_run(const char *who, const struct selftest *tests, unsigned int n, int width,
+		 bool caches, void (*settle)(void))
+{
+	struct mm_snapshot start;
+	int failed = 0;
+
+	mm_snapshot_take(&start, caches);
+	for (unsigned int i = 0; i < n; i++) {
+		int r = tests[i].fn();
+
+		printk("%s: %-*s %s\n", who, width, tests[i].name, r ? "FAIL" : "ok");
+		failed |= r;
+	}
+	if (settle)
+		settle();
+	failed |= mm_snapshot_compare(&start, who, "end");
+	printk("%s: %s\n", who, failed ? "FAILED" : "passed");
+	return failed ? 1 : 0;
+}

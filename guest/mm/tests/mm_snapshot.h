@@ -1,7 +1,8 @@
 /*
  * Snapshots of the allocators' accounting, for workloads that must end
  * where they began: free blocks per zone and order, free pages per zone,
- * and, with the caches shrunk, slab pages and every cache's active objects.
+ * and, with the caches shrunk, slab pages and every cache's active objects;
+ * and the selftests' CHECK and runner.
  */
 #ifndef GUEST_MM_TESTS_MM_SNAPSHOT_H
 #define GUEST_MM_TESTS_MM_SNAPSHOT_H
@@ -10,6 +11,18 @@
 #include "slab.h"
 
 #define MM_SNAP_CACHES 64
+
+/* A selftest's check: on failure print "WHO: FAIL file:line: cond: ..."
+ * and return 1 from the test function.  Each selftest defines CHECK with
+ * its own WHO. */
+#define SELFTEST_CHECK(who, cond, ...) do {                              \
+	if (!(cond)) {                                                    \
+		printk(who ": FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+		printk(__VA_ARGS__);                                      \
+		printk("\n");                                             \
+		return 1;                                                 \
+	}                                                                 \
+} while (0)
 
 struct mm_snapshot {
 	bool caches;          /* taken with the caches shrunk: the slab fields count */
@@ -32,5 +45,20 @@ void mm_snapshot_take(struct mm_snapshot *s, bool caches);
  * "WHO: WHAT: ..., expected ...".  Returns 1 if any, else 0.
  */
 int mm_snapshot_compare(const struct mm_snapshot *a, const char *who, const char *what);
+
+/* A selftest's table: each test returns 0, or 1 after a CHECK failed. */
+struct selftest {
+	const char *name;
+	int (*fn)(void);
+};
+
+/*
+ * Take a snapshot (with the caches shrunk if caches), run tests[0..n)
+ * printing "WHO: NAME ok|FAIL" with NAME padded to width, call settle (if
+ * any), compare with the snapshot and print "WHO: passed|FAILED".  Returns
+ * the workload's status: 1 if anything failed, else 0.
+ */
+int selftest_run(const char *who, const struct selftest *tests, unsigned int n, int width,
+		 bool caches, void (*settle)(void));
 
 #endif

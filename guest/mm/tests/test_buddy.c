@@ -46,14 +46,7 @@ static void release_all(struct held *h)
 	h->nr = 0;
 }
 
-#define CHECK(cond, ...) do {                                             \
-	if (!(cond)) {                                                    \
-		printk("selftest:buddy: FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-		printk(__VA_ARGS__);                                      \
-		printk("\n");                                             \
-		return 1;                                                 \
-	}                                                                 \
-} while (0)
+#define CHECK(cond, ...) SELFTEST_CHECK("selftest:buddy", cond, __VA_ARGS__)
 
 static const gfp_t zone_gfp[MAX_NR_ZONES] = {
 	[ZONE_DMA] = GFP_DMA | GFP_KERNEL,
@@ -394,7 +387,7 @@ static int test_fail_page_alloc(void)
 
 static int selftest_buddy(const char *arg)
 {
-	static const struct { const char *name; int (*fn)(void); } tests[] = {
+	static const struct selftest tests[] = {
 		{ "every order from each zone", test_every_order },
 		{ "split and merge", test_split_merge },
 		{ "DMA exhaustion and fallback", test_exhaust_dma_and_fallback },
@@ -407,19 +400,9 @@ static int selftest_buddy(const char *arg)
 		{ "random-order free", test_random_order_free },
 		{ "fail_page_alloc times=3", test_fail_page_alloc },
 	};
-	struct mm_snapshot start;
-	int failed = 0;
 
 	(void)arg;
-	mm_snapshot_take(&start, false);
-	for (unsigned int i = 0; i < ARRAY_SIZE(tests); i++) {
-		int r = tests[i].fn();
-		printk("selftest:buddy: %-34s %s\n", tests[i].name, r ? "FAIL" : "ok");
-		failed |= r;
-	}
-	failed |= mm_snapshot_compare(&start, "selftest:buddy", "end");
-	printk("selftest:buddy: %s\n", failed ? "FAILED" : "passed");
-	return failed ? 1 : 0;
+	return selftest_run("selftest:buddy", tests, ARRAY_SIZE(tests), 34, false, NULL);
 }
 DEFINE_WORKLOAD("selftest:buddy", selftest_buddy,
 		"deterministic buddy allocator checks; free counts must end where they began");

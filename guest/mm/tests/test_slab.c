@@ -21,14 +21,7 @@
 #include "mm_snapshot.h"
 #include "../slab_internal.h"
 
-#define CHECK(cond, ...) do {                                             \
-	if (!(cond)) {                                                    \
-		printk("selftest:slab: FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-		printk(__VA_ARGS__);                                      \
-		printk("\n");                                             \
-		return 1;                                                 \
-	}                                                                 \
-} while (0)
+#define CHECK(cond, ...) SELFTEST_CHECK("selftest:slab", cond, __VA_ARGS__)
 
 static struct slab *slab_of(const void *obj)
 {
@@ -643,7 +636,7 @@ static int test_mempool(void)
 
 static int selftest_slab(const char *arg)
 {
-	static const struct { const char *name; int (*fn)(void); } tests[] = {
+	static const struct selftest tests[] = {
 		{ "create and destroy caches", test_create_destroy },
 		{ "constructors", test_ctor },
 		{ "alignment for each flag", test_alignment },
@@ -659,24 +652,13 @@ static int selftest_slab(const char *arg)
 		{ "failslab attributes", test_failslab },
 		{ "mempool under total failure", test_mempool },
 	};
-	struct mm_snapshot start;
-	int failed = 0;
 
 	(void)arg;
 	/* dma-kmalloc caches are made on first use and stay: make the one the
 	 * test uses before the snapshot. */
 	kfree(kmalloc(100, GFP_DMA));
 	kfree(kmalloc(3000, GFP_DMA));
-	mm_snapshot_take(&start, true);
-	for (unsigned int i = 0; i < ARRAY_SIZE(tests); i++) {
-		int r = tests[i].fn();
-
-		printk("selftest:slab: %-36s %s\n", tests[i].name, r ? "FAIL" : "ok");
-		failed |= r;
-	}
-	failed |= mm_snapshot_compare(&start, "selftest:slab", "end");
-	printk("selftest:slab: %s\n", failed ? "FAILED" : "passed");
-	return failed ? 1 : 0;
+	return selftest_run("selftest:slab", tests, ARRAY_SIZE(tests), 36, true, NULL);
 }
 DEFINE_WORKLOAD("selftest:slab", selftest_slab,
 		"deterministic slab, kmalloc, mempool and failslab checks; buddyinfo must end where it began");
