@@ -668,3 +668,36 @@ Test(console, kmap_requests_and_the_pkmap_view, .timeout = 60)
 	assert_out_has(r, want);
 	vmm_result_free(&r);
 }
+
+/* A page the console kmaps but does not own is pinned: its owner may free
+ * it, and it stays off the free lists until the kunmap. */
+Test(console, a_kmapped_page_is_pinned_against_its_owner, .timeout = 60)
+{
+	struct vmm_result r = run_script(IDLE, "guest mempool_create page 0 2\n"
+					 "guest mempool_alloc 1 GFP_HIGHUSER\n", NULL);
+	const char *p = strstr(r.out, "id 2: element of pool 1 at pfn ");
+	unsigned long pfn;
+	char text[512], want[256];
+
+	assert_status(r, 0);
+	cr_assert(p, "%s", r.out);
+	pfn = strtoul(p + strlen("id 2: element of pool 1 at pfn "), NULL, 16);
+	vmm_result_free(&r);
+	snprintf(text, sizeof(text),
+		 "guest mempool_create page 0 2\nguest mempool_alloc 1 GFP_HIGHUSER\nguest kmap %#lx\n"
+		 "guest mempool_free 2\nguest mempool_destroy 1\npage %#lx\ncheck\nguest kunmap 3\n"
+		 "page %#lx\ncheck\n", pfn, pfn, pfn);
+	r = run_script(IDLE, text, NULL);
+	assert_status(r, 0);
+	snprintf(want, sizeof(want), "(vmm) page %#lx\npfn %#lx (pa %#lx) struct page at ", pfn, pfn,
+		 pfn << 12);
+	p = strstr(r.out, want);
+	cr_assert(p, "%s", r.out);
+	cr_assert(strstr(p, "  refcount 1  mapcount 0 "), "%s", p);
+	p = strstr(p + 1, want);
+	cr_assert(p, "%s", r.out);
+	cr_assert(strstr(p, "  refcount 0  mapcount 0 "), "%s", p);
+	cr_assert_null(strstr(r.out, "violation:"), "%s", r.out);
+	assert_out_has(r, " rules, 0 violations\n(vmm) guest kunmap 3\n");
+	vmm_result_free(&r);
+}

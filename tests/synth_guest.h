@@ -559,31 +559,6 @@ static inline void sg_vmalloc_world(struct sg *g)
 	sg_wr64(g, SG_VM_PT_PA + 6 * 8, (0x1405ull << 12) | SG_KPTE);
 }
 
-static inline void sg_page_tables(struct sg *g)
-{
-	/* PML4[0] -> PDPT; PDPT[3] -> kernel PD (long mode: P|RW|US). */
-	sg_wr64(g, SG_PML4_PA, SG_PDPT_PA | PT_P | PT_RW | PT_US | PT_A);
-	sg_wr64(g, SG_PDPT_PA + 3 * 8, SG_KPD_PA | PT_P | PT_RW | PT_US | PT_A);
-	for (unsigned i = 0; i < SG_MAX_LOW / 512; i++)
-		sg_wr64(g, SG_KPD_PA + i * 8, ((uint64_t)i << 21) | SG_KPTE | PT_PS);
-	sg_wr64(g, SG_KPD_PA + (SG_MAX_LOW / 512) * 8, SG_EDGE_PT_PA | SG_KPTE);
-	for (unsigned i = 0; i < SG_MAX_LOW % 512; i++)
-		sg_wr64(g, SG_EDGE_PT_PA + i * 8,
-			((uint64_t)(SG_MAX_LOW / 512 * 512 + i) << 12) | SG_KPTE);
-	sg_wr64(g, SG_KPD_PA + ((SG_FIXADDR_START >> 21) & 511) * 8, SG_FIX_PT_PA | SG_KPTE);
-	sg_wr64(g, SG_KPD_PA + ((SG_PKMAP_BASE >> 21) & 511) * 8, SG_PKMAP_PT_PA | SG_KPTE);
-	/* A stale pkmap entry mapping a free page is legal: an unused slot
-	 * (count 1) not flushed yet. */
-	sg_wr64(g, SG_PKMAP_PT_PA + 5 * 8, ((uint64_t)0x1800 << 12) | SG_KPTE);
-	sg_wr(g, SG_PKMAP_COUNT_PA + 5 * 4, 1);
-	/* One live fixmap slot (kmap_atomic of an allocated highmem page). */
-	sg_wr64(g, SG_FIX_PT_PA + 511 * 8, ((uint64_t)0x1404 << 12) | SG_KPTE);
-	const uint64_t tables[] = { SG_PML4_PA, SG_PDPT_PA, SG_KPD_PA, SG_EDGE_PT_PA,
-				    SG_FIX_PT_PA, SG_PKMAP_PT_PA };
-	for (unsigned i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
-		sg_flag(g, tables[i] >> 12, SG_PG_table, 1);
-}
-
 /*
  * A kmap as the guest's kmap_high leaves it: pfn in pkmap slot `slot` with
  * `users` (pkmap_count users + 1), and its page_address entry (stored at
@@ -603,6 +578,32 @@ static inline void sg_kmap(struct sg *g, unsigned slot, uint64_t pfn, unsigned u
 	sg_wr(g, e + SG_PAM_NEXT, sg_rd(g, SG_PA_HTABLE_PA + chain * 4));
 	sg_wr(g, SG_PA_HTABLE_PA + chain * 4, (uint32_t)(SG_PO + e));
 }
+
+static inline void sg_page_tables(struct sg *g)
+{
+	/* PML4[0] -> PDPT; PDPT[3] -> kernel PD (long mode: P|RW|US). */
+	sg_wr64(g, SG_PML4_PA, SG_PDPT_PA | PT_P | PT_RW | PT_US | PT_A);
+	sg_wr64(g, SG_PDPT_PA + 3 * 8, SG_KPD_PA | PT_P | PT_RW | PT_US | PT_A);
+	for (unsigned i = 0; i < SG_MAX_LOW / 512; i++)
+		sg_wr64(g, SG_KPD_PA + i * 8, ((uint64_t)i << 21) | SG_KPTE | PT_PS);
+	sg_wr64(g, SG_KPD_PA + (SG_MAX_LOW / 512) * 8, SG_EDGE_PT_PA | SG_KPTE);
+	for (unsigned i = 0; i < SG_MAX_LOW % 512; i++)
+		sg_wr64(g, SG_EDGE_PT_PA + i * 8,
+			((uint64_t)(SG_MAX_LOW / 512 * 512 + i) << 12) | SG_KPTE);
+	sg_wr64(g, SG_KPD_PA + ((SG_FIXADDR_START >> 21) & 511) * 8, SG_FIX_PT_PA | SG_KPTE);
+	sg_wr64(g, SG_KPD_PA + ((SG_PKMAP_BASE >> 21) & 511) * 8, SG_PKMAP_PT_PA | SG_KPTE);
+	/* A stale pkmap entry mapping a free page is legal: an unused slot
+	 * (count 1) not flushed yet, which keeps its page_address entry until
+	 * the flush (sg_kmap with no users). */
+	sg_kmap(g, 5, 0x1800, 0);
+	/* One live fixmap slot (kmap_atomic of an allocated highmem page). */
+	sg_wr64(g, SG_FIX_PT_PA + 511 * 8, ((uint64_t)0x1404 << 12) | SG_KPTE);
+	const uint64_t tables[] = { SG_PML4_PA, SG_PDPT_PA, SG_KPD_PA, SG_EDGE_PT_PA,
+				    SG_FIX_PT_PA, SG_PKMAP_PT_PA };
+	for (unsigned i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		sg_flag(g, tables[i] >> 12, SG_PG_table, 1);
+}
+
 
 /*
  * The slab world, in Normal's pfns 0x1408-0x140f (guest slab.h semantics):

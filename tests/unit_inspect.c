@@ -167,6 +167,31 @@ Test(check, pkmap_two_slots_one_page)
 	cr_assert_str_eq(g.rep.v[0].detail, "maps pfn 0x1700, which slot 7 maps too");
 }
 
+/* An unused slot not flushed yet keeps its page's page_address until the
+ * flush (Linux's kunmap_high): the entry must still point back. */
+Test(check, pkmap_unflushed_slot_without_page_address)
+{
+	kmapped(0);
+	sg_wr(&g, SG_PAM_PA + 7 * SG_PAM_SIZE + SG_PAM_VIRTUAL, SG_PKMAP_BASE + 8 * 4096);
+	sg_check(&g);
+	cr_assert_eq(g.rep.per_rule[R_PKMAP_ADDRESS], 2);
+	cr_assert_str_eq(g.rep.v[0].place, "pkmap slot 7 (va 0xffc07000)");
+	cr_assert_str_eq(g.rep.v[0].detail, "pfn 0x1700's page_address is 0xffc08000, not this slot");
+}
+
+/* An unflushed slot and a slot with users may not map one page: a kmap of
+ * it would have found the first through page_address. */
+Test(check, pkmap_unflushed_slot_and_a_user_of_one_page)
+{
+	kmapped(0);
+	sg_wr64(&g, SG_PKMAP_PT_PA + 2 * 8, (0x1700ull << 12) | SG_KPTE);
+	sg_wr(&g, SG_PKMAP_COUNT_PA + 2 * 4, 2);
+	expect(R_PKMAP_DUP, true);
+	cr_assert_eq(g.rep.total, 1);
+	cr_assert_str_eq(g.rep.v[0].place, "pkmap slot 2 (va 0xffc02000)");
+	cr_assert_str_eq(g.rep.v[0].detail, "maps pfn 0x1700, which slot 7 maps too");
+}
+
 Test(check, pkmap_user_of_a_free_page)
 {
 	/* pfn 0x1800 is free: a slot with a user may not map it. */

@@ -347,6 +347,10 @@ static int con_kmap(const struct console_mailbox *rq, struct con_obj *o)
 	pkmap_stats(&st);
 	if (PageHighMem(page) && !page_address(page) && st.in_use == LAST_PKMAP)
 		return -EBUSY;
+	/* Pin the page, as a Linux caller holding a kmap does: whoever owns
+	 * it may free it meanwhile, and it must not reach the free lists
+	 * while a pkmap slot maps it. */
+	get_page(page);
 	o->ptr = page;
 	kmap(page);
 	return 0;
@@ -447,6 +451,7 @@ static int con_put(const struct console_mailbox *rq, struct con_reply *r)
 		break;
 	case CON_KMAP:
 		kunmap(o->ptr);
+		put_page(o->ptr);
 		break;
 	default:
 		BUG();

@@ -6,8 +6,9 @@
  * page_address() of a highmem page: Linux's HASHED_PAGE_VIRTUAL, which
  * i386 uses instead of a `virtual` field in struct page.  A lowmem page's
  * address is computed from its pfn (the direct map).  A highmem page has
- * an address only while kmap() holds it in a pkmap slot; kmap records it
- * with set_page_address() and kunmap removes it.  kmap_atomic addresses are
+ * an address while a pkmap slot maps it: kmap records it with
+ * set_page_address(), and it stays after the last kunmap until the flush
+ * reclaims the slot (below).  kmap_atomic addresses are
  * not recorded, as in Linux: page_address() of a page that is only
  * kmap_atomic'ed is NULL.  The table is a hash of singly linked chains over
  * a static pool of LAST_PKMAP entries (at most one per pkmap slot).
@@ -279,6 +280,7 @@ void *kmap_atomic(struct page *page)
 {
 	int *depth = &kmap_atomic_depth[smp_processor_id()];
 	enum fixed_addresses idx;
+	pte_t *ptep;
 
 	if (!PageHighMem(page))
 		return lowmem_page_address(page);
@@ -286,10 +288,13 @@ void *kmap_atomic(struct page *page)
 		panic("kmap_atomic: more than %d nested mappings on CPU %d (pfn %#lx)",
 		      KM_TYPE_NR, smp_processor_id(), page_to_pfn(page));
 	idx = kmap_slot((*depth)++);
+	ptep = lookup_pte_kernel(fix_to_virt(idx));
 	/* As Linux's highmem_32.c: a slot above the depth must be free, or
-	 * the counter and the slots disagree (a missed kunmap_atomic). */
-	MM_BUG_ON(!pte_none(*lookup_pte_kernel(fix_to_virt(idx))));
-	set_fixmap(idx, PFN_PHYS(page_to_pfn(page)), PAGE_KERNEL);
+	 * the counter and the slots disagree (a missed kunmap_atomic).  Being
+	 * free, it cannot be in the TLB (x86 caches no not-present entry), so
+	 * the store needs no invlpg: kunmap_atomic flushed it. */
+	MM_BUG_ON(!pte_none(*ptep));
+	set_pte(ptep, pfn_pte(page_to_pfn(page), PAGE_KERNEL));
 	highmem_pte_writes++;
 	return (void *)fix_to_virt(idx);
 }
@@ -315,8 +320,11 @@ void __kunmap_atomic(void *kvaddr)
 		BUG();
 	}
 	/* Always clear, never leave it for a lazy flush: a stale pointer then
-	 * faults here instead of reading whatever the slot maps next. */
-	clear_fixmap(kmap_slot(--(*depth)));
+	 * faults here instead of reading whatever the slot maps next.  Clear
+	 * before the pop, as Linux does: an interrupt in between that maps a
+	 * page must not be handed a slot still mapped. */
+	clear_fixmap(kmap_slot(*depth - 1));
+	(*depth)--;
 	highmem_pte_writes++;
 }
 

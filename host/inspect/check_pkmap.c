@@ -102,13 +102,16 @@ static void check_pkmap_slots(struct insp *in)
 	const struct insp_layout *l = in->lay;
 	size_t max = l->last_pkmap, n;
 	struct insp_pam_entry *ent = calloc(max ? max : 1, sizeof(*ent));
-	/* pfn mapped by each slot with users, for the duplicate rule */
+	/* pfn mapped by each present slot in use or unflushed (count >= 1),
+	 * for the duplicate and page_address rules */
 	uint64_t *slot_pfn = calloc(max ? max : 1, sizeof(*slot_pfn));
+	int32_t *slot_count = calloc(max ? max : 1, sizeof(*slot_count));
 	char place[INSP_PLACE_MAX];
 
-	if (!ent || !slot_pfn) {
+	if (!ent || !slot_pfn || !slot_count) {
 		free(ent);
 		free(slot_pfn);
+		free(slot_count);
 		return;
 	}
 	n = insp_pkmap_entries(in, ent, max);
@@ -152,18 +155,18 @@ static void check_pkmap_slots(struct insp *in)
 					"PTE maps pfn %#llx", (unsigned long long)pfn);
 			continue;
 		}
-		if (count == 1 && present) {
-			if (in->rep && in->pstate_valid && pfn < in->st.npfn &&
-			    (in->pstate[pfn] & PS_FREE) && !in->rep->pkmap_deferred++)
-				snprintf(in->rep->pkmap_deferred_first,
-					 sizeof(in->rep->pkmap_deferred_first),
-					 "pkmap slot %u (count 1, unused) still maps pfn %#llx, which is free",
-					 i, (unsigned long long)pfn);
+		if (count == 1 && present && in->rep && in->pstate_valid && pfn < in->st.npfn &&
+		    (in->pstate[pfn] & PS_FREE) && !in->rep->pkmap_deferred++)
+			snprintf(in->rep->pkmap_deferred_first, sizeof(in->rep->pkmap_deferred_first),
+				 "pkmap slot %u (count 1, unused) still maps pfn %#llx, which is free",
+				 i, (unsigned long long)pfn);
+		if (count < 1 || !present)
 			continue;
-		}
-		if (count < 2)
-			continue;
-		/* A slot with users. */
+		/*
+		 * A slot with users, or an unused one not flushed yet: as in
+		 * Linux, its page keeps its page_address until the flush, so
+		 * a kmap of the page finds the slot again.
+		 */
 		if (pfn < in->st.max_low_pfn || pfn >= in->st.npfn) {
 			insp_report_add(in->rep, R_PKMAP_ADDRESS, place, "maps pfn %#llx, which is not a "
 					"highmem page (max_low_pfn %#llx)", (unsigned long long)pfn,
@@ -171,6 +174,7 @@ static void check_pkmap_slots(struct insp *in)
 			continue;
 		}
 		slot_pfn[i] = pfn;
+		slot_count[i] = count;
 	}
 	/* Slots with users against page_address.  Of two slots mapping one
 	 * page, the one its page_address names is the real one; the other
@@ -193,8 +197,9 @@ static void check_pkmap_slots(struct insp *in)
 			continue;
 		}
 		if (!e)
-			insp_report_add(in->rep, R_PKMAP_ADDRESS, place, "pfn %#llx has users but no "
-					"page_address entry", (unsigned long long)pfn);
+			insp_report_add(in->rep, R_PKMAP_ADDRESS, place, "pfn %#llx %s but no "
+					"page_address entry", (unsigned long long)pfn,
+					slot_count[i] > 1 ? "has users" : "is still mapped (count 1, unflushed)");
 		else if (e->virtual_ != va)
 			insp_report_add(in->rep, R_PKMAP_ADDRESS, place, "pfn %#llx's page_address is "
 					"%#x, not this slot", (unsigned long long)pfn, e->virtual_);
@@ -234,6 +239,7 @@ static void check_pkmap_slots(struct insp *in)
 	}
 	free(ent);
 	free(slot_pfn);
+	free(slot_count);
 }
 
 static void check_fixmap(struct insp *in)
