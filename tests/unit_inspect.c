@@ -1591,6 +1591,36 @@ Test(check, vmalloc_broken_list_stops_the_walk)
 	cr_assert_eq(g.rep.rules_run & (1ull << R_VMALLOC_ORPHAN), 0);
 }
 
+/* A PTE with reserved bits at the first PTE of the chunk (area A's page 0,
+ * NX without EFER.NXE) is pt.reserved's alone: the rest of the chunk is
+ * still scanned, so the orphan beside it is reported, and area A still
+ * counts its page. */
+Test(check, vmalloc_reserved_pte_hides_nothing_else)
+{
+	sg_wr64(&g, SG_VM_PT_PA, sg_rd64(&g, SG_VM_PT_PA) | PT_NX);
+	sg_wr64(&g, SG_VM_PT_PA + 100 * 8, (0x301ull << 12) | SG_KPTE);
+	sg_check(&g);
+	if (g.rep.total != 2)
+		dump();
+	cr_assert_eq(g.rep.total, 2);
+	cr_assert_eq(sg_count(&g, R_PT_RESERVED), 1);
+	cr_assert_eq(sg_count(&g, R_VMALLOC_ORPHAN), 1);
+	for (size_t i = 0; i < g.rep.nr; i++)
+		if (g.rep.v[i].rule == R_VMALLOC_ORPHAN) {
+			cr_assert_str_eq(g.rep.v[i].place, "vmalloc va 0xc1864000");
+			cr_assert_str_eq(g.rep.v[i].detail, "maps pa 0x301000 but is in no vmalloc area");
+		}
+}
+
+/* A PDE pointing outside RAM: pt.ram reports it, and the areas under it make
+ * no claim about their pages (no vmalloc.page). */
+Test(check, vmalloc_pde_outside_ram_is_pt_rams_alone)
+{
+	sg_wr64(&g, SG_KPD_PA + ((SG_VM_START >> 21) & 511) * 8, (64ull << 20) | SG_KPTE);
+	expect(R_PT_RAM, true);
+	cr_assert(g.rep.rules_run & (1ull << R_VMALLOC_PAGE));
+}
+
 /* The vmalloc range's page tables are PG_table like every other. */
 Test(check, vmalloc_page_table_is_pg_table)
 {

@@ -258,9 +258,25 @@ static void check_pte(struct insp *in, const struct insp_varea *a, uint32_t va, 
 	}
 }
 
-/* Every PTE of [start, end) under swapper_pg_dir, against the areas.
- * False when the tables above the range's PTs cannot be walked (pt.*
- * rules report that): then the mapped counts make no claim. */
+/* Mark the areas overlapping [va, va + 2 MiB) as not countable: their
+ * PTEs there cannot be read (pt.* reports why). */
+static void unreadable_chunk(struct insp *in, uint64_t va, uint32_t *mapped)
+{
+	for (size_t k = 0; k < in->nvareas; k++)
+		if (in->vareas[k].start < va + (2ull << 20) && in->vareas[k].end > va)
+			mapped[k] = UINT32_MAX;
+}
+
+/*
+ * Every PTE of [start, end) under swapper_pg_dir, against the areas.  The
+ * PDE of each 2 MiB chunk is read directly (the walk to it only finds the
+ * PD), so a bad PTE cannot hide its chunk: a PTE with reserved bits is
+ * skipped alone (pt.reserved reports it), still counted as its area's; a PDE
+ * that is broken itself (reserved bits, table outside RAM) makes only its
+ * areas' counts unclaimable (UINT32_MAX).  False when the tables above the
+ * PD cannot be walked (pt.* rules report that): then the counts make no
+ * claim at all.
+ */
 static bool scan_ptes(struct insp *in, uint32_t start, uint32_t end, uint32_t *mapped)
 {
 	size_t k = 0;
@@ -268,27 +284,37 @@ static bool scan_ptes(struct insp *in, uint32_t start, uint32_t end, uint32_t *m
 	for (uint64_t chunk = start & ~((2ull << 20) - 1); chunk < end; chunk += 2ull << 20) {
 		struct pt_walk w;
 		const uint8_t *pt;
+		uint64_t pde;
 
 		if (insp_stopping(in))
 			return false;
 		if (pt_walk(in->mem, &in->pt, in->st.swapper_cr3, chunk, &w) != PT_OK &&
-		    !(w.status == PT_NOT_PRESENT && w.fail_level >= PT_PDE))
-			return false;
-		if (!(w.lvl[PT_PDE].entry & PT_P))
+		    w.levels <= PT_PDE)
+			return false;   /* the PDE itself could not be read */
+		pde = w.lvl[PT_PDE].entry;
+		if (!(pde & PT_P))
 			continue;   /* no page table: nothing mapped here */
-		if (w.lvl[PT_PDE].entry & PT_PS) {
+		if (pt_reserved_bits(&in->pt, PT_PDE, pde)) {
+			unreadable_chunk(in, chunk, mapped);
+			continue;
+		}
+		if (pde & PT_PS) {
 			char place[INSP_PLACE_MAX];
 
 			vplace(place, (uint32_t)chunk);
 			insp_report_add(in->rep, R_VMALLOC_ORPHAN, place, "a 2 MiB page (PDE %#" PRIx64
-					") in the vmalloc range", w.lvl[PT_PDE].entry);
+					") in the vmalloc range", pde);
 			continue;
 		}
-		pt = guest_mem_ptr(in->mem, w.lvl[PT_PDE].entry & PT_ADDR_MASK, 4096);
-		if (!pt)
-			return false;   /* pt.ram reports it */
+		pt = guest_mem_ptr(in->mem, pde & PT_ADDR_MASK, 4096);
+		if (!pt) {
+			unreadable_chunk(in, chunk, mapped);   /* pt.ram reports it */
+			continue;
+		}
 		for (unsigned i = 0; i < 512; i++) {
 			uint64_t va = chunk + (uint64_t)i * PG, e;
+			const struct insp_varea *a;
+			uint32_t *count;
 
 			if (va < start || va >= end)
 				continue;
@@ -297,8 +323,16 @@ static bool scan_ptes(struct insp *in, uint32_t start, uint32_t end, uint32_t *m
 			memcpy(&e, pt + 8 * i, 8);
 			if (!(e & PT_P))
 				continue;
-			check_pte(in, k < in->nvareas && in->vareas[k].start <= va ? &in->vareas[k] : NULL,
-				  (uint32_t)va, e, k < in->nvareas ? &mapped[k] : &mapped[in->nvareas]);
+			a = k < in->nvareas && in->vareas[k].start <= va ? &in->vareas[k] : NULL;
+			count = k < in->nvareas ? &mapped[k] : &mapped[in->nvareas];
+			if (pt_reserved_bits(&in->pt, PT_PTE, e)) {
+				if (a && *count != UINT32_MAX && va < a->end - PG)
+					(*count)++;
+				continue;
+			}
+			if (*count == UINT32_MAX)
+				count = &mapped[in->nvareas];   /* a scratch counter */
+			check_pte(in, a, (uint32_t)va, e, count);
 		}
 	}
 	return true;
@@ -339,7 +373,8 @@ void insp_check_vmalloc(struct insp *in)
 		const struct insp_varea *a = &in->vareas[k];
 
 		if (!busy(in, a) || !(a->vm_flags & (l->vmf.alloc | l->vmf.map)) ||
-		    a->nr_pages != a->size / PG - 1 || mapped[k] == a->nr_pages)
+		    a->nr_pages != a->size / PG - 1 || mapped[k] == a->nr_pages ||
+		    mapped[k] == UINT32_MAX)
 			continue;
 		aplace(place, a);
 		insp_report_add(in->rep, R_VMALLOC_PAGE, place, "[%#x, %#x): %u of its %u pages are "
