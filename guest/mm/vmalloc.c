@@ -546,6 +546,8 @@ void show_vmallocinfo(void)
 		       (unsigned long)v->addr + v->size, v->size, (unsigned long)v->caller);
 		if (v->nr_pages)
 			printk(" pages=%u", v->nr_pages);
+		if (v->flags & VM_IOREMAP)
+			printk(" ioremap");
 		if (v->flags & VM_ALLOC)
 			printk(" vmalloc");
 		if (v->flags & VM_MAP)
@@ -560,13 +562,16 @@ unsigned long vmalloc_total_bytes(void)
 	return VMALLOC_END - VMALLOC_START;
 }
 
+/* VmallocUsed as Linux has printed it since 5.3 (vmalloc_nr_pages()): the
+ * pages vmalloc allocated, its page arrays included; a vmap's pages are
+ * the caller's and do not count. */
 unsigned long vmalloc_used_pages(void)
 {
 	unsigned long n = 0;
 	struct vmap_area *va;
 
 	list_for_each_entry(va, &vmap_area_list, list)
-		if (va->flags & VMAP_VM_AREA)
+		if ((va->flags & VMAP_VM_AREA) && (va->vm->flags & VM_ALLOC))
 			n += va->vm->nr_pages;
 	return n;
 }

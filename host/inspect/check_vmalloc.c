@@ -121,9 +121,13 @@ bool insp_vmalloc_totals(const struct insp *in, uint32_t *used, uint32_t *chunk)
 	*used = 0;
 	insp_varea_begin(in, &it);
 	while ((r = insp_varea_next(in, &it, &a)) > 0) {
-		if (busy(in, &a))
+		/* The guest's vmalloc_used_pages and __vmap_largest_gap, in
+		 * its 32-bit arithmetic: vmalloc's pages only, and lazily
+		 * freed areas are free. */
+		if (busy(in, &a) && (a.vm_flags & in->lay->vmf.alloc))
 			*used += a.nr_pages;
-		/* The guest's __vmap_largest_gap, in its 32-bit arithmetic. */
+		if (a.flags & in->lay->vmf.lazy_free)
+			continue;
 		if (a.start > prev_end && a.start - prev_end > largest)
 			largest = a.start - prev_end;
 		if (a.end > prev_end)
@@ -481,6 +485,8 @@ void insp_view_vmallocinfo(const struct insp *in, FILE *f)
 			caller_str(sym, sizeof(sym), a.caller));
 		if (a.nr_pages)
 			fprintf(f, " pages=%u", a.nr_pages);
+		if (a.vm_flags & l->vmf.ioremap)
+			fprintf(f, " ioremap");
 		if (a.vm_flags & l->vmf.alloc)
 			fprintf(f, " vmalloc");
 		if (a.vm_flags & l->vmf.map)
