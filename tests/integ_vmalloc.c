@@ -105,6 +105,10 @@ Test(vmalloc, bad_vfree_warns_with_the_address, .timeout = 120)
 	assert_out_has(r, "\nTrying to vfree() an already freed vm area (0xc681b000)\n");
 	assert_out_has(r, "\nTrying to vfree() nonexistent vm area (0xc681b000)\n");
 	assert_out_has(r, "selftest:vmalloc: bad vfree warns, frees nothing     ok\n");
+	/* vmap with VM_ALLOC: warned and dropped, so vfree refuses the area. */
+	assert_out_has(r, "\nvmap: VM_ALLOC in flags 0x2 ignored: the caller keeps its pages\n"
+		       "WARNING: at guest/mm/vmalloc.c:");
+	assert_out_has(r, "selftest:vmalloc: vmap and vunmap                    ok\n");
 	vmm_result_free(&r);
 }
 
