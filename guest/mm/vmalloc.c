@@ -20,8 +20,9 @@
  * to it may exist, and a vfree costs no flush of its own.
  *
  * A failure partway (out of pages, page tables or address space) unwinds
- * everything the call did: PTEs cleared (one flush), pages freed, range
- * unreserved.  Page tables the call allocated stay, as they do in Linux.
+ * everything the call did: PTEs cleared (one flush), range unreserved, and
+ * only then the pages freed.  Page tables the call allocated stay, as they
+ * do in Linux.
  *
  * vmap_area_lock protects vmap_area_list, the areas, their vm_structs and
  * vmap_lazy_nr.  One CPU, no preemption, no interrupts today; the lock is
