@@ -1276,9 +1276,15 @@ static int on_wait_request(struct vm *vm, uint64_t mailbox_pa, void *opaque)
 	struct console *c = opaque;
 	int r;
 
-	(void)vm;
 	enter(c, CON_IDLE);
 	c->mailbox_pa = mailbox_pa;
+	/* Where the guest's vmalloc answers may point (high_memory can only
+	 * be known from guest memory); not known if the state is unreadable. */
+	c->insp.rep = NULL;
+	vm->con_mailbox.vmalloc_start = vm->con_mailbox.vmalloc_end = 0;
+	if (insp_read_state(&c->insp))
+		insp_vmalloc_range(&c->insp, &vm->con_mailbox.vmalloc_start,
+				   &vm->con_mailbox.vmalloc_end);
 	if (c->request_out) {
 		r = guest_answered(c);
 		if (r != HC_CONTINUE)

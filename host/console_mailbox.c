@@ -213,6 +213,11 @@ static int check_va_pfn(struct vm *vm, const struct con_mailbox_state *st,
 	if (d->vmalloc && (!a->va || a->va % (1u << PAGE_SHIFT)))
 		return fail(err, errlen, "va %#" PRIx32 " for %s: a vmalloc area starts at a page "
 			    "boundary", a->va, d->name);
+	if (d->vmalloc && st->vmalloc_end &&
+	    (a->va < st->vmalloc_start || a->va >= st->vmalloc_end))
+		return fail(err, errlen, "va %#" PRIx32 " for %s is outside the vmalloc range "
+			    "[%#" PRIx32 ", %#" PRIx32 ")", a->va, d->name, st->vmalloc_start,
+			    st->vmalloc_end);
 	if (st->req.op == CON_OP_VMAP && a->pfn != st->req.pfns[0])
 		return fail(err, errlen, "pfn %#" PRIx32 ", want %#" PRIx32 ", the first page "
 			    "asked for", a->pfn, st->req.pfns[0]);

@@ -283,6 +283,7 @@ enum layout_key {
 	LN_VM_STRUCT_flags,
 	LN_VM_STRUCT_nr_pages,
 	LN_VM_STRUCT_caller,
+	LN_VM_STRUCT_pages,
 	/* 0x1280: their flags (single bits) */
 	LN_VMAP_VM_AREA = 0x1280,  /* vmap_area.flags: busy, vm valid */
 	LN_VMAP_LAZY_FREE,         /* vmap_area.flags: freed, purge pending */

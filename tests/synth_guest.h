@@ -480,6 +480,7 @@ static inline void sg_note(struct sg *g)
 	E(LN_VMAP_AREA_va_end, 8); E(LN_VMAP_AREA_flags, 16); E(LN_VMAP_AREA_vm, 20);
 	E(LN_VM_STRUCT_SIZEOF, 24); E(LN_VM_STRUCT_caller, 0); E(LN_VM_STRUCT_addr, 4);
 	E(LN_VM_STRUCT_size, 8); E(LN_VM_STRUCT_flags, 12); E(LN_VM_STRUCT_nr_pages, 20);
+	E(LN_VM_STRUCT_pages, 16);   /* SG_VMS_PAGES */
 	E(LN_VMAP_VM_AREA, 0x4); E(LN_VMAP_LAZY_FREE, 0x1);
 	E(LN_VM_ALLOC, 0x2); E(LN_VM_MAP, 0x4); E(LN_VM_IOREMAP, 0x1);
 	E(0x7777, 42);   /* a key the host does not know: ignored */
@@ -503,7 +504,8 @@ static inline uint32_t sg_str(struct sg *g, uint32_t *off, const char *s)
 /*
  * vmalloc, from VMALLOC_START = 0xc1800000 (high_memory 0xc1700000 + 8 MiB,
  * rounded down to 8 MiB), one page table at pfn 0x1406:
- *   A [0xc1800000, 0xc1802000) vmalloc, 1 page -> pfn 0x301, then its guard
+ *   A [0xc1800000, 0xc1802000) vmalloc, 1 page -> pfn 0x301 (its pages[] at
+ *     0x1407200), then its guard
  *   C [0xc1802000, 0xc1805000) lazily freed, 3 pages (vmap_lazy_nr = 3)
  *   B [0xc1805000, 0xc1808000) vmap, 2 pages -> pfns 0x1404, 0x1405
  * The structures are in page 0x1407, in a shuffled layout of their own.
@@ -524,7 +526,9 @@ static inline uint32_t sg_str(struct sg *g, uint32_t *off, const char *s)
 #define SG_VMS_ADDR    4
 #define SG_VMS_SIZE    8
 #define SG_VMS_FLAGS   12
+#define SG_VMS_PAGES   16
 #define SG_VMS_NR      20
+#define SG_VM_A_PAGES (SG_VM_META_PA + 0x200)   /* area A's pages[1] */
 
 static inline void sg_vm_area(struct sg *g, uint32_t pa, uint32_t start, uint32_t end,
 			      uint32_t flags, uint32_t vm)
@@ -548,6 +552,8 @@ static inline void sg_vmalloc_world(struct sg *g)
 	sg_wr(g, SG_VM_A + SG_VMS_FLAGS, 0x2);
 	sg_wr(g, SG_VM_A + SG_VMS_NR, 1);
 	sg_wr(g, SG_VM_A + SG_VMS_CALLER, 0xc0101234);
+	sg_wr(g, SG_VM_A + SG_VMS_PAGES, SG_PO + SG_VM_A_PAGES);
+	sg_wr(g, SG_VM_A_PAGES, SG_PO + SG_MEMMAP_PA + 0x301 * SG_PAGE_SIZE);
 	sg_wr64(g, SG_VM_PT_PA, (0x301ull << 12) | SG_KPTE);
 	sg_vm_area(g, SG_VA_C, SG_VM_START + 0x2000, SG_VM_START + 0x5000, 0x1, 0);
 	sg_wr(g, SG_GLOBALS_PA + SG_G_VMAP_LAZY_NR, 3);

@@ -1616,6 +1616,75 @@ Test(check, vmalloc_broken_list_stops_the_walk)
 	cr_assert_eq(g.rep.rules_run & (1ull << R_VMALLOC_ORPHAN), 0);
 }
 
+/* A PTE with reserved bits at the first PTE of the chunk (area A's page 0,
+ * NX without EFER.NXE) is pt.reserved's alone: the rest of the chunk is
+ * still scanned, so the orphan beside it is reported, and area A still
+ * counts its page. */
+Test(check, vmalloc_reserved_pte_hides_nothing_else)
+{
+	sg_wr64(&g, SG_VM_PT_PA, sg_rd64(&g, SG_VM_PT_PA) | PT_NX);
+	sg_wr64(&g, SG_VM_PT_PA + 100 * 8, (0x301ull << 12) | SG_KPTE);
+	sg_check(&g);
+	if (g.rep.total != 2)
+		dump();
+	cr_assert_eq(g.rep.total, 2);
+	cr_assert_eq(sg_count(&g, R_PT_RESERVED), 1);
+	cr_assert_eq(sg_count(&g, R_VMALLOC_ORPHAN), 1);
+	for (size_t i = 0; i < g.rep.nr; i++)
+		if (g.rep.v[i].rule == R_VMALLOC_ORPHAN) {
+			cr_assert_str_eq(g.rep.v[i].place, "vmalloc va 0xc1864000");
+			cr_assert_str_eq(g.rep.v[i].detail, "maps pa 0x301000 but is in no vmalloc area");
+		}
+}
+
+/* A PDE pointing outside RAM: pt.ram reports it, and the areas under it make
+ * no claim about their pages (no vmalloc.page). */
+Test(check, vmalloc_pde_outside_ram_is_pt_rams_alone)
+{
+	sg_wr64(&g, SG_KPD_PA + ((SG_VM_START >> 21) & 511) * 8, (64ull << 20) | SG_KPTE);
+	expect(R_PT_RAM, true);
+	cr_assert(g.rep.rules_run & (1ull << R_VMALLOC_PAGE));
+}
+
+/* A vmalloc area's PTE maps another page than its pages[] says (vfree
+ * would free the wrong one). */
+Test(check, vmalloc_pte_is_not_its_pages_entry)
+{
+	sg_wr(&g, SG_VM_A_PAGES, SG_PO + SG_MEMMAP_PA + 0x302 * SG_PAGE_SIZE);
+	expect_detail(R_VMALLOC_PAGE, "vmalloc va 0xc1800000", "page 0 of the area [0xc1800000, "
+		      "0xc1802000) maps pfn 0x301 (struct page 0xc0207828), but its pages[0] is "
+		      "0xc0207850");
+}
+
+/* One page in two vmalloc areas: each vfree would free it. */
+Test(check, vmalloc_page_in_two_areas)
+{
+	/* B becomes a vmalloc area whose page 1 is A's page 0. */
+	sg_wr(&g, SG_VM_B + SG_VMS_FLAGS, 0x2);
+	sg_wr(&g, SG_VM_B + SG_VMS_PAGES, SG_PO + SG_VM_A_PAGES + 0x10);
+	sg_wr(&g, SG_VM_A_PAGES + 0x10, SG_PO + SG_MEMMAP_PA + 0x1404 * SG_PAGE_SIZE);
+	sg_wr(&g, SG_VM_A_PAGES + 0x14, SG_PO + SG_MEMMAP_PA + 0x301 * SG_PAGE_SIZE);
+	sg_wr64(&g, SG_VM_PT_PA + 6 * 8, (0x301ull << 12) | SG_KPTE);
+	expect_detail(R_VMALLOC_PAGE, "vmalloc va 0xc1806000", "page 1 of the area [0xc1805000, "
+		      "0xc1808000) maps pfn 0x301, which vmalloc va 0xc1800000 maps too: two vmalloc "
+		      "pages cannot own one page");
+}
+
+/* A vmap area has no pages[]: its pages are the caller's, never compared. */
+Test(check, vmalloc_vmap_has_no_page_array)
+{
+	sg_wr(&g, SG_VM_B + SG_VMS_PAGES, 0);
+	sg_check(&g);
+	cr_assert_eq(g.rep.total, 0);
+}
+
+Test(check, vmalloc_page_array_unreadable)
+{
+	sg_wr(&g, SG_VM_A + SG_VMS_PAGES, 0xffbfe000);
+	expect_detail(R_VMALLOC_PAGE, "vmap_area 0xc1407000", "[0xc1800000, 0xc1802000): its page "
+		      "array at 0xffbfe000 (1 entries) cannot be read");
+}
+
 /* The vmalloc range's page tables are PG_table like every other. */
 Test(check, vmalloc_page_table_is_pg_table)
 {

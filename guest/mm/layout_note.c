@@ -138,6 +138,7 @@
 	X(VM_STRUCT_flags, offsetof(struct vm_struct, flags))                  \
 	X(VM_STRUCT_nr_pages, offsetof(struct vm_struct, nr_pages))            \
 	X(VM_STRUCT_caller, offsetof(struct vm_struct, caller))                \
+	X(VM_STRUCT_pages, offsetof(struct vm_struct, pages))                  \
 	X(VMAP_VM_AREA, VMAP_VM_AREA)                                          \
 	X(VMAP_LAZY_FREE, VMAP_LAZY_FREE)                                      \
 	X(VM_ALLOC, VM_ALLOC)                                                  \

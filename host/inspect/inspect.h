@@ -111,7 +111,7 @@ struct insp_layout {
 	struct { uint32_t size, attr, ignore_gfp_wait, injected; } failslab_attr;
 	/* vmalloc (guest vmalloc.h) */
 	struct { uint32_t size, va_start, va_end, flags, list, vm; } vmap_area;
-	struct { uint32_t size, addr, size_, flags, nr_pages, caller; } vm_struct;
+	struct { uint32_t size, addr, size_, flags, nr_pages, caller, pages; } vm_struct;
 	struct { uint32_t vm_area, lazy_free, alloc, map, ioremap; } vmf;
 	/* pkmap (guest highmem.c) */
 	struct { uint32_t size, page, virtual_, next; } pam;   /* struct page_address_map */
@@ -401,6 +401,7 @@ struct insp_varea {
 	uint32_t vm;                   /* struct vm_struct *, 0 if none */
 	bool vm_ok;                    /* vm was readable: the fields below are set */
 	uint32_t addr, size, vm_flags, nr_pages, caller;
+	uint32_t pages;                /* struct page **: VM_ALLOC's page array */
 };
 
 /* Walks vmap_area_list without storing it: bounded by the areas the range

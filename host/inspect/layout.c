@@ -136,6 +136,7 @@ static const struct {
 	F(LN_VM_STRUCT_SIZEOF, vm_struct.size), F(LN_VM_STRUCT_addr, vm_struct.addr),
 	F(LN_VM_STRUCT_size, vm_struct.size_), F(LN_VM_STRUCT_flags, vm_struct.flags),
 	F(LN_VM_STRUCT_nr_pages, vm_struct.nr_pages), F(LN_VM_STRUCT_caller, vm_struct.caller),
+	F(LN_VM_STRUCT_pages, vm_struct.pages),
 	F(LN_VMAP_VM_AREA, vmf.vm_area), F(LN_VMAP_LAZY_FREE, vmf.lazy_free),
 	F(LN_VM_ALLOC, vmf.alloc), F(LN_VM_MAP, vmf.map), F(LN_VM_IOREMAP, vmf.ioremap),
 };
@@ -315,7 +316,7 @@ static int validate_vmalloc(const struct insp_layout *l, char *err, size_t errle
 				 "(LN_VMAP_AREA_SIZEOF %u)", as);
 	if (!fits(l->vm_struct.addr, 4, vs) || !fits(l->vm_struct.size_, 4, vs) ||
 	    !fits(l->vm_struct.flags, 4, vs) || !fits(l->vm_struct.nr_pages, 4, vs) ||
-	    !fits(l->vm_struct.caller, 4, vs))
+	    !fits(l->vm_struct.caller, 4, vs) || !fits(l->vm_struct.pages, 4, vs))
 		return insp_errf(err, errlen, "layout note: struct vm_struct fields do not fit its size "
 				 "(LN_VM_STRUCT_SIZEOF %u)", vs);
 	for (size_t i = 0; i < sizeof(aflags) / sizeof(aflags[0]); i++) {
