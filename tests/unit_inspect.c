@@ -156,15 +156,22 @@ Test(check, pkmap_entry_on_the_wrong_chain)
 	cr_assert_eq(g.rep.total, 1);
 }
 
-Test(check, pkmap_two_slots_one_page)
+/* Slot 7 holds pfn 0x1700 with users (0: unused, not flushed yet), and
+ * slot 2, with a user, maps it too: the duplicate. */
+static void two_slots_one_page(unsigned users)
 {
-	kmapped(1);
+	kmapped(users);
 	sg_wr64(&g, SG_PKMAP_PT_PA + 2 * 8, (0x1700ull << 12) | SG_KPTE);
 	sg_wr(&g, SG_PKMAP_COUNT_PA + 2 * 4, 2);
 	expect(R_PKMAP_DUP, true);
 	cr_assert_eq(g.rep.total, 1);
 	cr_assert_str_eq(g.rep.v[0].place, "pkmap slot 2 (va 0xffc02000)");
 	cr_assert_str_eq(g.rep.v[0].detail, "maps pfn 0x1700, which slot 7 maps too");
+}
+
+Test(check, pkmap_two_slots_one_page)
+{
+	two_slots_one_page(1);
 }
 
 /* An unused slot not flushed yet keeps its page's page_address until the
@@ -183,13 +190,7 @@ Test(check, pkmap_unflushed_slot_without_page_address)
  * it would have found the first through page_address. */
 Test(check, pkmap_unflushed_slot_and_a_user_of_one_page)
 {
-	kmapped(0);
-	sg_wr64(&g, SG_PKMAP_PT_PA + 2 * 8, (0x1700ull << 12) | SG_KPTE);
-	sg_wr(&g, SG_PKMAP_COUNT_PA + 2 * 4, 2);
-	expect(R_PKMAP_DUP, true);
-	cr_assert_eq(g.rep.total, 1);
-	cr_assert_str_eq(g.rep.v[0].place, "pkmap slot 2 (va 0xffc02000)");
-	cr_assert_str_eq(g.rep.v[0].detail, "maps pfn 0x1700, which slot 7 maps too");
+	two_slots_one_page(0);
 }
 
 Test(check, pkmap_user_of_a_free_page)
