@@ -979,6 +979,13 @@ static int build_request(struct cmd_ctx *x, struct con_request *r)
 			if (arg_u32(x, i, "pfn", &r->pfns[i]))
 				return -1;
 		return 0;
+	case CMD_GUEST_KMAP:
+	case CMD_GUEST_KMAP_ATOMIC:
+		r->op = x->l->cmd->id == CMD_GUEST_KMAP ? CON_OP_KMAP : CON_OP_KMAP_ATOMIC;
+		return arg_u32(x, 0, "pfn", &r->arg[0]);
+	case CMD_GUEST_KUNMAP:
+		r->op = CON_OP_KUNMAP;
+		return arg_u32(x, 0, "id", &r->arg[0]);
 	default:
 		return fail(x, "%s is not a guest request", x->l->cmd->name);
 	}
@@ -1051,6 +1058,7 @@ static const cmd_fn handlers[CMD_NR] = {
 	[CMD_SLABINFO] = cmd_proc_view,
 	[CMD_VMALLOCINFO] = cmd_proc_view,
 	[CMD_TASKS] = cmd_proc_view,
+	[CMD_PKMAP] = cmd_proc_view,
 	[CMD_PAGE] = cmd_page,
 	[CMD_CHECK] = cmd_check,
 	[CMD_CORRUPT] = cmd_corrupt,
@@ -1072,6 +1080,9 @@ static const cmd_fn handlers[CMD_NR] = {
 	[CMD_GUEST_VMALLOC] = cmd_guest,
 	[CMD_GUEST_VFREE] = cmd_guest,
 	[CMD_GUEST_VMAP] = cmd_guest,
+	[CMD_GUEST_KMAP] = cmd_guest,
+	[CMD_GUEST_KUNMAP] = cmd_guest,
+	[CMD_GUEST_KMAP_ATOMIC] = cmd_guest,
 	[CMD_POKE] = cmd_poke,
 	[CMD_FLIP] = cmd_flip,
 };
@@ -1266,9 +1277,15 @@ static int on_wait_request(struct vm *vm, uint64_t mailbox_pa, void *opaque)
 	struct console *c = opaque;
 	int r;
 
-	(void)vm;
 	enter(c, CON_IDLE);
 	c->mailbox_pa = mailbox_pa;
+	/* Where the guest's vmalloc answers may point (high_memory can only
+	 * be known from guest memory); not known if the state is unreadable. */
+	c->insp.rep = NULL;
+	vm->con_mailbox.vmalloc_start = vm->con_mailbox.vmalloc_end = 0;
+	if (insp_read_state(&c->insp))
+		insp_vmalloc_range(&c->insp, &vm->con_mailbox.vmalloc_start,
+				   &vm->con_mailbox.vmalloc_end);
 	if (c->request_out) {
 		r = guest_answered(c);
 		if (r != HC_CONTINUE)

@@ -29,23 +29,28 @@ static const struct con_op_desc {
 	int live;       /* change of nr_live */
 	bool lowmem;    /* always in lowmem: has a va, in the direct map */
 	bool vmalloc;   /* a vmalloc area: a page-aligned va above the direct map */
+	bool mapped;    /* a mapping: va is never 0, even with no object */
+	bool pfn_arg0;  /* the page arg0 names: pfn == arg0 */
 } con_ops[CON_OP_NR] = {
-	[CON_OP_NONE]          = { "none",          ID_ZERO,   0, false, false },
-	[CON_OP_ALLOC_PAGES]   = { "alloc_pages",   ID_NEW,    1, false, false },
-	[CON_OP_FREE_PAGES]    = { "free_pages",    ID_ARG0,  -1, false, false },
-	[CON_OP_KMALLOC]       = { "kmalloc",       ID_NEW,    1, true,  false },
-	[CON_OP_KFREE]         = { "kfree",         ID_ARG0,  -1, true,  false },
-	[CON_OP_CACHE_CREATE]  = { "cache_create",  ID_NEW,    1, true,  false },
-	[CON_OP_CACHE_ALLOC]   = { "cache_alloc",   ID_NEW,    1, true,  false },
-	[CON_OP_CACHE_FREE]    = { "cache_free",    ID_ARG0,  -1, true,  false },
-	[CON_OP_CACHE_DESTROY] = { "cache_destroy", ID_NAMED, -1, true,  false },
-	[CON_OP_POOL_CREATE]   = { "pool_create",   ID_NEW,    1, true,  false },
-	[CON_OP_POOL_ALLOC]    = { "pool_alloc",    ID_NEW,    1, false, false },
-	[CON_OP_POOL_FREE]     = { "pool_free",     ID_ARG0,  -1, false, false },
-	[CON_OP_POOL_DESTROY]  = { "pool_destroy",  ID_ARG0,  -1, true,  false },
-	[CON_OP_VMALLOC]       = { "vmalloc",       ID_NEW,    1, false, true },
-	[CON_OP_VFREE]         = { "vfree",         ID_ARG0,  -1, false, true },
-	[CON_OP_VMAP]          = { "vmap",          ID_NEW,    1, false, true },
+	[CON_OP_NONE]          = { "none",          ID_ZERO,   0, false, false, false, false },
+	[CON_OP_ALLOC_PAGES]   = { "alloc_pages",   ID_NEW,    1, false, false, false, false },
+	[CON_OP_FREE_PAGES]    = { "free_pages",    ID_ARG0,  -1, false, false, false, false },
+	[CON_OP_KMALLOC]       = { "kmalloc",       ID_NEW,    1, true,  false, false, false },
+	[CON_OP_KFREE]         = { "kfree",         ID_ARG0,  -1, true,  false, false, false },
+	[CON_OP_CACHE_CREATE]  = { "cache_create",  ID_NEW,    1, true,  false, false, false },
+	[CON_OP_CACHE_ALLOC]   = { "cache_alloc",   ID_NEW,    1, true,  false, false, false },
+	[CON_OP_CACHE_FREE]    = { "cache_free",    ID_ARG0,  -1, true,  false, false, false },
+	[CON_OP_CACHE_DESTROY] = { "cache_destroy", ID_NAMED, -1, true,  false, false, false },
+	[CON_OP_POOL_CREATE]   = { "pool_create",   ID_NEW,    1, true,  false, false, false },
+	[CON_OP_POOL_ALLOC]    = { "pool_alloc",    ID_NEW,    1, false, false, false, false },
+	[CON_OP_POOL_FREE]     = { "pool_free",     ID_ARG0,  -1, false, false, false, false },
+	[CON_OP_POOL_DESTROY]  = { "pool_destroy",  ID_ARG0,  -1, true,  false, false, false },
+	[CON_OP_VMALLOC]       = { "vmalloc",       ID_NEW,    1, false, true,  false, false },
+	[CON_OP_VFREE]         = { "vfree",         ID_ARG0,  -1, false, true,  false, false },
+	[CON_OP_VMAP]          = { "vmap",          ID_NEW,    1, false, true,  false, false },
+	[CON_OP_KMAP]          = { "kmap",          ID_NEW,    1, false, false, true,  true },
+	[CON_OP_KUNMAP]        = { "kunmap",        ID_ARG0,  -1, false, false, true,  false },
+	[CON_OP_KMAP_ATOMIC]   = { "kmap_atomic",   ID_ZERO,   0, false, false, true,  true },
 };
 
 /* The protocol's errnos, with glibc's texts (not strerror(): the reply
@@ -188,7 +193,7 @@ static int check_va_pfn(struct vm *vm, const struct con_mailbox_state *st,
 {
 	uint64_t pages = 1;
 
-	if (d->id == ID_ZERO) {
+	if (d->id == ID_ZERO && !d->mapped) {
 		if (a->va || a->pfn)
 			return fail(err, errlen, "va %#" PRIx32 " pfn %#" PRIx32 " for %s, want 0",
 				    a->va, a->pfn, d->name);
@@ -197,12 +202,22 @@ static int check_va_pfn(struct vm *vm, const struct con_mailbox_state *st,
 	if (a->va && a->va < PAGE_OFFSET_VAL)
 		return fail(err, errlen, "va %#" PRIx32 " is below PAGE_OFFSET %#x", a->va,
 			    PAGE_OFFSET_VAL);
+	if (d->mapped && !a->va)
+		return fail(err, errlen, "va 0 for %s: a mapped page has an address", d->name);
+	if (d->pfn_arg0 && a->pfn != st->req.arg[0])
+		return fail(err, errlen, "pfn %#" PRIx32 ", want %#" PRIx32 ", the pfn requested",
+			    a->pfn, st->req.arg[0]);
 	if (d->lowmem && !a->va)
 		return fail(err, errlen, "va 0 for %s: the object is in lowmem, which is always "
 			    "mapped", d->name);
 	if (d->vmalloc && (!a->va || a->va % (1u << PAGE_SHIFT)))
 		return fail(err, errlen, "va %#" PRIx32 " for %s: a vmalloc area starts at a page "
 			    "boundary", a->va, d->name);
+	if (d->vmalloc && st->vmalloc_end &&
+	    (a->va < st->vmalloc_start || a->va >= st->vmalloc_end))
+		return fail(err, errlen, "va %#" PRIx32 " for %s is outside the vmalloc range "
+			    "[%#" PRIx32 ", %#" PRIx32 ")", a->va, d->name, st->vmalloc_start,
+			    st->vmalloc_end);
 	if (st->req.op == CON_OP_VMAP && a->pfn != st->req.pfns[0])
 		return fail(err, errlen, "pfn %#" PRIx32 ", want %#" PRIx32 ", the first page "
 			    "asked for", a->pfn, st->req.pfns[0]);
@@ -326,6 +341,12 @@ void con_answer_print(const struct con_request *req, const struct con_answer *an
 		fprintf(f, "ok\n");
 		return;
 	}
+	if (req->op == CON_OP_KMAP_ATOMIC) {
+		fprintf(f, "kmap_atomic");
+		print_where(ans, f);
+		fprintf(f, ", unmapped again\n");
+		return;
+	}
 	fprintf(f, "id %" PRIu32 ": ", ans->id);
 	switch (req->op) {
 	case CON_OP_ALLOC_PAGES:
@@ -361,6 +382,12 @@ void con_answer_print(const struct con_request *req, const struct con_answer *an
 	case CON_OP_VMAP:
 		fprintf(f, "vmap of %" PRIu32 " page%s, first page", req->arg[0],
 			req->arg[0] == 1 ? "" : "s");
+		break;
+	case CON_OP_KMAP:
+		fprintf(f, "kmap");
+		break;
+	case CON_OP_KUNMAP:
+		fprintf(f, "kunmapped");
 		break;
 	case CON_OP_CACHE_DESTROY:
 		fprintf(f, "cache %.*s destroyed\n", name_len, name);

@@ -29,7 +29,8 @@
  *     (kmalloc and cache objects, caches, pools) has one, and its pfn is
  *     the direct map's for it; pages and pool elements may have none
  *     (highmem not mapped); a vmalloc or vmap area has a page-aligned one
- *     above the direct map, and a vmap's pfn is the first one asked for;
+ *     in [VMALLOC_START, VMALLOC_END) (struct con_mailbox_state), and a
+ *     vmap's pfn is the first one asked for;
  *   - pfn is a page of guest RAM outside the legacy ISA hole (reserved
  *     in the guest's memory map); an alloc_pages block is all of that and
  *     aligned to its order.
@@ -75,6 +76,11 @@ struct con_mailbox_state {
 	struct con_request req;     /* what it was */
 	uint32_t last_id;           /* the highest id an accepted answer created */
 	uint32_t nr_live;           /* the guest's live ids after that answer */
+	/* [VMALLOC_START, VMALLOC_END) from the guest's layout and
+	 * high_memory, set by the mailbox's host (the console, from its
+	 * inspector, at every wait); end 0: not known, only page alignment
+	 * is checked (the test-only script hook). */
+	uint32_t vmalloc_start, vmalloc_end;
 };
 
 /*

@@ -58,6 +58,9 @@ const struct con_cmd con_cmds[CMD_NR] = {
 	  "/proc/vmallocinfo, computed from guest memory, callers as symbols" },
 	{ CMD_TASKS, "tasks", 0, 0, NEED_QUIESCENT, "",
 	  "one line per task: pid, name, state, VMAs, VSZ, RSS, faults, computed from guest memory" },
+	{ CMD_PKMAP, "pkmap", 0, 0, NEED_QUIESCENT, "",
+	  "the kmap windows: each used pkmap slot (count, page, page_address), mapped "
+	  "kmap_atomic slots" },
 	{ CMD_PAGE, "page", 1, 1, NEED_QUIESCENT, "PFN",
 	  "the struct page of PFN, flags by name" },
 	{ CMD_CHECK, "check", 0, CON_MAX_ARGS, NEED_QUIESCENT, "[RULE...]",
@@ -109,6 +112,12 @@ const struct con_cmd con_cmds[CMD_NR] = {
 	  "vfree() of an area from guest vmalloc, vunmap() of one from guest vmap" },
 	{ CMD_GUEST_VMAP, "guest vmap", 1, CON_VMAP_MAX, NEED_IDLE, "PFN...",
 	  "vmap() of up to 8 pages of guest alloc_pages blocks (which stay until vfree)" },
+	{ CMD_GUEST_KMAP, "guest kmap", 1, 1, NEED_IDLE, "PFN",
+	  "kmap() of the page PFN (in use) in the guest; the id names the mapping" },
+	{ CMD_GUEST_KUNMAP, "guest kunmap", 1, 1, NEED_IDLE, "ID",
+	  "kunmap() of a mapping from guest kmap" },
+	{ CMD_GUEST_KMAP_ATOMIC, "guest kmap_atomic", 1, 1, NEED_IDLE, "PFN",
+	  "kmap_atomic() and kunmap_atomic() of the page PFN (in use), within the request" },
 };
 
 VMM_PRINTF(3, 4) static int perr(char *err, size_t errlen, const char *fmt, ...)

@@ -255,6 +255,14 @@ static int on_checkpoint(struct vm *vm, uint64_t tag, void *opaque)
 	s->ms += s->rep.ms;
 	s->violations += s->rep.total;
 	s->rules_run |= s->rep.rules_run;
+	/* Information only: say it once a run, count it in the summary. */
+	if (s->rep.pkmap_deferred && !s->pkmap_deferred)
+		pr_info("check at checkpoint %" PRIu64 ": info: %s (%" PRIu64 " such slot%s: Linux's "
+			"deferred pkmap flush, legal)", s->checkpoints, s->rep.pkmap_deferred_first,
+			s->rep.pkmap_deferred, s->rep.pkmap_deferred == 1 ? "" : "s");
+	/* The most at any one checkpoint: a slot stays unflushed across many. */
+	if (s->rep.pkmap_deferred > s->pkmap_deferred)
+		s->pkmap_deferred = s->rep.pkmap_deferred;
 	json_checkpoint(s, tag);
 	if (s->rep.total) {
 		pr_info("check at checkpoint %" PRIu64 " (tag %" PRIu64 "): %" PRIu64
@@ -315,9 +323,13 @@ int inspector_finish(struct inspector *s, struct vm *vm, int status)
 	if (checking(s)) {
 		fflush(stdout);
 		fprintf(stderr, "check: %" PRIu64 " checkpoints, %u rules, %" PRIu64 " violations, "
-			"%.3f ms total; walker.accel compared %" PRIu64 " translations\n", s->checks,
+			"%.3f ms total; walker.accel compared %" PRIu64 " translations", s->checks,
 			(unsigned)__builtin_popcountll(s->rules_run), s->violations, s->ms,
 			s->translations);
+		if (s->pkmap_deferred)
+			fprintf(stderr, "; info: up to %" PRIu64 " unflushed pkmap slot%s over a free "
+				"page at a checkpoint", s->pkmap_deferred, s->pkmap_deferred == 1 ? "" : "s");
+		fputc('\n', stderr);
 	}
 	if (never) {
 		pr_err("--check: the guest reached no checkpoint, so nothing was checked; run a "

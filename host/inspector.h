@@ -52,6 +52,7 @@ struct inspector {
 	double ms;
 	bool corrupted;
 	bool fuzzed;
+	uint64_t pkmap_deferred;  /* information: count-1 pkmap slots over free pages, most at a checkpoint */
 };
 
 /* Does this set of options need the inspector at all? */

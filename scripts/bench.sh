@@ -99,6 +99,24 @@ awk -v r="$(field clear_page_rep cycles/op "$OUT/mm-cycles.txt")" -v p="$(field 
 	'BEGIN { printf "  clear_page: rep stosl / HC_PAGEOPS = %.2fx (the default is the faster, HC_PAGEOPS)\n", r / p }'
 
 echo
+echo "== Highmem windows (128M, highmem=32M): instructions (--count-insns) and PTE writes per op"
+$VMM -m 128M --count-insns -c "highmem=32M run=bench:kmap quiet iters=200" $GUEST > "$OUT/kmap-insns.txt"
+printf "  %-18s %10s %8s  %s\n" tag insns/op ptes/op what
+while read -r t what; do
+	printf "  %-18s %10s %8s  %s\n" "$t" "$(field "$t" insns/op "$OUT/kmap-insns.txt")" \
+		"$(field "$t" ptes/op "$OUT/kmap-insns.txt")" "$what"
+done <<'EOF'
+kmap_atomic_high kmap_atomic+kunmap_atomic, HighMem page (fixmap PTE set, cleared)
+kmap_atomic_low kmap_atomic+kunmap_atomic, lowmem page (its direct-map address)
+lowmem_address page_address() of a lowmem page (the direct map alone)
+kmap_steady kmap+kunmap of one HighMem page (its slot reused)
+kmap_pressure kmap+kunmap of 1024 pages in turn (a new slot each, a flush per 512)
+EOF
+awk -v h="$(field kmap_atomic_high insns/op "$OUT/kmap-insns.txt")" -v l="$(field kmap_atomic_low insns/op "$OUT/kmap-insns.txt")" \
+	-v s="$(field kmap_steady insns/op "$OUT/kmap-insns.txt")" -v p="$(field kmap_pressure insns/op "$OUT/kmap-insns.txt")" \
+	'BEGIN { printf "  kmap_atomic HighMem / lowmem: %.2fx instructions; kmap under pressure / steady: %.2fx\n", h / l, p / s }'
+
+echo
 echo "== Boot to a ready page allocator (bench=boot), 64M vs 6G"
 for m in 64M 6G; do
 	$VMM -m $m --count-insns -c "bench=boot run=exit:0 quiet" $GUEST | sed "s/^/$m /" > "$OUT/boot-insns-$m.txt"

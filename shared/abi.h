@@ -219,9 +219,11 @@ _Static_assert(sizeof(struct hc_pageop) == 32, "hc_pageop layout");
  * result is 0 or a negative Linux errno: -ENOMEM (the allocator refused),
  * -ENOENT (no live id, or no cache of that name, or an id of another
  * kind), -EINVAL (an argument the guest rejects: order >= MAX_ORDER, size
- * 0, a bad cache name, a vmap pfn outside every console page block),
- * -EBUSY (destroying a cache or pool that still has objects, freeing pages
- * a console vmap maps), -ENOSPC (the id table is full), -ENOSYS (unknown op).
+ * 0, a bad cache name, a vmap pfn outside every console page block, a
+ * kmap pfn that is no page in use), -EBUSY (destroying a cache or pool
+ * that still has objects, freeing pages a console vmap maps or the
+ * console kmaps, a kmap with every pkmap slot held), -ENOSPC (the id
+ * table is full), -ENOSYS (unknown op).
  */
 enum console_op {
 	CON_OP_NONE,            /* no request (the first call carries no answer) */
@@ -243,6 +245,12 @@ enum console_op {
 	CON_OP_VMAP,            /* arg0 = count (1..CON_VMAP_MAX), pfns[count]: pages of
 				   live alloc_pages blocks, which then cannot be freed
 				   (-EBUSY) until the area is */
+	CON_OP_KMAP,            /* arg0 = pfn of a page in use: kmap(); the id is the
+				   kmap (-EBUSY when every pkmap slot has users) */
+	CON_OP_KUNMAP,          /* arg0 = id of a kmap: kunmap() */
+	CON_OP_KMAP_ATOMIC,     /* arg0 = pfn of a page in use: kmap_atomic() and
+				   kunmap_atomic() within the request; no id, va is
+				   where it was mapped */
 	CON_OP_NR
 };
 

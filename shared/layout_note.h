@@ -14,10 +14,10 @@
  * size == sizeof(header) + count * sizeof(entry), and it is the whole
  * section.  Keys are unique.  A reader ignores keys it does not know and
  * refuses a note that lacks a key it needs, so new structures get keys
- * (mm_struct, vm_area_struct, pkmap ...) in the ranges reserved
+ * (mm_struct, vm_area_struct ...) in the ranges reserved
  * below without changing the version (kmem_cache, slab, array_cache,
  * fault_attr, fail_page_alloc_attr, the slab constants, vmap_area,
- * vm_struct, mm_struct and vm_area_struct were added that way).  The version
+ * vm_struct, pkmap, mm_struct, vm_area_struct and task_struct were added that way).  The version
  * changes only when this format itself changes.
  *
  * Values are 32-bit: the guest is i386, so every size, offset and kernel
@@ -283,6 +283,7 @@ enum layout_key {
 	LN_VM_STRUCT_flags,
 	LN_VM_STRUCT_nr_pages,
 	LN_VM_STRUCT_caller,
+	LN_VM_STRUCT_pages,
 	/* 0x1280: their flags (single bits) */
 	LN_VMAP_VM_AREA = 0x1280,  /* vmap_area.flags: busy, vm valid */
 	LN_VMAP_LAZY_FREE,         /* vmap_area.flags: freed, purge pending */
@@ -313,6 +314,16 @@ enum layout_key {
 	LN_VM_EXEC,
 	LN_VM_GROWSDOWN,
 
+	/* 0x1500: pkmap (guest highmem.c): int pkmap_count[LAST_PKMAP] and
+	 * page_address()'s hash, struct page_address_map
+	 * *page_address_htable[1 << PA_HASH_ORDER] (symbols of those names). */
+	LN_PAGE_ADDRESS_MAP_SIZEOF = 0x1500,
+	LN_PAGE_ADDRESS_MAP_page,
+	LN_PAGE_ADDRESS_MAP_virtual,
+	LN_PAGE_ADDRESS_MAP_next,
+	LN_PA_HASH_ORDER,
+	LN_SIZEOF_PKMAP_COUNT,     /* sizeof(pkmap_count[0]): a signed 32-bit count */
+
 	/* 0x1600: struct task_struct (on task_list, guest sched.h) */
 	LN_TASK_SIZEOF = 0x1600,
 	LN_TASK_pid,
@@ -324,10 +335,6 @@ enum layout_key {
 	LN_TASK_COMM_LEN,
 	LN_TASK_RUNNING,           /* task_struct.state values */
 	LN_TASK_DEAD,
-
-	/* Reserved for structures not built yet (one range each, same conventions):
-	 * 0x1500 pkmap (pkmap_count, page_address_map). */
-	LN_PKMAP_STATE_BASE = 0x1500,
 };
 
 #endif

@@ -12,6 +12,8 @@
 #include <sys/un.h>
 
 #include "harness.h"
+#include "abi.h"
+#include "elf_load.h"
 #include "exitcodes.h"
 #include "inspect/inspect.h"
 
@@ -272,7 +274,9 @@ Test(console, each_corruption_is_reported_by_its_rule, .timeout = 240)
 		snprintf(text, sizeof(text), "corrupt %s\ncheck\ncheck %s\n", kind, rule);
 		r = run_script(slab ? "highmem=32M slab_debug=ZP run=stress:slab seed=1 ops=200" :
 			       vm ? "highmem=32M run=stress:vmalloc seed=1 ops=200" :
-			       as ? "highmem=32M run=stress:vm seed=1 ops=300" : STRESS, text, NULL);
+			       as ? "highmem=32M run=stress:vm seed=1 ops=300" :
+			       !strncmp(kind, "pkmap-", 6) || !strncmp(kind, "fixmap-", 7) ?
+			       "highmem=32M run=stress:kmap seed=1 ops=200" : STRESS, text, NULL);
 		assert_status(r, 0);
 		for (const char *p = strstr(r.out, "\nviolation: "); p; p = strstr(p + 1, "\nviolation: ")) {
 			snprintf(want, sizeof(want), "\nviolation: %s: ", rule);
@@ -307,6 +311,25 @@ Test(console, poke_and_flip_write_guest_memory, .timeout = 60)
 	vmm_result_free(&r);
 }
 
+/* The kernel's CR3, from the image: the PML4 page after swapper_pg_dir. */
+static uint64_t swapper_cr3(void)
+{
+	const uint32_t ram = 32u << 20;
+	uint8_t *buf = calloc(1, ram);
+	uint64_t addr, size;
+	struct guest_mem mem;
+	struct elf_info info;
+	char err[256];
+
+	cr_assert_not_null(buf);
+	guest_mem_layout(&mem, ram, buf);
+	cr_assert_eq(elf_load_file(&mem, GUEST_ELF, &info, err, sizeof(err)), 0, "%s", err);
+	cr_assert(symtab_addr(&info.symtab, "swapper_pg_dir", &addr, &size));
+	elf_info_free(&info);
+	free(buf);
+	return addr - PAGE_OFFSET_VAL + 4096;
+}
+
 /* A value poked at a physical address reads back through xp, through x
  * at its direct-map address, and gva2gpa names the same page. */
 Test(console, xp_x_gva2gpa_and_the_kernel_maps, .timeout = 60)
@@ -322,7 +345,10 @@ Test(console, xp_x_gva2gpa_and_the_kernel_maps, .timeout = 60)
 	assert_out_has(r, "(vmm) info mem\n00000000c0000000-00000000c6000000 0000000006000000 -rw\n");
 	assert_out_has(r, "(vmm) info tlb\n00000000c0000000: 0000000000000000 --PDA---W\n");
 	assert_out_has(r, "EFER=00000500 LME LMA\n");
-	assert_out_has(r, "CR3=0000000000137000");
+	char cr3[32];
+
+	snprintf(cr3, sizeof(cr3), "CR3=%016llx", (unsigned long long)swapper_cr3());
+	assert_out_has(r, cr3);
 	assert_out_has(r, "(vmm) xp /2i 0\nerror: format 'i' (disassembly) is not supported; see 'help xp'\n");
 	vmm_result_free(&r);
 
@@ -605,5 +631,89 @@ Test(console, tasks_lists_every_task, .timeout = 60)
 			  "    0 swapper          R        -          -          -        0\n"
 			  "    1 vmstress         R ");
 	assert_out_has(r, "\n    3 vmstress         R ");
+	vmm_result_free(&r);
+}
+
+/* The kmap requests and the pkmap view: the pfn comes from a first run of
+ * the same (deterministic) guest, which allocates the same page. */
+Test(console, kmap_requests_and_the_pkmap_view, .timeout = 60)
+{
+	struct vmm_result r = run_script(IDLE, "guest alloc_pages 0 GFP_HIGHUSER\n", NULL);
+	const char *p = strstr(r.out, "id 1: order 0 at pfn ");
+	unsigned long pfn;
+	char text[512], want[320];
+
+	assert_status(r, 0);
+	cr_assert(p, "%s", r.out);
+	pfn = strtoul(p + strlen("id 1: order 0 at pfn "), NULL, 16);
+	vmm_result_free(&r);
+	snprintf(text, sizeof(text),
+		 "guest alloc_pages 0 GFP_HIGHUSER\nguest kmap %#lx\nguest kmap %#lx\n"
+		 "guest kmap_atomic %#lx\npkmap\ncheck\nguest free_pages 1\nguest kunmap 2\n"
+		 "guest kunmap 3\nguest kunmap 3\npkmap\nguest kmap 0x100\nguest kmap_atomic 0x7fff0\n"
+		 "guest free_pages 1\n", pfn, pfn, pfn);
+	r = run_script(IDLE, text, NULL);
+	assert_status(r, 0);
+	snprintf(want, sizeof(want), "(vmm) guest kmap %#lx\nid 2: kmap at pfn %#lx (va 0xffc01000)\n",
+		 pfn, pfn);
+	assert_out_has(r, want);
+	snprintf(want, sizeof(want), "(vmm) guest kmap %#lx\nid 3: kmap at pfn %#lx (va 0xffc01000)\n",
+		 pfn, pfn);
+	assert_out_has(r, want);
+	snprintf(want, sizeof(want), "(vmm) guest kmap_atomic %#lx\nkmap_atomic at pfn %#lx (va "
+		 "0xffffe000), unmapped again\n", pfn, pfn);
+	assert_out_has(r, want);
+	snprintf(want, sizeof(want), "(vmm) pkmap\npkmap: 512 slots at 0xffc00000: 1 in use (2 users), "
+		 "0 unused but not flushed, 0 flushes\n slot va         count users pfn        "
+		 "page_address\n    1 0xffc01000     3     2 %#-10lx 0xffc01000\nkmap_atomic: no slot "
+		 "mapped\n", pfn);
+	assert_out_has(r, want);
+	assert_out_has(r, "(vmm) check\ncheck: ");
+	assert_out_has(r, " rules, 0 violations\n");
+	/* Pages the console kmaps are not freed under the mapping. */
+	assert_out_has(r, "(vmm) guest free_pages 1\nrefused: -EBUSY (Device or resource busy)\n");
+	assert_out_has(r, "(vmm) guest kunmap 2\nid 2: kunmapped at pfn ");
+	assert_out_has(r, "(vmm) guest kunmap 3\nid 3: kunmapped at pfn ");
+	assert_out_has(r, "(vmm) guest kunmap 3\nrefused: -ENOENT (No such file or directory)\n");
+	/* The last user gone: unused, still mapped until the next flush. */
+	assert_out_has(r, "0 in use (0 users), 1 unused but not flushed, 0 flushes\n");
+	/* A page not in use (the kernel image, a pfn past RAM) is refused. */
+	assert_out_has(r, "(vmm) guest kmap 0x100\nrefused: -EINVAL (Invalid argument)\n");
+	assert_out_has(r, "(vmm) guest kmap_atomic 0x7fff0\nrefused: -EINVAL (Invalid argument)\n");
+	snprintf(want, sizeof(want), "(vmm) guest free_pages 1\nid 1: freed at pfn %#lx", pfn);
+	assert_out_has(r, want);
+	vmm_result_free(&r);
+}
+
+/* A page the console kmaps but does not own is pinned: its owner may free
+ * it, and it stays off the free lists until the kunmap. */
+Test(console, a_kmapped_page_is_pinned_against_its_owner, .timeout = 60)
+{
+	struct vmm_result r = run_script(IDLE, "guest mempool_create page 0 2\n"
+					 "guest mempool_alloc 1 GFP_HIGHUSER\n", NULL);
+	const char *p = strstr(r.out, "id 2: element of pool 1 at pfn ");
+	unsigned long pfn;
+	char text[512], want[256];
+
+	assert_status(r, 0);
+	cr_assert(p, "%s", r.out);
+	pfn = strtoul(p + strlen("id 2: element of pool 1 at pfn "), NULL, 16);
+	vmm_result_free(&r);
+	snprintf(text, sizeof(text),
+		 "guest mempool_create page 0 2\nguest mempool_alloc 1 GFP_HIGHUSER\nguest kmap %#lx\n"
+		 "guest mempool_free 2\nguest mempool_destroy 1\npage %#lx\ncheck\nguest kunmap 3\n"
+		 "page %#lx\ncheck\n", pfn, pfn, pfn);
+	r = run_script(IDLE, text, NULL);
+	assert_status(r, 0);
+	snprintf(want, sizeof(want), "(vmm) page %#lx\npfn %#lx (pa %#lx) struct page at ", pfn, pfn,
+		 pfn << 12);
+	p = strstr(r.out, want);
+	cr_assert(p, "%s", r.out);
+	cr_assert(strstr(p, "  refcount 1  mapcount 0 "), "%s", p);
+	p = strstr(p + 1, want);
+	cr_assert(p, "%s", r.out);
+	cr_assert(strstr(p, "  refcount 0  mapcount 0 "), "%s", p);
+	cr_assert_null(strstr(r.out, "violation:"), "%s", r.out);
+	assert_out_has(r, " rules, 0 violations\n(vmm) guest kunmap 3\n");
 	vmm_result_free(&r);
 }

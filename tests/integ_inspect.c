@@ -35,6 +35,14 @@ static char *slab_cmdline(char *buf, size_t len, const char *debug, int seed, in
 	return buf;
 }
 
+/* The pkmap and fixmap kinds run on stress:kmap, which holds kmaps at its
+ * checkpoints (pkmap-dup needs one). */
+#define KMAP_STRESS "highmem=32M run=stress:kmap seed=1 ops=200"
+static bool is_kmap_kind(const char *kind)
+{
+	return !strncmp(kind, "pkmap-", 6) || !strncmp(kind, "fixmap-", 7);
+}
+
 /* "check: N checkpoints, R rules, 0 violations" with all rules. */
 static void assert_clean_summary(const struct vmm_result *r, int checkpoints)
 {
@@ -194,7 +202,8 @@ static int violation_rules(const char *err, char rules[][32], int max)
 
 /* The buddy and page-table kinds run on stress:buddy; the slab kinds on
  * stress:slab with red zones and poisoning (slab_debug=ZP); the vmalloc
- * kinds on stress:vmalloc; the address-space kinds on stress:vm. */
+ * kinds on stress:vmalloc; the pkmap and fixmap kinds on stress:kmap; the
+ * address-space kinds on stress:vm. */
 Test(inspect, every_corruption_is_caught_by_its_rule, .timeout = 240)
 {
 	for (size_t i = 0; i < insp_nr_corruptions; i++) {
@@ -207,6 +216,7 @@ Test(inspect, every_corruption_is_caught_by_its_rule, .timeout = 240)
 					      slab ? slab_cmdline(cmd, sizeof(cmd), "slab_debug=ZP", 1, 200) :
 					      vm ? "highmem=32M run=stress:vmalloc seed=1 ops=200" :
 					      as ? "highmem=32M run=stress:vm seed=1 ops=300" :
+					      is_kmap_kind(kind) ? KMAP_STRESS :
 					      stress_cmdline(cmd, sizeof(cmd), 1, 200), "--corrupt", kind, NULL);
 		int n;
 

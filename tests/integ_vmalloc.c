@@ -1,7 +1,7 @@
 /*
  * Integration tests for vmalloc (guest/mm/vmalloc.c) and its host checks
- * (host/inspect/check_vmalloc.c): the selftest at 128M with highmem=32M and
- * at 6G, --check over stress:vmalloc for three seeds, the guard-page crash,
+ * (host/inspect/check_vmalloc.c): the selftest at 128M with highmem=32M, at
+ * 6G and at 16M, --check over stress:vmalloc for three seeds and at 1G, the guard-page crash,
  * the bad-vfree warnings, the host's vmallocinfo against the guest's (callers
  * compared as addresses: the guest prints them, the host resolves them),
  * the three vmalloc corruptions, each reported by its rule alone, and the
@@ -55,6 +55,7 @@ static void assert_vmallocinfo_agrees(const char *out, const char *guest_header,
 	cr_assert_str_eq(host, resolved);
 	cr_assert(strstr(host, " test_vmallocinfo+0x"), "%s", host);
 	cr_assert(strstr(host, " pages=2 vmap\n"), "%s", host);
+	cr_assert(strstr(host, " test_vmallocinfo+0x") && strstr(host, " ioremap\n"), "%s", host);
 	sym_set_default(NULL);
 	elf_info_free(&info);
 	free(buf);
@@ -81,6 +82,7 @@ Test(vmalloc, selftest_at_128M_with_highmem_32M, .timeout = 120)
 		       "4096 HighMem pages\n");
 	assert_out_has(r, "selftest:vmalloc: partial failures unwound: free counts, areas and PTEs "
 		       "as before\n");
+	assert_out_has(r, "selftest:vmalloc: page-table failure unwinds         ok\n");
 	assert_out_has(r, "selftest:vmalloc: largest area: 915 MiB of vmalloc range, too little RAM "
 		       "to fill it; skipped\n");
 	assert_clean(&r);
@@ -103,6 +105,10 @@ Test(vmalloc, bad_vfree_warns_with_the_address, .timeout = 120)
 	assert_out_has(r, "\nTrying to vfree() an already freed vm area (0xc681b000)\n");
 	assert_out_has(r, "\nTrying to vfree() nonexistent vm area (0xc681b000)\n");
 	assert_out_has(r, "selftest:vmalloc: bad vfree warns, frees nothing     ok\n");
+	/* vmap with VM_ALLOC: warned and dropped, so vfree refuses the area. */
+	assert_out_has(r, "\nvmap: VM_ALLOC in flags 0x2 ignored: the caller keeps its pages\n"
+		       "WARNING: at guest/mm/vmalloc.c:");
+	assert_out_has(r, "selftest:vmalloc: vmap and vunmap                    ok\n");
 	vmm_result_free(&r);
 }
 
@@ -111,9 +117,41 @@ Test(vmalloc, selftest_at_6G_fills_the_largest_area, .timeout = 180)
 	struct vmm_result r = vmm_run(150, "-m", "6G", "--check", "-c", "run=selftest:vmalloc", NULL);
 
 	assert_status(r, 0);
-	assert_out_has(r, "selftest:vmalloc: largest area 0xf8000000-0xffbfd000 (123 MiB), sampled "
+	assert_out_has(r, "selftest:vmalloc: largest area 0xf8000000-0xffbdd000 (123 MiB), sampled "
 		       "every 64th page\n");
+	/* Every page table of the range was made for the largest area. */
+	assert_out_has(r, "selftest:vmalloc: page-table failure: every page table of the range is "
+		       "made; skipped\n");
 	assert_out_has(r, "selftest:vmalloc: passed");
+	assert_clean(&r);
+	vmm_result_free(&r);
+}
+
+/* The documented minimum: the 16 MiB area does not fit and says so. */
+Test(vmalloc, selftest_at_16M_skips_what_ram_cannot_hold, .timeout = 120)
+{
+	struct vmm_result r = vmm_run(90, "-m", "16M", "--check", "-c", "run=selftest:vmalloc", NULL);
+
+	assert_status(r, 0);
+	assert_out_has(r, "selftest:vmalloc: vmalloc(4194304) at 0x");
+	assert_out_has(r, "selftest:vmalloc: vmalloc(16777216): ");
+	assert_out_has(r, " pages free, too few; skipped\n");
+	assert_out_has(r, "selftest:vmalloc: page-table failure unwinds         ok\n");
+	assert_out_has(r, "selftest:vmalloc: passed");
+	assert_clean(&r);
+	vmm_result_free(&r);
+}
+
+/* From 1G of RAM up the range is 123 MiB, less than stress:vmalloc's
+ * 128 MiB of warmed page tables: it warms what there is. */
+Test(vmalloc, check_stress_at_1G, .timeout = 120)
+{
+	struct vmm_result r = vmm_run(90, "-m", "1G", "--check", "-c", "run=stress:vmalloc ops=1500",
+				      NULL);
+
+	assert_status(r, 0);
+	assert_out_has(r, "stress:vmalloc: 0 bad areas; free counts restored\n");
+	assert_err_has(r, "check: 16 checkpoints, ");
 	assert_clean(&r);
 	vmm_result_free(&r);
 }
@@ -173,7 +211,7 @@ Test(vmalloc, host_vmallocinfo_equals_the_guests, .timeout = 120)
 				      "highmem=32M run=selftest:vmalloc", NULL);
 
 	assert_status(r, 0);
-	assert_vmallocinfo_agrees(r.out, "selftest:vmalloc: /proc/vmallocinfo with three areas:\n",
+	assert_vmallocinfo_agrees(r.out, "selftest:vmalloc: /proc/vmallocinfo with four areas:\n",
 				  "vmm: host vmallocinfo at checkpoint 1 (tag 1):\n");
 	vmm_result_free(&r);
 }
@@ -191,7 +229,10 @@ Test(vmalloc, demo_shows_zones_and_meminfo_agrees, .timeout = 60)
 	assert_out_has(r, " HighMem (1 page)\n");
 	assert_out_has(r, "HighMem first, then from the zone below once it reaches its watermark:\n");
 	cr_assert(strstr(r.out, " HighMem (") && strstr(r.out, " Normal  ("), "%s", r.out);
-	assert_out_has(r, "VmallocUsed:       32840 kB\n");
+	/* 8207 pages and the 9 of their page array, vmalloc'ed too; the
+	 * vmap's 3 are the caller's (Linux's vmalloc_nr_pages()). */
+	assert_out_has(r, "VmallocUsed:       32864 kB\n");
+	assert_out_has(r, " pages=9 vmalloc\n");
 	guest = block_after(r.out, "\nMemTotal:");
 	host = block_after(r.out, "vmm: host meminfo at checkpoint 1 (tag 0):\nMemTotal:");
 	cr_assert(guest && host && strstr(guest, "VmallocChunk:"), "%s", r.out);
@@ -244,7 +285,7 @@ Test(vmalloc, console_vmallocinfo_is_the_guests, .timeout = 120)
 	struct vmm_result r = run_console("highmem=32M run=selftest:vmalloc", "vmallocinfo\nquit\n");
 
 	assert_status(r, 0);
-	assert_vmallocinfo_agrees(r.out, "selftest:vmalloc: /proc/vmallocinfo with three areas:\n",
+	assert_vmallocinfo_agrees(r.out, "selftest:vmalloc: /proc/vmallocinfo with four areas:\n",
 				  "(vmm) vmallocinfo\n");
 	vmm_result_free(&r);
 }

@@ -64,6 +64,17 @@
 #define SG_FIX_PT_PA  0x10e000u
 #define SG_PKMAP_PT_PA 0x10f000u
 #define SG_MEMMAP_PA  0x200000u
+/* pkmap state, in the kernel image: int pkmap_count[512], then the
+ * page_address hash (1 << SG_PA_HASH_ORDER chains), then pkmap_flushes. */
+#define SG_PKMAP_COUNT_PA  0x104000u
+#define SG_PA_HTABLE_PA    0x104800u
+#define SG_PKMAP_FLUSHES_PA 0x104a00u
+#define SG_PAM_PA          0x104c00u   /* room for page_address_map entries */
+#define SG_PA_HASH_ORDER   7
+#define SG_PAM_SIZE        12          /* shuffled: virtual @0, next @4, page @8 */
+#define SG_PAM_VIRTUAL     0
+#define SG_PAM_NEXT        4
+#define SG_PAM_PAGE        8
 
 /* Globals inside SG_GLOBALS_PA. */
 #define SG_G_MEM_MAP     0x00
@@ -427,6 +438,9 @@ static inline void sg_note(struct sg *g)
 	E(LN_PGD_ALLOC_ORDER, 1); E(LN_NR_DEFERRED_RANGES, SG_NR_DEFERRED);
 	E(LN_PGALLOC_FAIL_INJECTED, SG_EV_PGALLOC_FAIL_INJECTED);
 	E(LN_NR_PAGEFLAGS, SG_NR_PAGEFLAGS);
+	E(LN_PAGE_ADDRESS_MAP_SIZEOF, SG_PAM_SIZE); E(LN_PAGE_ADDRESS_MAP_page, SG_PAM_PAGE);
+	E(LN_PAGE_ADDRESS_MAP_virtual, SG_PAM_VIRTUAL); E(LN_PAGE_ADDRESS_MAP_next, SG_PAM_NEXT);
+	E(LN_PA_HASH_ORDER, SG_PA_HASH_ORDER); E(LN_SIZEOF_PKMAP_COUNT, 4);
 	E(LN_PG_locked, SG_PG_locked); E(LN_PG_referenced, SG_PG_referenced);
 	E(LN_PG_uptodate, SG_PG_uptodate); E(LN_PG_dirty, SG_PG_dirty); E(LN_PG_lru, SG_PG_lru);
 	E(LN_PG_active, SG_PG_active); E(LN_PG_slab, SG_PG_slab); E(LN_PG_reserved, SG_PG_reserved);
@@ -509,6 +523,7 @@ static inline void sg_note(struct sg *g)
 	E(LN_VMAP_AREA_va_end, 8); E(LN_VMAP_AREA_flags, 16); E(LN_VMAP_AREA_vm, 20);
 	E(LN_VM_STRUCT_SIZEOF, 24); E(LN_VM_STRUCT_caller, 0); E(LN_VM_STRUCT_addr, 4);
 	E(LN_VM_STRUCT_size, 8); E(LN_VM_STRUCT_flags, 12); E(LN_VM_STRUCT_nr_pages, 20);
+	E(LN_VM_STRUCT_pages, 16);   /* SG_VMS_PAGES */
 	E(LN_VMAP_VM_AREA, 0x4); E(LN_VMAP_LAZY_FREE, 0x1);
 	E(LN_VM_ALLOC, 0x2); E(LN_VM_MAP, 0x4); E(LN_VM_IOREMAP, 0x1);
 	/* address spaces */
@@ -546,7 +561,8 @@ static inline uint32_t sg_str(struct sg *g, uint32_t *off, const char *s)
 /*
  * vmalloc, from VMALLOC_START = 0xc1800000 (high_memory 0xc1700000 + 8 MiB,
  * rounded down to 8 MiB), one page table at pfn 0x1406:
- *   A [0xc1800000, 0xc1802000) vmalloc, 1 page -> pfn 0x301, then its guard
+ *   A [0xc1800000, 0xc1802000) vmalloc, 1 page -> pfn 0x301 (its pages[] at
+ *     0x1407200), then its guard
  *   C [0xc1802000, 0xc1805000) lazily freed, 3 pages (vmap_lazy_nr = 3)
  *   B [0xc1805000, 0xc1808000) vmap, 2 pages -> pfns 0x1404, 0x1405
  * The structures are in page 0x1407, in a shuffled layout of their own.
@@ -567,7 +583,9 @@ static inline uint32_t sg_str(struct sg *g, uint32_t *off, const char *s)
 #define SG_VMS_ADDR    4
 #define SG_VMS_SIZE    8
 #define SG_VMS_FLAGS   12
+#define SG_VMS_PAGES   16
 #define SG_VMS_NR      20
+#define SG_VM_A_PAGES (SG_VM_META_PA + 0x200)   /* area A's pages[1] */
 
 static inline void sg_vm_area(struct sg *g, uint32_t pa, uint32_t start, uint32_t end,
 			      uint32_t flags, uint32_t vm)
@@ -591,6 +609,8 @@ static inline void sg_vmalloc_world(struct sg *g)
 	sg_wr(g, SG_VM_A + SG_VMS_FLAGS, 0x2);
 	sg_wr(g, SG_VM_A + SG_VMS_NR, 1);
 	sg_wr(g, SG_VM_A + SG_VMS_CALLER, 0xc0101234);
+	sg_wr(g, SG_VM_A + SG_VMS_PAGES, SG_PO + SG_VM_A_PAGES);
+	sg_wr(g, SG_VM_A_PAGES, SG_PO + SG_MEMMAP_PA + 0x301 * SG_PAGE_SIZE);
 	sg_wr64(g, SG_VM_PT_PA, (0x301ull << 12) | SG_KPTE);
 	sg_vm_area(g, SG_VA_C, SG_VM_START + 0x2000, SG_VM_START + 0x5000, 0x1, 0);
 	sg_wr(g, SG_GLOBALS_PA + SG_G_VMAP_LAZY_NR, 3);
@@ -666,6 +686,26 @@ static inline void sg_vm_world(struct sg *g)
 	sg_add32(g, SG_GLOBALS_PA + SG_G_ZONE_STAT + 4 * SG_STAT_PAGETABLE, 2);
 }
 
+/*
+ * A kmap as the guest's kmap_high leaves it: pfn in pkmap slot `slot` with
+ * `users` (pkmap_count users + 1), and its page_address entry (stored at
+ * SG_PAM_PA + slot * SG_PAM_SIZE) at the head of the chain hash_ptr picks.
+ * The page should be allocated (sg_unfree_block).
+ */
+static inline void sg_kmap(struct sg *g, unsigned slot, uint64_t pfn, unsigned users)
+{
+	uint32_t page = sg_page_va(pfn), va = SG_PKMAP_BASE + slot * 4096u;
+	uint32_t chain = (page * 0x61C88647u) >> (32 - SG_PA_HASH_ORDER);
+	uint64_t e = SG_PAM_PA + slot * SG_PAM_SIZE;
+
+	sg_wr64(g, SG_PKMAP_PT_PA + slot * 8, (pfn << 12) | SG_KPTE);
+	sg_wr(g, SG_PKMAP_COUNT_PA + slot * 4, users + 1);
+	sg_wr(g, e + SG_PAM_PAGE, page);
+	sg_wr(g, e + SG_PAM_VIRTUAL, va);
+	sg_wr(g, e + SG_PAM_NEXT, sg_rd(g, SG_PA_HTABLE_PA + chain * 4));
+	sg_wr(g, SG_PA_HTABLE_PA + chain * 4, (uint32_t)(SG_PO + e));
+}
+
 static inline void sg_page_tables(struct sg *g)
 {
 	/* PML4[0] -> PDPT; PDPT[3] -> kernel PD (long mode: P|RW|US). */
@@ -679,8 +719,10 @@ static inline void sg_page_tables(struct sg *g)
 			((uint64_t)(SG_MAX_LOW / 512 * 512 + i) << 12) | SG_KPTE);
 	sg_wr64(g, SG_KPD_PA + ((SG_FIXADDR_START >> 21) & 511) * 8, SG_FIX_PT_PA | SG_KPTE);
 	sg_wr64(g, SG_KPD_PA + ((SG_PKMAP_BASE >> 21) & 511) * 8, SG_PKMAP_PT_PA | SG_KPTE);
-	/* A stale pkmap entry mapping a free page is legal. */
-	sg_wr64(g, SG_PKMAP_PT_PA + 5 * 8, ((uint64_t)0x1800 << 12) | SG_KPTE);
+	/* A stale pkmap entry mapping a free page is legal: an unused slot
+	 * (count 1) not flushed yet, which keeps its page_address entry until
+	 * the flush (sg_kmap with no users). */
+	sg_kmap(g, 5, 0x1800, 0);
 	/* One live fixmap slot (kmap_atomic of an allocated highmem page). */
 	sg_wr64(g, SG_FIX_PT_PA + 511 * 8, ((uint64_t)0x1404 << 12) | SG_KPTE);
 	const uint64_t tables[] = { SG_PML4_PA, SG_PDPT_PA, SG_KPD_PA, SG_EDGE_PT_PA,
@@ -688,6 +730,7 @@ static inline void sg_page_tables(struct sg *g)
 	for (unsigned i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
 		sg_flag(g, tables[i] >> 12, SG_PG_table, 1);
 }
+
 
 /*
  * The slab world, in Normal's pfns 0x1408-0x140f (guest slab.h semantics):
@@ -918,6 +961,9 @@ static inline int sg_build(struct sg *g)
 	g->lay.sym.mm_list = SG_PO + SG_GLOBALS_PA + SG_G_MM_LIST;
 	g->lay.sym.empty_zero_page = SG_PO + ((uint64_t)SG_ZERO_PFN << 12);
 	g->lay.sym.task_list = SG_PO + SG_GLOBALS_PA + SG_G_TASK_LIST;
+	g->lay.sym.pkmap_count = SG_PO + SG_PKMAP_COUNT_PA;
+	g->lay.sym.page_address_htable = SG_PO + SG_PA_HTABLE_PA;
+	g->lay.sym.pkmap_flushes = SG_PO + SG_PKMAP_FLUSHES_PA;
 
 	/* Globals. */
 	sg_wr(g, SG_GLOBALS_PA + SG_G_MEM_MAP, SG_PO + SG_MEMMAP_PA);

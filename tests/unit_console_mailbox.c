@@ -195,6 +195,52 @@ Test(mailbox, done_seq)
 		       "done_seq 0, want 1");
 }
 
+/* A vmalloc or vmap answer points into [VMALLOC_START, VMALLOC_END) as the
+ * console read it from the guest's layout; the first page and the last one
+ * are in, the page below and VMALLOC_END are not.  vfree answers the same. */
+Test(mailbox, vmalloc_answers_lie_in_the_vmalloc_range)
+{
+	static const struct { uint32_t op, va; const char *err; } cases[] = {
+		{ CON_OP_VMALLOC, 0xc2000000, NULL },
+		{ CON_OP_VMALLOC, 0xffbfd000, NULL },
+		{ CON_OP_VMALLOC, 0xc1fff000, "va 0xc1fff000 for vmalloc is outside the vmalloc range "
+					      "[0xc2000000, 0xffbfe000)" },
+		{ CON_OP_VMALLOC, 0xffbfe000, "va 0xffbfe000 for vmalloc is outside the vmalloc range "
+					      "[0xc2000000, 0xffbfe000)" },
+		{ CON_OP_VMAP, 0xc0005000, "va 0xc0005000 for vmap is outside the vmalloc range "
+					   "[0xc2000000, 0xffbfe000)" },
+		{ CON_OP_VFREE, 0xffc01000, "va 0xffc01000 for vfree is outside the vmalloc range "
+					    "[0xc2000000, 0xffbfe000)" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct con_mailbox_state *st = &vm.con_mailbox;
+		uint32_t id = cases[i].op == CON_OP_VFREE ? 1 : st->last_id + 1;
+		uint32_t live = st->nr_live + (cases[i].op == CON_OP_VFREE ? -1 : 1);
+
+		st->vmalloc_start = 0xc2000000;
+		st->vmalloc_end = 0xffbfe000;
+		if (cases[i].op == CON_OP_VFREE && !st->nr_live) {
+			st->last_id = 1;
+			st->nr_live = 1;
+			live = 0;
+		}
+		post(cases[i].op, cases[i].op == CON_OP_VMALLOC ? 4096 : cases[i].op == CON_OP_VFREE,
+		     0, 0, NULL);
+		if (cases[i].op == CON_OP_VMAP) {
+			vm.con_mailbox.req.pfns[0] = 0x100;
+			vm.con_mailbox.req.arg[0] = 1;
+		}
+		if (cases[i].err)
+			assert_refused(answer(0, id, cases[i].va, 0x100, live), cases[i].err);
+		else
+			cr_assert_eq(answer(0, id, cases[i].va, 0x100, live), 0, "%s", err);
+		/* A refused answer ends the run; start a fresh VM for the next. */
+		vm_init_state(&vm);
+		guest_mem_layout(&vm.mem, RAM, ram);
+	}
+}
+
 /* ---- Answers: every check, and the replies (tests/fixtures/console_answers.txt) ---- */
 
 #define CASES SRC_ROOT "/tests/fixtures/console_answers.txt"
@@ -365,7 +411,8 @@ Test(mailbox, op_names)
 	static const char *const names[CON_OP_NR] = {
 		"none", "alloc_pages", "free_pages", "kmalloc", "kfree", "cache_create",
 		"cache_alloc", "cache_free", "cache_destroy", "pool_create", "pool_alloc",
-		"pool_free", "pool_destroy", "vmalloc", "vfree", "vmap",
+		"pool_free", "pool_destroy", "vmalloc", "vfree", "vmap", "kmap", "kunmap",
+		"kmap_atomic",
 	};
 
 	for (uint32_t op = 0; op < CON_OP_NR; op++)

@@ -227,13 +227,13 @@ static void count_help(const struct con_cmd *cmd, void *opaque)
 Test(console_parse, help_matches_whole_words)
 {
 	help_hits = 0;
-	cr_assert_eq(con_cmd_match("guest", count_help, NULL), 15);
+	cr_assert_eq(con_cmd_match("guest", count_help, NULL), 18);
 	cr_assert_eq(con_cmd_match("info", count_help, NULL), 4);
 	cr_assert_eq(con_cmd_match("fail", count_help, NULL), 3);
 	cr_assert_eq(con_cmd_match("x", count_help, NULL), 1);
 	cr_assert_eq(con_cmd_match("xp", count_help, NULL), 1);
 	cr_assert_eq(con_cmd_match("gues", count_help, NULL), 0);
-	cr_assert_eq(help_hits, 24);
+	cr_assert_eq(help_hits, 27);
 }
 
 /* Random lines from an alphabet rich in what the parser treats specially,

@@ -72,6 +72,164 @@ Test(check, clean_twice_and_report_reset)
 	cr_assert_eq(g.rep.total, 0);
 }
 
+/* ---- pkmap and the kmap_atomic slots -------------------------------------- */
+
+/* HighMem's order-8 block at 0x1700, allocated, kmapped in slot 7. */
+static void kmapped(unsigned users)
+{
+	sg_unfree_block(&g, 2, 0x1700, 8);
+	sg_kmap(&g, 7, 0x1700, users);
+}
+
+Test(check, pkmap_users_and_an_unflushed_slot_are_clean)
+{
+	kmapped(3);
+	sg_check(&g);
+	if (g.rep.total)
+		dump();
+	cr_assert_eq(g.rep.total, 0);
+	/* Slot 5 (count 1) still maps pfn 0x1800, which is free: information. */
+	cr_assert_eq(g.rep.pkmap_deferred, 1);
+	cr_assert_str_eq(g.rep.pkmap_deferred_first,
+			 "pkmap slot 5 (count 1, unused) still maps pfn 0x1800, which is free");
+}
+
+Test(check, pkmap_count_with_no_pte)
+{
+	sg_wr(&g, SG_PKMAP_COUNT_PA + 9 * 4, 2);
+	expect(R_PKMAP_COUNT, true);
+	cr_assert_str_eq(g.rep.v[0].place, "pkmap slot 9 (va 0xffc09000)");
+	cr_assert_str_eq(g.rep.v[0].detail, "count 2 (1 user) but the PTE 0 is not present");
+}
+
+Test(check, pkmap_count_zero_with_a_pte)
+{
+	sg_unfree_block(&g, 2, 0x1700, 8);
+	sg_wr64(&g, SG_PKMAP_PT_PA + 9 * 8, (0x1701ull << 12) | SG_KPTE);
+	expect(R_PKMAP_COUNT, true);
+	cr_assert_str_eq(g.rep.v[0].detail, "count 0 (unused, flushed) but the PTE maps pfn 0x1701");
+}
+
+Test(check, pkmap_count_negative)
+{
+	sg_wr(&g, SG_PKMAP_COUNT_PA + 3 * 4, 0xffffffffu);
+	expect(R_PKMAP_COUNT, true);
+	cr_assert_str_eq(g.rep.v[0].detail, "count -1 is negative");
+}
+
+Test(check, pkmap_user_without_page_address)
+{
+	kmapped(1);
+	sg_wr(&g, SG_PAM_PA + 7 * SG_PAM_SIZE + SG_PAM_PAGE, sg_page_va(0x1701));
+	sg_check(&g);
+	cr_assert_eq(g.rep.per_rule[R_PKMAP_ADDRESS], 3);
+	cr_assert_eq(g.rep.total, 3);
+	cr_assert_str_eq(g.rep.v[0].detail, "pfn 0x1700 has users but no page_address entry");
+	/* The entry now names pfn 0x1701: on 0x1700's chain, and slot 7
+	 * does not map it. */
+	cr_assert_str_eq(g.rep.v[1].detail, "entry for pfn 0x1701 is on chain 85, its hash is 121");
+	cr_assert_str_eq(g.rep.v[2].detail, "pfn 0x1701's page_address 0xffc07000 is slot 7, which "
+			 "maps another page");
+}
+
+Test(check, pkmap_page_address_elsewhere)
+{
+	kmapped(1);
+	sg_wr(&g, SG_PAM_PA + 7 * SG_PAM_SIZE + SG_PAM_VIRTUAL, SG_PKMAP_BASE + 8 * 4096);
+	sg_check(&g);
+	cr_assert_eq(g.rep.per_rule[R_PKMAP_ADDRESS], 2);
+	cr_assert_eq(g.rep.total, 2);
+	cr_assert_str_eq(g.rep.v[0].detail, "pfn 0x1700's page_address is 0xffc08000, not this slot");
+	cr_assert_str_eq(g.rep.v[1].detail, "pfn 0x1700's page_address 0xffc08000 is slot 8, which "
+			 "is unused and flushed");
+}
+
+Test(check, pkmap_entry_on_the_wrong_chain)
+{
+	uint32_t page = sg_page_va(0x1700), chain = (page * 0x61C88647u) >> (32 - SG_PA_HASH_ORDER);
+	uint32_t other = (chain + 1) % (1u << SG_PA_HASH_ORDER);
+
+	kmapped(1);
+	sg_wr(&g, SG_PA_HTABLE_PA + other * 4, sg_rd(&g, SG_PA_HTABLE_PA + chain * 4));
+	sg_wr(&g, SG_PA_HTABLE_PA + chain * 4, 0);
+	expect(R_PKMAP_ADDRESS, true);
+	cr_assert_eq(g.rep.total, 1);
+}
+
+/* Slot 7 holds pfn 0x1700 with users (0: unused, not flushed yet), and
+ * slot 2, with a user, maps it too: the duplicate. */
+static void two_slots_one_page(unsigned users)
+{
+	kmapped(users);
+	sg_wr64(&g, SG_PKMAP_PT_PA + 2 * 8, (0x1700ull << 12) | SG_KPTE);
+	sg_wr(&g, SG_PKMAP_COUNT_PA + 2 * 4, 2);
+	expect(R_PKMAP_DUP, true);
+	cr_assert_eq(g.rep.total, 1);
+	cr_assert_str_eq(g.rep.v[0].place, "pkmap slot 2 (va 0xffc02000)");
+	cr_assert_str_eq(g.rep.v[0].detail, "maps pfn 0x1700, which slot 7 maps too");
+}
+
+Test(check, pkmap_two_slots_one_page)
+{
+	two_slots_one_page(1);
+}
+
+/* An unused slot not flushed yet keeps its page's page_address until the
+ * flush (Linux's kunmap_high): the entry must still point back. */
+Test(check, pkmap_unflushed_slot_without_page_address)
+{
+	kmapped(0);
+	sg_wr(&g, SG_PAM_PA + 7 * SG_PAM_SIZE + SG_PAM_VIRTUAL, SG_PKMAP_BASE + 8 * 4096);
+	sg_check(&g);
+	cr_assert_eq(g.rep.per_rule[R_PKMAP_ADDRESS], 2);
+	cr_assert_str_eq(g.rep.v[0].place, "pkmap slot 7 (va 0xffc07000)");
+	cr_assert_str_eq(g.rep.v[0].detail, "pfn 0x1700's page_address is 0xffc08000, not this slot");
+}
+
+/* An unflushed slot and a slot with users may not map one page: a kmap of
+ * it would have found the first through page_address. */
+Test(check, pkmap_unflushed_slot_and_a_user_of_one_page)
+{
+	two_slots_one_page(0);
+}
+
+Test(check, pkmap_user_of_a_free_page)
+{
+	/* pfn 0x1800 is free: a slot with a user may not map it. */
+	sg_wr(&g, SG_PKMAP_COUNT_PA + 5 * 4, 2);
+	expect(R_PT_FREED, false);
+	cr_assert_eq(g.rep.pkmap_deferred, 0);
+}
+
+Test(check, pkmap_user_of_a_lowmem_page)
+{
+	sg_wr64(&g, SG_PKMAP_PT_PA + 9 * 8, (0x301ull << 12) | SG_KPTE);
+	sg_wr(&g, SG_PKMAP_COUNT_PA + 9 * 4, 2);
+	expect(R_PKMAP_ADDRESS, true);
+	cr_assert_str_eq(g.rep.v[0].detail, "maps pfn 0x301, which is not a highmem page "
+			 "(max_low_pfn 0x1700)");
+}
+
+Test(check, pkmap_window_without_its_page_table)
+{
+	sg_wr64(&g, SG_KPD_PA + ((SG_PKMAP_BASE >> 21) & 511) * 8, 0);
+	expect(R_PKMAP_COUNT, true);
+	cr_assert_eq(g.rep.total, 1);
+	cr_assert_str_eq(g.rep.v[0].detail, "no page table maps the pkmap window (its PDE is not "
+			 "present)");
+}
+
+Test(check, kmap_atomic_slot_mapped_at_a_checkpoint)
+{
+	/* Index FIX_KMAP_BEGIN + 17: CPU 1, depth 1. */
+	sg_wr64(&g, SG_FIX_PT_PA + ((SG_FIXADDR_TOP - 18 * 4096u) >> 12 & 511) * 8,
+		(0x301ull << 12) | SG_KPTE);
+	expect(R_FIXMAP_LEAK, true);
+	cr_assert_str_eq(g.rep.v[0].place, "kmap_atomic slot 17 (va 0xfffed000)");
+	cr_assert_str_eq(g.rep.v[0].detail, "maps pfn 0x301 at a checkpoint (CPU 1, depth 1): a "
+			 "kmap_atomic without its kunmap_atomic");
+}
+
 /* ---- every --corrupt kind on the synthetic image --------------------------- */
 
 Test(check, every_corruption_kind_fires_exactly_its_rule)
@@ -85,6 +243,9 @@ Test(check, every_corruption_kind_fires_exactly_its_rule)
 		/* A deferred range too, as a big guest has (deferred-dirty
 		 * needs one; every other kind must not mind it). */
 		sg_defer(&g, 2, 0x1c00, 0x2000);
+		/* And a page kmapped (pkmap-dup needs one). */
+		sg_unfree_block(&g, 2, 0x1700, 8);
+		sg_kmap(&g, 7, 0x1700, 1);
 		cr_assert_eq(insp_corrupt(&g.in, c->kind, what, sizeof(what), err, sizeof(err)), 0,
 			     "%s: %s", c->kind, err);
 		sg_check(&g);
@@ -1454,6 +1615,75 @@ Test(check, vmalloc_broken_list_stops_the_walk)
 	expect_detail(R_VMALLOC_LIST, "vmap_area_list",
 		      "entry 0xc7fff000 after 0xc1407040 is not a struct vmap_area in lowmem");
 	cr_assert_eq(g.rep.rules_run & (1ull << R_VMALLOC_ORPHAN), 0);
+}
+
+/* A PTE with reserved bits at the first PTE of the chunk (area A's page 0,
+ * NX without EFER.NXE) is pt.reserved's alone: the rest of the chunk is
+ * still scanned, so the orphan beside it is reported, and area A still
+ * counts its page. */
+Test(check, vmalloc_reserved_pte_hides_nothing_else)
+{
+	sg_wr64(&g, SG_VM_PT_PA, sg_rd64(&g, SG_VM_PT_PA) | PT_NX);
+	sg_wr64(&g, SG_VM_PT_PA + 100 * 8, (0x301ull << 12) | SG_KPTE);
+	sg_check(&g);
+	if (g.rep.total != 2)
+		dump();
+	cr_assert_eq(g.rep.total, 2);
+	cr_assert_eq(sg_count(&g, R_PT_RESERVED), 1);
+	cr_assert_eq(sg_count(&g, R_VMALLOC_ORPHAN), 1);
+	for (size_t i = 0; i < g.rep.nr; i++)
+		if (g.rep.v[i].rule == R_VMALLOC_ORPHAN) {
+			cr_assert_str_eq(g.rep.v[i].place, "vmalloc va 0xc1864000");
+			cr_assert_str_eq(g.rep.v[i].detail, "maps pa 0x301000 but is in no vmalloc area");
+		}
+}
+
+/* A PDE pointing outside RAM: pt.ram reports it, and the areas under it make
+ * no claim about their pages (no vmalloc.page). */
+Test(check, vmalloc_pde_outside_ram_is_pt_rams_alone)
+{
+	sg_wr64(&g, SG_KPD_PA + ((SG_VM_START >> 21) & 511) * 8, (64ull << 20) | SG_KPTE);
+	expect(R_PT_RAM, true);
+	cr_assert(g.rep.rules_run & (1ull << R_VMALLOC_PAGE));
+}
+
+/* A vmalloc area's PTE maps another page than its pages[] says (vfree
+ * would free the wrong one). */
+Test(check, vmalloc_pte_is_not_its_pages_entry)
+{
+	sg_wr(&g, SG_VM_A_PAGES, SG_PO + SG_MEMMAP_PA + 0x302 * SG_PAGE_SIZE);
+	expect_detail(R_VMALLOC_PAGE, "vmalloc va 0xc1800000", "page 0 of the area [0xc1800000, "
+		      "0xc1802000) maps pfn 0x301 (struct page 0xc0207828), but its pages[0] is "
+		      "0xc0207850");
+}
+
+/* One page in two vmalloc areas: each vfree would free it. */
+Test(check, vmalloc_page_in_two_areas)
+{
+	/* B becomes a vmalloc area whose page 1 is A's page 0. */
+	sg_wr(&g, SG_VM_B + SG_VMS_FLAGS, 0x2);
+	sg_wr(&g, SG_VM_B + SG_VMS_PAGES, SG_PO + SG_VM_A_PAGES + 0x10);
+	sg_wr(&g, SG_VM_A_PAGES + 0x10, SG_PO + SG_MEMMAP_PA + 0x1404 * SG_PAGE_SIZE);
+	sg_wr(&g, SG_VM_A_PAGES + 0x14, SG_PO + SG_MEMMAP_PA + 0x301 * SG_PAGE_SIZE);
+	sg_wr64(&g, SG_VM_PT_PA + 6 * 8, (0x301ull << 12) | SG_KPTE);
+	expect_detail(R_VMALLOC_PAGE, "vmalloc va 0xc1806000", "page 1 of the area [0xc1805000, "
+		      "0xc1808000) maps pfn 0x301, which vmalloc va 0xc1800000 maps too: two vmalloc "
+		      "pages cannot own one page");
+}
+
+/* A vmap area has no pages[]: its pages are the caller's, never compared. */
+Test(check, vmalloc_vmap_has_no_page_array)
+{
+	sg_wr(&g, SG_VM_B + SG_VMS_PAGES, 0);
+	sg_check(&g);
+	cr_assert_eq(g.rep.total, 0);
+}
+
+Test(check, vmalloc_page_array_unreadable)
+{
+	sg_wr(&g, SG_VM_A + SG_VMS_PAGES, 0xffbfe000);
+	expect_detail(R_VMALLOC_PAGE, "vmap_area 0xc1407000", "[0xc1800000, 0xc1802000): its page "
+		      "array at 0xffbfe000 (1 entries) cannot be read");
 }
 
 /* The vmalloc range's page tables are PG_table like every other. */

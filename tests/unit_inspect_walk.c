@@ -461,8 +461,9 @@ Test(views, meminfo_format)
 	/* HighMem: 2304 pages free and managed; Normal: 1792 managed, 1770 free in
 	 * the buddy lists (4 pcp, 4 allocated, 8 of the slab world: 7 in slabs,
 	 * 2 of them reclaimable; 6 of the address-space world); DMA: 3872 managed, 3871 free.  vmalloc: from
-	 * 0xc1800000 to 0xffbfe000, 3 pages mapped (areas A and B), the largest
-	 * gap after B's guard page at 0xc1808000. */
+	 * 0xc1800000 to 0xffbfe000, VmallocUsed the 1 page vmalloc allocated
+	 * (area A; B's 2 are a vmap's), the largest gap after B's guard page at
+	 * 0xc1808000 (lazily freed C counts as free, but is smaller). */
 	const char *want =
 		"MemTotal:          31872 kB\n"
 		"MemFree:           31780 kB\n"
@@ -474,8 +475,11 @@ Test(views, meminfo_format)
 		"SReclaimable:          8 kB\n"
 		"SUnreclaim:           20 kB\n"
 		"VmallocTotal:    1019896 kB\n"
-		"VmallocUsed:          12 kB\n"
-		"VmallocChunk:    1019864 kB\n";
+		"VmallocUsed:           4 kB\n"
+		"VmallocChunk:    1019864 kB\n"
+		"PkmapInUse:            0\n"
+		"PkmapUnflushed:        1\n"
+		"PkmapFlushes:          0\n";
 
 	cr_assert_str_eq(s, want);
 	free(s);
@@ -502,6 +506,33 @@ Test(views, vmallocinfo_format)
 	cr_assert_str_eq(s, "0xc1800000-0xc1802000    8192 0xc0101234 pages=1 vmalloc\n"
 			 "vmallocinfo: the list stops: entry 0xc1407080: prev is 0x12345678, expected "
 			 "0xc1407040\n");
+	free(s);
+}
+
+/* VmallocChunk counts lazily freed areas as free: with B lazily freed
+ * too, A's end to the range's end is one gap. */
+Test(views, meminfo_chunk_counts_lazily_freed_areas_free)
+{
+	char *s;
+
+	sg_wr(&g, SG_VA_B + SG_VA_FLAGS, 0x1);   /* the synthetic VMAP_LAZY_FREE */
+	sg_wr(&g, SG_VA_B + SG_VA_VM, 0);
+	s = capture(meminfo);
+	cr_assert(strstr(s, "VmallocUsed:           4 kB\nVmallocChunk:    1019888 kB\n"), "%s", s);
+	free(s);
+}
+
+/* An address-only area (get_vm_area with VM_IOREMAP) says so, as Linux's
+ * s_show does. */
+Test(views, vmallocinfo_ioremap)
+{
+	char *s;
+
+	sg_wr(&g, SG_VM_A + SG_VMS_FLAGS, 0x1);
+	sg_wr(&g, SG_VM_A + SG_VMS_NR, 0);
+	s = capture(vmallocinfo);
+	cr_assert_str_eq(s, "0xc1800000-0xc1802000    8192 0xc0101234 ioremap\n"
+			 "0xc1805000-0xc1808000   12288 0xc0105678 pages=2 vmap\n");
 	free(s);
 }
 

@@ -9,6 +9,7 @@
  * backtrace to the VMM so the host can symbolise it.
  */
 #include "kernel.h"
+#include "highmem.h"
 #include "panic.h"
 #include "printk.h"
 #include "asm/desc.h"
@@ -115,6 +116,7 @@ void show_regs(const struct pt_regs *regs)
 void die(const char *str, struct pt_regs *regs, long err)
 {
 	static int die_counter, die_nest;
+	static char what[160];
 	unsigned long trace[HC_BACKTRACE_MAX];
 	unsigned int nr;
 
@@ -124,8 +126,14 @@ void die(const char *str, struct pt_regs *regs, long err)
 	if (die_nest++)
 		panic("Fatal exception while reporting one: %s", str);
 
-	if (regs->vector == X86_TRAP_PF)
+	if (regs->vector == X86_TRAP_PF) {
 		show_fault_oops(regs, err, read_cr2());
+		/* Name the bug when the address says what it is. */
+		if (!(err & X86_PF_PROT) && kmap_atomic_fault_report(read_cr2(), what, sizeof(what))) {
+			printk("BUG: %s\n", what);
+			str = what;
+		}
+	}
 	printk("%s: %04lx [#%d] vector %lu\n", str, err & 0xffff, ++die_counter,
 	       regs->vector);
 	if (regs->vector < FIRST_EXTERNAL_VECTOR && (err & 2) &&

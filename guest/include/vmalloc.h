@@ -41,7 +41,8 @@ struct vm_struct {
 	void *addr;
 	unsigned long size;          /* bytes, guard page included */
 	unsigned long flags;         /* VM_* */
-	struct page **pages;         /* VM_ALLOC: nr_pages entries (kmalloc) */
+	struct page **pages;         /* VM_ALLOC: nr_pages entries (kmalloc, or
+					 vmalloc when larger than a page) */
 	unsigned int nr_pages;       /* pages mapped (VM_ALLOC and VM_MAP) */
 	const void *caller;          /* return address of the API's caller */
 };

@@ -23,6 +23,7 @@
  */
 #include "kernel.h"
 #include "errno-base.h"
+#include "highmem.h"
 #include "hypercall.h"
 #include "mempool.h"
 #include "mm.h"
@@ -45,6 +46,7 @@ enum con_kind {
 						   slab pool */
 	CON_VMALLOC = CON_OP_VFREE,		/* ptr: the area; order: 0 for vmalloc, else
 						   the pages vmap mapped, in vpages */
+	CON_KMAP = CON_OP_KUNMAP,		/* ptr: the struct page * kmapped */
 };
 
 struct con_obj {
@@ -116,6 +118,11 @@ static bool con_in_use(const struct con_obj *owner)
 			return true;
 		if (owner->kind == CON_POOL && o->kind == CON_POOL_ELEM && o->pool == owner)
 			return true;
+		/* Pages may not be freed while the console kmaps one of them. */
+		if (owner->kind == CON_PAGES && o->kind == CON_KMAP &&
+		    (struct page *)o->ptr >= (struct page *)owner->ptr &&
+		    (struct page *)o->ptr < (struct page *)owner->ptr + (1u << owner->order))
+			return true;
 	}
 	return false;
 }
@@ -141,7 +148,7 @@ static void con_reply_obj(struct con_reply *r, const struct con_obj *o)
 	if (o->kind == CON_VMALLOC) {
 		r->va = (u32)(unsigned long)o->ptr;
 		r->pfn = vmalloc_to_pfn(o->ptr);
-	} else if (o->kind == CON_PAGES ||
+	} else if (o->kind == CON_PAGES || o->kind == CON_KMAP ||
 	    (o->kind == CON_POOL_ELEM && o->pool->pool_kind == CON_POOL_PAGE)) {
 		r->va = (u32)(unsigned long)page_address(o->ptr);
 		r->pfn = page_to_pfn(o->ptr);
@@ -320,6 +327,51 @@ static int con_vmap(const struct console_mailbox *rq, struct con_obj *o)
 	return o->ptr ? 0 : -ENOMEM;
 }
 
+/* The page of a pfn the host names for a mapping: RAM in use (a hole's
+ * struct page and a free page have refcount 0), or NULL. */
+static struct page *con_page_in_use(u32 pfn)
+{
+	if (!pfn_valid(pfn) || !page_count(pfn_to_page(pfn)))
+		return NULL;
+	return pfn_to_page(pfn);
+}
+
+static int con_kmap(const struct console_mailbox *rq, struct con_obj *o)
+{
+	struct page *page = con_page_in_use(rq->arg[0]);
+	struct pkmap_stats st;
+
+	if (!page)
+		return -EINVAL;
+	/* kmap would sleep for a slot in Linux, and panics here: refuse. */
+	pkmap_stats(&st);
+	if (PageHighMem(page) && !page_address(page) && st.in_use == LAST_PKMAP)
+		return -EBUSY;
+	/* Pin the page, as a Linux caller holding a kmap does: whoever owns
+	 * it may free it meanwhile, and it must not reach the free lists
+	 * while a pkmap slot maps it. */
+	get_page(page);
+	o->ptr = page;
+	kmap(page);
+	return 0;
+}
+
+/* No object: the mapping lives only inside the request. */
+static int con_kmap_atomic(const struct console_mailbox *rq, struct con_reply *r)
+{
+	struct page *page = con_page_in_use(rq->arg[0]);
+	volatile u32 *va;
+
+	if (!page)
+		return -EINVAL;
+	va = kmap_atomic(page);
+	(void)*va;   /* through the mapping, as a user would */
+	r->va = (u32)(unsigned long)va;
+	r->pfn = rq->arg[0];
+	kunmap_atomic((void *)va);
+	return 0;
+}
+
 /* The creates, with the kind of what each makes. */
 static const struct {
 	con_make_t make;
@@ -333,6 +385,7 @@ static const struct {
 	[CON_OP_POOL_ALLOC] = { con_pool_alloc, CON_POOL_ELEM },
 	[CON_OP_VMALLOC] = { con_vmalloc, CON_VMALLOC },
 	[CON_OP_VMAP] = { con_vmap, CON_VMALLOC },
+	[CON_OP_KMAP] = { con_kmap, CON_KMAP },
 };
 
 static int con_create(const struct console_mailbox *rq, struct con_reply *r)
@@ -367,7 +420,7 @@ static int con_put(const struct console_mailbox *rq, struct con_reply *r)
 	o = kind == CON_CACHE ? con_find_cache(rq->name) : con_get(rq->arg[0], kind);
 	if (!o)
 		return -ENOENT;
-	if (((kind == CON_CACHE || kind == CON_POOL) && con_in_use(o)) ||
+	if (((kind == CON_CACHE || kind == CON_POOL || kind == CON_PAGES) && con_in_use(o)) ||
 	    (kind == CON_PAGES && con_pages_vmapped(o)))
 		return -EBUSY;
 	con_reply_obj(r, o);
@@ -396,6 +449,10 @@ static int con_put(const struct console_mailbox *rq, struct con_reply *r)
 		else
 			vfree(o->ptr);
 		break;
+	case CON_KMAP:
+		kunmap(o->ptr);
+		put_page(o->ptr);
+		break;
 	default:
 		BUG();
 	}
@@ -419,7 +476,10 @@ static int con_do(const struct console_mailbox *rq, struct con_reply *r)
 	case CON_OP_POOL_FREE:
 	case CON_OP_POOL_DESTROY:
 	case CON_OP_VFREE:
+	case CON_OP_KUNMAP:
 		return con_put(rq, r);
+	case CON_OP_KMAP_ATOMIC:
+		return con_kmap_atomic(rq, r);
 	default:
 		return -ENOSYS;
 	}
@@ -460,5 +520,5 @@ static int wl_idle(const char *arg)
 	}
 }
 DEFINE_WORKLOAD("idle", wl_idle,
-		"wait for the VMM's console requests (pages, kmalloc, caches, mempools, vmalloc); "
-		"the VMM ends the run");
+		"wait for the VMM's console requests (pages, kmalloc, caches, mempools, vmalloc, "
+		"kmap); the VMM ends the run");

@@ -15,6 +15,7 @@
 #include "vmalloc.h"
 #include "mm_struct.h"
 #include "sched.h"
+#include "highmem.h"
 #include "asm/pgtable.h"
 
 #define LN_ENTRIES(X)                                                          \
@@ -115,6 +116,12 @@
 	X(PGDAT_node_spanned_pages, offsetof(struct pglist_data, node_spanned_pages)) \
 	X(VM_EVENT_STATE_SIZEOF, sizeof(struct vm_event_state))                \
 	X(VM_EVENT_STATE_event, offsetof(struct vm_event_state, event))        \
+	X(PAGE_ADDRESS_MAP_SIZEOF, sizeof(struct page_address_map))           \
+	X(PAGE_ADDRESS_MAP_page, offsetof(struct page_address_map, page))      \
+	X(PAGE_ADDRESS_MAP_virtual, offsetof(struct page_address_map, virtual)) \
+	X(PAGE_ADDRESS_MAP_next, offsetof(struct page_address_map, next))      \
+	X(PA_HASH_ORDER, PA_HASH_ORDER)                                        \
+	X(SIZEOF_PKMAP_COUNT, sizeof(pkmap_count[0]))                          \
 	LN_FAULT_ENTRIES(X)                                                    \
 	LN_SLAB_ENTRIES(X)                                                     \
 	LN_VMALLOC_ENTRIES(X)                                                  \
@@ -167,6 +174,7 @@
 	X(VM_STRUCT_flags, offsetof(struct vm_struct, flags))                  \
 	X(VM_STRUCT_nr_pages, offsetof(struct vm_struct, nr_pages))            \
 	X(VM_STRUCT_caller, offsetof(struct vm_struct, caller))                \
+	X(VM_STRUCT_pages, offsetof(struct vm_struct, pages))                  \
 	X(VMAP_VM_AREA, VMAP_VM_AREA)                                          \
 	X(VMAP_LAZY_FREE, VMAP_LAZY_FREE)                                      \
 	X(VM_ALLOC, VM_ALLOC)                                                  \
@@ -278,6 +286,7 @@ _Static_assert(sizeof(struct mmvisor_layout_note) ==
 	       sizeof(struct layout_note_header) + LN_COUNT * sizeof(struct layout_note_entry),
 	       "layout note has no padding");
 /* The host reads these as 32-bit words. */
+_Static_assert(sizeof(pkmap_count[0]) == 4 && sizeof(pkmap_flushes) == 4, "32-bit pkmap counters");
 _Static_assert(sizeof(long) == 4 && sizeof(void *) == 4, "i386 guest");
 _Static_assert(sizeof(((struct page *)0)->_refcount) == 4 &&
 	       sizeof(((struct page *)0)->_mapcount) == 4 &&

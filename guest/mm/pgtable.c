@@ -11,12 +11,13 @@
  *     kernel image, which lives in lowmem at 1 MiB);
  *   - the vmalloc range's page tables, allocated on demand by
  *     pte_alloc_kernel() and kept (as Linux keeps them);
- *   - one page table for pkmap (LAST_PKMAP slots);
+ *   - one page table for pkmap (LAST_PKMAP slots, highmem.c's kmap);
  *   - one page table for the fixmap.
  * Page-table pages are PG_table; early ones come from memblock (untouched,
  * hence zero, RAM) or from the kernel image's bss.
  */
 #include "kernel.h"
+#include "highmem.h"
 #include "memblock.h"
 #include "mm.h"
 #include "asm/pgtable.h"
@@ -114,7 +115,7 @@ void paging_init(void)
 	set_pgd(&pdpt[pgd_index(PAGE_OFFSET)], __pgd(__pa(swapper_kernel_pmd) | _PAGE_UPPER_TABLE));
 
 	map_lowmem();
-	early_pte_table(PKMAP_BASE);   /* the pkmap window's PT, there from boot */
+	pkmap_page_table = early_pte_table(PKMAP_BASE);   /* kmap's window, there from boot */
 	fixmap_page_table = early_pte_table(FIXADDR_START);
 
 	/* Drop the VMM's boot tables: from here on there is no identity map,

@@ -9,6 +9,7 @@
  * Reads counters without zone->lock: called at quiescent points.
  */
 #include "kernel.h"
+#include "highmem.h"
 #include "mm.h"
 #include "procfs.h"
 #include "slab.h"
@@ -21,11 +22,17 @@ static void show_val_kb(const char *name, unsigned long pages)
 	printk("%-16s%8lu kB\n", name, K(pages));
 }
 
+static void show_val(const char *name, unsigned long n)
+{
+	printk("%-16s%8lu\n", name, n);
+}
+
 /* As in Linux, MemFree is NR_FREE_PAGES: pages sitting on the per-CPU lists
  * are not counted (zoneinfo's pagesets show them). */
 void show_meminfo(void)
 {
 	unsigned long free = 0, highfree = 0;
+	struct pkmap_stats pk;
 	struct zone *zone;
 
 	for_each_zone(zone) {
@@ -46,6 +53,12 @@ void show_meminfo(void)
 	show_val_kb("VmallocTotal:", vmalloc_total_bytes() >> PAGE_SHIFT);
 	show_val_kb("VmallocUsed:", vmalloc_used_pages());
 	show_val_kb("VmallocChunk:", vmalloc_chunk_bytes() >> PAGE_SHIFT);
+	/* Not in Linux's meminfo: the pkmap window (highmem.c), as counts in
+	 * the style of its HugePages_ lines. */
+	pkmap_stats(&pk);
+	show_val("PkmapInUse:", pk.in_use);
+	show_val("PkmapUnflushed:", pk.unflushed);
+	show_val("PkmapFlushes:", pk.flushes);
 }
 
 void show_all_mem_reports(void)

@@ -20,8 +20,9 @@
  * to it may exist, and a vfree costs no flush of its own.
  *
  * A failure partway (out of pages, page tables or address space) unwinds
- * everything the call did: PTEs cleared (one flush), pages freed, range
- * unreserved.  Page tables the call allocated stay, as they do in Linux.
+ * everything the call did: PTEs cleared (one flush), range unreserved, and
+ * only then the pages freed.  Page tables the call allocated stay, as they
+ * do in Linux.
  *
  * vmap_area_lock protects vmap_area_list, the areas, their vm_structs and
  * vmap_lazy_nr.  One CPU, no preemption, no interrupts today; the lock is
@@ -271,18 +272,16 @@ struct vm_struct *alloc_vm_area(unsigned long size)
 	return area;
 }
 
-/* Clear the area's PTEs and leave its range for the next purge. */
-struct vm_struct *remove_vm_area(const void *addr)
+/* Clear the area's PTEs and leave its range for the next purge: its
+ * vm_struct, or NULL if no area starts at addr.  Caller holds
+ * vmap_area_lock. */
+static struct vm_struct *__remove_vm_area(const void *addr)
 {
-	struct vmap_area *va;
+	struct vmap_area *va = __find_busy_area((unsigned long)addr);
 	struct vm_struct *vm;
 
-	spin_lock(&vmap_area_lock);
-	va = __find_busy_area((unsigned long)addr);
-	if (!va) {
-		spin_unlock(&vmap_area_lock);
+	if (!va)
 		return NULL;
-	}
 	vm = va->vm;
 	vunmap_range_noflush(va->va_start, va->va_end - PAGE_SIZE);
 	va->vm = NULL;
@@ -290,6 +289,15 @@ struct vm_struct *remove_vm_area(const void *addr)
 	vmap_lazy_nr += (va->va_end - va->va_start) >> PAGE_SHIFT;
 	if (vmap_lazy_nr > lazy_max_pages())
 		__purge_vmap_area_lazy();
+	return vm;
+}
+
+struct vm_struct *remove_vm_area(const void *addr)
+{
+	struct vm_struct *vm;
+
+	spin_lock(&vmap_area_lock);
+	vm = __remove_vm_area(addr);
 	spin_unlock(&vmap_area_lock);
 	return vm;
 }
@@ -304,15 +312,15 @@ void free_vm_area(struct vm_struct *area)
 
 /*
  * Is addr something `op` may free, an area made with `want` (VM_ALLOC or
- * VM_MAP)?  Otherwise warn, naming the address, and free nothing.
+ * VM_MAP)?  Otherwise warn, naming the address, and free nothing.  Caller
+ * holds vmap_area_lock, so the area it approves is still there when it is
+ * taken off.
  */
-static bool vfree_check(const void *addr, const char *op, unsigned long want)
+static bool __vfree_check(const void *addr, const char *op, unsigned long want)
 {
 	unsigned long a = (unsigned long)addr;
 	struct vmap_area *va;
-	bool ok = false;
 
-	spin_lock(&vmap_area_lock);
 	va = is_vmalloc_addr(addr) ? __vmap_area_lookup(&vmap_area_list, &vmap_cache, a) : NULL;
 	/* An area whose get_vm_area has not finished (flags 0) is no area
 	 * yet. */
@@ -328,16 +336,50 @@ static bool vfree_check(const void *addr, const char *op, unsigned long want)
 			(va->vm->flags & VM_MAP) ? "vmap()" :
 			(va->vm->flags & VM_ALLOC) ? "vmalloc()" : "get_vm_area()");
 	else
-		ok = true;
+		return true;
+	return false;
+}
+
+/* The area at addr if `op` may free it (taken off, PTEs cleared, range
+ * left for the next purge), else NULL after a warning: checked and taken
+ * off under one hold of vmap_area_lock. */
+static struct vm_struct *take_vm_area(const void *addr, const char *op, unsigned long want)
+{
+	struct vm_struct *vm = NULL;
+
+	spin_lock(&vmap_area_lock);
+	if (__vfree_check(addr, op, want))
+		vm = __remove_vm_area(addr);
 	spin_unlock(&vmap_area_lock);
-	return ok;
+	return vm;
+}
+
+/* The page array of a VM_ALLOC area: vmalloc'ed itself when larger than a
+ * page, as Linux's __vmalloc_area_node does, so a big area needs no
+ * physically contiguous lowmem. */
+static struct page **alloc_page_array(unsigned int nr, gfp_t gfp, const void *caller)
+{
+	unsigned long bytes = (unsigned long)nr * sizeof(struct page *);
+
+	if (bytes > PAGE_SIZE)
+		return __vmalloc_caller(bytes, meta_gfp(gfp), PAGE_KERNEL, caller);
+	return kmalloc(bytes, meta_gfp(gfp));
+}
+
+static void free_page_array(struct page **pages)
+{
+	if (is_vmalloc_addr(pages))
+		vfree(pages);
+	else
+		kfree(pages);
 }
 
 static void free_area_pages(struct vm_struct *area)
 {
 	for (unsigned int i = 0; i < area->nr_pages; i++)
 		__free_page(area->pages[i]);
-	kfree(area->pages);
+	if (area->pages)
+		free_page_array(area->pages);
 }
 
 void vfree(const void *addr)
@@ -346,9 +388,9 @@ void vfree(const void *addr)
 
 	if (!addr)
 		return;
-	if (!vfree_check(addr, "vfree", VM_ALLOC))
+	area = take_vm_area(addr, "vfree", VM_ALLOC);
+	if (!area)
 		return;
-	area = remove_vm_area(addr);
 	free_area_pages(area);
 	kfree(area);
 }
@@ -357,9 +399,7 @@ void vunmap(const void *addr)
 {
 	if (!addr)
 		return;
-	if (!vfree_check(addr, "vunmap", VM_MAP))
-		return;
-	kfree(remove_vm_area(addr));
+	kfree(take_vm_area(addr, "vunmap", VM_MAP));
 }
 
 /* A call that failed after get_vm_area: clear what it mapped (one flush),
@@ -385,11 +425,12 @@ void *__vmalloc_caller(unsigned long size, gfp_t gfp_mask, pgprot_t prot, const 
 {
 	struct vm_struct *area = __get_vm_area(size, VM_ALLOC, gfp_mask, caller);
 	unsigned int nr, mapped = 0;
+	struct page **pages;
 
 	if (!area)
 		goto fail;
 	nr = (area->size - PAGE_SIZE) >> PAGE_SHIFT;
-	area->pages = kmalloc(nr * sizeof(struct page *), meta_gfp(gfp_mask));
+	area->pages = alloc_page_array(nr, gfp_mask, caller);
 	if (!area->pages)
 		goto unwind;
 	/* One page at a time, as Linux does: no physical contiguity needed,
@@ -406,8 +447,15 @@ void *__vmalloc_caller(unsigned long size, gfp_t gfp_mask, pgprot_t prot, const 
 		goto unwind;
 	return area->addr;
 unwind:
-	free_area_pages(area);
+	/* PTEs cleared and flushed before their pages go back to buddy: no
+	 * moment where a freed page is still mapped. */
+	pages = area->pages;
+	nr = area->nr_pages;
 	unwind_area(area, mapped);
+	for (unsigned int i = 0; i < nr; i++)
+		__free_page(pages[i]);
+	if (pages)
+		free_page_array(pages);
 fail:
 	if (!(gfp_mask & __GFP_NOWARN))
 		printk(KERN_WARNING "vmalloc: allocation failure: %lu bytes, gfp %#x\n", size,
@@ -445,6 +493,12 @@ void *vmap(struct page **pages, unsigned int count, unsigned long flags, pgprot_
 
 	if (!count || count > (VMALLOC_END - VMALLOC_START) >> PAGE_SHIFT)
 		return NULL;
+	/* VM_ALLOC says the area owns its pages (vm->pages, freed by
+	 * vfree): a vmap owns none, so it could only crash a later vfree. */
+	if (flags & VM_ALLOC) {
+		vm_warn("vmap: VM_ALLOC in flags %#lx ignored: the caller keeps its pages", flags);
+		flags &= ~VM_ALLOC;
+	}
 	area = __get_vm_area((unsigned long)count << PAGE_SHIFT, flags | VM_MAP, GFP_KERNEL,
 			     __builtin_return_address(0));
 	if (!area)
@@ -493,6 +547,8 @@ void show_vmallocinfo(void)
 		       (unsigned long)v->addr + v->size, v->size, (unsigned long)v->caller);
 		if (v->nr_pages)
 			printk(" pages=%u", v->nr_pages);
+		if (v->flags & VM_IOREMAP)
+			printk(" ioremap");
 		if (v->flags & VM_ALLOC)
 			printk(" vmalloc");
 		if (v->flags & VM_MAP)
@@ -507,13 +563,16 @@ unsigned long vmalloc_total_bytes(void)
 	return VMALLOC_END - VMALLOC_START;
 }
 
+/* VmallocUsed as Linux has printed it since 5.3 (vmalloc_nr_pages()): the
+ * pages vmalloc allocated, its page arrays included; a vmap's pages are
+ * the caller's and do not count. */
 unsigned long vmalloc_used_pages(void)
 {
 	unsigned long n = 0;
 	struct vmap_area *va;
 
 	list_for_each_entry(va, &vmap_area_list, list)
-		if (va->flags & VMAP_VM_AREA)
+		if ((va->flags & VMAP_VM_AREA) && (va->vm->flags & VM_ALLOC))
 			n += va->vm->nr_pages;
 	return n;
 }

@@ -123,12 +123,17 @@ struct vmap_area *__vmap_area_lookup(struct list_head *head, const struct vmap_c
 	return NULL;
 }
 
+/* Lazily freed areas count as free, as in Linux's get_vmalloc_info (3.10 to
+ * 4.3, the last to compute VmallocChunk): a search that needs their room
+ * purges them first. */
 unsigned long __vmap_largest_gap(struct list_head *head, unsigned long vstart, unsigned long vend)
 {
 	unsigned long prev_end = vstart, largest = 0;
 	struct vmap_area *va;
 
 	list_for_each_entry(va, head, list) {
+		if (va->flags & VMAP_LAZY_FREE)
+			continue;
 		if (va->va_start > prev_end && va->va_start - prev_end > largest)
 			largest = va->va_start - prev_end;
 		if (va->va_end > prev_end)

@@ -2,10 +2,11 @@
  * All checkers, in the order their results feed each other: the runtime
  * state and its geometry, the free lists (which say which pages are free),
  * the slab walk (which says which pages are slab pages), the mem_map pass,
- * the page tables, then vmalloc's areas against the PTEs of its range, then
- * every address space's VMAs against its user page tables.
- * This is what --check runs at a checkpoint, what the console's `check`
- * will run, and what the tests and the benchmark time.
+ * the page tables, vmalloc's areas against the PTEs of its range, every
+ * address space's VMAs against its user page tables, then the pkmap window
+ * and the kmap_atomic slots.  This is what --check runs at a checkpoint,
+ * what the console's `check` will run, and what the tests and the
+ * benchmark time.
  */
 #include <time.h>
 
@@ -34,6 +35,7 @@ void insp_check_all(struct insp *in, struct insp_report *rep, uint64_t extra_cr3
 			insp_check_pt(in, extra_cr3);
 		insp_check_vmalloc(in);
 		insp_check_vm(in);
+		insp_check_pkmap(in);
 	}
 	insp_report_flush(rep);
 	rep->stopped = insp_stopping(in);

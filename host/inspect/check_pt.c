@@ -9,11 +9,9 @@
  *   - no kernel leaf outside the direct map maps a page that is free in
  *     the buddy allocator (pstate from check_buddy.c: listed blocks,
  *     per-CPU pages and deferred ranges), except in vmalloc, whose own
- *     rule (vmalloc.page, check_vmalloc.c) names the area, and in pkmap:
- *     Linux keeps stale pkmap PTEs until the next flush_all_zero_pkmaps(),
- *     so pkmap needs rules of its own (pkmap_count), not built yet.  The fixmap is
- *     checked: kunmap_atomic clears its slot, so at a checkpoint every
- *     fixmap PTE is in use;
+ *     rule (vmalloc.page, check_vmalloc.c) names the area, and in unused
+ *     pkmap slots (pkmap_count 1): Linux keeps their PTEs until the next
+ *     flush_all_zero_pkmaps().  check_pkmap.c has pkmap's own rules;
  *   - IA-32e reserved bits; PS in a PDPTE; nothing mapped above 4 GiB.
  * An entry with a structural error (reserved bits, 1 GiB, not RAM) is
  * reported once and not followed, so one bad entry is one violation.
@@ -103,8 +101,14 @@ static void leaf(struct ptctx *c, enum pt_level lvl, uint64_t va, uint64_t e, ui
 		}
 		return;
 	}
-	if (va >= c->pk_start && va < c->pk_end)
-		return;   /* stale pkmap PTEs are legal until the next flush */
+	if (va >= c->pk_start && va < c->pk_end) {
+		int32_t count;
+
+		/* An unused slot (count 1) keeps its PTE until the next flush,
+		 * and its page may be free by then: legal in Linux. */
+		if (!insp_pkmap_count(in, (uint32_t)((va - c->pk_start) >> 12), &count) || count == 1)
+			return;
+	}
 	if (va >= c->vm_start && va < c->vm_end)
 		return;   /* vmalloc.page says which area maps a free page */
 	if (!in->pstate_valid)

@@ -7,7 +7,9 @@
  *                   lazily freed one has none;
  *   vmalloc.guard   the last page of every busy area is unmapped;
  *   vmalloc.page    a vmalloc or vmap area maps all of its nr_pages, each
- *                   to a page that is not free in the buddy allocator;
+ *                   to a page that is not free in the buddy allocator; a
+ *                   vmalloc area's page i is its pages[i], and no page is
+ *                   mapped by two vmalloc pages (each would free it);
  *   vmalloc.orphan  no present PTE outside the busy areas;
  *   vmalloc.lazy    lazily freed areas map nothing, and vmap_lazy_nr is the
  *                   pages they hold.
@@ -95,6 +97,7 @@ int insp_varea_next(const struct insp *in, struct insp_varea_iter *it, struct in
 		a->vm_flags = insp_rd32(v, l->vm_struct.flags);
 		a->nr_pages = insp_rd32(v, l->vm_struct.nr_pages);
 		a->caller = insp_rd32(v, l->vm_struct.caller);
+		a->pages = insp_rd32(v, l->vm_struct.pages);
 	}
 	it->prev = it->cur;
 	it->cur = insp_rd32(p, l->vmap_area.list + l->list.next);
@@ -118,9 +121,13 @@ bool insp_vmalloc_totals(const struct insp *in, uint32_t *used, uint32_t *chunk)
 	*used = 0;
 	insp_varea_begin(in, &it);
 	while ((r = insp_varea_next(in, &it, &a)) > 0) {
-		if (busy(in, &a))
+		/* The guest's vmalloc_used_pages and __vmap_largest_gap, in
+		 * its 32-bit arithmetic: vmalloc's pages only, and lazily
+		 * freed areas are free. */
+		if (busy(in, &a) && (a.vm_flags & in->lay->vmf.alloc))
 			*used += a.nr_pages;
-		/* The guest's __vmap_largest_gap, in its 32-bit arithmetic. */
+		if (a.flags & in->lay->vmf.lazy_free)
+			continue;
 		if (a.start > prev_end && a.start - prev_end > largest)
 			largest = a.start - prev_end;
 		if (a.end > prev_end)
@@ -230,9 +237,65 @@ static bool pfn_free(const struct insp *in, uint64_t pfn)
 	return in->pstate_valid && pfn < in->st.npfn && (in->pstate[pfn] & PS_FREE);
 }
 
+/* What the PTE scan carries from one PTE to the next. */
+struct pte_scan {
+	uint32_t *owner;           /* per pfn: the va of a VM_ALLOC page mapping it, or 0 */
+	const struct insp_varea *arr_area;   /* the area whose pages[] is in arr */
+	uint32_t *arr;             /* its pages[] (struct page pointers), or NULL */
+};
+
+/* The VM_ALLOC area a's pages[], read through the kernel's page tables
+ * (kmalloc'ed in lowmem, or vmalloc'ed when larger than a page); NULL,
+ * reported once, if it cannot be read. */
+static const uint32_t *area_pages(struct insp *in, struct pte_scan *sc, const struct insp_varea *a)
+{
+	size_t bytes = (size_t)a->nr_pages * 4;
+	char place[INSP_PLACE_MAX];
+
+	if (sc->arr_area == a)
+		return sc->arr;
+	free(sc->arr);
+	sc->arr_area = a;
+	sc->arr = malloc(bytes ? bytes : 1);
+	if (sc->arr && pt_read_virt(in->mem, &in->pt, in->st.swapper_cr3, a->pages, sc->arr,
+				    bytes) == bytes)
+		return sc->arr;
+	free(sc->arr);
+	sc->arr = NULL;
+	aplace(place, a);
+	insp_report_add(in->rep, R_VMALLOC_PAGE, place, "[%#x, %#x): its page array at %#x (%u "
+			"entries) cannot be read", a->start, a->end, a->pages, a->nr_pages);
+	return NULL;
+}
+
+/* A VM_ALLOC area's page i maps pfn: it is pages[i], and no other VM_ALLOC
+ * page maps it (each would free it). */
+static void check_owned(struct insp *in, struct pte_scan *sc, const struct insp_varea *a,
+			uint32_t va, uint64_t pfn)
+{
+	const uint32_t *pages = area_pages(in, sc, a);
+	uint32_t i = (va - a->start) / PG, want = (uint32_t)in->st.mem_map_va;
+	char place[INSP_PLACE_MAX];
+
+	vplace(place, va);
+	want += (uint32_t)(pfn * in->lay->page.size);
+	if (pages && i < a->nr_pages && pages[i] != want)
+		insp_report_add(in->rep, R_VMALLOC_PAGE, place, "page %u of the area [%#x, %#x) maps "
+				"pfn %#" PRIx64 " (struct page %#x), but its pages[%u] is %#x", i,
+				a->start, a->end, pfn, want, i, pages[i]);
+	if (!sc->owner || pfn >= in->st.npfn)
+		return;
+	if (sc->owner[pfn])
+		insp_report_add(in->rep, R_VMALLOC_PAGE, place, "page %u of the area [%#x, %#x) maps "
+				"pfn %#" PRIx64 ", which vmalloc va %#x maps too: two vmalloc pages "
+				"cannot own one page", i, a->start, a->end, pfn, sc->owner[pfn]);
+	else
+		sc->owner[pfn] = va;
+}
+
 /* One present PTE at va, against the area that contains it (or none). */
-static void check_pte(struct insp *in, const struct insp_varea *a, uint32_t va, uint64_t e,
-		      uint32_t *mapped)
+static void check_pte(struct insp *in, struct pte_scan *sc, const struct insp_varea *a,
+		      uint32_t va, uint64_t e, uint32_t *mapped)
 {
 	const struct insp_layout *l = in->lay;
 	uint64_t pa = e & PT_ADDR_MASK;
@@ -255,40 +318,69 @@ static void check_pte(struct insp *in, const struct insp_varea *a, uint32_t va, 
 					"maps pfn %#" PRIx64 ", which is free in the buddy allocator%s",
 					(va - a->start) / PG, a->start, a->end, pa >> 12,
 					(in->pstate[pa >> 12] & PS_PCP) ? " (per-CPU list)" : "");
+		else if (busy(in, a) && (a->vm_flags & l->vmf.alloc))
+			check_owned(in, sc, a, va, pa >> 12);
 	}
 }
 
-/* Every PTE of [start, end) under swapper_pg_dir, against the areas.
- * False when the tables above the range's PTs cannot be walked (pt.*
- * rules report that): then the mapped counts make no claim. */
-static bool scan_ptes(struct insp *in, uint32_t start, uint32_t end, uint32_t *mapped)
+/* Mark the areas overlapping [va, va + 2 MiB) as not countable: their
+ * PTEs there cannot be read (pt.* reports why). */
+static void unreadable_chunk(struct insp *in, uint64_t va, uint32_t *mapped)
+{
+	for (size_t k = 0; k < in->nvareas; k++)
+		if (in->vareas[k].start < va + (2ull << 20) && in->vareas[k].end > va)
+			mapped[k] = UINT32_MAX;
+}
+
+/*
+ * Every PTE of [start, end) under swapper_pg_dir, against the areas.  The
+ * PDE of each 2 MiB chunk is read directly (the walk to it only finds the
+ * PD), so a bad PTE cannot hide its chunk: a PTE with reserved bits is
+ * skipped alone (pt.reserved reports it), still counted as its area's; a PDE
+ * that is broken itself (reserved bits, table outside RAM) makes only its
+ * areas' counts unclaimable (UINT32_MAX).  False when the tables above the
+ * PD cannot be walked (pt.* rules report that): then the counts make no
+ * claim at all.
+ */
+static bool scan_ptes(struct insp *in, struct pte_scan *sc, uint32_t start, uint32_t end,
+		      uint32_t *mapped)
 {
 	size_t k = 0;
 
 	for (uint64_t chunk = start & ~((2ull << 20) - 1); chunk < end; chunk += 2ull << 20) {
 		struct pt_walk w;
 		const uint8_t *pt;
+		uint64_t pde;
 
 		if (insp_stopping(in))
 			return false;
 		if (pt_walk(in->mem, &in->pt, in->st.swapper_cr3, chunk, &w) != PT_OK &&
-		    !(w.status == PT_NOT_PRESENT && w.fail_level >= PT_PDE))
-			return false;
-		if (!(w.lvl[PT_PDE].entry & PT_P))
+		    w.levels <= PT_PDE)
+			return false;   /* the PDE itself could not be read */
+		pde = w.lvl[PT_PDE].entry;
+		if (!(pde & PT_P))
 			continue;   /* no page table: nothing mapped here */
-		if (w.lvl[PT_PDE].entry & PT_PS) {
+		if (pt_reserved_bits(&in->pt, PT_PDE, pde)) {
+			unreadable_chunk(in, chunk, mapped);
+			continue;
+		}
+		if (pde & PT_PS) {
 			char place[INSP_PLACE_MAX];
 
 			vplace(place, (uint32_t)chunk);
 			insp_report_add(in->rep, R_VMALLOC_ORPHAN, place, "a 2 MiB page (PDE %#" PRIx64
-					") in the vmalloc range", w.lvl[PT_PDE].entry);
+					") in the vmalloc range", pde);
 			continue;
 		}
-		pt = guest_mem_ptr(in->mem, w.lvl[PT_PDE].entry & PT_ADDR_MASK, 4096);
-		if (!pt)
-			return false;   /* pt.ram reports it */
+		pt = guest_mem_ptr(in->mem, pde & PT_ADDR_MASK, 4096);
+		if (!pt) {
+			unreadable_chunk(in, chunk, mapped);   /* pt.ram reports it */
+			continue;
+		}
 		for (unsigned i = 0; i < 512; i++) {
 			uint64_t va = chunk + (uint64_t)i * PG, e;
+			const struct insp_varea *a;
+			uint32_t *count;
 
 			if (va < start || va >= end)
 				continue;
@@ -297,8 +389,16 @@ static bool scan_ptes(struct insp *in, uint32_t start, uint32_t end, uint32_t *m
 			memcpy(&e, pt + 8 * i, 8);
 			if (!(e & PT_P))
 				continue;
-			check_pte(in, k < in->nvareas && in->vareas[k].start <= va ? &in->vareas[k] : NULL,
-				  (uint32_t)va, e, k < in->nvareas ? &mapped[k] : &mapped[in->nvareas]);
+			a = k < in->nvareas && in->vareas[k].start <= va ? &in->vareas[k] : NULL;
+			count = k < in->nvareas ? &mapped[k] : &mapped[in->nvareas];
+			if (pt_reserved_bits(&in->pt, PT_PTE, e)) {
+				if (a && *count != UINT32_MAX && va < a->end - PG)
+					(*count)++;
+				continue;
+			}
+			if (*count == UINT32_MAX)
+				count = &mapped[in->nvareas];   /* a scratch counter */
+			check_pte(in, sc, a, (uint32_t)va, e, count);
 		}
 	}
 	return true;
@@ -308,7 +408,9 @@ void insp_check_vmalloc(struct insp *in)
 {
 	const struct insp_layout *l = in->lay;
 	uint32_t start, end, lazy = 0, lazy_nr, *mapped;
+	struct pte_scan sc = { 0 };
 	char place[INSP_PLACE_MAX];
+	bool ok;
 
 	insp_report_ran(in->rep, R_VMALLOC_LIST);
 	insp_vmalloc_range(in, &start, &end);
@@ -331,7 +433,12 @@ void insp_check_vmalloc(struct insp *in)
 	mapped = calloc(in->nvareas + 1, sizeof(*mapped));
 	if (!mapped)
 		return;
-	if (!scan_ptes(in, start, end, mapped)) {
+	/* Without memory for the owners, the shared-page check is skipped. */
+	sc.owner = calloc(in->st.npfn ? in->st.npfn : 1, sizeof(*sc.owner));
+	ok = scan_ptes(in, &sc, start, end, mapped);
+	free(sc.owner);
+	free(sc.arr);
+	if (!ok) {
 		free(mapped);
 		return;
 	}
@@ -339,7 +446,8 @@ void insp_check_vmalloc(struct insp *in)
 		const struct insp_varea *a = &in->vareas[k];
 
 		if (!busy(in, a) || !(a->vm_flags & (l->vmf.alloc | l->vmf.map)) ||
-		    a->nr_pages != a->size / PG - 1 || mapped[k] == a->nr_pages)
+		    a->nr_pages != a->size / PG - 1 || mapped[k] == a->nr_pages ||
+		    mapped[k] == UINT32_MAX)
 			continue;
 		aplace(place, a);
 		insp_report_add(in->rep, R_VMALLOC_PAGE, place, "[%#x, %#x): %u of its %u pages are "
@@ -377,6 +485,8 @@ void insp_view_vmallocinfo(const struct insp *in, FILE *f)
 			caller_str(sym, sizeof(sym), a.caller));
 		if (a.nr_pages)
 			fprintf(f, " pages=%u", a.nr_pages);
+		if (a.vm_flags & l->vmf.ioremap)
+			fprintf(f, " ioremap");
 		if (a.vm_flags & l->vmf.alloc)
 			fprintf(f, " vmalloc");
 		if (a.vm_flags & l->vmf.map)

@@ -400,17 +400,40 @@ static int corrupt_pcp_count(struct insp *in, char *what, size_t whatlen, char *
 
 /* ---- Page tables --------------------------------------------------------- */
 
-/* The PTE of fixmap slot `slot`, which must be unused (not present). */
-static uint8_t *unused_fixmap_pte(struct insp *in, unsigned slot, struct pt_walk *w, char *err,
-				  size_t errlen)
+/* The PTE of kernel va, which must be unused (not present). */
+static uint8_t *unused_pte(struct insp *in, uint64_t va, struct pt_walk *w, char *err,
+			   size_t errlen)
 {
-	uint64_t va = in->lay->fixaddr_start + 4096ull * slot;
 	uint8_t *e = leaf_entry(in, va, w, false);
 
 	if (!e)
-		insp_errf(err, errlen, "fixmap slot %#llx is not an unused PTE (%s)",
+		insp_errf(err, errlen, "the PTE of va %#llx is not unused (%s)",
 		      (unsigned long long)va, pt_status_str(w->status));
 	return e;
+}
+
+/* The PTE of fixmap index idx, which must be unused (not present). */
+static uint8_t *unused_fixmap_pte(struct insp *in, unsigned idx, struct pt_walk *w, char *err,
+				  size_t errlen)
+{
+	return unused_pte(in, in->lay->fixaddr_top - 4096ull * idx, w, err, errlen);
+}
+
+/*
+ * The n'th PTE of the fixmap's page table, below FIXADDR_START: in no
+ * window (every fixmap index but the guard is a kmap_atomic slot, whose
+ * mapping fixmap.leak would report too), so only the damage is wrong.
+ */
+static uint8_t *unused_pt_pte(struct insp *in, unsigned n, struct pt_walk *w, char *err,
+			      size_t errlen)
+{
+	uint64_t va = (in->lay->fixaddr_start & ~0x1fffffull) + 4096ull * n;
+
+	if (va >= in->lay->fixaddr_start) {
+		insp_errf(err, errlen, "the fixmap fills its page table");
+		return NULL;
+	}
+	return unused_pte(in, va, w, err, errlen);
 }
 
 static int map_fixmap(uint8_t *e, const struct pt_walk *w, uint64_t pa, const char *note,
@@ -425,7 +448,7 @@ static int map_fixmap(uint8_t *e, const struct pt_walk *w, uint64_t pa, const ch
 static int corrupt_pte_wild(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
 {
 	struct pt_walk w;
-	uint8_t *e = unused_fixmap_pte(in, 0, &w, err, errlen);
+	uint8_t *e = unused_pt_pte(in, 0, &w, err, errlen);
 
 	if (!e)
 		return -1;
@@ -436,13 +459,85 @@ static int corrupt_pte_wild(struct insp *in, char *what, size_t whatlen, char *e
 static int corrupt_pte_freed(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
 {
 	struct pt_walk w;
-	uint8_t *e = unused_fixmap_pte(in, 1, &w, err, errlen);
+	uint8_t *e = unused_pt_pte(in, 1, &w, err, errlen);
 
 	if (!e)
 		return -1;
 	if (!in->nblocks)
 		return insp_errf(err, errlen, "no free page to map");
 	return map_fixmap(e, &w, (uint64_t)in->blocks[0].pfn << 12, " (free page)", what, whatlen);
+}
+
+/* ---- pkmap and kmap_atomic ---------------------------------------------- */
+
+static uint8_t *wpkmap_count(struct insp *in, uint32_t slot)
+{
+	return wk(in, in->lay->sym.pkmap_count + 4ull * slot, 4);
+}
+
+/* The first pkmap slot that is flushed and unused (count 0, no PTE), with
+ * its PTE, or -1 with err. */
+static int free_pkmap_slot(struct insp *in, uint8_t **pte, char *err, size_t errlen)
+{
+	for (uint32_t i = 0; i < in->lay->last_pkmap; i++) {
+		uint64_t e, pa;
+		int32_t count;
+
+		if (insp_pkmap_count(in, i, &count) && count == 0 &&
+		    insp_kernel_pte(in, in->lay->pkmap_base + 4096ull * i, &e, &pa) && !e &&
+		    (*pte = guest_mem_ptr(in->mem, pa, 8)) && wpkmap_count(in, i))
+			return (int)i;
+	}
+	return insp_errf(err, errlen, "no unused, flushed pkmap slot (all %u hold a page)",
+			 in->lay->last_pkmap);
+}
+
+static int corrupt_pkmap_count(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	uint8_t *pte;
+	int slot = free_pkmap_slot(in, &pte, err, errlen);
+
+	if (slot < 0)
+		return -1;
+	insp_wr32(wpkmap_count(in, (uint32_t)slot), 0, 2);
+	snprintf(what, whatlen, "pkmap_count[%d] 0 -> 2 (one user), its PTE left empty", slot);
+	return 0;
+}
+
+static int corrupt_pkmap_dup(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	uint8_t *pte;
+	int slot = free_pkmap_slot(in, &pte, err, errlen);
+
+	if (slot < 0)
+		return -1;
+	for (uint32_t i = 0; i < in->lay->last_pkmap; i++) {
+		uint64_t e;
+		int32_t count;
+
+		if (!insp_pkmap_count(in, i, &count) || count < 2 ||
+		    !insp_kernel_pte(in, in->lay->pkmap_base + 4096ull * i, &e, NULL) || !(e & PT_P))
+			continue;
+		wr64(pte, e);
+		insp_wr32(wpkmap_count(in, (uint32_t)slot), 0, 2);
+		snprintf(what, whatlen, "pkmap slot %d maps pfn %#llx too, as slot %u does (count 2)",
+			 slot, (unsigned long long)((e & PT_ADDR_MASK) >> 12), i);
+		return 0;
+	}
+	return insp_errf(err, errlen, "no pkmap slot has users to duplicate (run stress:kmap)");
+}
+
+static int corrupt_fixmap_leak(struct insp *in, char *what, size_t whatlen, char *err, size_t errlen)
+{
+	struct pt_walk w;
+	uint8_t *e = unused_fixmap_pte(in, in->lay->fix_kmap_begin, &w, err, errlen);
+
+	if (!e)
+		return -1;
+	/* The kernel image's first page: allocated for good, so only the
+	 * leak itself is wrong. */
+	return map_fixmap(e, &w, in->kernel_start_pa & ~0xfffull, " (kmap_atomic slot 0 left mapped)",
+			  what, whatlen);
 }
 
 /* The leaf entry (PDE or PTE) of the direct map 4 MiB above page_offset. */
@@ -1046,9 +1141,9 @@ const struct insp_corruption insp_corruptions[] = {
 	{ "page-flags", R_PAGE_FLAGS, "set PG_slab and PG_table on an allocated page", corrupt_page_flags },
 	{ "hole-in-buddy", R_MEM_HOLE, "link a pfn of the ISA hole into an order-0 free list, counts fixed", corrupt_hole_in_buddy },
 	{ "page-refcount", R_PAGE_FREE_REFCOUNT, "set refcount 1 on a free block's head", corrupt_page_refcount },
-	{ "pte-wild", R_PT_RAM, "map an unused fixmap slot to a pa beyond guest RAM", corrupt_pte_wild },
+	{ "pte-wild", R_PT_RAM, "map an unused PTE of the fixmap's page table, below the fixmap, to a pa beyond guest RAM", corrupt_pte_wild },
 	{ "pte-user", R_PT_USER, "set the U bit on a direct-map PDE", corrupt_pte_user },
-	{ "pte-freed", R_PT_FREED, "map a buddy-free page at an unused fixmap slot", corrupt_pte_freed },
+	{ "pte-freed", R_PT_FREED, "map a buddy-free page at an unused PTE of the fixmap's page table, below the fixmap", corrupt_pte_freed },
 	{ "directmap", R_PT_DIRECTMAP, "shift one direct-map entry by one page (or 2 MiB)", corrupt_directmap },
 	{ "zone-free", R_ZONE_FREE, "make a zone's NR_FREE_PAGES counter off by one", corrupt_zone_free },
 	{ "pcp-count", R_PCP_COUNT, "make a per-CPU list's count off by one", corrupt_pcp_count },
@@ -1056,6 +1151,9 @@ const struct insp_corruption insp_corruptions[] = {
 	{ "pdpte-1g", R_PT_1G, "make the unused PDPT entry 0 a 1 GiB page", corrupt_pdpte_1g },
 	{ "table-flag", R_PT_TABLE, "clear PG_table on the kernel page directory", corrupt_table_flag },
 	{ "deferred-dirty", R_BUDDY_DEFERRED, "set PG_dirty on a struct page inside a deferred top-order range", corrupt_deferred_dirty },
+	{ "pkmap-count", R_PKMAP_COUNT, "give an unused, flushed pkmap slot a user (count 2) without a PTE", corrupt_pkmap_count },
+	{ "pkmap-dup", R_PKMAP_DUP, "map a kmapped page at a second pkmap slot with a user too (needs a kmap held)", corrupt_pkmap_dup },
+	{ "fixmap-leak", R_FIXMAP_LEAK, "leave kmap_atomic slot 0 mapped at a checkpoint", corrupt_fixmap_leak },
 	{ "slab-freelist-dup", R_SLAB_FREELIST_DUP, "point a slab's free-chain tail back at its head (an index twice)", corrupt_slab_freelist_dup },
 	{ "slab-freelist-range", R_SLAB_FREELIST_RANGE, "point a slab's free-chain tail at index num (out of range)", corrupt_slab_freelist_range },
 	{ "slab-inuse", R_SLAB_INUSE, "make a partial slab's inuse off by one (still partial)", corrupt_slab_inuse },

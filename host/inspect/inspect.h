@@ -18,13 +18,15 @@
  *   check_buddy.c free lists (buddy and per-CPU)
  *   check_mem.c   mem_map, one sequential pass
  *   check_pt.c    page tables
+ *   check_pkmap.c the pkmap window (pkmap_count, page_address) and the
+ *                 kmap_atomic fixmap slots
  *   check_slab.c  the slab allocator: caches, slab lists, descriptors,
  *                 free chains, array caches, red zones and poison
  *   check_vmalloc.c  vmalloc: the area list, guard pages, the range's PTEs,
  *                 lazily freed areas; vmallocinfo and the meminfo lines
  *   check.c       all checkers in order
  *   views.c       translate, page decode, buddyinfo/zoneinfo/meminfo/vmstat,
- *                 slabinfo
+ *                 slabinfo, pkmap
  *   monitor.c     the console's views in QEMU's monitor formats: info
  *                 registers, xp/x, gva2gpa, info tlb, info mem
  *   corrupt.c     fault injection for the checkers' tests (--corrupt, fuzz)
@@ -109,7 +111,7 @@ struct insp_layout {
 	struct { uint32_t size, attr, ignore_gfp_wait, injected; } failslab_attr;
 	/* vmalloc (guest vmalloc.h) */
 	struct { uint32_t size, va_start, va_end, flags, list, vm; } vmap_area;
-	struct { uint32_t size, addr, size_, flags, nr_pages, caller; } vm_struct;
+	struct { uint32_t size, addr, size_, flags, nr_pages, caller, pages; } vm_struct;
 	struct { uint32_t vm_area, lazy_free, alloc, map, ioremap; } vmf;
 	/* address spaces (guest mm_struct.h) */
 	struct { uint32_t size, pgd, mmap, map_count, total_vm, rss_anon, nr_ptes,
@@ -119,6 +121,10 @@ struct insp_layout {
 	struct { uint32_t size, pid, comm, state, mm, faults, tasks, comm_len, running,
 			  dead; } task;
 	uint32_t task_size, nr_anon_mapped, nr_pagetable;
+	/* pkmap (guest highmem.c) */
+	struct { uint32_t size, page, virtual_, next; } pam;   /* struct page_address_map */
+	uint32_t pa_hash_order, sizeof_pkmap_count;
+	uint32_t km_type_nr, fix_kmap_begin, fix_kmap_end;
 	struct {
 		uint32_t sizeof_bufctl, bufctl_end, bufctl_active, obj_max_num;
 		uint32_t cflgs_off_slab, cflgs_kmalloc;
@@ -141,6 +147,7 @@ struct insp_layout {
 		uint64_t fail_page_alloc, failslab, failslab_mark_all;
 		uint64_t vmap_area_list, vmap_lazy_nr;
 		uint64_t mm_list, empty_zero_page, task_list;
+		uint64_t pkmap_count, page_address_htable, pkmap_flushes;
 	} sym;
 };
 
@@ -243,6 +250,7 @@ enum insp_rule {
 	R_SLAB_REDZONE, R_SLAB_POISON,
 	R_VMALLOC_LIST, R_VMALLOC_GUARD, R_VMALLOC_PAGE, R_VMALLOC_ORPHAN, R_VMALLOC_LAZY,
 	R_VM_VMA, R_VM_PTE, R_VM_RIGHTS, R_VM_PAGE, R_VM_TABLE, R_VM_RSS, R_VM_KERNEL_PD,
+	R_PKMAP_COUNT, R_PKMAP_ADDRESS, R_PKMAP_DUP, R_FIXMAP_LEAK,
 	R_WALKER_ACCEL,
 	R_NR
 };
@@ -281,6 +289,10 @@ struct insp_report {
 	char run_place[INSP_PLACE_MAX];
 	uint64_t run_len;
 	bool stopped;              /* the check was stopped before it ended */
+	/* Information, not violations: unused pkmap slots (count 1) whose
+	 * page is free now, which Linux's lazy flush allows, and the first. */
+	uint64_t pkmap_deferred;
+	char pkmap_deferred_first[INSP_DETAIL_MAX];
 };
 
 void insp_report_init(struct insp_report *r, size_t store_max);
@@ -399,6 +411,7 @@ struct insp_varea {
 	uint32_t vm;                   /* struct vm_struct *, 0 if none */
 	bool vm_ok;                    /* vm was readable: the fields below are set */
 	uint32_t addr, size, vm_flags, nr_pages, caller;
+	uint32_t pages;                /* struct page **: VM_ALLOC's page array */
 };
 
 /* Walks vmap_area_list without storing it: bounded by the areas the range
@@ -603,6 +616,31 @@ void insp_check_buddy(struct insp *in);
 void insp_check_mem(struct insp *in);
 /* Page tables reachable from cr3; uses pstate if valid. */
 void insp_check_pt(struct insp *in, uint64_t cr3);
+/* The pkmap window and the kmap_atomic fixmap slots.  Uses pstate if
+ * valid (count-1 slots over free pages are counted as information). */
+void insp_check_pkmap(struct insp *in);
+/* One page_address entry of the guest, as read. */
+struct insp_pam_entry {
+	uint32_t page, virtual_;   /* struct page *, its kmap address */
+	uint32_t chain;            /* the page_address_htable chain it is on */
+};
+/* Every entry on every chain, at most max (the guest's pool has
+ * last_pkmap); a chain that leaves lowmem or runs past max is reported
+ * (pkmap.address, if in->rep) and cut. */
+size_t insp_pkmap_entries(struct insp *in, struct insp_pam_entry *out, size_t max);
+/* The pkmap summary meminfo and the pkmap view print. */
+struct insp_pkmap_stats {
+	uint32_t in_use;      /* slots with users (count > 1) */
+	uint32_t users;       /* their users */
+	uint32_t unflushed;   /* unused slots not flushed yet (count 1) */
+	uint32_t flushes;     /* pkmap_flushes */
+};
+void insp_pkmap_stats(const struct insp *in, struct insp_pkmap_stats *s);
+/* pkmap_count[slot] of the guest into *count; false if unreadable. */
+bool insp_pkmap_count(const struct insp *in, uint32_t slot, int32_t *count);
+/* The PTE of kernel va under swapper_pg_dir into *pte (0 if none); false
+ * if the tables do not lead to a PTE. */
+bool insp_kernel_pte(const struct insp *in, uint64_t va, uint64_t *pte, uint64_t *pte_pa);
 /* The slab allocator: fills in->caches, in->slabs and in->slabmap; uses
  * pstate if valid (slab pages must not be free).  Run before
  * insp_check_mem, which then reports PG_slab pages in no slab. */
@@ -646,6 +684,9 @@ void insp_view_vmstat(const struct insp *in, FILE *f);
 /* /proc/slabinfo 2.1 from the caches' counters, byte-identical to the
  * guest's show_slabinfo (walks the cache list itself). */
 void insp_view_slabinfo(struct insp *in, FILE *f);
+/* The kmap windows: a summary line, each pkmap slot in use or unflushed
+ * (count, users, pfn, page_address), and any mapped kmap_atomic slot. */
+void insp_view_pkmap(struct insp *in, FILE *f);
 /* /proc/vmallocinfo as the guest's show_vmallocinfo prints it, but with
  * each caller resolved to a symbol (sym_format: "func+0x1c/0x80"), or its
  * address where no symbol covers it.  A list that cannot be walked ends
@@ -655,8 +696,8 @@ void insp_view_vmallocinfo(const struct insp *in, FILE *f);
  * same way, so that it compares with the host's line byte for byte; NULL
  * if line is not a vmallocinfo line. */
 char *insp_vmallocinfo_resolve(const char *line, char *buf, size_t len);
-/* "buddyinfo", "zoneinfo", "meminfo", "vmstat", "slabinfo", "vmallocinfo":
- * 0, or -1 if unknown. */
+/* "buddyinfo", "zoneinfo", "meminfo", "vmstat", "slabinfo", "vmallocinfo",
+ * "pkmap": 0, or -1 if unknown. */
 int insp_view_by_name(struct insp *in, const char *name, FILE *f);
 /* Every view, in the order of insp_view_name(0, 1, ...). */
 void insp_view_all(struct insp *in, FILE *f);

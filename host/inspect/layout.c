@@ -36,6 +36,11 @@ static const struct {
 	F(LN_VMALLOC_OFFSET, vmalloc_offset), F(LN_VMALLOC_END, vmalloc_end),
 	F(LN_MAXMEM, maxmem), F(LN_PGD_CR3_OFFSET, pgd_cr3_offset),
 	F(LN_PTRS_PER_PGD, ptrs_per_pgd), F(LN_NR_PAGEFLAGS, nr_pageflags),
+	F(LN_KM_TYPE_NR, km_type_nr), F(LN_FIX_KMAP_BEGIN, fix_kmap_begin),
+	F(LN_FIX_KMAP_END, fix_kmap_end),
+	F(LN_PAGE_ADDRESS_MAP_SIZEOF, pam.size), F(LN_PAGE_ADDRESS_MAP_page, pam.page),
+	F(LN_PAGE_ADDRESS_MAP_virtual, pam.virtual_), F(LN_PAGE_ADDRESS_MAP_next, pam.next),
+	F(LN_PA_HASH_ORDER, pa_hash_order), F(LN_SIZEOF_PKMAP_COUNT, sizeof_pkmap_count),
 	F(LN_NR_DEFERRED_RANGES, nr_deferred_ranges),
 	F(LN_PGALLOC_FAIL_INJECTED, pgalloc_fail_injected),
 	F(LN_PG_locked, pg[IPG_locked]), F(LN_PG_referenced, pg[IPG_referenced]),
@@ -131,6 +136,7 @@ static const struct {
 	F(LN_VM_STRUCT_SIZEOF, vm_struct.size), F(LN_VM_STRUCT_addr, vm_struct.addr),
 	F(LN_VM_STRUCT_size, vm_struct.size_), F(LN_VM_STRUCT_flags, vm_struct.flags),
 	F(LN_VM_STRUCT_nr_pages, vm_struct.nr_pages), F(LN_VM_STRUCT_caller, vm_struct.caller),
+	F(LN_VM_STRUCT_pages, vm_struct.pages),
 	F(LN_VMAP_VM_AREA, vmf.vm_area), F(LN_VMAP_LAZY_FREE, vmf.lazy_free),
 	F(LN_VM_ALLOC, vmf.alloc), F(LN_VM_MAP, vmf.map), F(LN_VM_IOREMAP, vmf.ioremap),
 	/* address spaces */
@@ -180,6 +186,8 @@ static const struct {
 	{ LN_VMAP_AREA_SIZEOF, 1, 256 }, { LN_VM_STRUCT_SIZEOF, 1, 256 },
 	{ LN_MM_STRUCT_SIZEOF, 1, 4096 }, { LN_VMA_SIZEOF, 1, 256 },
 	{ LN_TASK_SIZEOF, 1, 4096 }, { LN_TASK_COMM_LEN, 1, 64 },
+	{ LN_PAGE_ADDRESS_MAP_SIZEOF, 1, 256 }, { LN_PA_HASH_ORDER, 1, 12 },
+	{ LN_SIZEOF_PKMAP_COUNT, 4, 4 },
 };
 
 /* The address-space keys (mm_struct, vm_area_struct, task_struct) come as
@@ -188,7 +196,7 @@ static const struct {
  * checks have nothing to check (insp_layout.mm.size stays 0). */
 static bool is_vm_key(uint32_t key)
 {
-	return (key >= LN_MM_STRUCT_SIZEOF && key < LN_PKMAP_STATE_BASE) ||
+	return (key >= LN_MM_STRUCT_SIZEOF && key < LN_PAGE_ADDRESS_MAP_SIZEOF) ||
 	       (key >= LN_TASK_SIZEOF && key <= LN_TASK_DEAD);
 }
 
@@ -383,7 +391,7 @@ static int validate_vmalloc(const struct insp_layout *l, char *err, size_t errle
 				 "(LN_VMAP_AREA_SIZEOF %u)", as);
 	if (!fits(l->vm_struct.addr, 4, vs) || !fits(l->vm_struct.size_, 4, vs) ||
 	    !fits(l->vm_struct.flags, 4, vs) || !fits(l->vm_struct.nr_pages, 4, vs) ||
-	    !fits(l->vm_struct.caller, 4, vs))
+	    !fits(l->vm_struct.caller, 4, vs) || !fits(l->vm_struct.pages, 4, vs))
 		return insp_errf(err, errlen, "layout note: struct vm_struct fields do not fit its size "
 				 "(LN_VM_STRUCT_SIZEOF %u)", vs);
 	for (size_t i = 0; i < sizeof(aflags) / sizeof(aflags[0]); i++) {
@@ -489,6 +497,15 @@ static int validate(const struct insp_layout *l, char *err, size_t errlen)
 	if (validate_slab(l, err, errlen) || validate_fault(l, err, errlen) ||
 	    validate_vmalloc(l, err, errlen) || (l->mm.size && validate_vm(l, err, errlen)))
 		return -1;
+	if (!fits(l->pam.page, 4, l->pam.size) || !fits(l->pam.virtual_, 4, l->pam.size) ||
+	    !fits(l->pam.next, 4, l->pam.size))
+		return insp_errf(err, errlen, "layout note: struct page_address_map fields do not fit "
+				 "its size (LN_PAGE_ADDRESS_MAP_SIZEOF %u)", l->pam.size);
+	if (l->fix_kmap_begin > l->fix_kmap_end ||
+	    l->fix_kmap_end >= (l->fixaddr_top - l->fixaddr_start) / 4096)
+		return insp_errf(err, errlen, "layout note: kmap_atomic slots %u..%u (LN_FIX_KMAP_BEGIN, "
+				 "LN_FIX_KMAP_END) are not inside the fixmap", l->fix_kmap_begin,
+				 l->fix_kmap_end);
 	if (l->pgd_cr3_offset % 4096 || l->pgd_cr3_offset > 4096 * 4)
 		return insp_errf(err, errlen, "layout note: LN_PGD_CR3_OFFSET %#x is not 0..4 pages",
 				 l->pgd_cr3_offset);
@@ -600,6 +617,9 @@ int insp_layout_load(const struct elf_info *elf, struct insp_layout *l,
 		{ "mm_list", offsetof(struct insp_layout, sym.mm_list), 8, true },
 		{ "empty_zero_page", offsetof(struct insp_layout, sym.empty_zero_page), 4096, true },
 		{ "task_list", offsetof(struct insp_layout, sym.task_list), 8, true },
+		{ "pkmap_count", offsetof(struct insp_layout, sym.pkmap_count), 4, false },
+		{ "page_address_htable", offsetof(struct insp_layout, sym.page_address_htable), 4, false },
+		{ "pkmap_flushes", offsetof(struct insp_layout, sym.pkmap_flushes), 4, false },
 	};
 	uint64_t addr, size;
 
@@ -644,6 +664,15 @@ int insp_layout_load(const struct elf_info *elf, struct insp_layout *l,
 	if (symtab_addr(&elf->symtab, "failslab", &addr, &size) && size != l->failslab_attr.size)
 		return insp_errf(err, errlen, "failslab is %llu bytes but the layout note says struct "
 				 "failslab_attr is %u", (unsigned long long)size, l->failslab_attr.size);
+	if (symtab_addr(&elf->symtab, "pkmap_count", &addr, &size) &&
+	    size != (uint64_t)l->sizeof_pkmap_count * l->last_pkmap)
+		return insp_errf(err, errlen, "pkmap_count is %llu bytes but the layout note says %u "
+				 "counts of %u", (unsigned long long)size, l->last_pkmap,
+				 l->sizeof_pkmap_count);
+	if (symtab_addr(&elf->symtab, "page_address_htable", &addr, &size) &&
+	    size != 4ull << l->pa_hash_order)
+		return insp_errf(err, errlen, "page_address_htable is %llu bytes but the layout note "
+				 "says 1 << %u pointers", (unsigned long long)size, l->pa_hash_order);
 	if (l->sym.swapper_pg_dir % 4096)
 		return insp_errf(err, errlen, "swapper_pg_dir at %#llx is not page-aligned",
 				 (unsigned long long)l->sym.swapper_pg_dir);

@@ -42,7 +42,7 @@ const struct insp_rule_info insp_rules[R_NR] = {
 	[R_PT_TABLE] = { "pt.table", "page-table pages are PG_table" },
 	[R_PT_DIRECTMAP] = { "pt.directmap", "PAGE_OFFSET + pa maps pa for every lowmem pa" },
 	[R_PT_USER] = { "pt.user", "no user bit on kernel-half PD and PT entries" },
-	[R_PT_FREED] = { "pt.freed", "no kernel leaf outside the direct map (and pkmap) maps a free page" },
+	[R_PT_FREED] = { "pt.freed", "no kernel leaf outside the direct map maps a free page, but for unused pkmap slots (count 1) awaiting their flush" },
 	[R_PT_RESERVED] = { "pt.reserved", "no IA-32e reserved bits in present entries" },
 	[R_PT_1G] = { "pt.1g", "no PS bit in a PDPTE (no 1 GiB pages)" },
 	[R_PT_EXTRA] = { "pt.extra", "nothing is mapped above 4 GiB (PML4[1..], PDPT[4..])" },
@@ -70,6 +70,10 @@ const struct insp_rule_info insp_rules[R_NR] = {
 	[R_VM_TABLE] = { "vm.table", "user page-table pages are PG_table, mm->nr_ptes counts them, and nr_page_table_pages is their sum" },
 	[R_VM_RSS] = { "vm.rss", "an mm's anon RSS is its present PTEs, zero-page PTEs excluded, and nr_anon_pages is their sum" },
 	[R_VM_KERNEL_PD] = { "vm.kernel_pd", "every pgd's kernel entry (3-4 GiB) is swapper_pg_dir's, and its PML4 points at the pgd" },
+	[R_PKMAP_COUNT] = { "pkmap.count", "each pkmap_count agrees with its PTE: above 1 (users) present, 0 (flushed) not present, 1 (unused, not flushed) either; never negative" },
+	[R_PKMAP_ADDRESS] = { "pkmap.address", "a pkmap slot with users maps a highmem page whose page_address entry points back to it, and every page_address entry names a mapped slot of its page, on the chain its hash says" },
+	[R_PKMAP_DUP] = { "pkmap.dup", "no two pkmap slots with users map the same page" },
+	[R_FIXMAP_LEAK] = { "fixmap.leak", "at a checkpoint no kmap_atomic fixmap slot is mapped (every kmap_atomic was unmapped)" },
 	[R_WALKER_ACCEL] = { "walker.accel", "the host walker agrees with the accelerator's own translation (KVM_TRANSLATE, QEMU gva2gpa)" },
 };
 
@@ -95,6 +99,8 @@ void insp_report_reset(struct insp_report *r)
 	r->ms = 0;
 	r->run_len = 0;
 	r->stopped = false;
+	r->pkmap_deferred = 0;
+	r->pkmap_deferred_first[0] = 0;
 	memset(r->per_rule, 0, sizeof(r->per_rule));
 }
 
@@ -223,7 +229,15 @@ json_t *insp_report_json(const struct insp_report *r)
 		json_decref(list);
 		return NULL;
 	}
-	return json_pack("{s:I,s:o,s:o,s:o,s:o}", "rules", (json_int_t)insp_report_nr_rules(r),
-			 "violations", jout_u64(r->total), "ms", jout_real(r->ms, 3),
-			 "by_rule", by_rule, "list", list);
+	json_t *o = json_pack("{s:I,s:o,s:o,s:o,s:o}", "rules", (json_int_t)insp_report_nr_rules(r),
+			      "violations", jout_u64(r->total), "ms", jout_real(r->ms, 3),
+			      "by_rule", by_rule, "list", list);
+	/* Information, present only when there is some. */
+	if (o && r->pkmap_deferred &&
+	    json_object_set_new(o, "info", json_pack("{s:o}", "pkmap_deferred",
+						       jout_u64(r->pkmap_deferred)))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }

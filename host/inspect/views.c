@@ -263,6 +263,13 @@ void insp_view_meminfo(const struct insp *in, FILE *f)
 	val_kb(f, "VmallocTotal:", (vend - vstart) >> 12);
 	val_kb(f, "VmallocUsed:", used);
 	val_kb(f, "VmallocChunk:", chunk >> 12);
+	/* The guest's pkmap lines (procfs.c): counts, not kB. */
+	struct insp_pkmap_stats pk;
+
+	insp_pkmap_stats(in, &pk);
+	fprintf(f, "%-16s%8" PRIu32 "\n", "PkmapInUse:", pk.in_use);
+	fprintf(f, "%-16s%8" PRIu32 "\n", "PkmapUnflushed:", pk.unflushed);
+	fprintf(f, "%-16s%8" PRIu32 "\n", "PkmapFlushes:", pk.flushes);
 }
 
 void insp_view_vmstat(const struct insp *in, FILE *f)
@@ -302,6 +309,57 @@ void insp_view_slabinfo(struct insp *in, FILE *f)
 	}
 }
 
+void insp_view_pkmap(struct insp *in, FILE *f)
+{
+	const struct insp_layout *l = in->lay;
+	struct insp_pam_entry ent[1024];
+	struct insp_report *saved = in->rep;
+	struct insp_pkmap_stats pk;
+	uint32_t atomic = 0;
+	size_t n;
+	int32_t count;
+
+	in->rep = NULL;   /* a view reports nothing */
+	n = insp_pkmap_entries(in, ent, l->last_pkmap < 1024 ? l->last_pkmap : 1024);
+	in->rep = saved;
+	insp_pkmap_stats(in, &pk);
+	fprintf(f, "pkmap: %" PRIu32 " slots at %#" PRIx32 ": %" PRIu32 " in use (%" PRIu32
+		" users), %" PRIu32 " unused but not flushed, %" PRIu32 " flushes\n",
+		l->last_pkmap, l->pkmap_base, pk.in_use, pk.users, pk.unflushed, pk.flushes);
+	if (pk.in_use + pk.unflushed)
+		fprintf(f, "%5s %-10s %5s %5s %-10s %s\n", "slot", "va", "count", "users", "pfn",
+			"page_address");
+	for (uint32_t i = 0; i < l->last_pkmap && insp_pkmap_count(in, i, &count); i++) {
+		uint64_t va = l->pkmap_base + 4096ull * i, pte = 0, pfn;
+		char addr[32] = "-";
+
+		if (count < 1)
+			continue;
+		insp_kernel_pte(in, va, &pte, NULL);
+		pfn = (pte & PT_ADDR_MASK) >> 12;
+		for (size_t k = 0; k < n; k++)
+			if ((pte & PT_P) && ent[k].page == insp_page_va(in, pfn))
+				snprintf(addr, sizeof(addr), "%#" PRIx32, ent[k].virtual_);
+		fprintf(f, "%5" PRIu32 " %#-10" PRIx64 " %5" PRId32 " %5" PRId32 " ", i, va, count,
+			count - 1);
+		if (pte & PT_P)
+			fprintf(f, "%#-10" PRIx64 " %s\n", pfn, addr);
+		else
+			fprintf(f, "%-10s %s\n", "(no PTE)", addr);
+	}
+	for (uint32_t idx = l->fix_kmap_begin; idx <= l->fix_kmap_end; idx++) {
+		uint64_t va = l->fixaddr_top - 4096ull * idx, pte;
+
+		if (insp_kernel_pte(in, va, &pte, NULL) && (pte & PT_P)) {
+			fprintf(f, "kmap_atomic slot %" PRIu32 " at %#" PRIx64 " maps pfn %#" PRIx64 "\n",
+				idx - l->fix_kmap_begin, va, (uint64_t)(pte & PT_ADDR_MASK) >> 12);
+			atomic++;
+		}
+	}
+	if (!atomic)
+		fprintf(f, "kmap_atomic: no slot mapped\n");
+}
+
 /* The table's one signature (slabinfo walks the caches, so it is not const). */
 static void show_buddyinfo(struct insp *in, FILE *f) { insp_view_buddyinfo(in, f); }
 static void show_zoneinfo(struct insp *in, FILE *f) { insp_view_zoneinfo(in, f); }
@@ -320,6 +378,7 @@ static const struct {
 	{ "slabinfo", insp_view_slabinfo },
 	{ "vmallocinfo", show_vmallocinfo },
 	{ "tasks", insp_view_tasks },
+	{ "pkmap", insp_view_pkmap },
 };
 
 const char *insp_view_name(size_t i)

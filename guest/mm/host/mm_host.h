@@ -49,6 +49,9 @@ extern bool mm_host_quiet;
 /* WARN_ON hits so far. */
 extern unsigned long mm_host_warnings;
 
+/* pkmap_flush_tlb() calls so far (highmem.c's flush of the pkmap window). */
+extern unsigned long mm_host_pkmap_tlb_flushes;
+
 /* Pages on every zone's per-CPU lists. */
 unsigned long mm_host_pcp_pages(void);
 

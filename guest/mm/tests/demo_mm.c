@@ -17,6 +17,38 @@ static void step(const char *what, struct page *page, unsigned int order)
 	       page_to_pfn(page), order, page_zone(page)->name);
 }
 
+/* page_address() as the demo prints it: the address, or NULL. */
+static const char *pa_str(struct page *page, char *buf)
+{
+	void *va = page_address(page);
+
+	if (!va)
+		return "NULL";
+	snprintf(buf, 16, "0x%08lx", (unsigned long)va);
+	return buf;
+}
+
+/* A HighMem page has no kernel address of its own: the two ways to get one. */
+static void demo_highmem(struct page *hi)
+{
+	char buf[16];
+	u32 *va, *pk;
+
+	printk("    a HighMem page has no permanent address: page_address() = %s\n",
+	       pa_str(hi, buf));
+	va = kmap_atomic(hi);
+	va[0] = 0x12345678;
+	printk("    kmap_atomic() mapped it at 0x%08lx, a per-CPU fixmap slot (page_address() "
+	       "still %s)\n", (unsigned long)va, pa_str(hi, buf));
+	kunmap_atomic(va);
+	pk = kmap(hi);
+	printk("    kmap() mapped it at 0x%08lx, a pkmap slot: page_address() = %s, and it reads "
+	       "back 0x%08x\n", (unsigned long)pk, pa_str(hi, buf), pk[0]);
+	kunmap(hi);
+	printk("    after kunmap() the slot is unused but still mapped until the next flush: "
+	       "page_address() = %s\n", pa_str(hi, buf));
+}
+
 /* The pages of a vmalloc or vmap area as runs of consecutive pfns in one
  * zone: virtual range -> pfn range, zone.  At most max_runs lines. */
 static void show_area_pages(const u8 *va, unsigned long pages, unsigned int max_runs)
@@ -103,13 +135,8 @@ static int demo_mm(const char *arg)
 	step("alloc_pages(GFP_HIGHUSER, 0)", hi, 0);
 	dma = alloc_pages(GFP_DMA, 0);
 	step("alloc_pages(GFP_DMA, 0)", dma, 0);
-	if (PageHighMem(hi)) {
-		u32 *va = kmap_atomic(hi);
-		va[0] = 0x12345678;
-		printk("    a HighMem page has no permanent address: kmap_atomic() mapped it at 0x%08lx\n",
-		       (unsigned long)va);
-		kunmap_atomic(va);
-	}
+	if (PageHighMem(hi))
+		demo_highmem(hi);
 	printk("after the allocations (expand() split bigger blocks):\n");
 	show_buddyinfo();
 

@@ -68,19 +68,23 @@ int mm_snapshot_compare(const struct mm_snapshot *a, const char *who, const char
 	return bad;
 }
 
-int selftest_run(const char *who, const struct selftest *tests, unsigned int n, int width,
-		 bool caches, void (*settle)(void))
+static int run_one(const char *who, const struct selftest *t, int width)
+{
+	int r = t->fn();
+
+	printk("%s: %-*s %s\n", who, width, t->name, r ? "FAIL" : "ok");
+	return r;
+}
+
+int selftest_run(const char *who, const struct selftest *first, const struct selftest *tests,
+		 unsigned int n, int width, bool caches, void (*settle)(void))
 {
 	struct mm_snapshot start;
-	int failed = 0;
+	int failed = first ? run_one(who, first, width) : 0;
 
 	mm_snapshot_take(&start, caches);
-	for (unsigned int i = 0; i < n; i++) {
-		int r = tests[i].fn();
-
-		printk("%s: %-*s %s\n", who, width, tests[i].name, r ? "FAIL" : "ok");
-		failed |= r;
-	}
+	for (unsigned int i = 0; i < n; i++)
+		failed |= run_one(who, &tests[i], width);
 	if (settle)
 		settle();
 	failed |= mm_snapshot_compare(&start, who, "end");

@@ -53,12 +53,14 @@ struct selftest {
 };
 
 /*
- * Take a snapshot (with the caches shrunk if caches), run tests[0..n)
- * printing "WHO: NAME ok|FAIL" with NAME padded to width, call settle (if
- * any), compare with the snapshot and print "WHO: passed|FAILED".  Returns
- * the workload's status: 1 if anything failed, else 0.
+ * Run first (if not NULL: a test that leaves something that stays, such as
+ * page tables), take a snapshot (with the caches shrunk if caches), run
+ * tests[0..n), each test printing "WHO: NAME ok|FAIL" with NAME padded to
+ * width, call settle (if any), compare with the snapshot and print "WHO:
+ * passed|FAILED".  Returns the workload's status: 1 if anything failed,
+ * else 0.
  */
-int selftest_run(const char *who, const struct selftest *tests, unsigned int n, int width,
-		 bool caches, void (*settle)(void));
+int selftest_run(const char *who, const struct selftest *first, const struct selftest *tests,
+		 unsigned int n, int width, bool caches, void (*settle)(void));
 
 #endif

@@ -402,7 +402,7 @@ static int selftest_buddy(const char *arg)
 	};
 
 	(void)arg;
-	return selftest_run("selftest:buddy", tests, ARRAY_SIZE(tests), 34, false, NULL);
+	return selftest_run("selftest:buddy", NULL, tests, ARRAY_SIZE(tests), 34, false, NULL);
 }
 DEFINE_WORKLOAD("selftest:buddy", selftest_buddy,
 		"deterministic buddy allocator checks; free counts must end where they began");

@@ -658,7 +658,7 @@ static int selftest_slab(const char *arg)
 	 * test uses before the snapshot. */
 	kfree(kmalloc(100, GFP_DMA));
 	kfree(kmalloc(3000, GFP_DMA));
-	return selftest_run("selftest:slab", tests, ARRAY_SIZE(tests), 36, true, NULL);
+	return selftest_run("selftest:slab", NULL, tests, ARRAY_SIZE(tests), 36, true, NULL);
 }
 DEFINE_WORKLOAD("selftest:slab", selftest_slab,
 		"deterministic slab, kmalloc, mempool and failslab checks; buddyinfo must end where it began");

@@ -424,7 +424,7 @@ static int wl_selftest_vm(const char *arg)
 {
 	(void)arg;
 	proc_caches_init();
-	return selftest_run("selftest:vm", vm_tests, ARRAY_SIZE(vm_tests), 24, true, NULL);
+	return selftest_run("selftest:vm", NULL, vm_tests, ARRAY_SIZE(vm_tests), 24, true, NULL);
 }
 DEFINE_WORKLOAD("selftest:vm", wl_selftest_vm,
 		"address spaces and user tasks: splits, kills, zero page, stack, brk, EFAULT, OOM");

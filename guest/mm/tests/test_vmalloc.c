@@ -91,13 +91,14 @@ static int pte_clear_range(unsigned long start, unsigned long end)
 	for (unsigned long a = start; a < end; a += PAGE_SIZE) {
 		pte_t *pte = lookup_pte_kernel(a);
 
-		CHECK(!pte || pte_none(*pte), "pte of %08lx is %016llx after vfree", a,
+		CHECK(!pte || pte_none(*pte), "pte of %08lx is %016llx, expected clear", a,
 		      (unsigned long long)pte->pte);
 	}
 	return 0;
 }
 
-/* Make the page tables of the first size bytes of the range, so that the
+/* Make the page tables of the first size bytes of the range (at most all
+ * of its largest gap), so that the
  * free counts the tests compare do not move when a test reaches them.
  * This is setup, not what is tested: fault injection (fail_page_alloc=,
  * failslab= on the command line) is held off meanwhile. */
@@ -110,12 +111,22 @@ static void warm_page_tables(unsigned long size)
 	fail_page_alloc.attr.probability = 0;
 	failslab.attr.probability = 0;
 	vm_unmap_aliases();
+	/* The range may be smaller than asked (123 MiB from 1G of RAM up). */
+	size = min(size, vmalloc_chunk_bytes() - PAGE_SIZE);
 	vm = alloc_vm_area(size);
 	BUG_ON(!vm);
 	free_vm_area(vm);
 	vm_unmap_aliases();
 	fail_page_alloc.attr.probability = page_prob;
 	failslab.attr.probability = slab_prob;
+}
+
+/* Is size beyond what free memory holds, with 1 MiB left for the page
+ * array, page tables and slab (at 16M of RAM, 16 MiB is)? */
+static bool too_little_ram(unsigned long size)
+{
+	return (size >> PAGE_SHIFT) + (1ul << 20 >> PAGE_SHIFT) >
+	       global_zone_page_state(NR_FREE_PAGES);
 }
 
 static int test_sizes(void)
@@ -131,10 +142,16 @@ static int test_sizes(void)
 		unsigned long size = sizes[i], mapped = ALIGN(size, PAGE_SIZE);
 		unsigned long zones[MAX_NR_ZONES] = { 0 };
 		u64 pfns[4];
-		u8 *p = vmalloc(size);
 		struct vm_struct *vm;
 		unsigned long bad;
+		u8 *p;
 
+		if (too_little_ram(mapped)) {
+			printk("selftest:vmalloc: vmalloc(%lu): %lu pages free, too few; skipped\n",
+			       size, global_zone_page_state(NR_FREE_PAGES));
+			continue;
+		}
+		p = vmalloc(size);
 		CHECK(p, "vmalloc(%lu)", size);
 		CHECK(is_vmalloc_addr(p) && IS_ALIGNED((unsigned long)p, PAGE_SIZE), "%08lx",
 		      (unsigned long)p);
@@ -215,20 +232,23 @@ static int test_vmallocinfo(void)
 	void *a = vmalloc(3 * PAGE_SIZE), *b = vmalloc_32(PAGE_SIZE);
 	struct page *pg[2] = { alloc_page(GFP_KERNEL), alloc_page(GFP_HIGHUSER) };
 	void *m = vmap(pg, 2, 0, PAGE_KERNEL);
+	struct vm_struct *io = get_vm_area(2 * PAGE_SIZE, VM_IOREMAP);
 	struct vmap_area *va;
 	unsigned int seen = 0;
 
-	CHECK(a && b && m && pg[0] && pg[1], "alloc");
+	CHECK(a && b && m && io && pg[0] && pg[1], "alloc");
 	list_for_each_entry(va, &vmap_area_list, list)
-		if ((va->flags & VMAP_VM_AREA) &&
-		    (va->vm->addr == a || va->vm->addr == b || va->vm->addr == m))
+		if ((va->flags & VMAP_VM_AREA) && (va->vm->addr == a || va->vm->addr == b ||
+						   va->vm->addr == m || va->vm == io))
 			seen++;
-	CHECK(seen == 3, "%u of 3 areas on vmap_area_list", seen);
-	CHECK(vmalloc_used_pages() == used0 + 6, "VmallocUsed %lu pages, expected %lu",
-	      vmalloc_used_pages(), used0 + 6);
-	printk("selftest:vmalloc: /proc/vmallocinfo with three areas:\n");
+	CHECK(seen == 4, "%u of 4 areas on vmap_area_list", seen);
+	/* vmalloc's pages only: a vmap's are the caller's. */
+	CHECK(vmalloc_used_pages() == used0 + 4, "VmallocUsed %lu pages, expected %lu",
+	      vmalloc_used_pages(), used0 + 4);
+	printk("selftest:vmalloc: /proc/vmallocinfo with four areas:\n");
 	show_vmallocinfo();
 	checkpoint(1);   /* the host compares its vmallocinfo with the lines above */
+	free_vm_area(io);
 	vunmap(m);
 	__free_page(pg[0]);
 	__free_page(pg[1]);
@@ -258,6 +278,20 @@ static int test_vmap(void)
 		CHECK(k[5] == 0xfeed0000 + i, "vmap write to page %u not seen through kmap_atomic", i);
 		kunmap_atomic(k);
 		CHECK(page_count(pg[i]) == 1, "vunmap dropped the caller's page %u", i);
+	}
+	/* VM_ALLOC would make vfree free pages the area does not own: vmap
+	 * warns and drops it, so the area is a plain vmap that vfree refuses
+	 * and vunmap takes. */
+	v = vmap(pg, 3, VM_ALLOC, PAGE_KERNEL);
+	CHECK(v, "vmap(VM_ALLOC)");
+	CHECK(find_vm_area_containing(v)->flags == VM_MAP, "vmap(VM_ALLOC): flags %#lx",
+	      find_vm_area_containing(v)->flags);
+	vfree(v);
+	CHECK(find_vm_area_containing(v) && vmalloc_to_page(v) == pg[0], "vfree took a vmap");
+	vunmap(v);
+	for (unsigned int i = 0; i < 3; i++) {
+		CHECK(page_count(pg[i]) == 1, "vmap(VM_ALLOC): page %u has refcount %d", i,
+		      page_count(pg[i]));
 		__free_page(pg[i]);
 	}
 	return 0;
@@ -280,16 +314,21 @@ static int test_get_vm_area(void)
  * of such ranges a purge comes by itself, with one TLB flush. */
 static int test_lazy_purge(void)
 {
-	unsigned long purges, flushes;
+	unsigned long purges, flushes, chunk;
 	struct vm_struct *vm;
 	struct vmap_area *va;
 	void *p, *q;
 
 	vm_unmap_aliases();
+	chunk = vmalloc_chunk_bytes();
 	p = vmalloc(2 * PAGE_SIZE);
 	CHECK(p, "vmalloc");
 	vfree(p);
 	CHECK(vmap_lazy_nr == 3, "vmap_lazy_nr %lu after freeing 2 pages + guard", vmap_lazy_nr);
+	/* VmallocChunk counts a lazily freed range as free (a search purges
+	 * it when it needs the room), as Linux's get_vmalloc_info did. */
+	CHECK(vmalloc_chunk_bytes() == chunk, "VmallocChunk %lu with a lazily freed area, "
+	      "expected %lu", vmalloc_chunk_bytes(), chunk);
 	va = __vmap_area_lookup(&vmap_area_list, NULL, (unsigned long)p);
 	CHECK(va && va->flags == VMAP_LAZY_FREE && !va->vm, "the freed area is not lazily freed");
 	q = vmalloc(2 * PAGE_SIZE);
@@ -414,6 +453,54 @@ static int unwind_once(unsigned long size, unsigned int nth)
 	return mm_snapshot_compare(&snap, "selftest:vmalloc", "unwind");
 }
 
+/*
+ * Out of address space with lazily freed areas about: the search fails,
+ * purges them (one flush) and searches again.  get_vm_area of the whole
+ * gap fits after the purge; with a busy area below it, vmalloc of the whole
+ * range less its guard page fits neither time and frees its metadata.
+ */
+static int test_no_gap(void)
+{
+	unsigned long purges, flushes, chunk, used = vmalloc_used_pages();
+	struct mm_snapshot snap;
+	struct vm_struct *vm;
+	void *lazy, *busy, *p;
+
+	vm_unmap_aliases();
+	chunk = vmalloc_chunk_bytes();
+	lazy = vmalloc(PAGE_SIZE);
+	CHECK(lazy, "vmalloc");
+	vfree(lazy);
+	purges = vmalloc_stats.purges;
+	flushes = vmalloc_stats.tlb_flushes;
+	vm = get_vm_area(chunk - PAGE_SIZE, VM_IOREMAP);
+	CHECK(vm && vm->addr == lazy && vmalloc_stats.purges == purges + 1 &&
+	      vmalloc_stats.tlb_flushes == flushes + 1 && !vmap_lazy_nr,
+	      "get_vm_area of the whole gap behind a lazily freed area: %08lx, %lu purges, "
+	      "%lu flushes, lazy %lu", vm ? (unsigned long)vm->addr : 0,
+	      vmalloc_stats.purges - purges, vmalloc_stats.tlb_flushes - flushes, vmap_lazy_nr);
+	free_vm_area(vm);
+	vm_unmap_aliases();
+
+	mm_snapshot_take(&snap, true);
+	busy = vmalloc(PAGE_SIZE);
+	lazy = vmalloc(PAGE_SIZE);
+	CHECK(busy && lazy, "vmalloc");
+	vfree(lazy);
+	purges = vmalloc_stats.purges;
+	p = __vmalloc(vmalloc_total_bytes() - PAGE_SIZE, GFP_KERNEL | __GFP_HIGHMEM | __GFP_NOWARN,
+		      PAGE_KERNEL);
+	CHECK(!p, "vmalloc of the whole range beside a busy area returned %08lx", (unsigned long)p);
+	CHECK(vmalloc_stats.purges == purges + 1 && !vmap_lazy_nr &&
+	      vmalloc_used_pages() == used + 1 && vmalloc_chunk_bytes() == chunk - 2 * PAGE_SIZE,
+	      "after the failed search: %lu purges, lazy %lu, used %lu, chunk %lu",
+	      vmalloc_stats.purges - purges, vmap_lazy_nr, vmalloc_used_pages(),
+	      vmalloc_chunk_bytes());
+	vfree(busy);
+	vm_unmap_aliases();
+	return mm_snapshot_compare(&snap, "selftest:vmalloc", "no gap");
+}
+
 static int test_unwind(void)
 {
 	void *p;
@@ -425,6 +512,8 @@ static int test_unwind(void)
 	for (unsigned int i = 0; i < ARRAY_SIZE(nths); i++)
 		if (unwind_once(64 * PAGE_SIZE, nths[i]))
 			return 1;
+	if (test_no_gap())
+		return 1;
 	/* Out of address space: nothing reserved, nothing allocated. */
 	p = vmalloc(vmalloc_total_bytes());
 	CHECK(!p, "vmalloc of the whole range succeeded");
@@ -434,14 +523,143 @@ static int test_unwind(void)
 	return 0;
 }
 
-/* The largest area the range allows (the whole gap less its guard page),
- * or 0 where RAM cannot fill it with 64 MiB to spare (below 6G). */
-static unsigned long largest_area(void)
+/* ---- Page-table allocation failing partway -------------------------------- */
+
+/* Pages of the map that fails: one page table's 512, then 16 more whose
+ * page table cannot be had. */
+#define PT_FAIL_PAGES (PTRS_PER_PTE + 16)
+
+/* The lowest PMD-aligned address of the range with no page table there or
+ * in the next PMD, or 0. */
+static unsigned long fresh_pmds(void)
 {
-	unsigned long size;
+	for (unsigned long a = ALIGN(VMALLOC_START, PMD_SIZE);
+	     a >= VMALLOC_START && a + 2 * PMD_SIZE <= VMALLOC_END; a += PMD_SIZE)
+		if (!lookup_pte_kernel(a) && !lookup_pte_kernel(a + PMD_SIZE))
+			return a;
+	return 0;
+}
+
+/*
+ * Map PT_FAIL_PAGES at fresh_pmds() (an address-only area fills the range
+ * below it) with fail_page_alloc failing the second lowmem allocation
+ * (ignore_gfp_highmem: the pages vmalloc maps are __GFP_HIGHMEM requests,
+ * and the slab objects the call takes are ready on the per-CPU arrays), so
+ * the second page table fails after the first 512 pages are mapped.  What
+ * must hold: NULL, no PTE left present, one TLB flush, and every count as
+ * before except the one page table made, which stays (as in Linux).
+ */
+static int pt_fail_once(const char *what, struct page **pages)
+{
+	struct fail_page_alloc_attr saved = fail_page_alloc;
+	unsigned long at = fresh_pmds(), flushes, pt0, free0 = 0, free1 = 0, chunk, lazy;
+	struct mm_snapshot before, after;
+	struct vm_struct *filler = NULL;
+	void *p;
 
 	vm_unmap_aliases();
-	size = vmalloc_chunk_bytes() - PAGE_SIZE;
+	CHECK(at, "%s: no two fresh PMDs in the vmalloc range", what);
+	CHECK(!vmalloc_used_pages(), "%lu pages still vmalloc'ed", vmalloc_used_pages());
+	if (at > VMALLOC_START) {
+		filler = get_vm_area(at - VMALLOC_START - PAGE_SIZE, VM_IOREMAP);
+		CHECK(filler && filler->addr == (void *)VMALLOC_START, "%s: filler", what);
+	}
+	mm_snapshot_take(&before, true);
+	/* The call's slab objects, warm on the per-CPU arrays: its only
+	 * lowmem page allocations are page tables. */
+	kfree(kmalloc(PT_FAIL_PAGES * sizeof(struct page *), GFP_KERNEL));
+	free_vm_area(get_vm_area(PAGE_SIZE, VM_IOREMAP));
+	vm_unmap_aliases();
+	chunk = vmalloc_chunk_bytes();
+	lazy = vmap_lazy_nr;
+	flushes = vmalloc_stats.tlb_flushes;
+	pt0 = vmalloc_stats.pt_pages;
+	CHECK(setup_fail_page_alloc("2,100,0,1"), "fail_page_alloc=2,100,0,1");
+	fail_page_alloc.attr.verbose = 0;
+	fail_page_alloc.ignore_gfp_highmem = true;
+	p = pages ? vmap(pages, PT_FAIL_PAGES, 0, PAGE_KERNEL)
+		  : __vmalloc(PT_FAIL_PAGES << PAGE_SHIFT, GFP_KERNEL | __GFP_HIGHMEM | __GFP_NOWARN,
+			      PAGE_KERNEL);
+	fail_page_alloc = saved;
+	CHECK(!p, "%s with the second page table failing returned %08lx", what, (unsigned long)p);
+	CHECK(vmalloc_stats.pt_pages == pt0 + 1 && lookup_pte_kernel(at) &&
+	      !lookup_pte_kernel(at + PMD_SIZE),
+	      "%s: %lu page tables made, expected 1 then a failure", what,
+	      vmalloc_stats.pt_pages - pt0);
+	if (pte_clear_range(at, at + PMD_SIZE))
+		return 1;
+	CHECK(vmalloc_stats.tlb_flushes == flushes + 1, "%s: %lu TLB flushes, expected 1", what,
+	      vmalloc_stats.tlb_flushes - flushes);
+	CHECK(!vmalloc_used_pages() && vmap_lazy_nr == lazy && vmalloc_chunk_bytes() == chunk,
+	      "%s: areas changed: used %lu lazy %lu/%lu chunk %lu/%lu", what, vmalloc_used_pages(),
+	      vmap_lazy_nr, lazy, vmalloc_chunk_bytes(), chunk);
+	mm_snapshot_take(&after, true);
+	for (unsigned int z = 0; z < MAX_NR_ZONES; z++) {
+		free0 += before.free_pages[z];
+		free1 += after.free_pages[z];
+	}
+	CHECK(free1 == free0 - 1, "%s: %lu free pages, expected %lu (all but the page table)", what,
+	      free1, free0 - 1);
+	CHECK(after.slab_pages == before.slab_pages, "%s: slab pages %lu, expected %lu", what,
+	      after.slab_pages, before.slab_pages);
+	for (unsigned int i = 0; i < before.nr_caches; i++)
+		CHECK(after.cache[i] == before.cache[i] && after.active[i] == before.active[i],
+		      "%s: cache %u has %lu active objects, expected %lu", what, i, after.active[i],
+		      before.active[i]);
+	if (filler)
+		free_vm_area(filler);
+	vm_unmap_aliases();
+	return 0;
+}
+
+/* A vmalloc, then a vmap, whose page-table allocation fails partway, above
+ * the warmed tables (at 6G every table is warm: skipped).  It runs before
+ * the selftest's snapshot: the page tables it makes stay. */
+static int test_pt_unwind(void)
+{
+	struct page **pages = kmalloc(PT_FAIL_PAGES * sizeof(*pages), GFP_KERNEL);
+	unsigned int n = 0;
+	int r;
+
+	if (!fresh_pmds()) {
+		kfree(pages);
+		printk("selftest:vmalloc: page-table failure: every page table of the range is "
+		       "made; skipped\n");
+		return 0;
+	}
+	CHECK(pages, "kmalloc");
+	if (pt_fail_once("vmalloc", NULL)) {
+		kfree(pages);
+		return 1;
+	}
+	while (n < PT_FAIL_PAGES && (pages[n] = alloc_page(GFP_HIGHUSER)) != NULL)
+		n++;
+	r = n == PT_FAIL_PAGES ? pt_fail_once("vmap", pages) : 1;
+	if (n < PT_FAIL_PAGES)
+		printk("selftest:vmalloc: FAIL: %u of %u pages for the vmap\n", n, PT_FAIL_PAGES);
+	for (unsigned int i = 0; i < n; i++) {
+		if (page_count(pages[i]) != 1) {
+			printk("selftest:vmalloc: FAIL: vmap unwind: page %u has refcount %d\n", i,
+			       page_count(pages[i]));
+			r = 1;
+		}
+		__free_page(pages[i]);
+	}
+	kfree(pages);
+	return r;
+}
+
+/* The largest area the range allows: the whole gap less its guard page
+ * and the area its page array is vmalloc'ed in (pages and guard page), or 0
+ * where RAM cannot fill it with 64 MiB to spare (below 6G). */
+static unsigned long largest_area(void)
+{
+	unsigned long size, chunk;
+
+	vm_unmap_aliases();
+	chunk = vmalloc_chunk_bytes();
+	size = chunk - 2 * PAGE_SIZE -
+	       ALIGN((chunk >> PAGE_SHIFT) * sizeof(struct page *), PAGE_SIZE);
 	if ((size >> PAGE_SHIFT) + (64ul << 20 >> PAGE_SHIFT) > global_zone_page_state(NR_FREE_PAGES))
 		return 0;
 	return size;
@@ -462,7 +680,7 @@ static int test_largest(void)
 	}
 	mm_snapshot_take(&snap, true);
 	p = vmalloc(size);
-	CHECK(p, "vmalloc(%lu), the largest gap less its guard page", size);
+	CHECK(p, "vmalloc(%lu), the largest gap less its guard page and page array", size);
 	CHECK(vmalloc_chunk_bytes() < PAGE_SIZE * 2, "%lu bytes left after the largest area",
 	      vmalloc_chunk_bytes());
 	fill_sampled(p, size, 0x6666);
@@ -484,6 +702,8 @@ static void vmalloc_settle(void)
 
 static int selftest_vmalloc(const char *arg)
 {
+	/* Before the snapshot: the page tables it makes stay. */
+	static const struct selftest pt_unwind = { "page-table failure unwinds", test_pt_unwind };
 	static const struct selftest tests[] = {
 		{ "sizes from 1 page to 16 MiB", test_sizes },
 		{ "vzalloc, vmalloc_32, __vmalloc", test_vzalloc_and_32 },
@@ -498,8 +718,11 @@ static int selftest_vmalloc(const char *arg)
 	};
 
 	(void)arg;
-	warm_page_tables(max(16ul << 20, largest_area()));
-	return selftest_run("selftest:vmalloc", tests, ARRAY_SIZE(tests), 34, true, vmalloc_settle);
+	/* 16 MiB areas and the area of their page array after them, or, at
+	 * 6G, the whole range (warm_page_tables stops at its end). */
+	warm_page_tables(largest_area() ? vmalloc_total_bytes() : 17ul << 20);
+	return selftest_run("selftest:vmalloc", &pt_unwind, tests, ARRAY_SIZE(tests), 34, true,
+			    vmalloc_settle);
 }
 DEFINE_WORKLOAD("selftest:vmalloc", selftest_vmalloc,
 		"deterministic vmalloc checks; free counts must end where they began");
