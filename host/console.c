@@ -92,6 +92,7 @@ struct console {
 	uint64_t checkpoints;    /* HC_CHECKPOINTs seen */
 	uint64_t held_tag;
 	char pending[CON_LINE_MAX + 1]; /* a line that waits for a checkpoint, or "" */
+	const struct con_cmd *pending_cmd; /* its command (parsed again when it runs) */
 	uint64_t mailbox_pa;     /* run=idle's mailbox, from its last HC_WAIT_REQUEST */
 	bool request_out;        /* a guest request is posted; its reply waits */
 	bool request_late;       /* ... past --console-timeout: input is read again */
@@ -1132,8 +1133,6 @@ static const char *refusal(const struct console *c, const struct con_cmd *cmd)
 {
 	if (cmd->need == NEED_IDLE && c->state == CON_HELD)
 		return "the guest is held at a checkpoint of a workload; 'guest' requests need run=idle";
-	if (cmd->need == NEED_IDLE && c->state == CON_RUNNING && !c->request_out)
-		return "the guest is running a workload; 'guest' requests need run=idle";
 	return NULL;
 }
 
@@ -1187,6 +1186,7 @@ static int handle_line(struct console *c, const char *line, bool *resume)
 		/* Wait for the next checkpoint (or, for a guest request, the
 		 * guest's answer), for at most the timeout. */
 		snprintf(c->pending, sizeof(c->pending), "%s", text);
+		c->pending_cmd = l.cmd;
 		set_waiting(c, now_mono() + c->o.timeout_s);
 		return HC_CONTINUE;
 	}
@@ -1300,11 +1300,17 @@ static void give_up_waiting(struct console *c)
 {
 	char err[CON_LINE_MAX + 256];
 
-	if (c->pending[0]) {
-		snprintf(err, sizeof(err), "%.*s: the guest reached no checkpoint within %g s, so the "
+	if (c->pending[0] && c->pending_cmd->need == NEED_IDLE) {
+		snprintf(err, sizeof(err), "%s: the guest did not wait for requests within %g s, so "
+			 "the request was not made; 'guest' requests need run=idle",
+			 c->pending_cmd->name, c->o.timeout_s);
+		reply(c, c->pending, false, err, NULL);
+		c->pending[0] = '\0';
+	} else if (c->pending[0]) {
+		snprintf(err, sizeof(err), "%s: the guest reached no checkpoint within %g s, so the "
 			 "command did not run; the guest keeps running (run=idle or a workload "
 			 "that calls checkpoint can be inspected)",
-			 (int)strcspn(c->pending, " "), c->pending, c->o.timeout_s);
+			 c->pending_cmd->name, c->o.timeout_s);
 		reply(c, c->pending, false, err, NULL);
 		c->pending[0] = '\0';
 	} else if (c->request_out && !c->request_late) {

@@ -316,8 +316,10 @@ int inspector_start(struct inspector *s, struct vm *vm, const struct elf_info *e
 
 int inspector_finish(struct inspector *s, struct vm *vm, int status)
 {
-	/* A check that --timeout or a signal stopped is no missing checkpoint. */
-	bool never = checking(s) && !s->checks && !stop_requested();
+	/* Only a run that ended well without reaching one is told to use a
+	 * workload that checkpoints: a failed one (a guest error, a
+	 * --corrupt that could not apply, --timeout, a signal) has said why. */
+	bool never = checking(s) && !s->checkpoints && status == 0 && !stop_requested();
 
 	(void)vm;
 	if (checking(s)) {
@@ -334,14 +336,13 @@ int inspector_finish(struct inspector *s, struct vm *vm, int status)
 	if (never) {
 		pr_err("--check: the guest reached no checkpoint, so nothing was checked; run a "
 		      "workload that calls checkpoint (e.g. -c run=checkpoint or run=stress:buddy)");
-		if (status == 0)
-			status = EXIT_INVARIANT;
-	} else if (s->o.save_ram && !s->saved) {
+		status = EXIT_INVARIANT;
+	} else if (s->o.save_ram && !s->saved && s->checkpoints < s->o.save_at) {
 		pr_err("--save-ram %s@%u: the guest reached only %" PRIu64 " checkpoint%s", s->o.save_ram,
 		      s->o.save_at, s->checkpoints, s->checkpoints == 1 ? "" : "s");
 		if (status == 0)
 			status = EXIT_INVARIANT;
-	} else if (s->o.corrupt && !s->corrupted) {
+	} else if (s->o.corrupt && !s->corrupted && s->checkpoints < s->o.corrupt_at) {
 		pr_err("--corrupt %s@%u: the guest reached only %" PRIu64 " checkpoint%s", s->o.corrupt,
 		      s->o.corrupt_at, s->checkpoints, s->checkpoints == 1 ? "" : "s");
 		if (status == 0)

@@ -557,3 +557,33 @@ Test(console_io, ctrl_c_and_timeout_end_the_run_at_the_prompt, .timeout = 60)
 	cr_assert_eq(wait_exit(t.pid), EXIT_TIMEOUT);
 	close(t.fd);
 }
+
+/* A guest request read while an idle guest is still booting waits for it
+ * to ask for requests; one on a guest that never does gives up with a
+ * message naming run=idle. */
+Test(console_io, a_guest_request_waits_for_the_guest_to_be_idle, .timeout = 60)
+{
+	char cmd[1024];
+	char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+	struct vmm_result r;
+
+	harness_require_accel();
+	snprintf(cmd, sizeof(cmd), "printf 'info status\\nguest alloc_pages 2\\ninfo status\\nquit\\n' | "
+		 "%s --accel %s -m 128M -c 'highmem=32M run=idle' --console-timeout 30 --console %s",
+		 VMM_BIN, harness_accel(), GUEST_ELF);
+	r = run_cmd(60, argv);
+	assert_status(r, 0);
+	/* Read while the guest boots: running; the request waits, then runs. */
+	assert_out_has(r, "\nrunning\n");
+	assert_out_has(r, "\nid 1: order 2 at pfn ");
+	assert_out_has(r, ")\nidle\n");
+	vmm_result_free(&r);
+
+	snprintf(cmd, sizeof(cmd), "printf 'guest kmalloc 64\\nquit\\n' | %s --accel %s -m 128M "
+		 "-c run=hang --console-timeout 0.5 --console %s", VMM_BIN, harness_accel(), GUEST_ELF);
+	r = run_cmd(60, argv);
+	assert_status(r, 0);
+	assert_out_has(r, "error: guest kmalloc: the guest did not wait for requests within 0.5 s, so "
+		       "the request was not made; 'guest' requests need run=idle\n");
+	vmm_result_free(&r);
+}

@@ -152,6 +152,20 @@ Test(inspect, no_checkpoint_fails, .timeout = 30)
 	vmm_result_free(&r);
 }
 
+/* A corruption that cannot apply at the checkpoint it reached says why, and
+ * nothing else: the run reached that checkpoint. */
+Test(inspect, corrupt_that_cannot_apply_says_why_alone, .timeout = 30)
+{
+	struct vmm_result r = vmm_run(20, SMALL, "--corrupt", "pkmap-dup", "-c",
+				      "highmem=32M run=stress:buddy", NULL);
+
+	assert_status(r, EXIT_HOST_ERROR);
+	assert_err_has(r, "vmm: --corrupt pkmap-dup at checkpoint 1: no pkmap slot has users to "
+		       "duplicate (run stress:kmap)\n");
+	cr_assert_null(strstr(r.err, "reached"), "%s", r.err);
+	vmm_result_free(&r);
+}
+
 Test(inspect, corrupt_at_unreached_checkpoint_fails, .timeout = 30)
 {
 	struct vmm_result r = vmm_run(20, SMALL, "-c", "run=checkpoint:5", "--corrupt",

@@ -530,4 +530,4 @@ static int meminfo(const char *arg)
 	show_all_mem_reports();
 	return 0;
 }
-DEFINE_WORKLOAD("meminfo", meminfo, "print buddyinfo, zoneinfo, meminfo, vmstat and slabinfo");
+DEFINE_WORKLOAD("meminfo", meminfo, "print buddyinfo, zoneinfo, meminfo, vmstat, slabinfo and vmallocinfo");
