@@ -666,32 +666,61 @@ static int parse_va(struct cmd_ctx *x, const char *s, uint64_t *va)
 	return con_parse_u64(s, "virtual address", 0, UINT32_MAX, va, x->err, sizeof(x->err));
 }
 
+static int read_state(struct cmd_ctx *x);
+
+/* The address space a command looks at: task pid's, when one is named
+ * (argument i), else the vCPU's (or, with kernel, swapper_pg_dir). */
+static int target_cr3(struct cmd_ctx *x, unsigned i, bool kernel, uint64_t *cr3)
+{
+	uint64_t pid;
+
+	if (i >= x->l->argc) {
+		if (!kernel)
+			return current_cr3(x, cr3);
+		if (read_state(x))
+			return -1;
+		*cr3 = x->c->insp.st.swapper_cr3;
+		return 0;
+	}
+	if (con_parse_u64(x->l->argv[i], "pid", 0, INT32_MAX, &pid, x->err, sizeof(x->err)) ||
+	    read_state(x) ||
+	    insp_task_cr3(&x->c->insp, (int32_t)pid, cr3, x->err, sizeof(x->err)))
+		return -1;
+	return 0;
+}
+
 static int cmd_gva2gpa(struct cmd_ctx *x)
 {
 	uint64_t va, cr3;
 
-	if (parse_va(x, x->l->argv[0], &va) || current_cr3(x, &cr3))
+	if (parse_va(x, x->l->argv[0], &va) || target_cr3(x, 1, false, &cr3))
 		return -1;
 	insp_view_gva2gpa(&x->c->insp, cr3, va, x->f);
 	return 0;
 }
 
-/* xp and x: an optional /NFU, then the address. */
+/* xp and x: an optional /NFU, then the address (and for x, a PID). */
 static int cmd_dump(struct cmd_ctx *x)
 {
-	const char *fmt = x->l->argc == 2 ? x->l->argv[0] : NULL;
-	const char *addr = x->l->argv[x->l->argc - 1];
 	bool virt = x->l->cmd->id == CMD_X;
+	const char *fmt = x->l->argv[0][0] == '/' ? x->l->argv[0] : NULL;
+	unsigned at = fmt ? 1 : 0;
+	const char *addr = at < x->l->argc ? x->l->argv[at] : NULL;
 	struct insp_fmt f;
 	uint64_t a, cr3;
 
-	if (fmt && *fmt != '/')
-		return fail(x, "%s: the format starts with '/' (e.g. /8xb); see 'help %s'",
-			    x->l->cmd->name, x->l->cmd->name);
+	if (!addr)
+		return fail(x, "%s: missing argument: the address after the format", x->l->cmd->name);
+	if (x->l->argc > at + (virt ? 2 : 1)) {
+		if (!virt && !fmt)
+			return fail(x, "%s: the format starts with '/' (e.g. /8xb); see 'help %s'",
+				    x->l->cmd->name, x->l->cmd->name);
+		return fail(x, "%s: too many arguments", x->l->cmd->name);
+	}
 	if (insp_parse_fmt(fmt ? fmt + 1 : NULL, &f, x->err, sizeof(x->err)))
 		return -1;
 	if (virt) {
-		if (parse_va(x, addr, &a) || current_cr3(x, &cr3))
+		if (parse_va(x, addr, &a) || target_cr3(x, at + 1, false, &cr3))
 			return -1;
 		return insp_view_x(&x->c->insp, cr3, a, &f, x->f, x->err, sizeof(x->err));
 	}
@@ -708,15 +737,18 @@ static int read_state(struct cmd_ctx *x)
 	return 0;
 }
 
-/* info tlb and info mem: the kernel's own address space (swapper_pg_dir). */
+/* info tlb and info mem: the kernel's own address space (swapper_pg_dir),
+ * or task PID's. */
 static int cmd_kernel_maps(struct cmd_ctx *x)
 {
-	if (read_state(x))
+	uint64_t cr3;
+
+	if (target_cr3(x, 0, true, &cr3))
 		return -1;
 	if (x->l->cmd->id == CMD_INFO_TLB)
-		insp_view_tlb(&x->c->insp, x->c->insp.st.swapper_cr3, x->f);
+		insp_view_tlb(&x->c->insp, cr3, x->f);
 	else
-		insp_view_mem(&x->c->insp, x->c->insp.st.swapper_cr3, x->f);
+		insp_view_mem(&x->c->insp, cr3, x->f);
 	return 0;
 }
 

@@ -717,3 +717,37 @@ Test(console, a_kmapped_page_is_pinned_against_its_owner, .timeout = 60)
 	assert_out_has(r, " rules, 0 violations\n(vmm) guest kunmap 3\n");
 	vmm_result_free(&r);
 }
+
+#define TASKS "highmem=32M run=stress:vm seed=1"
+
+/* A task's own address space: tasks lists them; info mem, info tlb, x and
+ * gva2gpa take a PID, with the user pages' rights (u). */
+Test(console, task_address_spaces_by_pid, .timeout = 60)
+{
+	struct vmm_result r = run_script(TASKS, "tasks\ninfo mem 1\ninfo tlb 1\ngva2gpa 0x8048000 1\n"
+					 "x /2xw 0x8048000 1\n", NULL);
+
+	assert_status(r, 0);
+	assert_out_has(r, "(vmm) tasks\n  PID COMMAND          STATE VMAS     VSZ kB     RSS kB   "
+		       "FAULTS\n    0 swapper          R        -          -          -        0\n"
+		       "    1 vmstress         R ");
+	assert_out_has(r, "(vmm) info mem 1\n0000000008048000-0000000008049000 0000000000001000 urw\n");
+	assert_out_has(r, "(vmm) info tlb 1\n0000000008048000: 00000000");
+	assert_out_has(r, " ---DA--UW\n");
+	assert_out_has(r, "(vmm) gva2gpa 0x8048000 1\nva 0x8048000 (cr3 0x");
+	assert_out_has(r, "(4 KiB page, read-write, user)\ngpa: 0x");
+	assert_out_has(r, "(vmm) x /2xw 0x8048000 1\n0000000008048000: 0x");
+	vmm_result_free(&r);
+}
+
+Test(console, task_address_space_errors, .timeout = 120)
+{
+	static const struct bad_cmd cases[] = {
+		{ "info mem 9", "no task with pid 9; 'tasks' lists them; see 'help info mem'" },
+		{ "info tlb 0", "pid 0 has no address space; see 'help info tlb'" },
+		{ "gva2gpa 0x8048000 x", "bad pid 'x': not a number; see 'help gva2gpa'" },
+		{ "x /4xw", "x: missing argument: the address after the format; see 'help x'" },
+	};
+
+	script_errors(TASKS, cases, sizeof(cases) / sizeof(cases[0]));
+}

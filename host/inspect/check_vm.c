@@ -454,54 +454,123 @@ uint64_t insp_vm_zero_pfn(const struct insp *in)
 
 /* ---- The tasks view ------------------------------------------------------------ */
 
-void insp_view_tasks(struct insp *in, FILE *f)
+/*
+ * Each task on task_list, in order: fn(in, task, opaque) with the host
+ * pointer to its task_struct; a nonzero return stops the walk and is
+ * returned.  -1 (with why) when the list is unreadable or broken.
+ */
+static int for_each_task(struct insp *in, int (*fn)(struct insp *, const uint8_t *, void *),
+			 void *opaque, char *why, size_t whylen)
 {
 	const struct insp_layout *l = in->lay;
 	uint32_t head = (uint32_t)l->sym.task_list, prev = head, cur;
 	unsigned n = 0;
 
-	if (!l->mm.size) {
+	if (!insp_read_u32(in, head + l->list.next, &cur)) {
+		snprintf(why, whylen, "task_list at %#x is not in lowmem", head);
+		return -1;
+	}
+	while (cur != head) {
+		const uint8_t *t = insp_kptr(in, cur - l->task.tasks, l->task.size);
+		int r;
+
+		if (!t || insp_rd32(t, l->task.tasks + l->list.prev) != prev || ++n > MAX_MMS) {
+			snprintf(why, whylen, "the list stops: entry %#x after %#x", cur, prev);
+			return -1;
+		}
+		r = fn(in, t, opaque);
+		if (r)
+			return r;
+		prev = cur;
+		cur = insp_rd32(t, l->task.tasks + l->list.next);
+	}
+	return 0;
+}
+
+static int show_task(struct insp *in, const uint8_t *t, void *opaque)
+{
+	const struct insp_layout *l = in->lay;
+	FILE *f = opaque;
+	char comm[65] = "", state;
+	uint32_t mm, st;
+	struct insp_mmv m = { 0 };
+
+	memcpy(comm, t + l->task.comm, l->task.comm_len);
+	comm[l->task.comm_len] = '\0';
+	for (char *c = comm; *c; c++)
+		if (*c < 0x20 || *c > 0x7e)
+			*c = '?';
+	st = insp_rd32(t, l->task.state);
+	state = st == l->task.running ? 'R' : st == l->task.dead ? 'X' : '?';
+	mm = insp_rd32(t, l->task.mm);
+	fprintf(f, "%5d %-16s %c     ", (int32_t)insp_rd32(t, l->task.pid), comm, state);
+	if (mm && read_mm(in, mm, &m)) {
+		char why[INSP_DETAIL_MAX];
+
+		if (read_vmas(in, &m, why, sizeof(why)))
+			fprintf(f, "%4zu", m.nvma);
+		else
+			fprintf(f, "   ?");
+		fprintf(f, " %10u %10u", m.total_vm * 4, m.rss * 4);
+		insp_mmv_free(&m);
+	} else {
+		fprintf(f, "   - %10s %10s", "-", "-");
+	}
+	fprintf(f, " %8u\n", insp_rd32(t, l->task.faults));
+	return 0;
+}
+
+void insp_view_tasks(struct insp *in, FILE *f)
+{
+	char why[INSP_DETAIL_MAX];
+
+	if (!in->lay->mm.size) {
 		fprintf(f, "tasks: this guest has no tasks (no task_struct in its layout note)\n");
 		return;
 	}
 	fprintf(f, "  PID COMMAND          STATE VMAS     VSZ kB     RSS kB   FAULTS\n");
-	if (!insp_read_u32(in, head + l->list.next, &cur)) {
-		fprintf(f, "tasks: task_list at %#x is not in lowmem\n", head);
-		return;
-	}
-	while (cur != head) {
-		const uint8_t *t = insp_kptr(in, cur - l->task.tasks, l->task.size);
-		char comm[65] = "", state;
-		uint32_t mm, st;
-		struct insp_mmv m = { 0 };
+	if (for_each_task(in, show_task, f, why, sizeof(why)) < 0)
+		fprintf(f, "tasks: %s\n", why);
+}
 
-		if (!t || insp_rd32(t, l->task.tasks + l->list.prev) != prev || ++n > MAX_MMS) {
-			fprintf(f, "tasks: the list stops: entry %#x after %#x\n", cur, prev);
-			return;
-		}
-		memcpy(comm, t + l->task.comm, l->task.comm_len);
-		comm[l->task.comm_len] = '\0';
-		for (char *c = comm; *c; c++)
-			if (*c < 0x20 || *c > 0x7e)
-				*c = '?';
-		st = insp_rd32(t, l->task.state);
-		state = st == l->task.running ? 'R' : st == l->task.dead ? 'X' : '?';
-		mm = insp_rd32(t, l->task.mm);
-		fprintf(f, "%5d %-16s %c     ", (int32_t)insp_rd32(t, l->task.pid), comm, state);
-		if (mm && read_mm(in, mm, &m)) {
-			char why[INSP_DETAIL_MAX];
+struct pid_cr3 {
+	int32_t pid;
+	uint32_t mm;             /* 0: a task without an address space */
+	bool found;
+};
 
-			if (read_vmas(in, &m, why, sizeof(why)))
-				fprintf(f, "%4zu", m.nvma);
-			else
-				fprintf(f, "   ?");
-			fprintf(f, " %10u %10u", m.total_vm * 4, m.rss * 4);
-			insp_mmv_free(&m);
-		} else {
-			fprintf(f, "   - %10s %10s", "-", "-");
-		}
-		fprintf(f, " %8u\n", insp_rd32(t, l->task.faults));
-		prev = cur;
-		cur = insp_rd32(t, l->task.tasks + l->list.next);
-	}
+static int match_pid(struct insp *in, const uint8_t *t, void *opaque)
+{
+	struct pid_cr3 *q = opaque;
+
+	if ((int32_t)insp_rd32(t, in->lay->task.pid) != q->pid)
+		return 0;
+	q->found = true;
+	q->mm = insp_rd32(t, in->lay->task.mm);
+	return 1;
+}
+
+int insp_task_cr3(struct insp *in, int32_t pid, uint64_t *cr3, char *err, size_t errlen)
+{
+	struct pid_cr3 q = { .pid = pid };
+	struct insp_mmv m = { 0 };
+	uint64_t pa;
+
+	if (!in->lay->mm.size)
+		return insp_errf(err, errlen, "this guest has no tasks (no task_struct in its "
+				 "layout note)");
+	if (for_each_task(in, match_pid, &q, err, errlen) < 0)
+		return -1;
+	if (!q.found)
+		return insp_errf(err, errlen, "no task with pid %d; 'tasks' lists them", pid);
+	if (!q.mm || !read_mm(in, q.mm, &m))
+		return insp_errf(err, errlen, "pid %d has no address space", pid);
+	/* The pgd is a PDPT page then the PML4 page, in lowmem: CR3 points
+	 * at the PML4 (as pgd_to_cr3 in the guest). */
+	insp_mmv_free(&m);
+	if (m.pgd < in->lay->page_offset || !insp_kptr(in, m.pgd, 2 * 4096))
+		return insp_errf(err, errlen, "pid %d's pgd %#x is not in lowmem", pid, m.pgd);
+	pa = (uint64_t)m.pgd - in->lay->page_offset;
+	*cr3 = pa + 4096;
+	return 0;
 }

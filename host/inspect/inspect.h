@@ -459,6 +459,9 @@ uint8_t *insp_vm_find_pte(struct insp *in, const struct insp_mmv *m,
 uint64_t insp_vm_zero_pfn(const struct insp *in);
 /* One line per task on task_list: pid, name, state, VMAs, VSZ, RSS, faults. */
 void insp_view_tasks(struct insp *in, FILE *f);
+/* The CR3 of task pid's address space (its PML4's physical address): 0, or
+ * -1 with the reason in err (no such task, no mm, a broken task list). */
+int insp_task_cr3(struct insp *in, int32_t pid, uint64_t *cr3, char *err, size_t errlen);
 
 /* [VMALLOC_START, VMALLOC_END) as the guest computes it from high_memory. */
 void insp_vmalloc_range(const struct insp *in, uint32_t *start, uint32_t *end);
