@@ -17,12 +17,16 @@
  */
 #define CR0_PE    (1u << 0)
 #define CR0_ET    (1u << 4)
+#define CR0_WP    (1u << 16)
 #define CR0_PG    (1u << 31)
 #define CR4_PAE   (1u << 5)
 #define EFER_MSR  0xc0000080u
 #define EFER_LME  (1u << 8)
 #define EFER_LMA  (1u << 10)   /* set by the CPU when paging turns on with LME */
-#define BOOT_CR0  (CR0_PE | CR0_ET | CR0_PG)
+/* WP: the kernel honours read-only PTEs too, as Linux sets it, so a
+ * copy_to_user into a read-only user page (the shared zero page) faults
+ * and gets a page of its own instead of writing through. */
+#define BOOT_CR0  (CR0_PE | CR0_ET | CR0_WP | CR0_PG)
 #define BOOT_CR4  CR4_PAE
 #define BOOT_EFER EFER_LME
 

@@ -69,6 +69,18 @@ static long sys_mmap_pgoff(unsigned long addr, unsigned long len, unsigned long 
 	return (long)do_mmap(current->mm, addr, len, prot, flags);
 }
 
+/* Linux's newuname: the one call here that writes to user memory
+ * (copy_to_user), e.g. into a page still mapped to the zero page. */
+static long sys_newuname(struct new_utsname *name)
+{
+	static const struct new_utsname uts = {
+		.sysname = "mmvisor", .nodename = "guest", .release = "0.1",
+		.version = "#1", .machine = "i686", .domainname = "(none)",
+	};
+
+	return copy_to_user(name, &uts, sizeof(uts)) ? -EFAULT : 0;
+}
+
 /* Linux's old_mmap: one pointer to the six arguments, offset in bytes. */
 static long sys_old_mmap(const void *uargs)
 {
@@ -100,6 +112,8 @@ static long do_syscall(struct pt_regs *regs)
 		return do_munmap(current->mm, a, b);
 	case __NR_mprotect:
 		return do_mprotect(current->mm, a, b, c);
+	case __NR_uname:
+		return sys_newuname((struct new_utsname *)a);
 	case __NR_sched_yield:
 		current->yields++;
 		schedule();

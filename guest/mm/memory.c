@@ -213,6 +213,16 @@ static bool pte_is_zero_page(pte_t pte)
 	return pte_pfn(pte) == zero_pfn();
 }
 
+/* The zero page is mapped readable and never writable in a VMA with any
+ * access (a write-only VMA too: x86 cannot map writable without
+ * readable, and a write then faults and gets a page of its own). */
+static pgprot_t zero_page_prot(unsigned long vm_flags)
+{
+	if (vm_flags & VM_ACCESS_FLAGS)
+		vm_flags = (vm_flags & ~VM_WRITE) | VM_READ;
+	return vm_get_page_prot(vm_flags);
+}
+
 /* A first touch: the zero page for a read, a new page for a write. */
 static vm_fault_t do_anonymous_page(struct vm_area_struct *vma, pte_t *ptep, unsigned int flags)
 {
@@ -220,7 +230,7 @@ static vm_fault_t do_anonymous_page(struct vm_area_struct *vma, pte_t *ptep, uns
 
 	vm_fault_stats.pte_writes++;
 	if (!(flags & FAULT_FLAG_WRITE)) {
-		set_pte(ptep, pfn_pte(zero_pfn(), vm_get_page_prot(vma->vm_flags & ~VM_WRITE)));
+		set_pte(ptep, pfn_pte(zero_pfn(), zero_page_prot(vma->vm_flags)));
 		return 0;
 	}
 	page = alloc_anon_page(vma->vm_mm);
@@ -269,6 +279,10 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsig
 	pte = *ptep;
 	if (pte_none(pte))
 		return do_anonymous_page(vma, ptep, flags);
+	/* A PROT_NONE PTE lives only in a VMA without access, where
+	 * access_error() stops every fault first: here it would fault for
+	 * ever. */
+	MM_BUG_ON(!pte_present(pte));
 	if ((flags & FAULT_FLAG_WRITE) && !(pte_val(pte) & _PAGE_RW))
 		return do_wp_page(vma, addr & PAGE_MASK, ptep);
 	/* Present with the rights asked for: another CPU's work, or a stale
@@ -324,11 +338,9 @@ static void protect_one(struct mm_struct *mm, pte_t *ptep, void *arg)
 	pte_t pte = *ptep;
 
 	(void)mm;
-	/* The zero page is never writable: a write faults and gets a page. */
-	if (pte_is_zero_page(pte))
-		newflags &= ~VM_WRITE;
 	pte_clear(ptep);
-	set_pte(ptep, pfn_pte(pte_pfn(pte), vm_get_page_prot(newflags)));
+	set_pte(ptep, pfn_pte(pte_pfn(pte), pte_is_zero_page(pte) ? zero_page_prot(newflags) :
+			      vm_get_page_prot(newflags)));
 }
 
 void change_protection(struct mm_struct *mm, unsigned long start, unsigned long end,

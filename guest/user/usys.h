@@ -47,6 +47,7 @@ static inline long sys_getpid(void) { return syscall3(__NR_getpid, 0, 0, 0); }
 static inline long sys_yield(void) { return syscall3(__NR_sched_yield, 0, 0, 0); }
 static inline long sys_brk(ulong brk) { return syscall3(__NR_brk, (long)brk, 0, 0); }
 static inline long sys_munmap(void *a, ulong len) { return syscall3(__NR_munmap, (long)a, (long)len, 0); }
+static inline long sys_uname(void *buf) { return syscall3(__NR_uname, (long)buf, 0, 0); }
 
 static inline long sys_mprotect(void *a, ulong len, ulong prot)
 {

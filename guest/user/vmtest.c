@@ -139,6 +139,62 @@ static long hog(ulong mib)
 	return 0;
 }
 
+/* Write-only and PROT_NONE mappings: x86 reads a write-only page (the zero
+ * page first), and the kernel reads it for write(); a PROT_NONE one it may
+ * not touch. */
+static long prot_modes(void)
+{
+	static const char line[] = "vmtest: write-only buffer ok\n";
+	volatile char *w = (void *)sys_mmap(0, 2 * 4096, PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+	volatile char *rw = (void *)sys_mmap(0, 4096, PROT_READ | PROT_WRITE,
+					     MAP_PRIVATE | MAP_ANONYMOUS);
+	void *none = (void *)sys_mmap(0, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS);
+
+	if (is_err((long)w) || is_err((long)rw) || is_err((long)none))
+		return 1;
+	if (w[4096] != 0)                      /* a read of write-only memory: the zero page */
+		return 2;
+	for (ulong i = 0; i < sizeof(line) - 1; i++)
+		w[i] = line[i];
+	if (sys_write(1, (const void *)w, sizeof(line) - 1) != (long)sizeof(line) - 1)
+		return 3;
+	sink = rw[0];                          /* the zero page, then write-only */
+	if (sys_mprotect((void *)rw, 4096, PROT_WRITE) || rw[0] != 0)
+		return 4;
+	rw[0] = 9;
+	if (rw[0] != 9)
+		return 5;
+	if (sys_write(1, none, 1) != -14)
+		return 6;
+	return 0;
+}
+
+/* copy_to_user (uname) into a page still mapped to the zero page gets a
+ * page of its own, never the shared zero page; into a read-only page or
+ * no page at all, -EFAULT. */
+static long copy_to_user_modes(void)
+{
+	volatile char *p = (void *)sys_mmap(0, 4096, PROT_READ | PROT_WRITE,
+					    MAP_PRIVATE | MAP_ANONYMOUS);
+	volatile char *ro = (void *)sys_mmap(0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS);
+	volatile char *fresh;
+
+	if (is_err((long)p) || is_err((long)ro))
+		return 1;
+	sink = p[0];                           /* the zero page */
+	if (sys_uname((void *)p) || p[0] != 'm' || p[1] != 'm')
+		return 2;
+	fresh = (void *)sys_mmap(0, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS);
+	if (is_err((long)fresh) || fresh[0] != 0)   /* the zero page is still zero */
+		return 3;
+	sink = ro[0];
+	if (sys_uname((void *)ro) != -14 || ro[0] != 0)
+		return 4;
+	if (sys_uname((void *)0x1000) != -14)
+		return 5;
+	return 0;
+}
+
 static long vmtest(ulong arg)
 {
 	switch (arg & 0xff) {
@@ -151,6 +207,8 @@ static long vmtest(ulong arg)
 	case VMTEST_SAME_VA:        return same_va((ulong)sys_getpid());
 	case VMTEST_MPROTECT_SPLIT: return mprotect_split();
 	case VMTEST_HOG:            return hog(arg >> 8);
+	case VMTEST_PROT:           return prot_modes();
+	case VMTEST_COPY_TO_USER:   return copy_to_user_modes();
 	}
 	return 100;
 }

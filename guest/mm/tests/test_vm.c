@@ -333,6 +333,28 @@ static int t_efault(void)
 	return 0;
 }
 
+static int t_prot_modes(void)
+{
+	int code = run_one("vmtest", VMTEST_PROT, NULL, NULL);
+
+	CHECK(code == 0, "write-only and PROT_NONE mappings: exit %d", code);
+	return 0;
+}
+
+static int t_copy_to_user(void)
+{
+	int code = run_one("vmtest", VMTEST_COPY_TO_USER, NULL, NULL);
+
+	CHECK(code == 0, "copy_to_user over the zero page: exit %d", code);
+	{
+		const u8 *zero = __va(PFN_PHYS(zero_pfn()));
+
+		for (unsigned int i = 0; i < PAGE_SIZE; i++)
+			CHECK(!zero[i], "the zero page has %#x at byte %u", zero[i], i);
+	}
+	return 0;
+}
+
 struct two_watch {
 	struct task_struct *t[2];
 	bool compared;
@@ -415,6 +437,8 @@ static const struct selftest vm_tests[] = {
 	{ "stack_growth", t_stack_growth },
 	{ "brk", t_brk },
 	{ "efault", t_efault },
+	{ "prot_modes", t_prot_modes },
+	{ "copy_to_user", t_copy_to_user },
 	{ "same_va", t_same_va },
 	{ "teardown", t_teardown },
 	{ "oom", t_oom },
