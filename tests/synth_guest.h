@@ -1029,7 +1029,6 @@ static inline int sg_build(struct sg *g)
 			sg_flag(g, p, SG_PG_reserved, 1);
 	sg_wr(g, sg_page_pa(0x301) + SG_P_REF, 1);
 	sg_wr(g, sg_page_pa(0x1404) + SG_P_REF, 1);
-	sg_wr(g, sg_page_pa(0x1404) + SG_P_MAPCOUNT, 1);
 	for (uint64_t p = 0x1400; p < 0x1404; p++) {
 		sg_list_add_tail(g, sg_lru_va(p), (uint32_t)(SG_PO + sg_pcp_pa(1, 0) + 12));
 		sg_add32(g, sg_pcp_pa(1, 0), 1);

@@ -586,7 +586,7 @@ Test(views, page_decode)
 	page_pfn = 0x1404;
 	s = capture(page_view);
 	cr_assert(strstr(s, "zone Normal"), "%s", s);
-	cr_assert(strstr(s, "refcount 1  mapcount 1"), "%s", s);
+	cr_assert(strstr(s, "refcount 1  mapcount 0"), "%s", s);
 	cr_assert(strstr(s, "state: allocated"), "%s", s);
 	free(s);
 

@@ -389,7 +389,12 @@ void insp_check_vm(struct insp *in)
 			int32_t mapc = (int32_t)insp_rd32(p, l->page.mapcount);
 			char place[INSP_PLACE_MAX];
 
-			if (pfn == zero_pfn(in) ? mapc == 0 : (c.mapped[pfn] == 0 || (uint32_t)mapc == c.mapped[pfn]))
+			/* Only user mappings count in _mapcount here: a page no
+			 * PTE maps must say 0 (a lost page_remove_rmap).  A free
+			 * page's count is the buddy rules' (page.free_*). */
+			if (pfn == zero_pfn(in) ? mapc == 0 : (uint32_t)mapc == c.mapped[pfn])
+				continue;
+			if (!c.mapped[pfn] && in->pstate_valid && (in->pstate[pfn] & PS_FREE))
 				continue;
 			snprintf(place, sizeof(place), "pfn %#" PRIx64, pfn);
 			insp_report_add(in->rep, R_VM_PAGE, place, "mapcount %d, %u user PTEs map it%s", mapc,
