@@ -87,7 +87,9 @@ Test(vm, selftest_through_the_gate_at_128M, .timeout = 150)
 			  "Killed process 2 (vmtest): SIGSEGV\n");
 	/* The stack stops at its 8 MiB limit. */
 	assert_out_has(r, " error 6 (not-present write user) vma bf800000-c0000000 rw-p\n");
-	assert_out_has(r, "Out of memory: Killed process 15 (vmtest) total-vm:194568kB, anon-rss:");
+	/* The idle big task, not the one whose fault ran out. */
+	assert_out_has(r, "Out of memory: Killed process 14 (vmtest) total-vm:96264kB, anon-rss:");
+	assert_out_has(r, "selftest:vm: oom: the idle 94 MiB task was killed for the 47 MiB one\n");
 	assert_checked_clean(&r);
 	vmm_result_free(&r);
 }
@@ -99,8 +101,8 @@ Test(vm, selftest_through_the_ud_path_at_64M, .timeout = 150)
 	assert_status(r, 0);
 	assert_selftest_passed(&r);
 	assert_out_has(r, "selftest:vm: 6 system calls came in through #UD\n");
-	/* The 128 MiB task, not the 1 MiB one. */
-	assert_out_has(r, "Out of memory: Killed process 15 (vmtest) total-vm:129032kB, anon-rss:");
+	assert_out_has(r, "Out of memory: Killed process 14 (vmtest) total-vm:47112kB, anon-rss:");
+	assert_out_has(r, "selftest:vm: oom: the idle 46 MiB task was killed for the 32 MiB one\n");
 	assert_checked_clean(&r);
 	vmm_result_free(&r);
 }

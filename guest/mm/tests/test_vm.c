@@ -392,14 +392,20 @@ static int t_same_va(void)
 	return 0;
 }
 
+/* Teardown returns everything: the counters the code under test keeps,
+ * and, counted from outside it, every free page and slab object (the
+ * pgd, page tables, kernel stack, task_struct, mm and VMAs). */
 static int t_teardown(void)
 {
 	unsigned long anon = global_zone_page_state(NR_ANON_MAPPED);
 	unsigned long pt = global_zone_page_state(NR_PAGETABLE);
-	struct task_struct *t = spawn("demand", 1ul << 20);
+	struct mm_snapshot before;
+	struct task_struct *t;
 	unsigned long peak_anon = 0;
 	int code;
 
+	mm_snapshot_take(&before, true);
+	t = spawn("demand", 1ul << 20);
 	CHECK(t, "spawn");
 	while (t->state == TASK_RUNNING) {
 		peak_anon = max(peak_anon, global_zone_page_state(NR_ANON_MAPPED) - anon);
@@ -411,22 +417,38 @@ static int t_teardown(void)
 	CHECK(global_zone_page_state(NR_ANON_MAPPED) == anon && global_zone_page_state(NR_PAGETABLE) == pt,
 	      "nr_anon_pages %lu (was %lu), nr_page_table_pages %lu (was %lu)",
 	      global_zone_page_state(NR_ANON_MAPPED), anon, global_zone_page_state(NR_PAGETABLE), pt);
+	CHECK(!mm_snapshot_compare(&before, "selftest:vm", "teardown"), "memory not returned");
 	return 0;
 }
 
+/*
+ * The OOM killer picks the biggest task, not the one that faulted: a task
+ * holding three quarters of the free memory idles while a smaller one asks
+ * for more than is left.  The big one is killed; the small one, whose fault ran out, gets
+ * its pages and finishes.
+ */
 static int t_oom(void)
 {
-	unsigned long big = (totalram_pages >> (20 - PAGE_SHIFT)) + 64;
-	struct task_struct *small = spawn("vmtest", 1 << 8 | VMTEST_HOG);
-	struct task_struct *hog = spawn("vmtest", big << 8 | VMTEST_HOG);
+	unsigned long big = (nr_free_pages() >> (20 - PAGE_SHIFT)) * 3 / 4, small_mib;
+	struct task_struct *hog = spawn("vmtest", big << 8 | VMTEST_HOG), *small;
 	int cs, ch;
 
-	CHECK(small && hog, "spawn");
-	ch = wait_task(hog, NULL, NULL);
+	CHECK(hog, "spawn");
+	while (hog->state == TASK_RUNNING && get_mm_rss(hog->mm) < (big << (20 - PAGE_SHIFT)))
+		schedule();
+	CHECK(hog->state == TASK_RUNNING, "the %lu MiB task died before it held its memory", big);
+	small_mib = (nr_free_pages() >> (20 - PAGE_SHIFT)) + 16;
+	CHECK(small_mib < big, "%lu MiB free: the second task would be the bigger", small_mib);
+	small = spawn("vmtest", small_mib << 8 | VMTEST_HOG);
+	CHECK(small, "spawn");
 	cs = wait_task(small, NULL, NULL);
+	ch = wait_task(hog, NULL, NULL);
 	CHECK(ch == 128 + SIGKILL, "the %lu MiB task exited with %d, expected %d", big, ch,
 	      128 + SIGKILL);
-	CHECK(cs == 0, "the 1 MiB task exited with %d", cs);
+	CHECK(cs == 0, "the %lu MiB task, whose fault ran out of memory, exited with %d",
+	      small_mib, cs);
+	printk("selftest:vm: oom: the idle %lu MiB task was killed for the %lu MiB one\n", big,
+	       small_mib);
 	return 0;
 }
 
