@@ -183,10 +183,14 @@ static int check_id(const struct con_mailbox_state *st, const struct con_op_desc
 				    "out in order from 1", id, st->last_id + 1);
 		break;
 	case ID_ARG0:
+	case ID_PID_ARG0: {
+		const char *what = d->id == ID_PID_ARG0 ? "pid" : "id";
+
 		if (id != st->req.arg[0])
-			return fail(err, errlen, "id %" PRIu32 ", want %" PRIu32 ", the id requested",
-				    id, st->req.arg[0]);
+			return fail(err, errlen, "%s %" PRIu32 ", want %" PRIu32 ", the %s requested",
+				    what, id, st->req.arg[0], what);
 		break;
+	}
 	case ID_NAMED:
 		if (!id || id > st->last_id)
 			return fail(err, errlen, "id %" PRIu32 " was never handed out (the highest is %"
@@ -196,11 +200,6 @@ static int check_id(const struct con_mailbox_state *st, const struct con_op_desc
 		if (!id || id > INT32_MAX)
 			return fail(err, errlen, "pid %" PRIu32 " for %s: a user task's pid is "
 				    "from 1 to %d", id, d->name, INT32_MAX);
-		break;
-	case ID_PID_ARG0:
-		if (id != st->req.arg[0])
-			return fail(err, errlen, "pid %" PRIu32 ", want %" PRIu32 ", the pid requested",
-				    id, st->req.arg[0]);
 		break;
 	}
 	return 0;

@@ -5,6 +5,7 @@
  * parser (ASan/UBSan build) and always give a consistent answer.
  */
 #include <criterion/criterion.h>
+#include <glob.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -233,6 +234,24 @@ static void count_help(const struct con_cmd *cmd, void *opaque)
 	(void)cmd;
 	(void)opaque;
 	help_hits++;
+}
+
+/* guest spawn's help names every program built into the image. */
+Test(console_parse, spawn_help_lists_every_user_program)
+{
+	glob_t g;
+
+	cr_assert_eq(glob(SRC_ROOT "/guest/user/*.c", 0, NULL, &g), 0);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		const char *base = strrchr(g.gl_pathv[i], '/') + 1;
+		char name[64];
+
+		snprintf(name, sizeof(name), "%.*s", (int)(strlen(base) - 2), base);
+		cr_assert(strstr(con_cmds[CMD_GUEST_SPAWN].help, name), "'%s' is not in '%s'", name,
+			  con_cmds[CMD_GUEST_SPAWN].help);
+	}
+	cr_assert_geq(g.gl_pathc, 5);
+	globfree(&g);
 }
 
 Test(console_parse, help_matches_whole_words)
