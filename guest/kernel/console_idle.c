@@ -19,7 +19,8 @@
  * so the host cannot make the kernel free something the console does not
  * own, or free it as the wrong kind.  Caches are named by their cache
  * name: any cache on slab_caches can be allocated from (kmalloc-64
- * included), but only the console's own caches can be destroyed.
+ * included), but only the console's own caches can be destroyed.  User
+ * tasks are the exception: they are named by pid, as everywhere else.
  */
 #include "kernel.h"
 #include "errno-base.h"
