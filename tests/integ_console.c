@@ -834,3 +834,25 @@ Test(console, task_request_errors, .timeout = 60)
 
 	script_errors(IDLE, cases, sizeof(cases) / sizeof(cases[0]));
 }
+
+/* A touch that gets no page is refused with -ENOMEM (get_user_pages does
+ * not call the OOM killer), counts no fault of the task's and leaves the
+ * address space consistent; the next touch gets the page. */
+Test(console, a_touch_without_memory_is_refused, .timeout = 60)
+{
+	struct vmm_result r = run_script(IDLE, "guest spawn vmtest\n"
+					 "fail page_alloc probability=100 times=1\n"
+					 "guest touch 1 0xbfffe000 w\ntasks\ncheck\n"
+					 "guest touch 1 0xbfffe000 w\ntasks\n", NULL);
+
+	assert_status(r, 0);
+	assert_out_has(r, "name fail_page_alloc, interval 1, probability 100, space 0, times 1\n"
+		       "refused: -ENOMEM (Cannot allocate memory)\n(vmm) tasks\n");
+	/* The stack grew before the fault failed, as in Linux. */
+	assert_out_has(r, "    1 vmtest           R        2         12          8        0\n"
+		       "(vmm) check\ncheck: ");
+	assert_out_has(r, " rules, 0 violations\n(vmm) guest touch 1 0xbfffe000 w\n"
+		       "pid 1: write of 0xbfffe000: pfn 0x");
+	assert_out_has(r, "    1 vmtest           R        2         12         12        1\n");
+	vmm_result_free(&r);
+}
