@@ -1019,6 +1019,18 @@ static int build_request(struct cmd_ctx *x, struct con_request *r)
 	case CMD_GUEST_KUNMAP:
 		r->op = CON_OP_KUNMAP;
 		return arg_u32(x, 0, "id", &r->arg[0]);
+	case CMD_GUEST_SPAWN:
+		r->op = CON_OP_SPAWN;
+		return arg_name(x, 0, r->name);
+	case CMD_GUEST_TOUCH:
+		r->op = CON_OP_TOUCH;
+		if (x->l->argc > 2 && strcmp(x->l->argv[2], "w"))
+			return fail(x, "guest touch: '%s' is not w (a write)", x->l->argv[2]);
+		r->arg[2] = x->l->argc > 2;
+		return arg_u32(x, 0, "pid", &r->arg[0]) || arg_u32(x, 1, "va", &r->arg[1]);
+	case CMD_GUEST_KILL:
+		r->op = CON_OP_KILL;
+		return arg_u32(x, 0, "pid", &r->arg[0]);
 	default:
 		return fail(x, "%s is not a guest request", x->l->cmd->name);
 	}
@@ -1116,6 +1128,9 @@ static const cmd_fn handlers[CMD_NR] = {
 	[CMD_GUEST_KMAP] = cmd_guest,
 	[CMD_GUEST_KUNMAP] = cmd_guest,
 	[CMD_GUEST_KMAP_ATOMIC] = cmd_guest,
+	[CMD_GUEST_SPAWN] = cmd_guest,
+	[CMD_GUEST_TOUCH] = cmd_guest,
+	[CMD_GUEST_KILL] = cmd_guest,
 	[CMD_POKE] = cmd_poke,
 	[CMD_FLIP] = cmd_flip,
 };
@@ -1315,9 +1330,12 @@ static int on_wait_request(struct vm *vm, uint64_t mailbox_pa, void *opaque)
 	 * be known from guest memory); not known if the state is unreadable. */
 	c->insp.rep = NULL;
 	vm->con_mailbox.vmalloc_start = vm->con_mailbox.vmalloc_end = 0;
-	if (insp_read_state(&c->insp))
+	vm->con_mailbox.zero_pfn = 0;
+	if (insp_read_state(&c->insp)) {
 		insp_vmalloc_range(&c->insp, &vm->con_mailbox.vmalloc_start,
 				   &vm->con_mailbox.vmalloc_end);
+		vm->con_mailbox.zero_pfn = (uint32_t)insp_vm_zero_pfn(&c->insp);
+	}
 	if (c->request_out) {
 		r = guest_answered(c);
 		if (r != HC_CONTINUE)

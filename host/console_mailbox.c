@@ -21,6 +21,8 @@ enum con_id_rule {
 	ID_NEW,         /* a new object: the next id */
 	ID_ARG0,        /* the object arg0 names */
 	ID_NAMED,       /* the cache the name names: an id handed out */
+	ID_PID_NEW,     /* a new task: its pid, > 0 (0 is the kernel) */
+	ID_PID_ARG0,    /* the task arg0 names: that pid */
 };
 
 static const struct con_op_desc {
@@ -31,6 +33,7 @@ static const struct con_op_desc {
 	bool vmalloc;   /* a vmalloc area: a page-aligned va above the direct map */
 	bool mapped;    /* a mapping: va is never 0, even with no object */
 	bool pfn_arg0;  /* the page arg0 names: pfn == arg0 */
+	bool user;      /* a user page: va is arg1's page, pfn its page */
 } con_ops[CON_OP_NR] = {
 	[CON_OP_NONE]          = { "none",          ID_ZERO,   0, false, false, false, false },
 	[CON_OP_ALLOC_PAGES]   = { "alloc_pages",   ID_NEW,    1, false, false, false, false },
@@ -51,6 +54,9 @@ static const struct con_op_desc {
 	[CON_OP_KMAP]          = { "kmap",          ID_NEW,    1, false, false, true,  true },
 	[CON_OP_KUNMAP]        = { "kunmap",        ID_ARG0,  -1, false, false, true,  false },
 	[CON_OP_KMAP_ATOMIC]   = { "kmap_atomic",   ID_ZERO,   0, false, false, true,  true },
+	[CON_OP_SPAWN]         = { "spawn",         ID_PID_NEW,  0, false, false, false, false },
+	[CON_OP_TOUCH]         = { "touch",         ID_PID_ARG0, 0, false, false, false, false, true },
+	[CON_OP_KILL]          = { "kill",          ID_PID_ARG0, 0, false, false, false, false },
 };
 
 /* The protocol's errnos, with glibc's texts (not strerror(): the reply
@@ -66,6 +72,9 @@ static const struct {
 	{ EBUSY,  "EBUSY",  "Device or resource busy" },
 	{ ENOSPC, "ENOSPC", "No space left on device" },
 	{ ENOSYS, "ENOSYS", "Function not implemented" },
+	{ ESRCH,  "ESRCH",  "No such process" },
+	{ EFAULT, "EFAULT", "Bad address" },
+	{ EPERM,  "EPERM",  "Operation not permitted" },
 };
 
 const char *con_op_name(uint32_t op)
@@ -174,14 +183,23 @@ static int check_id(const struct con_mailbox_state *st, const struct con_op_desc
 				    "out in order from 1", id, st->last_id + 1);
 		break;
 	case ID_ARG0:
+	case ID_PID_ARG0: {
+		const char *what = d->id == ID_PID_ARG0 ? "pid" : "id";
+
 		if (id != st->req.arg[0])
-			return fail(err, errlen, "id %" PRIu32 ", want %" PRIu32 ", the id requested",
-				    id, st->req.arg[0]);
+			return fail(err, errlen, "%s %" PRIu32 ", want %" PRIu32 ", the %s requested",
+				    what, id, st->req.arg[0], what);
 		break;
+	}
 	case ID_NAMED:
 		if (!id || id > st->last_id)
 			return fail(err, errlen, "id %" PRIu32 " was never handed out (the highest is %"
 				    PRIu32 ")", id, st->last_id);
+		break;
+	case ID_PID_NEW:
+		if (!id || id > INT32_MAX)
+			return fail(err, errlen, "pid %" PRIu32 " for %s: a user task's pid is "
+				    "from 1 to %d", id, d->name, INT32_MAX);
 		break;
 	}
 	return 0;
@@ -193,13 +211,26 @@ static int check_va_pfn(struct vm *vm, const struct con_mailbox_state *st,
 {
 	uint64_t pages = 1;
 
-	if (d->id == ID_ZERO && !d->mapped) {
+	if (d->user) {
+		uint32_t want = st->req.arg[1] & ~((1u << PAGE_SHIFT) - 1);
+
+		if (a->va != want)
+			return fail(err, errlen, "va %#" PRIx32 ", want %#" PRIx32 ", the page of the "
+				    "va requested", a->va, want);
+		if (a->va >= PAGE_OFFSET_VAL)
+			return fail(err, errlen, "va %#" PRIx32 " for touch is not below PAGE_OFFSET "
+				    "%#x: a task's pages are in the user half", a->va, PAGE_OFFSET_VAL);
+		if (st->req.arg[2] && st->zero_pfn && a->pfn == st->zero_pfn)
+			return fail(err, errlen, "pfn %#" PRIx32 " after a write is the zero page, "
+				    "which is never mapped writable", a->pfn);
+	} else if ((d->id == ID_ZERO && !d->mapped) || d->id == ID_PID_NEW ||
+		   d->id == ID_PID_ARG0) {
 		if (a->va || a->pfn)
 			return fail(err, errlen, "va %#" PRIx32 " pfn %#" PRIx32 " for %s, want 0",
 				    a->va, a->pfn, d->name);
 		return 0;
 	}
-	if (a->va && a->va < PAGE_OFFSET_VAL)
+	if (a->va && a->va < PAGE_OFFSET_VAL && !d->user)
 		return fail(err, errlen, "va %#" PRIx32 " is below PAGE_OFFSET %#x", a->va,
 			    PAGE_OFFSET_VAL);
 	if (d->mapped && !a->va)
@@ -310,7 +341,9 @@ int con_mailbox_answer(struct vm *vm, uint64_t mailbox_pa, uint32_t seq,
 	}
 	st->answered = true;
 	*ans = (struct con_answer){ .result = a.result, .id = a.id, .va = a.va, .pfn = a.pfn,
-				    .nr_live = a.nr_live };
+				    .nr_live = a.nr_live,
+				    .zero_page = d && d->user && !a.result && st->zero_pfn &&
+						 a.pfn == st->zero_pfn };
 	return 0;
 }
 
@@ -345,6 +378,20 @@ void con_answer_print(const struct con_request *req, const struct con_answer *an
 		fprintf(f, "kmap_atomic");
 		print_where(ans, f);
 		fprintf(f, ", unmapped again\n");
+		return;
+	}
+	switch (req->op) {
+	case CON_OP_SPAWN:
+		fprintf(f, "pid %" PRIu32 ": %.*s spawned, stopped before its first instruction\n",
+			ans->id, name_len, name);
+		return;
+	case CON_OP_KILL:
+		fprintf(f, "pid %" PRIu32 ": killed (SIGKILL) and reaped\n", ans->id);
+		return;
+	case CON_OP_TOUCH:
+		fprintf(f, "pid %" PRIu32 ": %s of %#" PRIx32 ": pfn %#" PRIx32 "%s\n", ans->id,
+			req->arg[2] ? "write" : "read", ans->va, ans->pfn,
+			ans->zero_page ? " (the zero page)" : "");
 		return;
 	}
 	fprintf(f, "id %" PRIu32 ": ", ans->id);

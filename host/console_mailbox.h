@@ -33,7 +33,12 @@
  *     vmap's pfn is the first one asked for;
  *   - pfn is a page of guest RAM outside the legacy ISA hole (reserved
  *     in the guest's memory map); an alloc_pages block is all of that and
- *     aligned to its order.
+ *     aligned to its order;
+ *   - the task requests answer a pid, not a console id, and leave nr_live
+ *     alone: spawn a pid > 0, touch and kill the pid asked for; spawn and
+ *     kill carry va and pfn 0; touch echoes the page of the va asked for
+ *     (a user address, below PAGE_OFFSET) and a pfn of guest RAM, which
+ *     after a write is not the zero page.
  *
  * A refused answer is not recorded, and the next post is refused until an
  * answer is accepted: the guest cannot be trusted again in that run, and a
@@ -66,6 +71,7 @@ struct con_request {
 struct con_answer {
 	int32_t result;             /* 0 or -errno */
 	uint32_t id, va, pfn, nr_live;
+	bool zero_page;             /* a touch's pfn is the shared zero page */
 };
 
 /* What the VMM posted and accepted so far in this run (in struct vm). */
@@ -81,6 +87,9 @@ struct con_mailbox_state {
 	 * inspector, at every wait); end 0: not known, only page alignment
 	 * is checked (the test-only script hook). */
 	uint32_t vmalloc_start, vmalloc_end;
+	/* The guest's empty_zero_page, set with them; 0: not known (a
+	 * touch's answer then never reads as the zero page). */
+	uint32_t zero_pfn;
 };
 
 /*
@@ -115,6 +124,10 @@ int con_mailbox_answer(struct vm *vm, uint64_t mailbox_pa, uint32_t seq,
  *	                                                 cache_free, pool_free
  *	id 3: cache foo destroyed
  *	id 5: mempool destroyed
+ *	pid 3: spawned                                   spawn
+ *	pid 3: 0x08048000 read: the zero page (pfn 0x5) touch
+ *	pid 3: 0x08048000 write: pfn 0x1234
+ *	pid 3: killed                                    kill
  *	ok                                               no request
  *	refused: -ENOMEM (Cannot allocate memory)        any refusal
  *

@@ -223,7 +223,14 @@ _Static_assert(sizeof(struct hc_pageop) == 32, "hc_pageop layout");
  * kmap pfn that is no page in use), -EBUSY (destroying a cache or pool
  * that still has objects, freeing pages a console vmap maps or the
  * console kmaps, a kmap with every pkmap slot held), -ENOSPC (the id
- * table is full), -ENOSYS (unknown op).
+ * table is full), -ENOSYS (unknown op); for the task requests -ESRCH (no
+ * user task of that pid), -EFAULT (touch outside every VMA or without its
+ * right), -EPERM (kill of pid 0, the kernel).
+ *
+ * Tasks are not console objects: spawn, touch and kill answer the pid as
+ * the id and leave nr_live alone.  run=idle never gives a spawned task the
+ * CPU (docs/design.md §5.5): it stays loaded, stopped before its first
+ * instruction, until killed.
  */
 enum console_op {
 	CON_OP_NONE,            /* no request (the first call carries no answer) */
@@ -251,6 +258,14 @@ enum console_op {
 	CON_OP_KMAP_ATOMIC,     /* arg0 = pfn of a page in use: kmap_atomic() and
 				   kunmap_atomic() within the request; no id, va is
 				   where it was mapped */
+	CON_OP_SPAWN,           /* name = a program built into the image:
+				   spawn_program(name, 0, 0); id = the pid */
+	CON_OP_TOUCH,           /* arg0 = pid, arg1 = user va, arg2 = 1 for a write:
+				   fault the page in for that task (Linux's
+				   get_user_pages); id = pid, va = the page's va,
+				   pfn = the page (the zero page after a read of
+				   never-written anonymous memory) */
+	CON_OP_KILL,            /* arg0 = pid: kill_task(SIGKILL) and reap; id = pid */
 	CON_OP_NR
 };
 

@@ -751,3 +751,108 @@ Test(console, task_address_space_errors, .timeout = 120)
 
 	script_errors(TASKS, cases, sizeof(cases) / sizeof(cases[0]));
 }
+
+/* User tasks from the console: a program loaded and stopped before its first
+ * instruction, pages faulted in on its behalf (the zero page on a read of
+ * the stack it grows into, a page of its own on the write), then killed
+ * and reaped; and every refusal. */
+Test(console, spawn_touch_and_kill_a_task, .timeout = 60)
+{
+	struct vmm_result r = run_script(IDLE, "guest spawn vmtest\ntasks\n"
+					 "guest touch 1 0xbfffe000\ninfo mem 1\ntasks\n"
+					 "guest touch 1 0xbfffe010 w\ninfo mem 1\ntasks\n"
+					 "guest touch 1 0x8048004\n"
+					 "guest touch 1 0x1000\nguest touch 1 0x1000 w\n"
+					 "guest touch 1 0x8049000\nguest touch 1 0xc0000000\n"
+					 "guest touch 9 0x8048000\nguest touch 0 0x8048000\n"
+					 "guest spawn nosuch\nguest kill 0\nguest kill 9\n"
+					 "guest kill 1\ntasks\nguest kill 1\nguest touch 1 0x8048000\n"
+					 "check\n", NULL);
+	char *zero, *page;
+
+	assert_status(r, 0);
+	assert_out_has(r, "(vmm) guest spawn vmtest\npid 1: vmtest spawned, stopped before its "
+		       "first instruction\n");
+	/* Loaded: the image and the stack page its frame was written to. */
+	assert_out_has(r, "(vmm) tasks\n  PID COMMAND          STATE VMAS     VSZ kB     RSS kB   "
+		       "FAULTS\n    0 swapper          R        -          -          -        0\n"
+		       "    1 vmtest           R        2          8          8        0\n");
+	/* A read just below the stack grows it and maps the zero page read-only:
+	 * a fault of the task's, no RSS. */
+	zero = reply_line(&r, "guest touch 1 0xbfffe000");
+	cr_assert(!strncmp(zero, "pid 1: read of 0xbfffe000: pfn 0x", 33), "%s", zero);
+	cr_assert(strstr(zero, " (the zero page)"), "%s", zero);
+	assert_out_has(r, "(vmm) info mem 1\n0000000008048000-0000000008049000 0000000000001000 urw\n"
+		       "00000000bfffe000-00000000bffff000 0000000000001000 ur-\n"
+		       "00000000bffff000-00000000c0000000 0000000000001000 urw\n");
+	assert_out_has(r, "    1 vmtest           R        2         12          8        1\n");
+	/* The write: copy-on-write from the zero page to a page of its own. */
+	page = reply_line(&r, "guest touch 1 0xbfffe010 w");
+	cr_assert(!strncmp(page, "pid 1: write of 0xbfffe000: pfn 0x", 34), "%s", page);
+	cr_assert_null(strstr(page, "zero page"), "%s", page);
+	cr_assert_neq(strtoul(zero + 33, NULL, 16), strtoul(page + 34, NULL, 16), "%s / %s", zero, page);
+	assert_out_has(r, "(vmm) info mem 1\n0000000008048000-0000000008049000 0000000000001000 urw\n"
+		       "00000000bfffe000-00000000c0000000 0000000000002000 urw\n");
+	assert_out_has(r, "    1 vmtest           R        2         12         12        2\n");
+	/* A page already there: still a fault, no new page. */
+	assert_out_has(r, "(vmm) guest touch 1 0x8048004\npid 1: read of 0x8048000: pfn 0x");
+	/* Below every VMA, between the image and a stack that may not grow
+	 * that far, the kernel half. */
+	assert_out_has(r, "(vmm) guest touch 1 0x1000\nrefused: -EFAULT (Bad address)\n");
+	assert_out_has(r, "(vmm) guest touch 1 0x1000 w\nrefused: -EFAULT (Bad address)\n");
+	assert_out_has(r, "(vmm) guest touch 1 0x8049000\nrefused: -EFAULT (Bad address)\n");
+	assert_out_has(r, "(vmm) guest touch 1 0xc0000000\nrefused: -EFAULT (Bad address)\n");
+	assert_out_has(r, "(vmm) guest touch 9 0x8048000\nrefused: -ESRCH (No such process)\n");
+	assert_out_has(r, "(vmm) guest touch 0 0x8048000\nrefused: -ESRCH (No such process)\n");
+	assert_out_has(r, "(vmm) guest spawn nosuch\nrefused: -ENOENT (No such file or directory)\n");
+	assert_out_has(r, "(vmm) guest kill 0\nrefused: -EPERM (Operation not permitted)\n");
+	assert_out_has(r, "(vmm) guest kill 9\nrefused: -ESRCH (No such process)\n");
+	assert_out_has(r, "(vmm) guest kill 1\npid 1: killed (SIGKILL) and reaped\n(vmm) tasks\n"
+		       "  PID COMMAND          STATE VMAS     VSZ kB     RSS kB   FAULTS\n"
+		       "    0 swapper          R        -          -          -        0\n(vmm) ");
+	assert_out_has(r, "(vmm) guest kill 1\nrefused: -ESRCH (No such process)\n");
+	assert_out_has(r, "(vmm) guest touch 1 0x8048000\nrefused: -ESRCH (No such process)\n");
+	assert_out_has(r, "(vmm) check\ncheck: ");
+	assert_out_has(r, " rules, 0 violations\n");
+	free(zero);
+	free(page);
+	vmm_result_free(&r);
+}
+
+Test(console, task_request_errors, .timeout = 60)
+{
+	static const struct bad_cmd cases[] = {
+		{ "guest touch 1 0x8048000 x", "guest touch: 'x' is not w (a write); see 'help guest touch'" },
+		{ "guest touch 1", "guest touch: missing argument: guest touch PID VA [w]; see 'help guest touch'" },
+		{ "guest kill", "guest kill: missing argument: guest kill PID; see 'help guest kill'" },
+		{ "guest spawn", "guest spawn: missing argument: guest spawn PROGRAM; see 'help guest spawn'" },
+		{ "guest spawn a_program_name_of_32_characters_xx",
+		  "guest spawn: the name 'a_program_name_of_32_characters_xx' is longer than 31 bytes; see 'help guest spawn'" },
+		{ "guest touch 1 0x100000000", "bad va '0x100000000': must be 0..4294967295; see 'help guest touch'" },
+		{ "guest kill x", "bad pid 'x': not a number; see 'help guest kill'" },
+	};
+
+	script_errors(IDLE, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/* A touch that gets no page is refused with -ENOMEM (get_user_pages does
+ * not call the OOM killer), counts no fault of the task's and leaves the
+ * address space consistent; the next touch gets the page. */
+Test(console, a_touch_without_memory_is_refused, .timeout = 60)
+{
+	struct vmm_result r = run_script(IDLE, "guest spawn vmtest\n"
+					 "fail page_alloc probability=100 times=1\n"
+					 "guest touch 1 0xbfffe000 w\ntasks\ncheck\n"
+					 "guest touch 1 0xbfffe000 w\ntasks\n", NULL);
+
+	assert_status(r, 0);
+	assert_out_has(r, "name fail_page_alloc, interval 1, probability 100, space 0, times 1\n"
+		       "refused: -ENOMEM (Cannot allocate memory)\n(vmm) tasks\n");
+	/* The stack grew before the fault failed, as in Linux. */
+	assert_out_has(r, "    1 vmtest           R        2         12          8        0\n"
+		       "(vmm) check\ncheck: ");
+	assert_out_has(r, " rules, 0 violations\n(vmm) guest touch 1 0xbfffe000 w\n"
+		       "pid 1: write of 0xbfffe000: pfn 0x");
+	assert_out_has(r, "    1 vmtest           R        2         12         12        1\n");
+	vmm_result_free(&r);
+}

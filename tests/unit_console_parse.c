@@ -5,6 +5,7 @@
  * parser (ASan/UBSan build) and always give a consistent answer.
  */
 #include <criterion/criterion.h>
+#include <glob.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -72,6 +73,10 @@ Test(console_parse, multi_word_commands_take_the_longest_match)
 	parses_as("guest kmalloc 100 GFP_ATOMIC", CMD_GUEST_KMALLOC, 2);
 	parses_as("guest mempool_create slab foo 4", CMD_GUEST_POOL_CREATE, 3);
 	parses_as("help guest kmalloc", CMD_HELP, 2);
+	parses_as("guest spawn vmtest", CMD_GUEST_SPAWN, 1);
+	parses_as("guest touch 1 0xbffff000", CMD_GUEST_TOUCH, 2);
+	parses_as("guest touch 1 0xbffff000 w", CMD_GUEST_TOUCH, 3);
+	parses_as("guest kill 1", CMD_GUEST_KILL, 1);
 }
 
 Test(console_parse, qemu_style_format_glued_to_x)
@@ -98,6 +103,13 @@ Test(console_parse, errors_name_the_problem_and_point_at_help)
 	refused("page", "page: missing argument: page PFN; see 'help page'");
 	refused("page 1 2", "page: unexpected argument '2'; see 'help page'");
 	refused("guest kfree", "guest kfree: missing argument: guest kfree ID; see 'help guest kfree'");
+	refused("guest spawn", "guest spawn: missing argument: guest spawn PROGRAM; see 'help guest "
+		"spawn'");
+	refused("guest touch 1", "guest touch: missing argument: guest touch PID VA [w]; see 'help "
+		"guest touch'");
+	refused("guest touch 1 0x1000 w w", "guest touch: unexpected argument 'w'; see 'help guest "
+		"touch'");
+	refused("guest kill", "guest kill: missing argument: guest kill PID; see 'help guest kill'");
 	refused("buddyinfo now", "buddyinfo: unexpected argument 'now'; see 'help buddyinfo'");
 	refused("quit 0", "quit: unexpected argument '0'; see 'help quit'");
 	refused("poke 0x1000", "poke: missing argument: poke PA VALUE [b|w|l|q]; see 'help poke'");
@@ -224,16 +236,34 @@ static void count_help(const struct con_cmd *cmd, void *opaque)
 	help_hits++;
 }
 
+/* guest spawn's help names every program built into the image. */
+Test(console_parse, spawn_help_lists_every_user_program)
+{
+	glob_t g;
+
+	cr_assert_eq(glob(SRC_ROOT "/guest/user/*.c", 0, NULL, &g), 0);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		const char *base = strrchr(g.gl_pathv[i], '/') + 1;
+		char name[64];
+
+		snprintf(name, sizeof(name), "%.*s", (int)(strlen(base) - 2), base);
+		cr_assert(strstr(con_cmds[CMD_GUEST_SPAWN].help, name), "'%s' is not in '%s'", name,
+			  con_cmds[CMD_GUEST_SPAWN].help);
+	}
+	cr_assert_geq(g.gl_pathc, 5);
+	globfree(&g);
+}
+
 Test(console_parse, help_matches_whole_words)
 {
 	help_hits = 0;
-	cr_assert_eq(con_cmd_match("guest", count_help, NULL), 18);
+	cr_assert_eq(con_cmd_match("guest", count_help, NULL), 21);
 	cr_assert_eq(con_cmd_match("info", count_help, NULL), 4);
 	cr_assert_eq(con_cmd_match("fail", count_help, NULL), 3);
 	cr_assert_eq(con_cmd_match("x", count_help, NULL), 1);
 	cr_assert_eq(con_cmd_match("xp", count_help, NULL), 1);
 	cr_assert_eq(con_cmd_match("gues", count_help, NULL), 0);
-	cr_assert_eq(help_hits, 27);
+	cr_assert_eq(help_hits, 30);
 }
 
 /* Random lines from an alphabet rich in what the parser treats specially,

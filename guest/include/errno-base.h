@@ -15,6 +15,9 @@
 #ifndef ENOENT
 #define ENOENT  2   /* No such file or directory */
 #endif
+#ifndef ESRCH
+#define ESRCH   3   /* No such process */
+#endif
 #ifndef EBADF
 #define EBADF   9   /* Bad file number */
 #endif

@@ -19,7 +19,8 @@
  * so the host cannot make the kernel free something the console does not
  * own, or free it as the wrong kind.  Caches are named by their cache
  * name: any cache on slab_caches can be allocated from (kmalloc-64
- * included), but only the console's own caches can be destroyed.
+ * included), but only the console's own caches can be destroyed.  User
+ * tasks are the exception: they are named by pid, as everywhere else.
  */
 #include "kernel.h"
 #include "errno-base.h"
@@ -27,7 +28,9 @@
 #include "hypercall.h"
 #include "mempool.h"
 #include "mm.h"
+#include "asm/pgtable.h"
 #include "printk.h"
+#include "sched.h"
 #include "slab.h"
 #include "string.h"
 #include "vmalloc.h"
@@ -462,6 +465,85 @@ static int con_put(const struct console_mailbox *rq, struct con_reply *r)
 	return 0;
 }
 
+/* ---- Tasks ------------------------------------------------------------------ */
+
+/*
+ * An idle kernel never schedules (it waits in HC_WAIT_REQUEST), so a
+ * spawned task stays loaded and stopped before its first instruction, as a
+ * traced process after execve: the console looks at and faults in its
+ * address space, and kill ends it.  Every program built in would exit at
+ * once with the arguments 0, 0 (a zero-length mmap, zero operations, no
+ * such test), so running them would show nothing.
+ */
+static int con_spawn(const struct console_mailbox *rq, struct con_reply *r)
+{
+	struct task_struct *t;
+	int err;
+
+	if (!con_name_ok(rq->name))
+		return -EINVAL;
+	t = spawn_program(rq->name, 0, 0, &err);
+	if (!t)
+		return err;
+	r->id = (u32)t->pid;
+	return 0;
+}
+
+/* The user task of pid arg0 (never init_task, which has no mm). */
+static struct task_struct *con_task(const struct console_mailbox *rq)
+{
+	struct task_struct *t = (int)rq->arg[0] > 0 ? find_task_by_pid((int)rq->arg[0]) : NULL;
+
+	return t && t->state == TASK_RUNNING && t->mm ? t : NULL;
+}
+
+/*
+ * Fault one page in on the task's behalf, as Linux's get_user_pages does
+ * for ptrace and /proc/PID/mem: the VMA must allow the access (a stack VMA
+ * grows down to it, as find_extend_vma did), the fault is the task's, and
+ * a read of never-written anonymous memory maps the zero page.
+ */
+static int con_touch(const struct console_mailbox *rq, struct con_reply *r)
+{
+	struct task_struct *t = con_task(rq);
+	unsigned long addr = rq->arg[1];
+	bool write = rq->arg[2];
+	struct vm_area_struct *vma;
+	pte_t *ptep;
+
+	if (rq->arg[2] > 1)
+		return -EINVAL;
+	if (!t)
+		return -ESRCH;
+	vma = addr < TASK_SIZE ? find_vma(t->mm, addr) : NULL;
+	if (!vma || (vma->vm_start > addr && expand_stack(vma, addr)) ||
+	    !(vma->vm_flags & (write ? VM_WRITE : VM_READ)))
+		return -EFAULT;
+	if (handle_mm_fault(vma, addr, write ? FAULT_FLAG_WRITE : 0) & VM_FAULT_OOM)
+		return -ENOMEM;
+	t->faults++;
+	ptep = lookup_pte(t->mm, addr);
+	BUG_ON(!ptep || !pte_present(*ptep));
+	r->id = (u32)t->pid;
+	r->va = (u32)(addr & PAGE_MASK);
+	r->pfn = (u32)pte_pfn(*ptep);
+	return 0;
+}
+
+static int con_kill(const struct console_mailbox *rq, struct con_reply *r)
+{
+	struct task_struct *t = con_task(rq);
+
+	if (!rq->arg[0])
+		return -EPERM;
+	if (!t)
+		return -ESRCH;
+	r->id = (u32)t->pid;
+	kill_task(t, SIGKILL);
+	release_task(t);
+	return 0;
+}
+
 static int con_do(const struct console_mailbox *rq, struct con_reply *r)
 {
 	if (rq->op < CON_OP_NR && con_creates[rq->op].make)
@@ -480,6 +562,12 @@ static int con_do(const struct console_mailbox *rq, struct con_reply *r)
 		return con_put(rq, r);
 	case CON_OP_KMAP_ATOMIC:
 		return con_kmap_atomic(rq, r);
+	case CON_OP_SPAWN:
+		return con_spawn(rq, r);
+	case CON_OP_TOUCH:
+		return con_touch(rq, r);
+	case CON_OP_KILL:
+		return con_kill(rq, r);
 	default:
 		return -ENOSYS;
 	}
@@ -521,4 +609,4 @@ static int wl_idle(const char *arg)
 }
 DEFINE_WORKLOAD("idle", wl_idle,
 		"wait for the VMM's console requests (pages, kmalloc, caches, mempools, vmalloc, "
-		"kmap); the VMM ends the run");
+		"kmap, user tasks); the VMM ends the run");
