@@ -480,6 +480,15 @@ Test(mmap, first_fit_keeps_the_guard_gap_below_a_stack)
 	cr_assert_eq(do_mmap(&mm, 0, P, RW, ANON), s + P, "the 256-page gap below the stack");
 }
 
+Test(mmap, a_hint_inside_a_stacks_guard_gap_is_not_taken)
+{
+	unsigned long s = B + 300 * P;
+
+	cr_assert_eq(do_mmap(&mm, s, P, RW, ANON | MAP_FIXED | MAP_GROWSDOWN), s);
+	cr_assert_eq(do_mmap(&mm, s - 10 * P, P, RW, ANON), B, "Linux's vm_start_gap");
+	cr_assert_eq(do_mmap(&mm, s - 300 * P + P, P, RW, ANON), s - 299 * P, "below the gap: taken");
+}
+
 Test(mmap, exit_mmap_unmaps_everything_and_frees_every_vma)
 {
 	both_mmap(B, 3 * P, RW, ANON | MAP_FIXED);

@@ -107,7 +107,13 @@ static void do_page_fault(struct pt_regs *regs)
 	struct vm_area_struct *vma;
 	vm_fault_t fault;
 
-	if (address >= TASK_SIZE || !mm || (err & X86_PF_RSVD))
+	/* A reserved bit set is a corrupt page table, not the task's doing:
+	 * an oops, as Linux's pgtable_bad. */
+	if (err & X86_PF_RSVD) {
+		printk("%s: Corrupted page table at address %lx\n", current->comm, address);
+		die("Bad pagetable", regs, err);
+	}
+	if (address >= TASK_SIZE || !mm)
 		goto bad_area;
 	vma = find_vma(mm, address);
 	if (!vma)

@@ -158,13 +158,28 @@ static bool range_is_free(struct mm_struct *mm, unsigned long addr, unsigned lon
 	return !vma || vma->vm_start >= addr + len;
 }
 
+/* As range_is_free, but a stack's guard gap below it counts as taken
+ * (Linux's vm_start_gap): a hint may not stop the stack growing. */
+static bool range_is_free_gap(struct mm_struct *mm, unsigned long addr, unsigned long len)
+{
+	struct vm_area_struct *vma = find_vma(mm, addr);
+	unsigned long start;
+
+	if (!vma)
+		return true;
+	start = vma->vm_start;
+	if (vma->vm_flags & VM_GROWSDOWN)
+		start = start > STACK_GUARD_GAP ? start - STACK_GUARD_GAP : 0;
+	return start >= addr + len;
+}
+
 unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long addr, unsigned long len)
 {
 	if (len > TASK_SIZE - MMAP_MIN_ADDR)
 		return -ENOMEM;
 	if (addr) {
 		addr = PAGE_ALIGN(addr);
-		if (addr >= MMAP_MIN_ADDR && addr <= TASK_SIZE - len && range_is_free(mm, addr, len))
+		if (addr >= MMAP_MIN_ADDR && addr <= TASK_SIZE - len && range_is_free_gap(mm, addr, len))
 			return addr;
 	}
 	return first_fit(mm, mm->mmap_base, len);
