@@ -502,6 +502,13 @@ static void set_running(struct console *c, bool running)
 	watcher_wake(c);
 }
 
+/* A line waits for the guest, or a posted request for its answer (until
+ * it is reported late): no more input is read meanwhile. */
+static bool waiting_for_guest(const struct console *c)
+{
+	return c->pending[0] || (c->request_out && !c->request_late);
+}
+
 /* After pending or request_out changed: a pending line gives up at the
  * deadline (0: none). */
 static void set_waiting(struct console *c, double deadline)
@@ -509,7 +516,7 @@ static void set_waiting(struct console *c, double deadline)
 	pthread_mutex_lock(&c->lock);
 	c->deadline = deadline;
 	c->deadline_kicked = false;
-	c->waiting = c->pending[0] || (c->request_out && !c->request_late);
+	c->waiting = waiting_for_guest(c);
 	pthread_mutex_unlock(&c->lock);
 	watcher_wake(c);
 }
@@ -1327,11 +1334,11 @@ static int on_wait_request(struct vm *vm, uint64_t mailbox_pa, void *opaque)
 	enter(c, CON_IDLE);
 	c->mailbox_pa = mailbox_pa;
 	/* Where the guest's vmalloc answers may point (high_memory can only
-	 * be known from guest memory); not known if the state is unreadable. */
+	 * be known from guest memory), and the zero page: both fixed once the
+	 * guest has booted, so read once; not known while the state is
+	 * unreadable, which the next request tries again. */
 	c->insp.rep = NULL;
-	vm->con_mailbox.vmalloc_start = vm->con_mailbox.vmalloc_end = 0;
-	vm->con_mailbox.zero_pfn = 0;
-	if (insp_read_state(&c->insp)) {
+	if (!vm->con_mailbox.vmalloc_end && insp_read_state(&c->insp)) {
 		insp_vmalloc_range(&c->insp, &vm->con_mailbox.vmalloc_start,
 				   &vm->con_mailbox.vmalloc_end);
 		vm->con_mailbox.zero_pfn = (uint32_t)insp_vm_zero_pfn(&c->insp);
@@ -1382,7 +1389,7 @@ static int poll_input(struct console *c, bool ready)
 
 	if (c->script)
 		return HC_CONTINUE;
-	if (c->pending[0] || (c->request_out && !c->request_late)) {
+	if (waiting_for_guest(c)) {
 		/* The next line waits until this one is served; a second
 		 * client still gets its refusal at once. */
 		if (c->o.socket)
@@ -1403,7 +1410,7 @@ static int poll_input(struct console *c, bool ready)
 		}
 		return handle_line(c, line, &resume);
 	}
-	while (r == HC_CONTINUE && !c->pending[0] && !(c->request_out && !c->request_late) &&
+	while (r == HC_CONTINUE && !waiting_for_guest(c) &&
 	       (got = poll_line(c, line, sizeof(line))) != 0) {
 		if (got < 0) {
 			c->eof = true;
