@@ -3,7 +3,9 @@
  * workloads that check they leave the allocators as they found them.
  */
 #include "kernel.h"
+#include "cmdline.h"
 #include "mm_snapshot.h"
+#include "random.h"
 
 void mm_snapshot_take(struct mm_snapshot *s, bool caches)
 {
@@ -90,4 +92,12 @@ int selftest_run(const char *who, const struct selftest *first, const struct sel
 	failed |= mm_snapshot_compare(&start, who, "end");
 	printk("%s: %s\n", who, failed ? "FAILED" : "passed");
 	return failed ? 1 : 0;
+}
+
+void stress_opts(unsigned long *seed, unsigned long *ops, struct rnd_state *rnd)
+{
+	*seed = cmdline_get_uint("seed", 1);
+	*ops = cmdline_get_uint("ops", 2000);
+	if (rnd)
+		prandom_seed_state(rnd, (u32)*seed);
 }

@@ -46,6 +46,12 @@ void mm_snapshot_take(struct mm_snapshot *s, bool caches);
  */
 int mm_snapshot_compare(const struct mm_snapshot *a, const char *who, const char *what);
 
+struct rnd_state;
+
+/* The stress workloads' common options: seed=N (default 1) and ops=M
+ * (default 2000); rnd, unless NULL, is seeded with the seed. */
+void stress_opts(unsigned long *seed, unsigned long *ops, struct rnd_state *rnd);
+
 /* A selftest's table: each test returns 0, or 1 after a CHECK failed. */
 struct selftest {
 	const char *name;

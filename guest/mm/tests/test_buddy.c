@@ -468,8 +468,7 @@ static unsigned long stress_verify(struct page *page, unsigned int order)
 static int stress_buddy(const char *arg)
 {
 	static struct { struct page *page; unsigned int order; } held[STRESS_MAX_HELD];
-	unsigned long seed = cmdline_get_uint("seed", 1);
-	unsigned long ops = cmdline_get_uint("ops", 2000);
+	unsigned long seed, ops;
 	unsigned long allocs = 0, frees = 0, fails = 0, pages_checked = 0, bad = 0;
 	unsigned int nr = 0;
 	struct mm_snapshot start;
@@ -477,7 +476,7 @@ static int stress_buddy(const char *arg)
 	int failed;
 
 	(void)arg;
-	prandom_seed_state(&rnd, (u32)seed);
+	stress_opts(&seed, &ops, &rnd);
 	mm_snapshot_take(&start, false);
 	for (unsigned long op = 1; op <= ops; op++) {
 		if (nr == 0 || (nr < STRESS_MAX_HELD && prandom_below(&rnd, 100) < 55)) {

@@ -329,7 +329,7 @@ static struct page *pool_fill(unsigned int i)
 
 static int stress_kmap(const char *arg)
 {
-	unsigned long seed = cmdline_get_uint("seed", 1), ops = cmdline_get_uint("ops", 2000);
+	unsigned long seed, ops;
 	unsigned long kmaps = 0, kunmaps = 0, atomics = 0, recycled = 0, bad = 0;
 	unsigned long flushes = pkmap_flushes;
 	unsigned int users = 0;
@@ -342,7 +342,7 @@ static int stress_kmap(const char *arg)
 		printk("stress:kmap: no HighMem zone (boot with more than ~892M or highmem=)\n");
 		return 1;
 	}
-	prandom_seed_state(&rnd, (u32)seed);
+	stress_opts(&seed, &ops, &rnd);
 	mm_snapshot_take(&start, false);
 	for (unsigned int i = 0; i < STRESS_POOL; i++)
 		if (!pool_fill(i)) {

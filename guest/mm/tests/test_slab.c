@@ -711,14 +711,13 @@ static int stress_slab(const char *arg)
 	static struct held_obj held[STRESS_HELD];
 	static const slab_flags_t cflags[] = { 0, SLAB_HWCACHE_ALIGN, SLAB_RECLAIM_ACCOUNT, 0 };
 	struct kmem_cache *caches[STRESS_CACHES] = { NULL };
-	unsigned long seed = cmdline_get_uint("seed", 1);
-	unsigned long ops = cmdline_get_uint("ops", 2000);
+	unsigned long seed, ops;
 	unsigned long allocs = 0, frees = 0, fails = 0, reallocs = 0, cache_ops = 0;
 	unsigned int nr = 0;
 	struct rnd_state rnd;
 
 	(void)arg;
-	prandom_seed_state(&rnd, (u32)seed);
+	stress_opts(&seed, &ops, &rnd);
 	/* A cache that cannot be made (failslab=) is skipped, and retried
 	 * by the cache operations. */
 	for (int i = 0; i < STRESS_CACHES; i++)

@@ -107,8 +107,7 @@ static int stress_all(const char *arg)
 {
 	static struct held_item held[HELD_MAX];
 	static struct mm_snapshot start;
-	unsigned long seed = cmdline_get_uint("seed", 1);
-	unsigned long ops = cmdline_get_uint("ops", 2000);
+	unsigned long seed, ops;
 	unsigned long allocs = 0, frees = 0, fails = 0;
 	unsigned long inj_pages = vm_event_states.event[PGALLOC_FAIL_INJECTED];
 	unsigned long inj_slab = failslab.injected, reserve = 0, pause_pages, pause_slab;
@@ -118,7 +117,7 @@ static int stress_all(const char *arg)
 	struct rnd_state rnd;
 
 	(void)arg;
-	prandom_seed_state(&rnd, (u32)seed);
+	stress_opts(&seed, &ops, &rnd);
 	mm_snapshot_take(&start, true);
 	/*
 	 * Set up with injection paused, as a driver's probe would mostly

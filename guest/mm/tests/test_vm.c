@@ -500,13 +500,14 @@ static void stress_watch(void *arg)
 
 static int wl_stress_vm(const char *arg)
 {
-	unsigned long seed = cmdline_get_uint("seed", 1), ops = cmdline_get_uint("ops", 2000);
+	unsigned long seed, ops;
 	struct stress_watch w = { .yields = 0 };
 	struct mm_snapshot before;
 	unsigned long faults = 0;
 	int bad = 0;
 
 	(void)arg;
+	stress_opts(&seed, &ops, NULL);
 	proc_caches_init();
 	mm_snapshot_take(&before, true);
 	for (int i = 0; i < STRESS_TASKS; i++)

@@ -786,7 +786,7 @@ static unsigned long stress_release(struct stress_area *a)
 static int stress_vmalloc(const char *arg)
 {
 	static struct stress_area held[STRESS_MAX_AREAS];
-	unsigned long seed = cmdline_get_uint("seed", 1), ops = cmdline_get_uint("ops", 2000);
+	unsigned long seed, ops;
 	unsigned long allocs = 0, frees = 0, fails = 0, bad = 0;
 	unsigned int nr = 0;
 	struct mm_snapshot start;
@@ -794,7 +794,7 @@ static int stress_vmalloc(const char *arg)
 	int failed;
 
 	(void)arg;
-	prandom_seed_state(&rnd, (u32)seed);
+	stress_opts(&seed, &ops, &rnd);
 	/* Busy areas plus up to 32 MiB lazily freed stay well inside. */
 	warm_page_tables(128ul << 20);
 	mm_snapshot_take(&start, true);
