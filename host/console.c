@@ -1028,7 +1028,9 @@ static int build_request(struct cmd_ctx *x, struct con_request *r)
 		return arg_u32(x, 0, "id", &r->arg[0]);
 	case CMD_GUEST_SPAWN:
 		r->op = CON_OP_SPAWN;
-		return arg_name(x, 0, r->name);
+		return arg_name(x, 0, r->name) ||
+		       (x->l->argc > 1 && arg_u32(x, 1, "arg", &r->arg[0])) ||
+		       (x->l->argc > 2 && arg_u32(x, 2, "arg2", &r->arg[1]));
 	case CMD_GUEST_TOUCH:
 		r->op = CON_OP_TOUCH;
 		if (x->l->argc > 2 && strcmp(x->l->argv[2], "w"))
@@ -1038,6 +1040,15 @@ static int build_request(struct cmd_ctx *x, struct con_request *r)
 	case CMD_GUEST_KILL:
 		r->op = CON_OP_KILL;
 		return arg_u32(x, 0, "pid", &r->arg[0]);
+	case CMD_GUEST_SCHEDULE:
+		r->op = CON_OP_SCHEDULE;
+		r->arg[0] = 1;
+		if (x->l->argc && arg_u32(x, 0, "rounds", &r->arg[0]))
+			return -1;
+		if (r->arg[0] < 1 || r->arg[0] > CON_SCHED_MAX_ROUNDS)
+			return fail(x, "guest schedule: %" PRIu32 " rounds: from 1 to %d",
+				    r->arg[0], CON_SCHED_MAX_ROUNDS);
+		return 0;
 	default:
 		return fail(x, "%s is not a guest request", x->l->cmd->name);
 	}
@@ -1138,6 +1149,7 @@ static const cmd_fn handlers[CMD_NR] = {
 	[CMD_GUEST_SPAWN] = cmd_guest,
 	[CMD_GUEST_TOUCH] = cmd_guest,
 	[CMD_GUEST_KILL] = cmd_guest,
+	[CMD_GUEST_SCHEDULE] = cmd_guest,
 	[CMD_POKE] = cmd_poke,
 	[CMD_FLIP] = cmd_flip,
 };

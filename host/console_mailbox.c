@@ -23,6 +23,7 @@ enum con_id_rule {
 	ID_NAMED,       /* the cache the name names: an id handed out */
 	ID_PID_NEW,     /* a new task: its pid, > 0 (0 is the kernel) */
 	ID_PID_ARG0,    /* the task arg0 names: that pid */
+	ID_ROUNDS,      /* rounds run: at most the arg0 asked for */
 };
 
 static const struct con_op_desc {
@@ -57,6 +58,7 @@ static const struct con_op_desc {
 	[CON_OP_SPAWN]         = { "spawn",         ID_PID_NEW,  0, false, false, false, false, false },
 	[CON_OP_TOUCH]         = { "touch",         ID_PID_ARG0, 0, false, false, false, false, true },
 	[CON_OP_KILL]          = { "kill",          ID_PID_ARG0, 0, false, false, false, false, false },
+	[CON_OP_SCHEDULE]      = { "schedule",      ID_ROUNDS,   0, false, false, false, false, false },
 };
 
 /* The protocol's errnos, with glibc's texts (not strerror(): the reply
@@ -201,6 +203,12 @@ static int check_id(const struct con_mailbox_state *st, const struct con_op_desc
 			return fail(err, errlen, "pid %" PRIu32 " for %s: a user task's pid is "
 				    "from 1 to %d", id, d->name, INT32_MAX);
 		break;
+	case ID_ROUNDS:
+		/* 0 rounds is a valid answer: no user task was runnable. */
+		if (id > st->req.arg[0])
+			return fail(err, errlen, "%" PRIu32 " rounds run, but %" PRIu32 " were asked "
+				    "for", id, st->req.arg[0]);
+		break;
 	}
 	return 0;
 }
@@ -224,7 +232,7 @@ static int check_va_pfn(struct vm *vm, const struct con_mailbox_state *st,
 			return fail(err, errlen, "pfn %#" PRIx32 " after a write is the zero page, "
 				    "which is never mapped writable", a->pfn);
 	} else if ((d->id == ID_ZERO && !d->mapped) || d->id == ID_PID_NEW ||
-		   d->id == ID_PID_ARG0) {
+		   d->id == ID_PID_ARG0 || d->id == ID_ROUNDS) {
 		if (a->va || a->pfn)
 			return fail(err, errlen, "va %#" PRIx32 " pfn %#" PRIx32 " for %s, want 0",
 				    a->va, a->pfn, d->name);
@@ -387,6 +395,11 @@ void con_answer_print(const struct con_request *req, const struct con_answer *an
 		return;
 	case CON_OP_KILL:
 		fprintf(f, "pid %" PRIu32 ": killed (SIGKILL) and reaped\n", ans->id);
+		return;
+	case CON_OP_SCHEDULE:
+		fprintf(f, "%" PRIu32 " of %" PRIu32 " round%s run%s\n", ans->id, req->arg[0],
+			req->arg[0] == 1 ? "" : "s",
+			ans->id < req->arg[0] ? ": no user task is left runnable" : "");
 		return;
 	case CON_OP_TOUCH:
 		fprintf(f, "pid %" PRIu32 ": %s of %#" PRIx32 ": pfn %#" PRIx32 "%s\n", ans->id,

@@ -38,7 +38,8 @@
  *     alone: spawn a pid > 0, touch and kill the pid asked for; spawn and
  *     kill carry va and pfn 0; touch echoes the page of the va asked for
  *     (a user address, below PAGE_OFFSET) and a pfn of guest RAM, which
- *     after a write is not the zero page.
+ *     after a write is not the zero page; schedule answers the rounds
+ *     run, at most those asked for, with va and pfn 0.
  *
  * A refused answer is not recorded, and the next post is refused until an
  * answer is accepted: the guest cannot be trusted again in that run, and a

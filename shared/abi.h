@@ -225,12 +225,14 @@ _Static_assert(sizeof(struct hc_pageop) == 32, "hc_pageop layout");
  * console kmaps, a kmap with every pkmap slot held), -ENOSPC (the id
  * table is full), -ENOSYS (unknown op); for the task requests -ESRCH (no
  * user task of that pid), -EFAULT (touch outside every VMA or without its
- * right), -EPERM (kill of pid 0, the kernel).
+ * right), -EPERM (kill of pid 0, the kernel), -EINVAL (schedule rounds 0
+ * or above CON_SCHED_MAX_ROUNDS).
  *
  * Tasks are not console objects: spawn, touch and kill answer the pid as
- * the id and leave nr_live alone.  run=idle never gives a spawned task the
- * CPU (docs/design.md §5.5): it stays loaded, stopped before its first
- * instruction, until killed.
+ * the id and leave nr_live alone.  An idle kernel gives user tasks the CPU
+ * only in a schedule request (docs/design.md §5.5): a spawned task stays
+ * loaded, stopped before its first instruction, until one runs it or a
+ * kill ends it.
  */
 enum console_op {
 	CON_OP_NONE,            /* no request (the first call carries no answer) */
@@ -258,14 +260,20 @@ enum console_op {
 	CON_OP_KMAP_ATOMIC,     /* arg0 = pfn of a page in use: kmap_atomic() and
 				   kunmap_atomic() within the request; no id, va is
 				   where it was mapped */
-	CON_OP_SPAWN,           /* name = a program built into the image:
-				   spawn_program(name, 0, 0); id = the pid */
+	CON_OP_SPAWN,           /* name = a program built into the image, arg0 and
+				   arg1 its arguments: spawn_program(name, arg0,
+				   arg1); id = the pid */
 	CON_OP_TOUCH,           /* arg0 = pid, arg1 = user va, arg2 = 1 for a write:
 				   fault the page in for that task (Linux's
 				   get_user_pages); id = pid, va = the page's va,
 				   pfn = the page (the zero page after a read of
 				   never-written anonymous memory) */
 	CON_OP_KILL,            /* arg0 = pid: kill_task(SIGKILL) and reap; id = pid */
+	CON_OP_SCHEDULE,        /* arg0 = rounds, 1..CON_SCHED_MAX_ROUNDS: that many
+				   times, every runnable user task runs until it
+				   yields, exits or dies; the dead are reaped.  id =
+				   the rounds run, fewer than asked when no task was
+				   left runnable */
 	CON_OP_NR
 };
 
@@ -278,6 +286,7 @@ enum con_pool_kind {
 #define CON_NAME_MAX 32     /* cache names, NUL included */
 #define CON_MAX_LIVE 1024   /* live console ids in the guest at once */
 #define CON_VMAP_MAX 8      /* pfns of one CON_OP_VMAP: they fill name[] */
+#define CON_SCHED_MAX_ROUNDS 1000000   /* one CON_OP_SCHEDULE's rounds */
 
 struct console_mailbox {
 	/* Written by the VMM. */

@@ -566,8 +566,9 @@ Test(console, fail_slab_with_a_cache_filter_hits_only_that_cache, .timeout = 60)
 	vmm_result_free(&r);
 }
 
-/* The README's console transcript is what scripts/console-demo.vmm prints. */
-Test(console, the_readme_transcript_is_real, .timeout = 60)
+/* The README's transcript that starts with the line `first` is what the
+ * script prints. */
+static void assert_readme_transcript(const char *first, const char *script_path)
 {
 	FILE *f = fopen(SRC_ROOT "/README.md", "re");
 	char line[1024], *want = NULL;
@@ -578,7 +579,7 @@ Test(console, the_readme_transcript_is_real, .timeout = 60)
 
 	cr_assert(f && w);
 	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "    (vmm) guest alloc_pages 2\n", 30))
+		if (!strncmp(line, "    ", 4) && !strcmp(line + 4, first))
 			in = true;
 		if (in && strncmp(line, "    ", 4))
 			break;
@@ -587,15 +588,26 @@ Test(console, the_readme_transcript_is_real, .timeout = 60)
 	}
 	fclose(f);
 	fclose(w);
-	cr_assert(len > 200, "no transcript in README.md");
-	r = vmm_run(60, SMALL, "-c", "highmem=32M run=idle", "--script",
-		    SRC_ROOT "/scripts/console-demo.vmm", NULL);
+	cr_assert(len > 200, "no transcript starting '%s' in README.md", first);
+	r = vmm_run(60, SMALL, "-c", "highmem=32M run=idle", "--script", script_path, NULL);
 	assert_status(r, 0);
 	const char *got = strstr(r.out, "(vmm) ");
 	cr_assert_not_null(got);
 	cr_assert_str_eq(got, want);
 	free(want);
 	vmm_result_free(&r);
+}
+
+/* The README's console transcripts are what the scripts print. */
+Test(console, the_readme_transcript_is_real, .timeout = 60)
+{
+	assert_readme_transcript("(vmm) guest alloc_pages 2\n", SRC_ROOT "/scripts/console-demo.vmm");
+}
+
+Test(console, the_readme_tasks_transcript_is_real, .timeout = 60)
+{
+	assert_readme_transcript("(vmm) guest spawn demo 64 3\n",
+				 SRC_ROOT "/scripts/console-tasks.vmm");
 }
 
 Test(console, options_are_checked, .timeout = 30)
@@ -718,6 +730,62 @@ Test(console, a_kmapped_page_is_pinned_against_its_owner, .timeout = 60)
 	vmm_result_free(&r);
 }
 
+/*
+ * Every pkmap slot held: a kmap of one more HighMem page is refused with
+ * -EBUSY (Linux would sleep for a slot; one vCPU with no scheduler cannot),
+ * nothing changes, and a kunmap makes room for it.  The 513 pages are a
+ * task's, written in a first run (the guest is deterministic, and the
+ * second run's info tlb must list the same ones).
+ */
+Test(console, a_kmap_with_every_pkmap_slot_held_is_refused, .timeout = 120)
+{
+	const char *setup = "guest spawn demand 4M\nguest schedule 2\ninfo tlb 1\n";
+	struct vmm_result r = run_script(IDLE, setup, NULL);
+	unsigned long pfns[513], va, pa;
+	size_t n = 0, len, cap = 32768;
+	char *text = malloc(cap), want[160], *tlb;
+	const char *p;
+
+	cr_assert(text);
+	assert_status(r, 0);
+	p = strstr(r.out, "(vmm) info tlb 1\n");
+	cr_assert(p, "%s", r.out);
+	tlb = strndup(p, strstr(p, "(vmm) quit") ? (size_t)(strstr(p, "(vmm) quit") - p) : strlen(p));
+	for (p = strchr(p, '\n') + 1; n < 513 && sscanf(p, "%lx: %lx", &va, &pa) == 2;
+	     p = strchr(p, '\n') + 1)
+		if (va < 0xc0000000ul && pa >= 0x6000000ul)   /* HighMem starts at 96 MiB */
+			pfns[n++] = pa >> 12;
+	cr_assert_eq(n, 513, "%s", r.out);
+	vmm_result_free(&r);
+
+	len = (size_t)snprintf(text, cap, "%s", setup);
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, cap - len, "guest kmap %#lx\n", pfns[i]);
+	len += (size_t)snprintf(text + len, cap - len, "pkmap\ncheck\nguest kunmap 1\n"
+				"guest kmap %#lx\ncheck\n", pfns[512]);
+	cr_assert_lt(len, cap);
+	r = run_script(IDLE, text, NULL);
+	assert_status(r, 0);
+	assert_out_has(r, tlb);
+	snprintf(want, sizeof(want), "(vmm) guest kmap %#lx\nid 512: kmap at pfn %#lx (va ", pfns[511],
+		 pfns[511]);
+	assert_out_has(r, want);
+	snprintf(want, sizeof(want), "(vmm) guest kmap %#lx\nrefused: -EBUSY (Device or resource "
+		 "busy)\n(vmm) pkmap\npkmap: 512 slots at 0xffc00000: 512 in use (512 users)",
+		 pfns[512]);
+	assert_out_has(r, want);
+	/* The refusal took no id: the kmap after the kunmap is id 513. */
+	snprintf(want, sizeof(want), "(vmm) guest kunmap 1\nid 1: kunmapped at pfn %#lx (va ", pfns[0]);
+	assert_out_has(r, want);
+	snprintf(want, sizeof(want), "(vmm) guest kmap %#lx\nid 513: kmap at pfn %#lx (va ", pfns[512],
+		 pfns[512]);
+	assert_out_has(r, want);
+	cr_assert_null(strstr(r.out, "violation:"), "%s", r.out);
+	free(tlb);
+	free(text);
+	vmm_result_free(&r);
+}
+
 #define TASKS "highmem=32M run=stress:vm seed=1"
 
 /* A task's own address space: tasks lists them; info mem, info tlb, x and
@@ -825,7 +893,12 @@ Test(console, task_request_errors, .timeout = 60)
 		{ "guest touch 1 0x8048000 x", "guest touch: 'x' is not w (a write); see 'help guest touch'" },
 		{ "guest touch 1", "guest touch: missing argument: guest touch PID VA [w]; see 'help guest touch'" },
 		{ "guest kill", "guest kill: missing argument: guest kill PID; see 'help guest kill'" },
-		{ "guest spawn", "guest spawn: missing argument: guest spawn PROGRAM; see 'help guest spawn'" },
+		{ "guest spawn", "guest spawn: missing argument: guest spawn PROGRAM [ARG [ARG2]]; see 'help guest spawn'" },
+		{ "guest spawn demand x", "bad arg 'x': not a number; see 'help guest spawn'" },
+		{ "guest spawn demand 1 0x100000000", "bad arg2 '0x100000000': must be 0..4294967295; see 'help guest spawn'" },
+		{ "guest schedule 0", "guest schedule: 0 rounds: from 1 to 1000000; see 'help guest schedule'" },
+		{ "guest schedule 1000001", "guest schedule: 1000001 rounds: from 1 to 1000000; see 'help guest schedule'" },
+		{ "guest schedule x", "bad rounds 'x': not a number; see 'help guest schedule'" },
 		{ "guest spawn a_program_name_of_32_characters_xx",
 		  "guest spawn: the name 'a_program_name_of_32_characters_xx' is longer than 31 bytes; see 'help guest spawn'" },
 		{ "guest touch 1 0x100000000", "bad va '0x100000000': must be 0..4294967295; see 'help guest touch'" },
@@ -833,6 +906,106 @@ Test(console, task_request_errors, .timeout = 60)
 	};
 
 	script_errors(IDLE, cases, sizeof(cases) / sizeof(cases[0]));
+}
+
+/*
+ * guest schedule runs the round: a spawned task runs from its first
+ * instruction to its next yield, its faults and RSS growing as it goes, and
+ * is reaped with its exit status; a task killed by a fault is reaped with
+ * its signal.  Between rounds a task's address space holds still, so a
+ * touch sees the read-only middle of an mprotect split (-EFAULT for a
+ * write, the task's own page for a read).
+ */
+Test(console, schedule_runs_spawned_tasks_round_by_round, .timeout = 60)
+{
+	struct vmm_result r = run_script(IDLE, "guest schedule\nguest spawn demand 1M\n"
+					 "guest schedule\ntasks\nguest schedule\ntasks\ncheck\n"
+					 "guest schedule 5\ntasks\n"
+					 "guest spawn vmtest 8\nguest schedule\ninfo mem 2\n"
+					 "guest touch 2 0x50002000 w\nguest touch 2 0x50002000\n"
+					 "guest spawn vmtest 1\nguest schedule 2\ntasks\n"
+					 "guest schedule 9\ncheck\n", NULL);
+	char *rd;
+
+	assert_status(r, 0);
+	assert_out_has(r, "(vmm) guest schedule\n0 of 1 round run: no user task is left runnable\n");
+	/* Round 1: demand mmaps 1 MiB and yields before touching it. */
+	assert_out_has(r, "(vmm) guest schedule\n1 of 1 round run\n(vmm) tasks\n"
+		       "  PID COMMAND          STATE VMAS     VSZ kB     RSS kB   FAULTS\n"
+		       "    0 swapper          R        -          -          -        0\n"
+		       "    1 demand           R        3       1032          8        0\n");
+	/* Round 2: one fault per page written, all of them resident. */
+	assert_out_has(r, "(vmm) guest schedule\n1 of 1 round run\n(vmm) tasks\n"
+		       "  PID COMMAND          STATE VMAS     VSZ kB     RSS kB   FAULTS\n"
+		       "    0 swapper          R        -          -          -        0\n"
+		       "    1 demand           R        3       1032       1032      256\n"
+		       "(vmm) check\ncheck: ");
+	/* Round 3 munmaps, round 4 exits; the fifth is not needed. */
+	assert_out_has(r, "(vmm) guest schedule 5\npid 1 (demand): exited with status 0\n"
+		       "2 of 5 rounds run: no user task is left runnable\n(vmm) tasks\n"
+		       "  PID COMMAND          STATE VMAS     VSZ kB     RSS kB   FAULTS\n"
+		       "    0 swapper          R        -          -          -        0\n(vmm) ");
+	/* vmtest 8 (mprotect_split): pages 2-3 of its 8 made read-only. */
+	assert_out_has(r, "(vmm) info mem 2\n0000000008048000-0000000008049000 0000000000001000 urw\n"
+		       "0000000050000000-0000000050002000 0000000000002000 urw\n"
+		       "0000000050002000-0000000050004000 0000000000002000 ur-\n"
+		       "0000000050004000-0000000050008000 0000000000004000 urw\n");
+	assert_out_has(r, "(vmm) guest touch 2 0x50002000 w\nrefused: -EFAULT (Bad address)\n");
+	rd = reply_line(&r, "guest touch 2 0x50002000");
+	cr_assert(!strncmp(rd, "pid 2: read of 0x50002000: pfn 0x", 33), "%s", rd);
+	cr_assert_null(strstr(rd, "zero page"), "the task wrote that page: %s", rd);
+	free(rd);
+	/* vmtest 1 writes to a read-only page and dies in its first round;
+	 * vmtest 8 goes on, and exits in the next request's rounds. */
+	assert_out_has(r, "vmtest[3]: segfault at 40000000 ");
+	assert_out_has(r, "pid 3 (vmtest): killed by signal 11\n2 of 2 rounds run\n(vmm) tasks\n"
+		       "  PID COMMAND          STATE VMAS     VSZ kB     RSS kB   FAULTS\n"
+		       "    0 swapper          R        -          -          -        0\n"
+		       "    2 vmtest           R ");
+	assert_out_has(r, "pid 2 (vmtest): exited with status 0\n");
+	assert_out_has(r, " rules, 0 violations\n");
+	cr_assert_null(strstr(r.out, "violation:"), "%s", r.out);
+	vmm_result_free(&r);
+}
+
+/*
+ * A reserved bit in a present user PTE is a corrupt page table, not a
+ * fault of the task's: the kernel oopses with "Bad pagetable" (Linux's
+ * pgtable_bad) and the run ends with status 80.  The PTE's address comes
+ * from a first run: the guest is deterministic, and the second run shows
+ * the same walk before it pokes bit 63 (XD, reserved while EFER.NXE is
+ * clear).
+ */
+Test(console, a_reserved_bit_in_a_user_pte_is_an_oops, .timeout = 60)
+{
+	const char *setup = "guest spawn vmtest 7\nguest schedule\ngva2gpa 0x50000000 1\n";
+	struct vmm_result r = run_script(IDLE, setup, NULL);
+	char *walk, *pte_line, text[512], want[160];
+	unsigned long pte_pa, pte;
+
+	assert_status(r, 0);
+	walk = strstr(r.out, "(vmm) gva2gpa 0x50000000 1\n");
+	cr_assert(walk, "%s", r.out);
+	pte_line = strstr(walk, "  PTE  [  0] @ pa ");
+	cr_assert(pte_line, "%s", walk);
+	cr_assert_eq(sscanf(pte_line, "  PTE  [  0] @ pa %lx = %lx", &pte_pa, &pte), 2, "%s",
+		     pte_line);
+	cr_assert_eq(pte & 0x67, 0x67, "a present, written user page: %s", pte_line);
+	snprintf(want, sizeof(want), "%.*s", (int)(strchr(pte_line, '\n') - pte_line), pte_line);
+	vmm_result_free(&r);
+
+	snprintf(text, sizeof(text), "%spoke %#lx 0x80000000\ngva2gpa 0x50000000 1\n"
+		 "guest schedule\n", setup, pte_pa + 4);
+	r = run_script(IDLE, text, NULL);
+	assert_status(r, EXIT_GUEST_PANIC);
+	assert_out_has(r, want);
+	assert_out_has(r, "-> fault at PTE: reserved bits 0x8000000000000000\n");
+	assert_out_has(r, "vmtest: Corrupted page table at address 50000000\n");
+	assert_out_has(r, "#PF: error_code(0x000c) - reserved bit violation\n");
+	assert_out_has(r, "Bad pagetable: 000c [#1] vector 14\n");
+	assert_out_has(r, "Kernel panic - not syncing: Fatal exception: Bad pagetable\n");
+	assert_out_has(r, "error: the guest ended (status 80) before it answered\n");
+	vmm_result_free(&r);
 }
 
 /* A touch that gets no page is refused with -ENOMEM (get_user_pages does

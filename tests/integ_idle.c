@@ -90,7 +90,7 @@ Test(idle, without_a_console_exits_64_with_the_hint, .timeout = 60)
 Test(idle, every_op_and_its_refusals, .timeout = 120)
 {
 	cr_assert_eq(run_script("128M", "highmem=32M run=idle",
-				SRC_ROOT "/tests/fixtures/idle_session.script"), 59);
+				SRC_ROOT "/tests/fixtures/idle_session.script"), 65);
 }
 
 /* CON_MAX_LIVE ids at once, then -ENOSPC; a free makes room, and the id

@@ -417,7 +417,7 @@ Test(mailbox, op_names)
 		"none", "alloc_pages", "free_pages", "kmalloc", "kfree", "cache_create",
 		"cache_alloc", "cache_free", "cache_destroy", "pool_create", "pool_alloc",
 		"pool_free", "pool_destroy", "vmalloc", "vfree", "vmap", "kmap", "kunmap",
-		"kmap_atomic", "spawn", "touch", "kill",
+		"kmap_atomic", "spawn", "touch", "kill", "schedule",
 	};
 
 	for (uint32_t op = 0; op < CON_OP_NR; op++)

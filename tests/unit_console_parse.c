@@ -77,6 +77,9 @@ Test(console_parse, multi_word_commands_take_the_longest_match)
 	parses_as("guest touch 1 0xbffff000", CMD_GUEST_TOUCH, 2);
 	parses_as("guest touch 1 0xbffff000 w", CMD_GUEST_TOUCH, 3);
 	parses_as("guest kill 1", CMD_GUEST_KILL, 1);
+	parses_as("guest spawn demand 8M 0", CMD_GUEST_SPAWN, 3);
+	parses_as("guest schedule", CMD_GUEST_SCHEDULE, 0);
+	parses_as("guest schedule 10", CMD_GUEST_SCHEDULE, 1);
 }
 
 Test(console_parse, qemu_style_format_glued_to_x)
@@ -103,8 +106,12 @@ Test(console_parse, errors_name_the_problem_and_point_at_help)
 	refused("page", "page: missing argument: page PFN; see 'help page'");
 	refused("page 1 2", "page: unexpected argument '2'; see 'help page'");
 	refused("guest kfree", "guest kfree: missing argument: guest kfree ID; see 'help guest kfree'");
-	refused("guest spawn", "guest spawn: missing argument: guest spawn PROGRAM; see 'help guest "
+	refused("guest spawn", "guest spawn: missing argument: guest spawn PROGRAM [ARG [ARG2]]; see "
+		"'help guest spawn'");
+	refused("guest spawn demo 1 2 3", "guest spawn: unexpected argument '3'; see 'help guest "
 		"spawn'");
+	refused("guest schedule 1 2", "guest schedule: unexpected argument '2'; see 'help guest "
+		"schedule'");
 	refused("guest touch 1", "guest touch: missing argument: guest touch PID VA [w]; see 'help "
 		"guest touch'");
 	refused("guest touch 1 0x1000 w w", "guest touch: unexpected argument 'w'; see 'help guest "
@@ -257,13 +264,13 @@ Test(console_parse, spawn_help_lists_every_user_program)
 Test(console_parse, help_matches_whole_words)
 {
 	help_hits = 0;
-	cr_assert_eq(con_cmd_match("guest", count_help, NULL), 21);
+	cr_assert_eq(con_cmd_match("guest", count_help, NULL), 22);
 	cr_assert_eq(con_cmd_match("info", count_help, NULL), 4);
 	cr_assert_eq(con_cmd_match("fail", count_help, NULL), 3);
 	cr_assert_eq(con_cmd_match("x", count_help, NULL), 1);
 	cr_assert_eq(con_cmd_match("xp", count_help, NULL), 1);
 	cr_assert_eq(con_cmd_match("gues", count_help, NULL), 0);
-	cr_assert_eq(help_hits, 30);
+	cr_assert_eq(help_hits, 31);
 }
 
 /* Random lines from an alphabet rich in what the parser treats specially,

@@ -33,6 +33,7 @@ struct task_struct {
 	void *stack;                 /* kernel stack, THREAD_SIZE bytes */
 	unsigned long sp;            /* saved kernel ESP while switched out */
 	int exit_code;               /* exit(2)'s code, or 128 + signal when killed */
+	int kill_sig;                /* the signal that killed it; 0 after exit(2) */
 	unsigned long faults;        /* page faults taken (Linux's min_flt) */
 	unsigned long yields;        /* sched_yield calls */
 	struct list_head tasks;      /* on task_list */

@@ -468,12 +468,10 @@ static int con_put(const struct console_mailbox *rq, struct con_reply *r)
 /* ---- Tasks ------------------------------------------------------------------ */
 
 /*
- * An idle kernel never schedules (it waits in HC_WAIT_REQUEST), so a
- * spawned task stays loaded and stopped before its first instruction, as a
- * traced process after execve: the console looks at and faults in its
- * address space, and kill ends it.  Every program built in would exit at
- * once with the arguments 0, 0 (a zero-length mmap, zero operations, no
- * such test), so running them would show nothing.
+ * An idle kernel schedules only when asked (con_schedule), so a spawned
+ * task stays loaded and stopped before its first instruction, as a traced
+ * process after execve: the console can look at and fault in its address
+ * space before it runs a single instruction.
  */
 static int con_spawn(const struct console_mailbox *rq, struct con_reply *r)
 {
@@ -482,7 +480,7 @@ static int con_spawn(const struct console_mailbox *rq, struct con_reply *r)
 
 	if (!con_name_ok(rq->name))
 		return -EINVAL;
-	t = spawn_program(rq->name, 0, 0, &err);
+	t = spawn_program(rq->name, rq->arg[0], rq->arg[1], &err);
 	if (!t)
 		return err;
 	r->id = (u32)t->pid;
@@ -544,6 +542,40 @@ static int con_kill(const struct console_mailbox *rq, struct con_reply *r)
 	return 0;
 }
 
+/*
+ * Run the round rounds times: init_task, which serves the console, yields
+ * to every runnable user task in turn, and each runs until it yields,
+ * exits or dies.  The dead are reaped after each round, with their exit
+ * status on the console, as a parent's wait(2) would see it.  Scheduling
+ * is cooperative: a task that never yields keeps the CPU, and this request
+ * is answered only when it does.
+ */
+static int con_schedule(const struct console_mailbox *rq, struct con_reply *r)
+{
+	u32 n;
+
+	if (!rq->arg[0] || rq->arg[0] > CON_SCHED_MAX_ROUNDS)
+		return -EINVAL;
+	for (n = 0; n < rq->arg[0] && nr_tasks(); n++) {
+		struct task_struct *t, *tmp;
+
+		schedule();
+		list_for_each_entry_safe(t, tmp, &task_list, tasks) {
+			if (t->state != TASK_DEAD)
+				continue;
+			if (t->kill_sig)
+				printk("pid %d (%s): killed by signal %d\n", t->pid, t->comm,
+				       t->kill_sig);
+			else
+				printk("pid %d (%s): exited with status %d\n", t->pid, t->comm,
+				       t->exit_code);
+			release_task(t);
+		}
+	}
+	r->id = n;
+	return 0;
+}
+
 static int con_do(const struct console_mailbox *rq, struct con_reply *r)
 {
 	if (rq->op < CON_OP_NR && con_creates[rq->op].make)
@@ -568,6 +600,8 @@ static int con_do(const struct console_mailbox *rq, struct con_reply *r)
 		return con_touch(rq, r);
 	case CON_OP_KILL:
 		return con_kill(rq, r);
+	case CON_OP_SCHEDULE:
+		return con_schedule(rq, r);
 	default:
 		return -ENOSYS;
 	}

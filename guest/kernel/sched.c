@@ -131,6 +131,7 @@ void do_exit(int code)
 
 void kill_task(struct task_struct *t, int sig)
 {
+	t->kill_sig = sig;
 	if (t == current)
 		do_exit(128 + sig);
 	t->exit_code = 128 + sig;
