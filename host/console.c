@@ -5,9 +5,10 @@
  * Threads: the run loop's thread does everything that touches the guest:
  * it reads command lines, runs them and prints the replies, so replies and
  * guest console output come out of one thread in order.  A watcher thread
- * only poll()s the interactive input (terminal, pipe or socket) while the
- * guest runs, and when input arrives, or a command has waited
- * --console-timeout for a checkpoint, it signals the run loop's thread
+ * only poll()s the interactive input (terminal, pipe or socket; never a
+ * script, which is read only while the guest is held or idle) while the
+ * guest runs, and when input arrives, or a command or guest request has
+ * waited --console-timeout, it signals the run loop's thread
  * (SIGUSR1), whose handler kicks the vCPU: on KVM only a signal to the
  * vCPU's own thread interrupts KVM_RUN.  The watcher blocks every signal,
  * so the watchdog's SIGALRM and SIGINT/SIGTERM still reach the vCPU's
@@ -454,7 +455,9 @@ static void *watcher_main(void *opaque)
 			return NULL;
 		}
 		if (c->running && !c->input_ready) {
-			int in = c->tty ? STDIN_FILENO : c->in.fd;
+			/* A script is read only when the guest is held or
+			 * idle: it never kicks. */
+			int in = c->tty ? STDIN_FILENO : c->script ? -1 : c->in.fd;
 
 			if (in >= 0 && !c->waiting)
 				p[n++] = (struct pollfd){ .fd = in, .events = POLLIN };
@@ -1586,14 +1589,13 @@ int console_start(struct console **out, struct vm *vm, const struct elf_info *el
 		c->in.fd = STDIN_FILENO;
 	}
 
-	if (!o->script) {
-		r = start_watcher(c);
-		if (r < 0) {
-			errno = -r;
-			pr_err_errno("cannot start the console's input watcher");
-			status = EXIT_HOST_ERROR;
-			goto err_input;
-		}
+	/* Even a script needs the watcher: a request's --console-timeout. */
+	r = start_watcher(c);
+	if (r < 0) {
+		errno = -r;
+		pr_err_errno("cannot start the console's input watcher");
+		status = EXIT_HOST_ERROR;
+		goto err_input;
 	}
 	the_console = c;
 	vm_set_console_hooks(vm, on_checkpoint, on_wait_request, c);

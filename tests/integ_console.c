@@ -969,6 +969,30 @@ Test(console, schedule_runs_spawned_tasks_round_by_round, .timeout = 60)
 }
 
 /*
+ * A guest request still unanswered after --console-timeout is reported
+ * late, and its answer follows when the guest gives it; a script's next
+ * command waits for that answer.  Here the request is a round in which a
+ * task writes 256 MiB, a page at a time, without yielding: 65536 faults,
+ * far longer than 0.2 s even on a fast host.
+ */
+Test(console, a_late_answer_follows_its_report, .timeout = 90)
+{
+	struct script s;
+	struct vmm_result r;
+
+	script(&s, "guest spawn demand 256M\nguest schedule 2\ntasks\n");
+	r = vmm_run(80, "-m", "512M", "-c", IDLE, "--console-timeout", "0.2", "--script", s.path,
+		    NULL);
+	unlink(s.path);
+	assert_status(r, 0);
+	assert_out_has(r, "(vmm) guest schedule 2\nerror: guest schedule 2: the guest has not "
+		       "answered within 0.2 s; it is still carrying the request out, and its "
+		       "answer will follow when it comes\n2 of 2 rounds run\n(vmm) tasks\n");
+	assert_out_has(r, "    1 demand           R        3     262152     262152    65536\n");
+	vmm_result_free(&r);
+}
+
+/*
  * A reserved bit in a present user PTE is a corrupt page table, not a
  * fault of the task's: the kernel oopses with "Bad pagetable" (Linux's
  * pgtable_bad) and the run ends with status 80.  The PTE's address comes
