@@ -1869,10 +1869,31 @@ Test(check, vm_rss_counts_pages_of_their_own)
 	sg_add32(&g, SG_GLOBALS_PA + SG_G_ZONE_STAT + 4 * SG_STAT_ANON, -1);
 	expect_detail(R_VM_RSS, "nr_anon_pages", "0, the address spaces map 1 pages of their own");
 	rebuild();
-	/* A PROT_NONE PTE (global bit, not present) still holds its page. */
+	/* A PROT_NONE PTE (global bit, not present) in a VMA with no access
+	 * still holds its page: A made PROT_NONE. */
+	sg_wr(&g, SG_VMA_A_PA + SG_VMA_FLAGS, 0);
 	sg_wr64(&g, SG_UPT_PA + 0x48 * 8, ((uint64_t)SG_UPAGE_PFN << 12) | PT_G | PT_A);
 	sg_check(&g);
 	cr_assert_eq(g.rep.total, 0);
+}
+
+/* The states the kernel cannot handle: a non-zero entry that is neither
+ * present nor PROT_NONE (it would be zapped as a page), PROT_NONE where
+ * the VMA allows access (the fault would never resolve), a global user
+ * entry (it would survive a CR3 switch). */
+Test(check, vm_pte_states_the_kernel_cannot_handle)
+{
+	sg_wr64(&g, SG_UPT_PA + 0x49 * 8, (0x1430ull << 12) | PT_A);
+	expect_detail(R_VM_PTE, "mm 0xc1420000 va 0x8049000", "PTE 0x1430020 is neither empty, "
+		      "present nor PROT_NONE: the kernel would take it for a page");
+	rebuild();
+	sg_wr64(&g, SG_UPT_PA + 0x49 * 8, ((uint64_t)SG_ZERO_PFN << 12) | PT_G | PT_A);
+	expect_detail(R_VM_RIGHTS, "mm 0xc1420000 va 0x8049000", "PTE 0x107120 is PROT_NONE in VMA "
+		      "[0x8048000, 0x804a000), which allows access (flags 0x3)");
+	rebuild();
+	sg_wr64(&g, SG_UPT_PA + 0x48 * 8, sg_rd64(&g, SG_UPT_PA + 0x48 * 8) | PT_G);
+	expect_detail(R_VM_RIGHTS, "mm 0xc1420000 va 0x8048000", "PTE 0x1425167 is global: its "
+		      "translation would outlive a switch to another address space");
 }
 
 Test(check, vm_kernel_pd_shared)

@@ -6,10 +6,15 @@
  *   vm.vma        the VMA list is well formed, sorted, page-aligned,
  *                 disjoint and below TASK_SIZE; map_count and total_vm
  *                 count it;
- *   vm.pte        every user PTE that holds a page lies inside a VMA;
- *   vm.rights     a present one is a user entry whose VMA allows what it
- *                 allows (writable only in a VM_WRITE VMA, present only in
- *                 a VMA with some access; the zero page never writable);
+ *   vm.pte        every user PTE is empty, present or PROT_NONE (there
+ *                 are no swap entries: the kernel takes any other non-zero
+ *                 entry for a page), and one that holds a page lies inside
+ *                 a VMA;
+ *   vm.rights     a present one is a user, non-global entry whose VMA
+ *                 allows what it allows (writable only in a VM_WRITE VMA,
+ *                 present only in a VMA with some access; the zero page
+ *                 never writable), and a PROT_NONE one is in a VMA with no
+ *                 access (elsewhere a fault on it would never resolve);
  *   vm.page       it maps the zero page or an allocated page, and an
  *                 allocated page's _mapcount is the number of PTEs mapping
  *                 it across all address spaces;
@@ -271,10 +276,15 @@ static void check_entry(struct insp *in, const struct insp_mmv *m, uint8_t *pt, 
 	char place[INSP_PLACE_MAX];
 
 	memcpy(&e, pt + 8 * i, 8);
-	if (!pte_holds_page(e))
+	if (!e)
 		return;
 	pfn = (e & PT_ADDR_MASK) >> 12;
 	snprintf(place, sizeof(place), "mm %#x va %#x", m->va, va);
+	if (!pte_holds_page(e)) {
+		insp_report_add(in->rep, R_VM_PTE, place, "PTE %#" PRIx64 " is neither empty, present "
+				"nor PROT_NONE: the kernel would take it for a page", e);
+		return;
+	}
 	v = insp_vm_vma_of(m, va);
 	if (!v) {
 		insp_report_add(in->rep, R_VM_PTE, place, "PTE %#" PRIx64 " maps pfn %#" PRIx64
@@ -289,9 +299,16 @@ static void check_entry(struct insp *in, const struct insp_mmv *m, uint8_t *pt, 
 					v->flags);
 		else if ((e & PT_RW) && pfn == zero_pfn(in))
 			insp_report_add(in->rep, R_VM_RIGHTS, place, "the zero page is mapped writable");
+		else if (e & PT_G)
+			insp_report_add(in->rep, R_VM_RIGHTS, place, "PTE %#" PRIx64 " is global: its "
+					"translation would outlive a switch to another address space", e);
 		else if (!(v->flags & (l->vmflag.read | l->vmflag.write | l->vmflag.exec)))
 			insp_report_add(in->rep, R_VM_RIGHTS, place, "PTE %#" PRIx64 " is present in VMA "
 					"[%#x, %#x) with no access", e, v->start, v->end);
+	} else if (v->flags & (l->vmflag.read | l->vmflag.write | l->vmflag.exec)) {
+		insp_report_add(in->rep, R_VM_RIGHTS, place, "PTE %#" PRIx64 " is PROT_NONE in VMA "
+				"[%#x, %#x), which allows access (flags %#x)", e, v->start, v->end,
+				v->flags);
 	}
 	if (pfn == zero_pfn(in))
 		return;
