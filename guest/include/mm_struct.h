@@ -63,7 +63,6 @@ struct mm_struct {
 	unsigned long start_brk, brk;   /* heap: [start_brk, brk), brk unaligned */
 	unsigned long start_stack;  /* top of the stack VMA */
 	unsigned long stack_limit;  /* bytes the stack may grow to (RLIMIT_STACK) */
-	unsigned long faults;       /* page faults handled for this mm */
 	struct list_head mmlist;    /* on the list of every mm (the inspector's) */
 };
 
@@ -97,9 +96,10 @@ static inline struct vm_area_struct *vma_prev(struct mm_struct *mm, struct vm_ar
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
 /* The VMA containing addr, or NULL. */
 struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr);
-/* A free range of len bytes (page multiple): addr if it is free and
- * aligned (a hint), else the lowest one at or above mm->mmap_base, else the
- * lowest at or above MMAP_MIN_ADDR; -ENOMEM if none. */
+/* A free range of len bytes (page multiple): addr if it is free (a hint,
+ * rounded up to a page), else the lowest one at or above mm->mmap_base, as
+ * Linux's legacy bottom-up layout: below mmap_base only MAP_FIXED and brk
+ * place anything; -ENOMEM if none. */
 unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long addr, unsigned long len);
 /* Map [addr, addr + len) anonymous with vm_flags, unmapping whatever was
  * there; merges with equal neighbours.  addr, or -ENOMEM. */

@@ -76,8 +76,9 @@ extern unsigned long syscalls_via_ud;
 
 /* Load next's pgd into CR3 (swapper_pg_dir for NULL). */
 void switch_mm(struct mm_struct *next);
-/* The OOM killer: kill the live task with the largest RSS, printing
- * Linux's line; false when there is none. */
+/* The OOM killer: kill the live task with the most pages to give back
+ * (RSS and page tables, Linux's oom_badness), printing Linux's line; false
+ * when there is none. */
 bool out_of_memory(void);
 
 #endif

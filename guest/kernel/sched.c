@@ -270,15 +270,25 @@ fail:
 
 /* ---- The OOM killer (mm/oom_kill.c) ---------------------------------------- */
 
-/* The live task with the largest RSS, and kill it.  Returns false when
- * there is none to kill. */
+/*
+ * Linux's oom_badness without oom_score_adj: the pages a kill gives back,
+ * its RSS and its page tables.  Zones are not weighed, as in Linux: a
+ * lowmem shortage (page tables) may take more than one kill.
+ */
+static unsigned long oom_badness(const struct mm_struct *mm)
+{
+	return get_mm_rss(mm) + mm->nr_ptes;
+}
+
+/* Kill the live task with the highest badness.  Returns false when there
+ * is none to kill. */
 bool out_of_memory(void)
 {
 	struct task_struct *t, *victim = NULL;
 
 	list_for_each_entry(t, &task_list, tasks)
 		if (t->mm && t->state == TASK_RUNNING &&
-		    (!victim || get_mm_rss(t->mm) > get_mm_rss(victim->mm)))
+		    (!victim || oom_badness(t->mm) > oom_badness(victim->mm)))
 			victim = t;
 	if (!victim)
 		return false;

@@ -272,7 +272,6 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsig
 
 	MM_BUG_ON(addr < vma->vm_start || addr >= vma->vm_end);
 	count_vm_event(PGFAULT);
-	mm->faults++;
 	ptep = pte_alloc(mm, addr);
 	if (!ptep)
 		return VM_FAULT_OOM;
