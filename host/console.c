@@ -771,6 +771,18 @@ static int cmd_proc_view(struct cmd_ctx *x)
 	return 0;
 }
 
+/* /proc/PID/maps of one task. */
+static int cmd_maps(struct cmd_ctx *x)
+{
+	uint64_t pid;
+
+	if (con_parse_u64(x->l->argv[0], "pid", 0, INT32_MAX, &pid, x->err, sizeof(x->err)) ||
+	    read_state(x) ||
+	    insp_view_maps(&x->c->insp, (int32_t)pid, x->f, x->err, sizeof(x->err)))
+		return -1;
+	return 0;
+}
+
 static int cmd_page(struct cmd_ctx *x)
 {
 	uint64_t pfn;
@@ -1124,6 +1136,7 @@ static const cmd_fn handlers[CMD_NR] = {
 	[CMD_SLABINFO] = cmd_proc_view,
 	[CMD_VMALLOCINFO] = cmd_proc_view,
 	[CMD_TASKS] = cmd_proc_view,
+	[CMD_MAPS] = cmd_maps,
 	[CMD_PKMAP] = cmd_proc_view,
 	[CMD_PAGE] = cmd_page,
 	[CMD_CHECK] = cmd_check,

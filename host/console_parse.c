@@ -58,6 +58,8 @@ const struct con_cmd con_cmds[CMD_NR] = {
 	  "/proc/vmallocinfo, computed from guest memory, callers as symbols" },
 	{ CMD_TASKS, "tasks", 0, 0, NEED_QUIESCENT, "",
 	  "one line per task: pid, name, state, VMAs, VSZ, RSS, faults, computed from guest memory" },
+	{ CMD_MAPS, "maps", 1, 1, NEED_QUIESCENT, "PID",
+	  "/proc/PID/maps of task PID, computed from guest memory" },
 	{ CMD_PKMAP, "pkmap", 0, 0, NEED_QUIESCENT, "",
 	  "the kmap windows: each used pkmap slot (count, page, page_address), mapped "
 	  "kmap_atomic slots" },

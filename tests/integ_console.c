@@ -808,11 +808,41 @@ Test(console, task_address_spaces_by_pid, .timeout = 60)
 	vmm_result_free(&r);
 }
 
+/* maps PID is /proc/PID/maps computed from guest memory: at demo:vm's last
+ * checkpoint it is byte for byte what the guest printed just before it. */
+Test(console, maps_matches_the_guests_own, .timeout = 60)
+{
+	struct vmm_result r = run_script("highmem=32M run=demo:vm", "cont\ncont\ncont\ncont\n"
+					 "info status\nmaps 1\ninfo status\n", NULL);
+	const char *guest, *host;
+	char *want;
+
+	assert_status(r, 0);
+	guest = strstr(r.out, "demo:vm: /proc/1/maps (the image, the 64 MiB mapping, the stack):\n");
+	cr_assert(guest, "%s", r.out);
+	guest = strchr(guest, '\n') + 1;
+	want = strndup(guest, (size_t)(strstr(guest, "(vmm) ") - guest));
+	cr_assert(strstr(want, "08048000-08049000 rwxp 00000000 00:00 0 \n"), "%s", want);
+	cr_assert(strstr(want, " [stack]\n"), "%s", want);
+	assert_out_has(r, "(vmm) info status\nheld at checkpoint 5 (tag 5)\n");
+	host = strstr(r.out, "(vmm) maps 1\n");
+	cr_assert(host, "%s", r.out);
+	host += strlen("(vmm) maps 1\n");
+	cr_assert(!strncmp(host, want, strlen(want)) && !strncmp(host + strlen(want), "(vmm) ", 6),
+		  "host:\n%s\nguest:\n%s", host, want);
+	free(want);
+	vmm_result_free(&r);
+}
+
 Test(console, task_address_space_errors, .timeout = 120)
 {
 	static const struct bad_cmd cases[] = {
 		{ "info mem 9", "no task with pid 9; 'tasks' lists them; see 'help info mem'" },
 		{ "info tlb 0", "pid 0 has no address space; see 'help info tlb'" },
+		{ "maps 0", "pid 0 has no address space; see 'help maps'" },
+		{ "maps 9", "no task with pid 9; 'tasks' lists them; see 'help maps'" },
+		{ "maps", "maps: missing argument: maps PID; see 'help maps'" },
+		{ "maps -1", "bad pid '-1': not a number; see 'help maps'" },
 		{ "gva2gpa 0x8048000 x", "bad pid 'x': not a number; see 'help gva2gpa'" },
 		{ "x /4xw", "x: missing argument: the address after the format; see 'help x'" },
 	};

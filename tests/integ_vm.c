@@ -156,6 +156,10 @@ Test(vm, default_run_shows_demand_paging, .timeout = 120)
 			  "  page tables 6\n");
 	assert_out_has(r, "demo:vm: demo[1] after 4 MiB touched: VSZ  65544 kB  RSS  4104 kB  faults 1024"
 			  "  page tables 7\n");
+	assert_out_has(r, "demo:vm: /proc/1/maps (the image, the 64 MiB mapping, the stack):\n"
+			  "08048000-08049000 rwxp 00000000 00:00 0 \n"
+			  "40000000-44000000 rw-p 00000000 00:00 0 \n"
+			  "bffff000-c0000000 rw-p 00000000 00:00 0          [stack]\n");
 	assert_out_has(r, "demo:vm: the task exited with 0; pgfault 1026, nr_anon_pages 0\n");
 	vmm_result_free(&r);
 }

@@ -134,7 +134,7 @@
 #define SG_STAT_PAGETABLE   4
 /* The address-space world (sg_vm_world): its pages and shuffled layout. */
 #define SG_MM_PA     0x1420000u
-#define SG_MM_SIZE   40
+#define SG_MM_SIZE   48
 #define SG_MM_MMAP   0
 #define SG_MM_MAP_COUNT 8
 #define SG_MM_TOTAL_VM 12
@@ -142,6 +142,9 @@
 #define SG_MM_PGD    20
 #define SG_MM_NR_PTES 24
 #define SG_MM_MMLIST 28
+#define SG_MM_START_BRK 36         /* after mmlist's 8 bytes; SG_MM_SIZE is 48 */
+#define SG_MM_BRK       40
+#define SG_MM_START_STACK 44
 #define SG_VMA_SIZE  24
 #define SG_VMA_FLAGS 0
 #define SG_VMA_START 4
@@ -531,6 +534,8 @@ static inline void sg_note(struct sg *g)
 	E(LN_MM_STRUCT_mmap, SG_MM_MMAP); E(LN_MM_STRUCT_map_count, SG_MM_MAP_COUNT);
 	E(LN_MM_STRUCT_total_vm, SG_MM_TOTAL_VM); E(LN_MM_STRUCT_rss_anon, SG_MM_RSS);
 	E(LN_MM_STRUCT_nr_ptes, SG_MM_NR_PTES); E(LN_MM_STRUCT_mmlist, SG_MM_MMLIST);
+	E(LN_MM_STRUCT_start_brk, SG_MM_START_BRK); E(LN_MM_STRUCT_brk, SG_MM_BRK);
+	E(LN_MM_STRUCT_start_stack, SG_MM_START_STACK);
 	E(LN_TASK_SIZE, SG_PO); E(LN_NR_ANON_MAPPED, SG_STAT_ANON); E(LN_NR_PAGETABLE, SG_STAT_PAGETABLE);
 	E(LN_VMA_SIZEOF, SG_VMA_SIZE); E(LN_VMA_vm_start, SG_VMA_START); E(LN_VMA_vm_end, SG_VMA_END);
 	E(LN_VMA_vm_flags, SG_VMA_FLAGS); E(LN_VMA_vm_list, SG_VMA_LIST);

@@ -634,3 +634,50 @@ Test(views, tasks_format)
 			 "    7 sg-task          R        2         12          4        2\n");
 	free(s);
 }
+
+static int32_t maps_pid;
+static char maps_err[256];
+static int maps_rc;
+static void maps_view(FILE *f)
+{
+	insp_read_state(&g.in);
+	maps_rc = insp_view_maps(&g.in, maps_pid, f, maps_err, sizeof(maps_err));
+}
+
+/* /proc/PID/maps of the synthetic task, byte for byte as Linux prints it
+ * for a 32-bit kernel: A read-write, B read-only; with the heap inside A
+ * and the stack top at B's end, their names at column 50. */
+Test(views, maps_format_and_names)
+{
+	char *s;
+
+	maps_pid = 7;
+	s = capture(maps_view);
+	cr_assert_eq(maps_rc, 0, "%s", maps_err);
+	cr_assert_str_eq(s, "08048000-0804a000 rw-p 00000000 00:00 0 \n"
+			 "08100000-08101000 r--p 00000000 00:00 0 \n");
+	free(s);
+
+	sg_wr(&g, SG_MM_PA + SG_MM_START_BRK, 0x08049000);
+	sg_wr(&g, SG_MM_PA + SG_MM_BRK, 0x08049800);
+	sg_wr(&g, SG_MM_PA + SG_MM_START_STACK, 0x08101000);
+	s = capture(maps_view);
+	cr_assert_eq(maps_rc, 0, "%s", maps_err);
+	cr_assert_str_eq(s, "08048000-0804a000 rw-p 00000000 00:00 0          [heap]\n"
+			 "08100000-08101000 r--p 00000000 00:00 0          [stack]\n");
+	free(s);
+
+	/* An empty heap names no VMA, even the one it abuts (Linux 6.6). */
+	sg_wr(&g, SG_MM_PA + SG_MM_START_BRK, 0x0804a000);
+	sg_wr(&g, SG_MM_PA + SG_MM_BRK, 0x0804a000);
+	s = capture(maps_view);
+	cr_assert(!strstr(s, "[heap]"), "%s", s);
+	free(s);
+
+	maps_pid = 8;
+	s = capture(maps_view);
+	cr_assert_eq(maps_rc, -1);
+	cr_assert_str_eq(maps_err, "no task with pid 8; 'tasks' lists them");
+	cr_assert_str_eq(s, "");
+	free(s);
+}

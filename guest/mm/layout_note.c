@@ -137,6 +137,9 @@
 	X(MM_STRUCT_rss_anon, offsetof(struct mm_struct, rss_stat[MM_ANONPAGES])) \
 	X(MM_STRUCT_nr_ptes, offsetof(struct mm_struct, nr_ptes))              \
 	X(MM_STRUCT_mmlist, offsetof(struct mm_struct, mmlist))                \
+	X(MM_STRUCT_start_brk, offsetof(struct mm_struct, start_brk))          \
+	X(MM_STRUCT_brk, offsetof(struct mm_struct, brk))                      \
+	X(MM_STRUCT_start_stack, offsetof(struct mm_struct, start_stack))      \
 	X(TASK_SIZE, TASK_SIZE)                                                \
 	X(NR_ANON_MAPPED, NR_ANON_MAPPED)                                      \
 	X(NR_PAGETABLE, NR_PAGETABLE)                                          \

@@ -1,5 +1,6 @@
 /*
- * /proc/meminfo (Linux's fs/proc/meminfo.c), and show_all_mem_reports(),
+ * /proc/meminfo (Linux's fs/proc/meminfo.c), /proc/PID/maps
+ * (fs/proc/task_mmu.c), and show_all_mem_reports(),
  * which `run=meminfo` prints: buddyinfo, zoneinfo and vmstat (vmstat.c),
  * meminfo, slabinfo (slab.c) and vmallocinfo (vmalloc.c).  All use Linux's
  * exact formats, so
@@ -11,7 +12,9 @@
 #include "kernel.h"
 #include "highmem.h"
 #include "mm.h"
+#include "mm_struct.h"
 #include "procfs.h"
+#include "sched.h"
 #include "slab.h"
 #include "vmalloc.h"
 
@@ -75,4 +78,36 @@ void show_all_mem_reports(void)
 	show_slabinfo();
 	printk("/proc/vmallocinfo:\n");
 	show_vmallocinfo();
+}
+
+/*
+ * Linux's show_map_vma() on a 32-bit kernel: every mapping here is
+ * anonymous and private (offset 0, device 00:00, inode 0, 'p'); a line
+ * without a name ends in a space, and a name starts at column 50
+ * (seq_setwidth's 25 + 6 * sizeof(void *) - 1, padded, then a space).
+ */
+void show_pid_maps(const struct task_struct *t)
+{
+	const struct mm_struct *mm = t->mm;
+	const struct vm_area_struct *vma;
+
+	list_for_each_entry(vma, &mm->mmap, vm_list) {
+		unsigned long f = vma->vm_flags;
+		const char *name = NULL;
+		char line[64];
+		int n;
+
+		/* Linux 6.6's vma_is_initial_heap() and vma_is_initial_stack(). */
+		if (vma->vm_start < mm->brk && vma->vm_end > mm->start_brk)
+			name = "[heap]";
+		else if (vma->vm_start <= mm->start_stack && vma->vm_end >= mm->start_stack)
+			name = "[stack]";
+		n = snprintf(line, sizeof(line), "%08lx-%08lx %c%c%cp 00000000 00:00 0 ",
+			     vma->vm_start, vma->vm_end, f & VM_READ ? 'r' : '-',
+			     f & VM_WRITE ? 'w' : '-', f & VM_EXEC ? 'x' : '-');
+		if (name)
+			printk("%s%*s%s\n", line, n < 49 ? 49 - n : 0, "", name);
+		else
+			printk("%s\n", line);
+	}
 }

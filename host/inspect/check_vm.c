@@ -88,6 +88,9 @@ static bool read_mm(const struct insp *in, uint32_t mm, struct insp_mmv *m)
 	m->total_vm = insp_rd32(p, l->mm.total_vm);
 	m->rss = insp_rd32(p, l->mm.rss_anon);
 	m->nr_ptes = insp_rd32(p, l->mm.nr_ptes);
+	m->start_brk = insp_rd32(p, l->mm.start_brk);
+	m->brk = insp_rd32(p, l->mm.brk);
+	m->start_stack = insp_rd32(p, l->mm.start_stack);
 	return true;
 }
 
@@ -572,11 +575,10 @@ static int match_pid(struct insp *in, const uint8_t *t, void *opaque)
 	return 1;
 }
 
-int insp_task_cr3(struct insp *in, int32_t pid, uint64_t *cr3, char *err, size_t errlen)
+/* The mm of task pid, read into *m (its VMAs not yet); -1 with the reason. */
+static int task_mm(struct insp *in, int32_t pid, struct insp_mmv *m, char *err, size_t errlen)
 {
 	struct pid_cr3 q = { .pid = pid };
-	struct insp_mmv m = { 0 };
-	uint64_t pa;
 
 	if (!in->lay->mm.size)
 		return insp_errf(err, errlen, "this guest has no tasks (no task_struct in its "
@@ -585,8 +587,18 @@ int insp_task_cr3(struct insp *in, int32_t pid, uint64_t *cr3, char *err, size_t
 		return -1;
 	if (!q.found)
 		return insp_errf(err, errlen, "no task with pid %d; 'tasks' lists them", pid);
-	if (!q.mm || !read_mm(in, q.mm, &m))
+	if (!q.mm || !read_mm(in, q.mm, m))
 		return insp_errf(err, errlen, "pid %d has no address space", pid);
+	return 0;
+}
+
+int insp_task_cr3(struct insp *in, int32_t pid, uint64_t *cr3, char *err, size_t errlen)
+{
+	struct insp_mmv m = { 0 };
+	uint64_t pa;
+
+	if (task_mm(in, pid, &m, err, errlen))
+		return -1;
 	/* The pgd is a PDPT page then the PML4 page, in lowmem: CR3 points
 	 * at the PML4 (as pgd_to_cr3 in the guest). */
 	insp_mmv_free(&m);
@@ -594,5 +606,44 @@ int insp_task_cr3(struct insp *in, int32_t pid, uint64_t *cr3, char *err, size_t
 		return insp_errf(err, errlen, "pid %d's pgd %#x is not in lowmem", pid, m.pgd);
 	pa = (uint64_t)m.pgd - in->lay->page_offset;
 	*cr3 = pa + 4096;
+	return 0;
+}
+
+/*
+ * /proc/PID/maps as Linux's show_map_vma() prints it for a 32-bit kernel:
+ * every mapping here is anonymous and private (offset 0, device 00:00,
+ * inode 0, 'p'), a line without a name ends in a space, and a name starts
+ * at column 50 (seq_setwidth's 25 + 6 * sizeof(void *) - 1, then a space).
+ * [heap] and [stack] by Linux 6.6's vma_is_initial_heap() and
+ * vma_is_initial_stack().
+ */
+int insp_view_maps(struct insp *in, int32_t pid, FILE *f, char *err, size_t errlen)
+{
+	const struct insp_layout *l = in->lay;
+	struct insp_mmv m = { 0 };
+
+	if (task_mm(in, pid, &m, err, errlen))
+		return -1;
+	if (!read_vmas(in, &m, err, errlen)) {
+		insp_mmv_free(&m);
+		return -1;
+	}
+	for (size_t i = 0; i < m.nvma; i++) {
+		const struct insp_vmav *v = &m.vma[i];
+		const char *name = NULL;
+		int n;
+
+		if (v->start < m.brk && v->end > m.start_brk)
+			name = "[heap]";
+		else if (v->start <= m.start_stack && v->end >= m.start_stack)
+			name = "[stack]";
+		n = fprintf(f, "%08x-%08x %c%c%cp 00000000 00:00 0 ", v->start, v->end,
+			    v->flags & l->vmflag.read ? 'r' : '-', v->flags & l->vmflag.write ? 'w' : '-',
+			    v->flags & l->vmflag.exec ? 'x' : '-');
+		if (name)
+			fprintf(f, "%*s%s", n < 49 ? 49 - n : 0, "", name);
+		fputc('\n', f);
+	}
+	insp_mmv_free(&m);
 	return 0;
 }

@@ -115,7 +115,7 @@ struct insp_layout {
 	struct { uint32_t vm_area, lazy_free, alloc, map, ioremap; } vmf;
 	/* address spaces (guest mm_struct.h) */
 	struct { uint32_t size, pgd, mmap, map_count, total_vm, rss_anon, nr_ptes,
-			  mmlist; } mm;
+			  mmlist, start_brk, brk, start_stack; } mm;
 	struct { uint32_t size, start, end, flags, list; } vma;
 	struct { uint32_t read, write, exec, growsdown; } vmflag;
 	struct { uint32_t size, pid, comm, state, mm, faults, tasks, comm_len, running,
@@ -433,6 +433,7 @@ struct insp_vmav {
  * and is sorted, else why says where it broke). */
 struct insp_mmv {
 	uint32_t va, pgd, total_vm, rss, nr_ptes;
+	uint32_t start_brk, brk, start_stack;
 	int32_t map_count;
 	struct insp_vmav *vma;
 	size_t nvma, cap;
@@ -459,6 +460,9 @@ uint8_t *insp_vm_find_pte(struct insp *in, const struct insp_mmv *m,
 uint64_t insp_vm_zero_pfn(const struct insp *in);
 /* One line per task on task_list: pid, name, state, VMAs, VSZ, RSS, faults. */
 void insp_view_tasks(struct insp *in, FILE *f);
+/* /proc/PID/maps of task pid (Linux's format): 0, or -1 with the reason
+ * in err (no such task, no mm, an unreadable VMA list). */
+int insp_view_maps(struct insp *in, int32_t pid, FILE *f, char *err, size_t errlen);
 /* The CR3 of task pid's address space (its PML4's physical address): 0, or
  * -1 with the reason in err (no such task, no mm, a broken task list). */
 int insp_task_cr3(struct insp *in, int32_t pid, uint64_t *cr3, char *err, size_t errlen);

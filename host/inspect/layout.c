@@ -143,7 +143,9 @@ static const struct {
 	F(LN_MM_STRUCT_SIZEOF, mm.size), F(LN_MM_STRUCT_pgd, mm.pgd), F(LN_MM_STRUCT_mmap, mm.mmap),
 	F(LN_MM_STRUCT_map_count, mm.map_count), F(LN_MM_STRUCT_total_vm, mm.total_vm),
 	F(LN_MM_STRUCT_rss_anon, mm.rss_anon), F(LN_MM_STRUCT_nr_ptes, mm.nr_ptes),
-	F(LN_MM_STRUCT_mmlist, mm.mmlist), F(LN_TASK_SIZE, task_size),
+	F(LN_MM_STRUCT_mmlist, mm.mmlist), F(LN_MM_STRUCT_start_brk, mm.start_brk),
+	F(LN_MM_STRUCT_brk, mm.brk), F(LN_MM_STRUCT_start_stack, mm.start_stack),
+	F(LN_TASK_SIZE, task_size),
 	F(LN_NR_ANON_MAPPED, nr_anon_mapped), F(LN_NR_PAGETABLE, nr_pagetable),
 	F(LN_VMA_SIZEOF, vma.size), F(LN_VMA_vm_start, vma.start), F(LN_VMA_vm_end, vma.end),
 	F(LN_VMA_vm_flags, vma.flags), F(LN_VMA_vm_list, vma.list),
@@ -345,7 +347,8 @@ static int validate_vm(const struct insp_layout *l, char *err, size_t errlen)
 
 	if (!fits(l->mm.pgd, 4, ms) || !fits(l->mm.mmap, 8, ms) || !fits(l->mm.map_count, 4, ms) ||
 	    !fits(l->mm.total_vm, 4, ms) || !fits(l->mm.rss_anon, 4, ms) ||
-	    !fits(l->mm.nr_ptes, 4, ms) || !fits(l->mm.mmlist, 8, ms))
+	    !fits(l->mm.nr_ptes, 4, ms) || !fits(l->mm.mmlist, 8, ms) ||
+	    !fits(l->mm.start_brk, 4, ms) || !fits(l->mm.brk, 4, ms) || !fits(l->mm.start_stack, 4, ms))
 		return insp_errf(err, errlen, "layout note: struct mm_struct fields do not fit its size "
 				 "(LN_MM_STRUCT_SIZEOF %u)", ms);
 	if (!fits(l->vma.start, 4, vs) || !fits(l->vma.end, 4, vs) || !fits(l->vma.flags, 4, vs) ||

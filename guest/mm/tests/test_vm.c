@@ -13,6 +13,7 @@
 #include "mm.h"
 #include "mm_struct.h"
 #include "mman.h"
+#include "procfs.h"
 #include "sched.h"
 #include "slab.h"
 #include "string.h"
@@ -540,6 +541,12 @@ DEFINE_WORKLOAD("stress:vm", wl_stress_vm,
 
 /* ---- demo:vm ---------------------------------------------------------------------- */
 
+#define DEMO_MAP_MIB 64
+#define DEMO_TOUCH_MIB 4
+
+/* At each of the task's yields (a MiB touched): its counters, a
+ * checkpoint (the host checks its address space), and at the end its
+ * /proc/PID/maps. */
 static void demo_watch(void *arg)
 {
 	struct task_struct *t = arg;
@@ -551,6 +558,12 @@ static void demo_watch(void *arg)
 	printk("demo:vm: %s[%d] after %lu MiB touched: VSZ %6lu kB  RSS %5lu kB  faults %4lu  "
 	       "page tables %lu\n", t->comm, t->pid, seen - 1, t->mm->total_vm << (PAGE_SHIFT - 10),
 	       get_mm_rss(t->mm) << (PAGE_SHIFT - 10), t->faults, t->mm->nr_ptes);
+	if (seen - 1 == DEMO_TOUCH_MIB) {
+		printk("demo:vm: /proc/%d/maps (the image, the %d MiB mapping, the stack):\n",
+		       t->pid, DEMO_MAP_MIB);
+		show_pid_maps(t);
+	}
+	checkpoint(seen);
 }
 
 static int wl_demo_vm(const char *arg)
@@ -559,9 +572,9 @@ static int wl_demo_vm(const char *arg)
 	int code;
 
 	(void)arg;
-	printk("demo:vm: a task maps 64 MiB and touches 4 of them: memory arrives at the first "
-	       "touch, a page a fault\n");
-	t = spawn2("demo", 64, 4);
+	printk("demo:vm: a task maps %d MiB and touches %d of them: memory arrives at the first "
+	       "touch, a page a fault\n", DEMO_MAP_MIB, DEMO_TOUCH_MIB);
+	t = spawn2("demo", DEMO_MAP_MIB, DEMO_TOUCH_MIB);
 	if (!t)
 		return 1;
 	code = wait_task(t, demo_watch, t);
