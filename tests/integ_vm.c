@@ -3,8 +3,9 @@
  * memory.c, guest/kernel/sched.c, syscall.c, guest/arch/fault.c): run=demand
  * at 128M with highmem=32M and at 6G, with size=, selftest:vm through the int $0x80
  * gate and through the #UD path, at 128M and at 64M (where the OOM killer
- * picks the big task), the segfault report, and the kernel-mode fault's
- * oops, each with --check.
+ * picks the big task), the segfault report (with the VMA holding the
+ * address, or "no vma"), int $0x40 as a general protection fault, and the
+ * kernel-mode fault's oops, each with --check.
  */
 #include "harness.h"
 #include "exitcodes.h"
@@ -60,8 +61,66 @@ Test(vm, demand_through_the_ud_path, .timeout = 120)
 
 static const char *const selftest_items[] = {
 	"vma_split_merge", "ro_write_kills_only_it", "zero_page", "stack_growth", "brk",
-	"efault", "same_va", "teardown", "oom",
+	"efault", "prot_modes", "copy_to_user", "same_va", "teardown", "oom", "hole_write",
+	"int40_is_gp", "write_cap", "copy_from_user_tail", "pgtable_span", "brk_regrow",
+	"growsdown_gap", "int80_straddle",
 };
+
+/* The whole line of r's stdout that starts with prefix (asserted there). */
+static char *out_line(const struct vmm_result *r, const char *prefix)
+{
+	const char *p = strstr(r->out, prefix), *e;
+
+	cr_assert(p, "stdout lacks \"%s\"\nstdout:\n%.4000s", prefix, r->out);
+	e = strchr(p, '\n');
+	return strndup(p, e ? (size_t)(e - p + 1) : strlen(p));
+}
+
+/* A segfault report, exactly: Linux's show_signal_msg fields, the error
+ * decoded, and the VMA holding the address or "no vma"; ip and sp are
+ * taken from the line (they move with the build), then the whole line is
+ * compared. */
+static void assert_segfault_line(const struct vmm_result *r, int pid, unsigned long addr,
+				 const char *rest)
+{
+	char prefix[64], want[192];
+	unsigned long ip, sp;
+	char *line;
+
+	snprintf(prefix, sizeof(prefix), "vmtest[%d]: segfault at %08lx ip ", pid, addr);
+	line = out_line(r, prefix);
+	cr_assert(sscanf(line + strlen(prefix), "%8lx sp %8lx", &ip, &sp) == 2, "line: %s", line);
+	snprintf(want, sizeof(want), "%s%08lx sp %08lx %s\n", prefix, ip, sp, rest);
+	cr_assert_str_eq(line, want);
+	free(line);
+	/* ... and the task is killed right after it. */
+	snprintf(want + strlen(want), sizeof(want) - strlen(want),
+		 "Killed process %d (vmtest): SIGSEGV\n", pid);
+	assert_out_has(*r, want);
+}
+
+/* int $0x40 from ring 3 is a general protection fault at the instruction
+ * vmtest printed, error 0x402 (the IDT entry as TCG encodes it), through
+ * the gate or int80=ud alike; never the #UD path's "invalid opcode". */
+static void assert_int40_is_gp(const struct vmm_result *r)
+{
+	char *line = out_line(r, "vmtest: int $0x40 at 0x"), want[96];
+	unsigned long ip;
+
+	cr_assert(sscanf(line, "vmtest: int $0x40 at 0x%lx", &ip) == 1, "line: %s", line);
+	free(line);
+	snprintf(want, sizeof(want), "vmtest[17]: general protection fault at %08lx error 402\n", ip);
+	assert_out_has(*r, want);
+	cr_assert(!strstr(r->out, "invalid opcode"), "stdout:\n%.4000s", r->out);
+}
+
+/* The two bad user writes that have no VMA to blame: the stack stopped at
+ * its 8 MiB limit, and a hole. */
+static void assert_no_vma_reports(const struct vmm_result *r)
+{
+	assert_segfault_line(r, 6, 0xbf7fff94, "error 6 (not-present write user) no vma");
+	assert_segfault_line(r, 16, 0x20000000, "error 6 (not-present write user) no vma");
+}
 
 static void assert_selftest_passed(const struct vmm_result *r)
 {
@@ -85,8 +144,8 @@ Test(vm, selftest_through_the_gate_at_128M, .timeout = 150)
 	assert_out_has(r, "vmtest[2]: segfault at 40000000 ip ");
 	assert_out_has(r, " error 7 (protection write user) vma 40000000-40001000 r--p\n"
 			  "Killed process 2 (vmtest): SIGSEGV\n");
-	/* The stack stops at its 8 MiB limit. */
-	assert_out_has(r, " error 6 (not-present write user) vma bf800000-c0000000 rw-p\n");
+	assert_no_vma_reports(&r);
+	assert_int40_is_gp(&r);
 	/* The idle big task, not the one whose fault ran out. */
 	assert_out_has(r, "Out of memory: Killed process 14 (vmtest) total-vm:96264kB, anon-rss:");
 	assert_out_has(r, "selftest:vm: oom: the idle 94 MiB task was killed for the 47 MiB one\n");
@@ -103,6 +162,8 @@ Test(vm, selftest_through_the_ud_path_at_64M, .timeout = 150)
 	assert_out_has(r, "selftest:vm: 6 system calls came in through #UD\n");
 	assert_out_has(r, "Out of memory: Killed process 14 (vmtest) total-vm:47112kB, anon-rss:");
 	assert_out_has(r, "selftest:vm: oom: the idle 46 MiB task was killed for the 32 MiB one\n");
+	assert_no_vma_reports(&r);
+	assert_int40_is_gp(&r);
 	assert_checked_clean(&r);
 	vmm_result_free(&r);
 }

@@ -16,6 +16,7 @@
 #include "mm_struct.h"
 #include "printk.h"
 #include "sched.h"
+#include "string.h"
 #include "uaccess.h"
 #include "vmstat.h"
 #include "asm/processor.h"
@@ -46,9 +47,16 @@ static unsigned long __copy_user(void *to, const void *from, unsigned long n)
 	return n;
 }
 
+/* The tail that could not be read is zeroed, as Linux's _copy_from_user
+ * does: a caller that ignores a short count still sees no stale kernel
+ * bytes. */
 unsigned long copy_from_user(void *to, const void *from, unsigned long n)
 {
-	return access_ok(from, n) ? __copy_user(to, from, n) : n;
+	unsigned long left = access_ok(from, n) ? __copy_user(to, from, n) : n;
+
+	if (unlikely(left))
+		memset((char *)to + (n - left), 0, left);
+	return left;
 }
 
 unsigned long copy_to_user(void *to, const void *from, unsigned long n)
@@ -76,14 +84,16 @@ static void show_vma(char *buf, size_t size, const struct vm_area_struct *vma)
 		 (vma->vm_flags & VM_EXEC) ? 'x' : '-', 'p');
 }
 
-/* Linux's show_signal_msg line, with the error decoded and the VMA. */
+/* Linux's show_signal_msg line, with the error decoded and the VMA that
+ * holds the address (vma_lookup: find_vma's answer may lie above it, and
+ * would blame the next mapping for a touch of a hole). */
 void force_sig_fault(struct pt_regs *regs, int sig, unsigned long address, unsigned long err)
 {
 	struct task_struct *t = current;
 	char why[64], where[48];
 
 	decode_error(err, why, sizeof(why));
-	show_vma(where, sizeof(where), t->mm ? find_vma(t->mm, address) : NULL);
+	show_vma(where, sizeof(where), t->mm ? vma_lookup(t->mm, address) : NULL);
 	printk("%s[%d]: segfault at %08lx ip %08lx sp %08lx error %lx (%s) %s\n", t->comm, t->pid,
 	       address, regs->ip, regs->sp, err, why, where);
 	printk("Killed process %d (%s): %s\n", t->pid, t->comm, sig == SIGSEGV ? "SIGSEGV" : "signal");
@@ -146,5 +156,14 @@ bad_area:
 
 void pagefault_init(void)
 {
+	/* Without CR0.WP a kernel write ignores read-only PTEs: copy_to_user
+	 * would write straight into the shared zero page instead of faulting
+	 * and getting a page of its own.  The host sets WP at boot. */
+	bool wp = read_cr0() & X86_CR0_WP;
+
+	if (!wp)
+		printk(KERN_EMERG "CR0.WP is clear: kernel writes to user memory would ignore "
+		       "read-only PTEs and write into the shared zero page\n");
+	BUG_ON(!wp);
 	set_trap_handler(X86_TRAP_PF, do_page_fault);
 }

@@ -7,6 +7,19 @@
 #define GUEST_VMTEST_H
 
 #define VMTEST_ADDR 0x50000000ul
+/* A 2 MiB mapping across the first 1 GiB boundary: its halves sit in two
+ * PDs (PDPT entries 0 and 1) and two PTs. */
+#define VMTEST_SPAN_ADDR 0x3ff00000ul
+#define VMTEST_SPAN_SIZE (2ul << 20)
+/* Never mapped: between the image and heap and TASK_UNMAPPED_BASE. */
+#define VMTEST_HOLE_ADDR 0x20000000ul
+/* VMTEST_BRK_REGROW's break: grown by 3 MiB, cut back to 1 MiB + 123. */
+#define VMTEST_BRK_BIG   (3ul << 20)
+#define VMTEST_BRK_CUT   ((1ul << 20) + 123)
+/* VMTEST_GROWSDOWN_GAP: the pages its VMA grows by, and the guard gap it
+ * expects below a stack (Linux's stack_guard_gap, 256 pages). */
+#define VMTEST_GROW_PAGES 16
+#define VMTEST_GUARD_GAP  (256ul * 4096)
 
 enum {
 	VMTEST_RO_WRITE = 1,
@@ -20,6 +33,13 @@ enum {
 	VMTEST_HOG,
 	VMTEST_PROT,
 	VMTEST_COPY_TO_USER,
+	VMTEST_HOLE_WRITE,
+	VMTEST_INT40,
+	VMTEST_WRITE_CAP,
+	VMTEST_PGTABLE_SPAN,
+	VMTEST_BRK_REGROW,
+	VMTEST_GROWSDOWN_GAP,
+	VMTEST_INT80_STRADDLE,
 };
 
 #endif

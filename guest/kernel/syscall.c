@@ -28,6 +28,11 @@
 
 #define SYSCALL_VECTOR 0x80
 
+/* Linux's cap on one read or write (include/linux/fs.h): INT_MAX rounded
+ * down to a page, so a byte count always fits the int-sized returns of the
+ * layers below and the long result is never negative. */
+#define MAX_RW_COUNT (0x7fffffffUL & PAGE_MASK)
+
 /* System calls that came in through #UD (kvm_pvm's path). */
 unsigned long syscalls_via_ud;
 
@@ -42,6 +47,11 @@ static long sys_write(unsigned long fd, const void *buf, unsigned long count)
 	 * anywhere is -EFAULT, not half a line. */
 	if (!access_ok(buf, count))
 		return -EFAULT;
+	/* vfs_write's order: access_ok, then rw_verify_area refuses a count
+	 * that is negative as a ssize_t, then the cap. */
+	if ((long)count < 0)
+		return -EINVAL;
+	count = min(count, MAX_RW_COUNT);
 	while (done < count) {
 		unsigned long n = min(count - done, sizeof(kbuf));
 
@@ -131,15 +141,29 @@ static void do_int80(struct pt_regs *regs)
 	regs->ax = (unsigned long)do_syscall(regs);
 }
 
-static void do_invalid_op(struct pt_regs *regs)
+/* Are the bytes at the user EIP CD 80, int $0x80?  They may straddle a
+ * page boundary: copy_from_user faults both pages in. */
+static bool user_insn_is_int80(struct pt_regs *regs)
 {
 	u8 insn[2];
 
-	if (user_mode(regs) && !copy_from_user(insn, (const void *)regs->ip, 2) &&
-	    insn[0] == 0xcd && insn[1] == SYSCALL_VECTOR) {
-		regs->ip += 2;
-		syscalls_via_ud++;
-		regs->ax = (unsigned long)do_syscall(regs);
+	return user_mode(regs) && !copy_from_user(insn, (const void *)regs->ip, 2) &&
+	       insn[0] == 0xcd && insn[1] == SYSCALL_VECTOR;
+}
+
+/* The #UD path's system call: step over the two bytes, as the gate would
+ * have. */
+static void syscall_via_ud(struct pt_regs *regs)
+{
+	regs->ip += 2;
+	syscalls_via_ud++;
+	regs->ax = (unsigned long)do_syscall(regs);
+}
+
+static void do_invalid_op(struct pt_regs *regs)
+{
+	if (user_insn_is_int80(regs)) {
+		syscall_via_ud(regs);
 		return;
 	}
 	if (user_mode(regs)) {
@@ -152,17 +176,22 @@ static void do_invalid_op(struct pt_regs *regs)
 
 /* int80=ud: a ring-3 int $0x80 refused by the DPL0 gate is what kvm_pvm
  * reports as #UD.  The error code names the IDT entry (bit 1) and its
- * index; QEMU TCG in long mode gives the byte offset of the 16-byte gate
- * instead (0x802 where hardware gives 0x402), so either is taken. */
-static bool is_int80_refused(unsigned long err)
+ * index, as vector << 3 on hardware (0x402) but as the 16-byte gate's byte
+ * offset on QEMU TCG in long mode (0x802).  TCG's code for vector 0x40 is
+ * then 0x402 too, so the code alone cannot tell int $0x40 from int $0x80:
+ * the instruction at the user EIP decides. */
+static bool is_int80_refused(struct pt_regs *regs)
 {
-	return err == ((SYSCALL_VECTOR << 3) | 2) || err == ((SYSCALL_VECTOR << 4) | 2);
+	unsigned long err = regs->error_code;
+
+	return (err == ((SYSCALL_VECTOR << 3) | 2) || err == ((SYSCALL_VECTOR << 4) | 2)) &&
+	       user_insn_is_int80(regs);
 }
 
 static void do_general_protection(struct pt_regs *regs)
 {
-	if (user_mode(regs) && is_int80_refused(regs->error_code)) {
-		do_invalid_op(regs);
+	if (user_mode(regs) && is_int80_refused(regs)) {
+		syscall_via_ud(regs);
 		return;
 	}
 	if (user_mode(regs)) {

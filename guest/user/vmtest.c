@@ -195,6 +195,156 @@ static long copy_to_user_modes(void)
 	return 0;
 }
 
+/* A write where nothing is mapped: the report must not blame the next
+ * VMA up. */
+static long hole_write(void)
+{
+	puts_("vmtest: writing into a hole\n");
+	*(volatile unsigned char *)VMTEST_HOLE_ADDR = 1;
+	return 2;   /* not reached */
+}
+
+/* int $0x40 hits a DPL0 gate: a general protection fault, never taken for
+ * int $0x80 refused under int80=ud.  Its address is printed so that the
+ * report can be matched exactly. */
+void int40_insn(void);
+__asm__(".text\n.globl int40_insn\nint40_insn:\n\tint $0x40\n\tret\n");
+
+static long int40(void)
+{
+	put_num("vmtest: int $0x40 at ", (ulong)int40_insn, 16);
+	int40_insn();
+	return 2;   /* not reached */
+}
+
+/* write(2)'s count as Linux takes it: access_ok first, then a count that
+ * is negative as a ssize_t is -EINVAL, then the cap at MAX_RW_COUNT (the
+ * capped count still runs off the image here: -EFAULT). */
+static long write_cap(void)
+{
+	static const char one[] = "x";
+
+	if (sys_write(1, one, 0x80000000ul) != -22)
+		return 1;
+	if (sys_write(1, one, 0xb0000000ul) != -22)
+		return 2;
+	if (sys_write(1, one, 0x7ffff001ul) != -14)
+		return 3;
+	if (sys_write(1, one, 0xfffffffful) != -14)   /* past TASK_SIZE */
+		return 4;
+	return 0;
+}
+
+/* A 2 MiB mapping across the 1 GiB boundary, whose halves live in two PDs:
+ * mprotect across it, to PROT_NONE and back, then each half unmapped
+ * alone.  The kernel counts page tables, RSS and free pages at each yield. */
+static long pgtable_span(void)
+{
+	volatile unsigned char *p = (void *)VMTEST_SPAN_ADDR;
+	ulong half = VMTEST_SPAN_SIZE / 2;
+	void *mid = (void *)(VMTEST_SPAN_ADDR + half - 16 * 4096);
+
+	sys_yield();          /* 1: kernel: the counts before */
+	if (sys_mmap((void *)p, VMTEST_SPAN_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED) != (long)p)
+		return 1;
+	for (ulong i = 0; i < VMTEST_SPAN_SIZE; i += 4096)
+		p[i] = (unsigned char)(i >> 12);
+	sys_yield();          /* 2: 512 pages, a PT below the boundary, a PD and PT above */
+	if (sys_mprotect(mid, 32 * 4096, PROT_READ))
+		return 2;
+	sys_yield();          /* 3: three VMAs, read-only on both sides of the boundary */
+	if (sys_mprotect(mid, 32 * 4096, PROT_NONE))
+		return 3;
+	sys_yield();          /* 4: PROT_NONE PTEs, the pages kept */
+	if (sys_mprotect(mid, 32 * 4096, PROT_READ | PROT_WRITE))
+		return 4;
+	sys_yield();          /* 5: one VMA, writable again */
+	for (ulong i = 0; i < VMTEST_SPAN_SIZE; i += 4096)
+		if (p[i] != (unsigned char)(i >> 12))
+			return 5;
+	*(volatile ulong *)(p + half - 2) = 0x12345678;   /* a word across the boundary */
+	if (*(volatile ulong *)(p + half - 2) != 0x12345678 || p[half - 1] != 0x56 || p[half] != 0x34)
+		return 6;
+	if (sys_munmap((void *)p, half))
+		return 7;
+	sys_yield();          /* 6: the upper half; the lower half's PT freed */
+	if (sys_munmap((void *)(p + half), half))
+		return 8;
+	sys_yield();          /* 7: both gone, and the PD and PT above the boundary */
+	return 0;
+}
+
+/* brk grown by 3 MiB and written, cut back to an unaligned break, grown
+ * again: the regrown pages are new, and read as zeros. */
+static long brk_regrow(void)
+{
+	ulong b0 = (ulong)sys_brk(0);
+	volatile unsigned char *h = (volatile unsigned char *)b0;
+	ulong kept = (VMTEST_BRK_CUT + 4095) & ~4095ul;
+
+	sys_yield();          /* 1: kernel: the counts before */
+	if ((ulong)sys_brk(b0 + VMTEST_BRK_BIG) != b0 + VMTEST_BRK_BIG)
+		return 1;
+	for (ulong i = 0; i < VMTEST_BRK_BIG; i += 4096)
+		h[i] = h[i + 4095] = 0xa5;
+	sys_yield();          /* 2: 768 pages of heap */
+	if ((ulong)sys_brk(b0 + VMTEST_BRK_CUT) != b0 + VMTEST_BRK_CUT)
+		return 2;
+	sys_yield();          /* 3: 257 pages */
+	if ((ulong)sys_brk(b0 + VMTEST_BRK_BIG) != b0 + VMTEST_BRK_BIG)
+		return 3;
+	if (h[0] != 0xa5 || h[kept - 4096] != 0xa5)
+		return 4;
+	for (ulong i = kept; i < VMTEST_BRK_BIG; i += 4096)
+		if (h[i] || h[i + 4095])
+			return 5;
+	sys_yield();          /* 4: the regrown pages read through the zero page */
+	return 0;
+}
+
+/* A MAP_GROWSDOWN mapping grows down to a write below it; an mmap hint
+ * inside the guard gap below it is not taken, one just below the gap is. */
+static long growsdown_gap(void)
+{
+	ulong top = VMTEST_ADDR, start = top - (VMTEST_GROW_PAGES + 1) * 4096;
+	ulong gap = VMTEST_GUARD_GAP, hint = start - 100 * 4096, below = start - gap - 4096;
+	long r = sys_mmap((void *)(top - 4096), 4096, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN);
+
+	if ((ulong)r != top - 4096)
+		return 1;
+	*(volatile unsigned char *)start = 1;
+	sys_yield();          /* 1: the VMA starts VMTEST_GROW_PAGES lower */
+	r = sys_mmap((void *)hint, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+	if (is_err(r) || (ulong)r == hint || ((ulong)r + 4096 > start - gap && (ulong)r < top))
+		return 2;
+	if (sys_mmap((void *)below, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS) !=
+	    (long)below)
+		return 3;
+	sys_yield();          /* 2: nothing in the gap; a VMA right below it */
+	return 0;
+}
+
+/* int $0x80 with CD at the last byte of a page and 80 at the first of the
+ * next: the gate takes it whole, and the #UD path reads both pages. */
+static long int80_straddle(void)
+{
+	unsigned char *p = (void *)sys_mmap((void *)VMTEST_ADDR, 2 * 4096,
+					    PROT_READ | PROT_WRITE | PROT_EXEC,
+					    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED);
+	unsigned char *insn = p + 4096 - 1;
+	long pid;
+
+	if ((ulong)p != VMTEST_ADDR)
+		return 1;
+	insn[0] = 0xcd;       /* int $0x80 */
+	insn[1] = 0x80;
+	insn[2] = 0xc3;       /* ret */
+	__asm__ __volatile__("call *%1" : "=a"(pid) : "r"(insn), "0"(__NR_getpid) : "memory");
+	return pid == sys_getpid() ? 0 : 2;
+}
+
 static long vmtest(ulong arg)
 {
 	switch (arg & 0xff) {
@@ -209,6 +359,13 @@ static long vmtest(ulong arg)
 	case VMTEST_HOG:            return hog(arg >> 8);
 	case VMTEST_PROT:           return prot_modes();
 	case VMTEST_COPY_TO_USER:   return copy_to_user_modes();
+	case VMTEST_HOLE_WRITE:     return hole_write();
+	case VMTEST_INT40:          return int40();
+	case VMTEST_WRITE_CAP:      return write_cap();
+	case VMTEST_PGTABLE_SPAN:   return pgtable_span();
+	case VMTEST_BRK_REGROW:     return brk_regrow();
+	case VMTEST_GROWSDOWN_GAP:  return growsdown_gap();
+	case VMTEST_INT80_STRADDLE: return int80_straddle();
 	}
 	return 100;
 }

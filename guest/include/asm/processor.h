@@ -17,6 +17,9 @@
 #define X86_EFLAGS_IF	0x00000200
 #define X86_EFLAGS_DF	0x00000400
 
+/* CR0.WP: supervisor writes honour read-only PTEs. */
+#define X86_CR0_WP	0x00010000
+
 static inline unsigned long read_cr0(void)
 {
 	unsigned long v;

@@ -2,7 +2,9 @@
  * Address-space workloads: demand (one task demand-pages a mapping, its
  * faults and RSS sampled at each step), selftest:vm (VMA splits and merges,
  * the zero page, stack growth, brk, -EFAULT, kills, teardown, two address
- * spaces at one VA, the OOM killer) and crash:kernel-fault.  The user half
+ * spaces at one VA, the OOM killer, page tables across the 1 GiB boundary,
+ * brk cut and regrown, the guard gap, int $0x80 across a page boundary)
+ * and crash:kernel-fault.  The user half
  * of each is guest/user/demand.c or guest/user/vmtest.c; the kernel half
  * watches the task's address space between its yields.
  */
@@ -15,8 +17,10 @@
 #include "mman.h"
 #include "procfs.h"
 #include "sched.h"
+#include "gfp.h"
 #include "slab.h"
 #include "string.h"
+#include "uaccess.h"
 #include "vmstat.h"
 #include "vmtest.h"
 #include "workload.h"
@@ -453,6 +457,285 @@ static int t_oom(void)
 	return 0;
 }
 
+/* A write into a hole kills the task; the report says "no vma" rather than
+ * blaming the next mapping up (integ_vm.c matches the line). */
+static int t_hole_write(void)
+{
+	int code = run_one("vmtest", VMTEST_HOLE_WRITE, NULL, NULL);
+
+	CHECK(code == 128 + SIGSEGV, "write into a hole: exit %d, expected %d", code, 128 + SIGSEGV);
+	return 0;
+}
+
+/* int $0x40 is a general protection fault, with the gate or int80=ud; it
+ * is no system call either way. */
+static int t_int40(void)
+{
+	unsigned long ud = syscalls_via_ud;
+	int code = run_one("vmtest", VMTEST_INT40, NULL, NULL);
+	const char *mode = cmdline_get("int80");
+
+	CHECK(code == 128 + SIGSEGV, "int $0x40: exit %d, expected %d", code, 128 + SIGSEGV);
+	/* Under int80=ud only the put_num's two writes came through #UD. */
+	ud = syscalls_via_ud - ud;
+	CHECK(mode && !strcmp(mode, "ud") ? ud == 2 : ud == 0, "%lu system calls through #UD", ud);
+	return 0;
+}
+
+static int t_write_cap(void)
+{
+	int code = run_one("vmtest", VMTEST_WRITE_CAP, NULL, NULL);
+
+	CHECK(code == 0, "write(2) counts of 2 GiB and more: check %d failed", code);
+	return 0;
+}
+
+/*
+ * copy_from_user zeroes what it could not copy: 4 bytes copied from the
+ * last word of a mapping, 12 zeroed where the next page has no VMA, and
+ * all 16 zeroed for a range access_ok refuses.  init_task borrows the mm
+ * for the copy, so the fault takes the kernel-mode bad-area path.
+ */
+static int t_copy_from_user_tail(void)
+{
+	struct mm_struct *mm = mm_alloc();
+	unsigned long a = VMTEST_ADDR, v = 0x5a5a5a5a, left, refused;
+	u8 buf[16], buf2[16];
+
+	CHECK(mm, "mm_alloc failed");
+	CHECK(do_mmap(mm, a, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED) == a, "mmap");
+	CHECK(access_remote_vm(mm, a + PAGE_SIZE - 4, &v, 4, true) == 4, "write the last word");
+	memset(buf, 0xaa, sizeof(buf));
+	memset(buf2, 0xaa, sizeof(buf2));
+	current->mm = mm;
+	switch_mm(mm);
+	left = copy_from_user(buf, (const void *)(a + PAGE_SIZE - 4), sizeof(buf));
+	refused = copy_from_user(buf2, (const void *)(TASK_SIZE - 8), sizeof(buf2));
+	switch_mm(NULL);
+	current->mm = NULL;
+	mmput(mm);
+	CHECK(left == 12, "copy_from_user left %lu bytes, expected 12", left);
+	for (unsigned int i = 0; i < sizeof(buf); i++)
+		CHECK(buf[i] == (i < 4 ? 0x5a : 0), "byte %u is %#x after a short copy", i, buf[i]);
+	CHECK(refused == sizeof(buf2), "copy_from_user past TASK_SIZE left %lu", refused);
+	for (unsigned int i = 0; i < sizeof(buf2); i++)
+		CHECK(!buf2[i], "byte %u is %#x after a refused copy", i, buf2[i]);
+	return 0;
+}
+
+/* The counts a case compares between yields: page tables, RSS and free
+ * pages (the per-CPU lists drained, so every free page is counted). */
+struct mm_counts {
+	unsigned long ptes, rss, free;
+};
+
+static void mm_counts_take(struct mm_struct *mm, struct mm_counts *c)
+{
+	drain_all_pages(NULL);
+	c->ptes = mm->nr_ptes;
+	c->rss = get_mm_rss(mm);
+	c->free = nr_free_pages();
+}
+
+static struct mm_counts counts_base;
+
+/* The counts now differ from counts_base by these (tables and pages added;
+ * free pages taken). */
+static int counts_moved(struct task_struct *t, unsigned long step, long ptes, long rss, long used)
+{
+	struct mm_counts c;
+
+	mm_counts_take(t->mm, &c);
+	if ((long)(c.ptes - counts_base.ptes) != ptes || (long)(c.rss - counts_base.rss) != rss ||
+	    (long)(counts_base.free - c.free) != used) {
+		printk("selftest:vm: yield %lu: page tables %+ld, rss %+ld, free pages %+ld; expected "
+		       "%+ld, %+ld, %+ld\n", step, (long)(c.ptes - counts_base.ptes),
+		       (long)(c.rss - counts_base.rss), -(long)(counts_base.free - c.free), ptes, rss,
+		       -used);
+		return 1;
+	}
+	return 0;
+}
+
+static unsigned int nr_vmas_in(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	struct vm_area_struct *vma;
+	unsigned int n = 0;
+
+	for_each_vma(mm, vma)
+		n += vma->vm_start < end && vma->vm_end > start;
+	return n;
+}
+
+/* The PTE of addr holds a page, not present (PROT_NONE). */
+static bool pte_protnone(struct mm_struct *mm, unsigned long addr)
+{
+	pte_t *ptep = lookup_pte(mm, addr);
+
+	return ptep && !pte_none(*ptep) && !pte_present(*ptep);
+}
+
+static int span_check(struct task_struct *t, unsigned long step)
+{
+	struct mm_struct *mm = t->mm;
+	unsigned long half = VMTEST_SPAN_SIZE / 2, b = VMTEST_SPAN_ADDR + half;
+	unsigned long pages = VMTEST_SPAN_SIZE >> PAGE_SHIFT;
+	unsigned int n = nr_vmas_in(mm, VMTEST_SPAN_ADDR, VMTEST_SPAN_ADDR + VMTEST_SPAN_SIZE);
+	static const unsigned int want_vmas[] = { 0, 0, 1, 3, 3, 1, 1, 0 };
+
+	if (step == 1) {
+		mm_counts_take(mm, &counts_base);
+		return 0;
+	}
+	if (step > 7 || n != want_vmas[step]) {
+		printk("selftest:vm: yield %lu: %u VMAs over the span\n", step, n);
+		return 1;
+	}
+	switch (step) {
+	case 2:   /* the pages, and 3 tables: the PT below 1 GiB, the PD and PT above */
+	case 5:
+		if (counts_moved(t, step, 3, (long)pages, (long)pages + 3))
+			return 1;
+		break;
+	case 3:
+		if (pte_writable(mm, b - PAGE_SIZE) || pte_writable(mm, b) ||
+		    !pte_writable(mm, b - 17 * PAGE_SIZE) || !pte_writable(mm, b + 16 * PAGE_SIZE)) {
+			printk("selftest:vm: yield 3: PTE rights not read-only across the boundary\n");
+			return 1;
+		}
+		return counts_moved(t, step, 3, (long)pages, (long)pages + 3);
+	case 4:
+		if (!pte_protnone(mm, b - PAGE_SIZE) || !pte_protnone(mm, b) ||
+		    pte_protnone(mm, b - 17 * PAGE_SIZE)) {
+			printk("selftest:vm: yield 4: PROT_NONE PTEs not where mprotect put them\n");
+			return 1;
+		}
+		return counts_moved(t, step, 3, (long)pages, (long)pages + 3);
+	case 6:   /* the lower half's PT is empty and freed; PD 0 holds the image */
+		if (lookup_pte(mm, VMTEST_SPAN_ADDR)) {
+			printk("selftest:vm: yield 6: the PT below 1 GiB is still there\n");
+			return 1;
+		}
+		return counts_moved(t, step, 2, (long)pages / 2, (long)pages / 2 + 2);
+	case 7:
+		if (lookup_pte(mm, b)) {
+			printk("selftest:vm: yield 7: the PT above 1 GiB is still there\n");
+			return 1;
+		}
+		return counts_moved(t, step, 0, 0, 0);
+	}
+	if (step == 5 && (!pte_writable(mm, b - PAGE_SIZE) || !pte_writable(mm, b))) {
+		printk("selftest:vm: yield 5: PTEs across the boundary not writable again\n");
+		return 1;
+	}
+	return 0;
+}
+
+static int t_pgtable_span(void)
+{
+	int failed, code = run_watched(VMTEST_PGTABLE_SPAN, span_check, &failed);
+
+	CHECK(code == 0 && !failed, "task exit %d, check failed at yield %d", code, failed);
+	return 0;
+}
+
+/* PTs over [start, end) that the 2 MiB holding start (the image's) does
+ * not already account for. */
+static long heap_pts(unsigned long start, unsigned long end)
+{
+	return (long)(((end - 1) >> PMD_SHIFT) - (start >> PMD_SHIFT));
+}
+
+static int brk_regrow_check(struct task_struct *t, unsigned long step)
+{
+	struct mm_struct *mm = t->mm;
+	unsigned long s = mm->start_brk, big = s + VMTEST_BRK_BIG;
+	unsigned long kept = PAGE_ALIGN(s + VMTEST_BRK_CUT), anon, zero;
+	long all = VMTEST_BRK_BIG >> PAGE_SHIFT, cut = (long)((kept - s) >> PAGE_SHIFT);
+	struct vm_area_struct *vma = vma_lookup(mm, s);
+	unsigned long want_end[] = { 0, 0, big, kept, big };
+
+	if (step == 1) {
+		mm_counts_take(mm, &counts_base);
+		return 0;
+	}
+	if (step > 4 || !vma || vma->vm_start != s || vma->vm_end != want_end[step]) {
+		printk("selftest:vm: yield %lu: the heap VMA is not [%08lx, %08lx)\n", step, s,
+		       step > 4 ? 0 : want_end[step]);
+		return 1;
+	}
+	if (step == 2)
+		return counts_moved(t, step, heap_pts(s, big), all, all + heap_pts(s, big));
+	if (step == 3)
+		return counts_moved(t, step, heap_pts(s, kept), cut, cut + heap_pts(s, kept));
+	/* Regrown and read: zero-page PTEs only, RSS as after the cut. */
+	count_ptes(mm, kept, big, &anon, &zero);
+	if (anon || zero != (big - kept) >> PAGE_SHIFT) {
+		printk("selftest:vm: yield 4: the regrown heap has %lu own pages, %lu zero-page PTEs\n",
+		       anon, zero);
+		return 1;
+	}
+	return counts_moved(t, step, heap_pts(s, big), cut, cut + heap_pts(s, big));
+}
+
+static int t_brk_regrow(void)
+{
+	int failed, code = run_watched(VMTEST_BRK_REGROW, brk_regrow_check, &failed);
+
+	CHECK(code == 0 && !failed, "task exit %d, check failed at yield %d", code, failed);
+	return 0;
+}
+
+static int growsdown_check(struct task_struct *t, unsigned long step)
+{
+	unsigned long start = VMTEST_ADDR - (VMTEST_GROW_PAGES + 1) * PAGE_SIZE, anon, zero;
+	struct vm_area_struct *vma = vma_lookup(t->mm, VMTEST_ADDR - 1), *below;
+
+	if (!vma || vma->vm_start != start || vma->vm_end != VMTEST_ADDR ||
+	    !(vma->vm_flags & VM_GROWSDOWN)) {
+		printk("selftest:vm: yield %lu: no growsdown VMA [%08lx, %08lx)\n", step, start,
+		       VMTEST_ADDR);
+		return 1;
+	}
+	count_ptes(t->mm, start, VMTEST_ADDR, &anon, &zero);
+	if (anon != 1 || zero) {
+		printk("selftest:vm: yield %lu: %lu own pages, %lu zero-page PTEs in the stack\n", step,
+		       anon, zero);
+		return 1;
+	}
+	if (step != 2)
+		return 0;
+	below = find_vma(t->mm, start - VMTEST_GUARD_GAP - PAGE_SIZE);
+	if (find_vma(t->mm, start - VMTEST_GUARD_GAP) != vma || !below ||
+	    below->vm_start != start - VMTEST_GUARD_GAP - PAGE_SIZE) {
+		printk("selftest:vm: yield 2: the guard gap below %08lx is not kept\n", start);
+		return 1;
+	}
+	return 0;
+}
+
+static int t_growsdown_gap(void)
+{
+	int failed, code = run_watched(VMTEST_GROWSDOWN_GAP, growsdown_check, &failed);
+
+	CHECK(code == 0 && !failed, "task exit %d, check failed at yield %d", code, failed);
+	return 0;
+}
+
+static int t_int80_straddle(void)
+{
+	unsigned long ud = syscalls_via_ud;
+	int code = run_one("vmtest", VMTEST_INT80_STRADDLE, NULL, NULL);
+	const char *mode = cmdline_get("int80");
+
+	CHECK(code == 0, "int $0x80 across a page boundary: exit %d", code);
+	/* mmap2, the straddling getpid, getpid and exit. */
+	ud = syscalls_via_ud - ud;
+	CHECK(mode && !strcmp(mode, "ud") ? ud == 4 : ud == 0, "%lu system calls through #UD", ud);
+	return 0;
+}
+
 static const struct selftest vm_tests[] = {
 	{ "vma_split_merge", t_vma_split_merge },
 	{ "ro_write_kills_only_it", t_ro_write_kills_only_it },
@@ -465,6 +748,14 @@ static const struct selftest vm_tests[] = {
 	{ "same_va", t_same_va },
 	{ "teardown", t_teardown },
 	{ "oom", t_oom },
+	{ "hole_write", t_hole_write },
+	{ "int40_is_gp", t_int40 },
+	{ "write_cap", t_write_cap },
+	{ "copy_from_user_tail", t_copy_from_user_tail },
+	{ "pgtable_span", t_pgtable_span },
+	{ "brk_regrow", t_brk_regrow },
+	{ "growsdown_gap", t_growsdown_gap },
+	{ "int80_straddle", t_int80_straddle },
 };
 
 static int wl_selftest_vm(const char *arg)
