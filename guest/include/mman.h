@@ -20,4 +20,9 @@
 
 #define MAP_FAILED     ((void *)-1)
 
+/* Linux's stack_guard_gap (256 pages of 4 KiB): nothing may be mapped this
+ * close below a stack, and a stack may not grow this close to what is below
+ * it.  Here because user programs that test it include this header too. */
+#define STACK_GUARD_GAP (256ul * 4096)
+
 #endif

@@ -16,10 +16,9 @@
 /* VMTEST_BRK_REGROW's break: grown by 3 MiB, cut back to 1 MiB + 123. */
 #define VMTEST_BRK_BIG   (3ul << 20)
 #define VMTEST_BRK_CUT   ((1ul << 20) + 123)
-/* VMTEST_GROWSDOWN_GAP: the pages its VMA grows by, and the guard gap it
- * expects below a stack (Linux's stack_guard_gap, 256 pages). */
+/* VMTEST_GROWSDOWN_GAP: the pages its VMA grows by (the guard gap it
+ * expects below it is mman.h's STACK_GUARD_GAP). */
 #define VMTEST_GROW_PAGES 16
-#define VMTEST_GUARD_GAP  (256ul * 4096)
 
 enum {
 	VMTEST_RO_WRITE = 1,

@@ -23,9 +23,6 @@
 #include "mman.h"
 #include "mm_struct.h"
 
-/* Linux's stack_guard_gap: nothing may be mapped this close below a stack,
- * and a stack may not grow this close to what is below it. */
-#define STACK_GUARD_GAP (256ul << PAGE_SHIFT)
 
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
 {

@@ -308,7 +308,7 @@ static long brk_regrow(void)
 static long growsdown_gap(void)
 {
 	ulong top = VMTEST_ADDR, start = top - (VMTEST_GROW_PAGES + 1) * 4096;
-	ulong gap = VMTEST_GUARD_GAP, hint = start - 100 * 4096, below = start - gap - 4096;
+	ulong gap = STACK_GUARD_GAP, hint = start - 100 * 4096, below = start - gap - 4096;
 	long r = sys_mmap((void *)(top - 4096), 4096, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN);
 

@@ -706,9 +706,9 @@ static int growsdown_check(struct task_struct *t, unsigned long step)
 	}
 	if (step != 2)
 		return 0;
-	below = find_vma(t->mm, start - VMTEST_GUARD_GAP - PAGE_SIZE);
-	if (find_vma(t->mm, start - VMTEST_GUARD_GAP) != vma || !below ||
-	    below->vm_start != start - VMTEST_GUARD_GAP - PAGE_SIZE) {
+	below = find_vma(t->mm, start - STACK_GUARD_GAP - PAGE_SIZE);
+	if (find_vma(t->mm, start - STACK_GUARD_GAP) != vma || !below ||
+	    below->vm_start != start - STACK_GUARD_GAP - PAGE_SIZE) {
 		printk("selftest:vm: yield 2: the guard gap below %08lx is not kept\n", start);
 		return 1;
 	}
