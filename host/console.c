@@ -1385,7 +1385,15 @@ static void give_up_waiting(struct console *c)
 {
 	char err[CON_LINE_MAX + 256];
 
-	if (c->pending[0] && c->pending_cmd->need == NEED_IDLE) {
+	if (c->pending[0] && c->request_late) {
+		/* The guest is busy, not unable: what it carries out is ours. */
+		snprintf(err, sizeof(err), "%s: the guest is still carrying out '%s' (late, above) "
+			 "and did not get to this within %g s, so it did not run; send it again "
+			 "once that answer is in", c->pending_cmd->name, c->request_text,
+			 c->o.timeout_s);
+		reply(c, c->pending, false, err, NULL);
+		c->pending[0] = '\0';
+	} else if (c->pending[0] && c->pending_cmd->need == NEED_IDLE) {
 		snprintf(err, sizeof(err), "%s: the guest did not wait for requests within %g s, so "
 			 "the request was not made; 'guest' requests need run=idle",
 			 c->pending_cmd->name, c->o.timeout_s);

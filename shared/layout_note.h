@@ -305,7 +305,7 @@ enum layout_key {
 	LN_NR_PAGETABLE,
 	LN_MM_STRUCT_start_brk,    /* the heap, [start_brk, brk): /proc/PID/maps' [heap] */
 	LN_MM_STRUCT_brk,
-	LN_MM_STRUCT_start_stack,  /* in the stack VMA's range: [stack] */
+	LN_MM_STRUCT_start_stack,  /* the initial stack pointer, in the stack VMA: [stack] */
 	/* 0x1400: struct vm_area_struct, and its vm_flags bits */
 	LN_VMA_SIZEOF = 0x1400,
 	LN_VMA_vm_start,

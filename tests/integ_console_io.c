@@ -587,3 +587,51 @@ Test(console_io, a_guest_request_waits_for_the_guest_to_be_idle, .timeout = 60)
 		       "the request was not made; 'guest' requests need run=idle\n");
 	vmm_result_free(&r);
 }
+
+/* A guest request that runs long: a round in which a task writes mem_arg
+ * of anonymous memory without yielding (seconds on TCG, and long enough
+ * on KVM with the bigger guest). */
+static void long_round(const char **mem, const char **size)
+{
+	*mem = harness_on_kvm() ? "3G" : "1G";
+	*size = harness_on_kvm() ? "2G" : "768M";
+}
+
+/* While a late request still runs, a command typed meanwhile waits
+ * --console-timeout and is refused naming the request that keeps the guest
+ * busy, not run=idle or checkpoints; once the answer is in, it runs. */
+Test(console_io, a_command_behind_a_late_request_names_it, .timeout = 90)
+{
+	const char *mem, *size;
+	char path[64], line[96], *got;
+	int a;
+	pid_t pid;
+
+	long_round(&mem, &size);
+	snprintf(path, sizeof(path), "/tmp/integ_console_late%d.sock", getpid());
+	pid = spawn_console(path, "highmem=32M run=idle", "-m", mem, "--console-timeout", "0.2",
+			    NULL);
+	a = connect_to(path);
+	snprintf(line, sizeof(line), "guest spawn demand %s\n", size);
+	ask(a, line, "pid 1: demand spawned, stopped before its first instruction\n");
+	say(a, "guest schedule 2\n");
+	got = read_until(a, "error:");
+	cr_assert_str_eq(got, "error: guest schedule 2: the guest has not answered within 0.2 s; it "
+			 "is still carrying the request out, and its answer will follow when it "
+			 "comes\n");
+	free(got);
+	say(a, "guest kmalloc 100\n");
+	got = read_until(a, "error:");
+	cr_assert_str_eq(got, "error: guest kmalloc: the guest is still carrying out 'guest "
+			 "schedule 2' (late, above) and did not get to this within 0.2 s, so it did "
+			 "not run; send it again once that answer is in\n");
+	free(got);
+	got = read_until(a, "2 of 2 rounds run");
+	cr_assert_str_eq(got, "2 of 2 rounds run\n");
+	free(got);
+	say(a, "guest kmalloc 100\n");
+	got = read_until(a, "id 1:");
+	cr_assert(!strncmp(got, "id 1: 100 bytes at pfn 0x", 25), "%s", got);
+	free(got);
+	quit(a, pid);
+}

@@ -660,7 +660,7 @@ Test(views, maps_format_and_names)
 
 	sg_wr(&g, SG_MM_PA + SG_MM_START_BRK, 0x08049000);
 	sg_wr(&g, SG_MM_PA + SG_MM_BRK, 0x08049800);
-	sg_wr(&g, SG_MM_PA + SG_MM_START_STACK, 0x08101000);
+	sg_wr(&g, SG_MM_PA + SG_MM_START_STACK, 0x08100ff0);
 	s = capture(maps_view);
 	cr_assert_eq(maps_rc, 0, "%s", maps_err);
 	cr_assert_str_eq(s, "08048000-0804a000 rw-p 00000000 00:00 0          [heap]\n"
@@ -672,6 +672,15 @@ Test(views, maps_format_and_names)
 	sg_wr(&g, SG_MM_PA + SG_MM_BRK, 0x0804a000);
 	s = capture(maps_view);
 	cr_assert(!strstr(s, "[heap]"), "%s", s);
+	free(s);
+
+	/* A broken list prints nothing and says where it broke. */
+	sg_wr(&g, SG_VMA_B_PA + SG_VMA_LIST + 4, 0x12345678);
+	s = capture(maps_view);
+	cr_assert_eq(maps_rc, -1);
+	cr_assert_str_eq(maps_err, "pid 7: its VMA list cannot be followed (VMA 0xc1420140: prev is "
+			 "0x12345678, expected 0xc142010c); 'check vm.vma' reports it");
+	cr_assert_str_eq(s, "");
 	free(s);
 
 	maps_pid = 8;

@@ -154,7 +154,7 @@ bad_area:
 	die(trap_name(X86_TRAP_PF), regs, err);
 }
 
-void pagefault_init(void)
+void check_cr0_wp(void)
 {
 	/* Without CR0.WP a kernel write ignores read-only PTEs: copy_to_user
 	 * would write straight into the shared zero page instead of faulting
@@ -165,5 +165,10 @@ void pagefault_init(void)
 		printk(KERN_EMERG "CR0.WP is clear: kernel writes to user memory would ignore "
 		       "read-only PTEs and write into the shared zero page\n");
 	BUG_ON(!wp);
+}
+
+void pagefault_init(void)
+{
+	check_cr0_wp();
 	set_trap_handler(X86_TRAP_PF, do_page_fault);
 }

@@ -61,7 +61,7 @@ struct mm_struct {
 	unsigned long nr_ptes;      /* page-table pages: PTs and user PDs */
 	unsigned long mmap_base;    /* where get_unmapped_area starts */
 	unsigned long start_brk, brk;   /* heap: [start_brk, brk), brk unaligned */
-	unsigned long start_stack;  /* top of the stack VMA */
+	unsigned long start_stack;  /* the initial user stack pointer, in the stack VMA */
 	unsigned long stack_limit;  /* bytes the stack may grow to (RLIMIT_STACK) */
 	struct list_head mmlist;    /* on the list of every mm (the inspector's) */
 };

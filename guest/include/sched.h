@@ -32,8 +32,8 @@ struct task_struct {
 	struct mm_struct *mm;        /* NULL for init_task and after release */
 	void *stack;                 /* kernel stack, THREAD_SIZE bytes */
 	unsigned long sp;            /* saved kernel ESP while switched out */
-	int exit_code;               /* exit(2)'s code, or 128 + signal when killed */
-	int kill_sig;                /* the signal that killed it; 0 after exit(2) */
+	int exit_code;               /* a wait status, as in Linux: exit(2)'s code << 8,
+					or the signal that killed it (W* below) */
 	unsigned long faults;        /* page faults taken (Linux's min_flt) */
 	unsigned long yields;        /* sched_yield calls */
 	struct list_head tasks;      /* on task_list */
@@ -41,6 +41,11 @@ struct task_struct {
 
 #define SIGKILL 9
 #define SIGSEGV 11
+
+/* Reading a wait status (task_struct.exit_code), as <sys/wait.h>. */
+#define WTERMSIG(status)    ((status) & 0x7f)
+#define WIFSIGNALED(status) (WTERMSIG(status) != 0)
+#define WEXITSTATUS(status) (((status) >> 8) & 0xff)
 
 extern struct task_struct init_task;
 extern struct task_struct *current;
@@ -52,7 +57,7 @@ extern struct list_head task_list;
 struct task_struct *spawn_program(const char *name, unsigned long arg, unsigned long arg2, int *err);
 /* Switch to the next task in the round (init_task included). */
 void schedule(void);
-/* End the current task with code; it never returns. */
+/* End the current task with the wait status code; it never returns. */
 __attribute__((noreturn)) void do_exit(int code);
 /* Kill a task: report sig, release its memory now, drop it from the round.
  * The current task never returns from this. */
@@ -63,7 +68,8 @@ void release_task(struct task_struct *t);
 struct task_struct *find_task_by_pid(int pid);
 /* init_task's loop: run the round until t is dead, then reap it (t NULL:
  * until every task is, reaping them all); with watch, call watch(t, arg) every
- * time init_task gets the CPU.  Returns t's exit code, or 0. */
+ * time init_task gets the CPU.  Returns t's exit status as a shell's $?
+ * has it (exit(2)'s code, or 128 + the signal that killed it), or 0. */
 int wait_task(struct task_struct *t, void (*watch)(void *arg), void *arg);
 /* Live user tasks. */
 unsigned int nr_tasks(void);

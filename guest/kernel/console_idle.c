@@ -563,12 +563,12 @@ static int con_schedule(const struct console_mailbox *rq, struct con_reply *r)
 		list_for_each_entry_safe(t, tmp, &task_list, tasks) {
 			if (t->state != TASK_DEAD)
 				continue;
-			if (t->kill_sig)
+			if (WIFSIGNALED(t->exit_code))
 				printk("pid %d (%s): killed by signal %d\n", t->pid, t->comm,
-				       t->kill_sig);
+				       WTERMSIG(t->exit_code));
 			else
 				printk("pid %d (%s): exited with status %d\n", t->pid, t->comm,
-				       t->exit_code);
+				       WEXITSTATUS(t->exit_code));
 			release_task(t);
 		}
 	}

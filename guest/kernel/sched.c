@@ -131,10 +131,9 @@ void do_exit(int code)
 
 void kill_task(struct task_struct *t, int sig)
 {
-	t->kill_sig = sig;
 	if (t == current)
-		do_exit(128 + sig);
-	t->exit_code = 128 + sig;
+		do_exit(sig);
+	t->exit_code = sig;
 	exit_mm(t);
 	t->state = TASK_DEAD;
 }
@@ -166,7 +165,8 @@ int wait_task(struct task_struct *t, void (*watch)(void *arg), void *arg)
 		schedule();
 	}
 	if (t) {
-		code = t->exit_code;
+		code = WIFSIGNALED(t->exit_code) ? 128 + WTERMSIG(t->exit_code) :
+						   WEXITSTATUS(t->exit_code);
 		release_task(t);
 	}
 	return code;
@@ -206,8 +206,8 @@ static int load_program(struct mm_struct *mm, const struct user_program *prog, u
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN);
 	if (IS_ERR_VALUE(r))
 		return (int)r;
-	mm->start_stack = STACK_TOP;
 	*sp = STACK_TOP - 20;
+	mm->start_stack = *sp;   /* the initial stack pointer, as Linux's bprm->p */
 	if (access_remote_vm(mm, *sp, frame, sizeof(frame), true) != sizeof(frame))
 		return -ENOMEM;
 	return 0;
@@ -280,22 +280,26 @@ static unsigned long oom_badness(const struct mm_struct *mm)
 	return get_mm_rss(mm) + mm->nr_ptes;
 }
 
-/* Kill the live task with the highest badness.  Returns false when there
- * is none to kill. */
+/* Kill the live task with the highest badness (of equals, the last on the
+ * list, as oom_evaluate_task skips only a lower score).  Returns false when
+ * there is none to kill. */
 bool out_of_memory(void)
 {
 	struct task_struct *t, *victim = NULL;
 
 	list_for_each_entry(t, &task_list, tasks)
 		if (t->mm && t->state == TASK_RUNNING &&
-		    (!victim || oom_badness(t->mm) > oom_badness(victim->mm)))
+		    (!victim || oom_badness(t->mm) >= oom_badness(victim->mm)))
 			victim = t;
 	if (!victim)
 		return false;
+	/* Linux 5.x/6.x's line; a task here has no file or shmem pages, runs as
+	 * root and has no oom_score_adj. */
 	printk("Out of memory: Killed process %d (%s) total-vm:%lukB, anon-rss:%lukB, "
-	       "file-rss:0kB, shmem-rss:0kB\n", victim->pid, victim->comm,
-	       victim->mm->total_vm << (PAGE_SHIFT - 10),
-	       get_mm_rss(victim->mm) << (PAGE_SHIFT - 10));
+	       "file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:%lukB oom_score_adj:0\n",
+	       victim->pid, victim->comm, victim->mm->total_vm << (PAGE_SHIFT - 10),
+	       get_mm_rss(victim->mm) << (PAGE_SHIFT - 10),
+	       victim->mm->nr_ptes << (PAGE_SHIFT - 10));
 	kill_task(victim, SIGKILL);
 	return true;
 }

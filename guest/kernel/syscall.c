@@ -109,7 +109,7 @@ static long do_syscall(struct pt_regs *regs)
 
 	switch (regs->ax) {
 	case __NR_exit:
-		do_exit((int)(a & 0xff));
+		do_exit((int)(a & 0xff) << 8);
 	case __NR_write:
 		return sys_write(a, (const void *)b, c);
 	case __NR_getpid:
@@ -142,7 +142,8 @@ static void do_int80(struct pt_regs *regs)
 }
 
 /* Are the bytes at the user EIP CD 80, int $0x80?  They may straddle a
- * page boundary: copy_from_user faults both pages in. */
+ * page boundary; copy_from_user reads across it (the CPU has just fetched
+ * both, so both are mapped). */
 static bool user_insn_is_int80(struct pt_regs *regs)
 {
 	u8 insn[2];

@@ -621,12 +621,14 @@ int insp_view_maps(struct insp *in, int32_t pid, FILE *f, char *err, size_t errl
 {
 	const struct insp_layout *l = in->lay;
 	struct insp_mmv m = { 0 };
+	char why[INSP_DETAIL_MAX];
 
 	if (task_mm(in, pid, &m, err, errlen))
 		return -1;
-	if (!read_vmas(in, &m, err, errlen)) {
+	if (!read_vmas(in, &m, why, sizeof(why))) {
 		insp_mmv_free(&m);
-		return -1;
+		return insp_errf(err, errlen, "pid %d: its VMA list cannot be followed (%s); "
+				 "'check vm.vma' reports it", pid, why);
 	}
 	for (size_t i = 0; i < m.nvma; i++) {
 		const struct insp_vmav *v = &m.vma[i];

@@ -27,6 +27,11 @@ static inline unsigned long read_cr0(void)
 	return v;
 }
 
+static inline void write_cr0(unsigned long v)
+{
+	__asm__ __volatile__("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
 /* The faulting linear address of the last #PF. */
 static inline unsigned long read_cr2(void)
 {

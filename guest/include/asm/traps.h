@@ -74,6 +74,8 @@ const char *trap_name(unsigned int vector);
 /* Boot: the page-fault handler (arch/fault.c), and the system-call gate
  * and its #UD twin (kernel/syscall.c, which reads int80=). */
 void pagefault_init(void);
+/* BUG unless CR0.WP is set (copy-on-write of user pages depends on it). */
+void check_cr0_wp(void);
 void syscall_init(void);
 
 #endif

@@ -25,6 +25,8 @@
 #include "vmtest.h"
 #include "workload.h"
 #include "asm/pgtable.h"
+#include "asm/processor.h"
+#include "asm/traps.h"
 #include "mm_snapshot.h"
 
 #define CHECK(cond, ...) SELFTEST_CHECK("selftest:vm", cond, __VA_ARGS__)
@@ -126,6 +128,18 @@ static int wl_crash_kernel_fault(const char *arg)
 }
 DEFINE_WORKLOAD("crash:kernel-fault", wl_crash_kernel_fault,
 		"a kernel-mode read of address 0: page-fault oops, panic");
+
+/* What a loader that left CR0.WP clear would meet at boot. */
+static int wl_crash_no_wp(const char *arg)
+{
+	(void)arg;
+	printk("crash:no-wp: clearing CR0.WP\n");
+	write_cr0(read_cr0() & ~X86_CR0_WP);
+	check_cr0_wp();
+	return 0;
+}
+DEFINE_WORKLOAD("crash:no-wp", wl_crash_no_wp,
+		"CR0.WP cleared, then the boot check of it: BUG, panic");
 
 /* ---- selftest:vm ----------------------------------------------------------- */
 
@@ -850,8 +864,8 @@ static void demo_watch(void *arg)
 	       "page tables %lu\n", t->comm, t->pid, seen - 1, t->mm->total_vm << (PAGE_SHIFT - 10),
 	       get_mm_rss(t->mm) << (PAGE_SHIFT - 10), t->faults, t->mm->nr_ptes);
 	if (seen - 1 == DEMO_TOUCH_MIB) {
-		printk("demo:vm: /proc/%d/maps (the image, the %d MiB mapping, the stack):\n",
-		       t->pid, DEMO_MAP_MIB);
+		printk("demo:vm: /proc/%d/maps (the image, the heap, the %d MiB mapping, the "
+		       "stack):\n", t->pid, DEMO_MAP_MIB);
 		show_pid_maps(t);
 	}
 	checkpoint(seen);
