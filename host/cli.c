@@ -172,7 +172,8 @@ static int parse_show(const char *s, char *err, size_t errlen)
 			ok |= strlen(v) == len && !strncmp(v, p, len);
 		if (!ok)
 			return fmt_err(err, errlen, "--show: unknown view '%.*s'; expected buddyinfo, "
-				       "zoneinfo, meminfo, vmstat, slabinfo, vmallocinfo or pkmap", (int)len, p);
+				       "zoneinfo, meminfo, vmstat, slabinfo, vmallocinfo, pkmap or tasks",
+				       (int)len, p);
 		p += len;
 		if (*p == ',')
 			p++;
@@ -442,7 +443,8 @@ void cli_usage(FILE *f, const char *accel_here)
 "      --show VIEWS      at each checkpoint print the host-computed views to\n"
 "                        stdout: a comma list of buddyinfo, zoneinfo, meminfo,\n"
 "                        vmstat, slabinfo, vmallocinfo (the guest's /proc\n"
-"                        formats; vmallocinfo's callers as symbols), pkmap\n"
+"                        formats; vmallocinfo's callers as symbols), pkmap,\n"
+"                        tasks\n"
 "      --save-ram FILE[@N] at checkpoint N (default 1) write guest RAM to FILE\n"
 "                        (host/snapshot.h), for the inspector offline\n"
 "      --check-bench REPS at checkpoint 1, time REPS full checks against REPS\n"

@@ -121,12 +121,13 @@ const struct con_cmd con_cmds[CMD_NR] = {
 	{ CMD_GUEST_KMAP_ATOMIC, "guest kmap_atomic", 1, 1, NEED_IDLE, "PFN",
 	  "kmap_atomic() and kunmap_atomic() of the page PFN (in use), within the request" },
 	{ CMD_GUEST_SPAWN, "guest spawn", 1, 3, NEED_IDLE, "PROGRAM [ARG [ARG2]]",
-	  "start a user task from a program built in (demand, demo, faultbench, vmstress, "
-	  "vmtest) as _start(ARG, ARG2), both 0 by default; it stays stopped before its first "
-	  "instruction until guest schedule; the id is its pid" },
+	  "start a user task from a program built in (demand SIZE, demo MIB TOUCH_MIB, "
+	  "faultbench SIZE READ, vmstress SEED OPS, vmtest TEST, TEST 1-18 as in "
+	  "guest/include/vmtest.h) as _start(ARG, ARG2), both 0 by default; it stays stopped "
+	  "before its first instruction until guest schedule; the id is its pid" },
 	{ CMD_GUEST_TOUCH, "guest touch", 2, 3, NEED_IDLE, "PID VA [w]",
-	  "fault in the page at VA for task PID, a read or with w a write "
-	  "(get_user_pages); a fault of the task's" },
+	  "make the page at VA present for task PID as get_user_pages does (a read, or a write "
+	  "with w); a fault it takes counts as the task's" },
 	{ CMD_GUEST_KILL, "guest kill", 1, 1, NEED_IDLE, "PID",
 	  "kill the user task PID with SIGKILL and reap it" },
 	{ CMD_GUEST_SCHEDULE, "guest schedule", 0, 1, NEED_IDLE, "[ROUNDS]",

@@ -859,7 +859,7 @@ Test(console, spawn_touch_and_kill_a_task, .timeout = 60)
 	struct vmm_result r = run_script(IDLE, "guest spawn vmtest\ntasks\n"
 					 "guest touch 1 0xbfffe000\ninfo mem 1\ntasks\n"
 					 "guest touch 1 0xbfffe010 w\ninfo mem 1\ntasks\n"
-					 "guest touch 1 0x8048004\n"
+					 "guest touch 1 0x8048004\ntasks\n"
 					 "guest touch 1 0x1000\nguest touch 1 0x1000 w\n"
 					 "guest touch 1 0x8049000\nguest touch 1 0xc0000000\n"
 					 "guest touch 9 0x8048000\nguest touch 0 0x8048000\n"
@@ -892,8 +892,16 @@ Test(console, spawn_touch_and_kill_a_task, .timeout = 60)
 	assert_out_has(r, "(vmm) info mem 1\n0000000008048000-0000000008049000 0000000000001000 urw\n"
 		       "00000000bfffe000-00000000c0000000 0000000000002000 urw\n");
 	assert_out_has(r, "    1 vmtest           R        2         12         12        2\n");
-	/* A page already there: still a fault, no new page. */
+	/* A page already there with the access asked for: taken as it is, no
+	 * fault (follow_page_mask). */
 	assert_out_has(r, "(vmm) guest touch 1 0x8048004\npid 1: read of 0x8048000: pfn 0x");
+	{
+		const char *after = strstr(strstr(r.out, "(vmm) guest touch 1 0x8048004\n"),
+					   "(vmm) tasks\n");
+
+		cr_assert(after && strstr(after, "    1 vmtest           R        2         12         "
+					  "12        2\n(vmm) guest touch 1 0x1000\n"), "%s", r.out);
+	}
 	/* Below every VMA, between the image and a stack that may not grow
 	 * that far, the kernel half. */
 	assert_out_has(r, "(vmm) guest touch 1 0x1000\nrefused: -EFAULT (Bad address)\n");
@@ -995,6 +1003,24 @@ Test(console, schedule_runs_spawned_tasks_round_by_round, .timeout = 60)
 	assert_out_has(r, "pid 2 (vmtest): exited with status 0\n");
 	assert_out_has(r, " rules, 0 violations\n");
 	cr_assert_null(strstr(r.out, "violation:"), "%s", r.out);
+	vmm_result_free(&r);
+}
+
+/* A program given arguments it cannot use says why and exits non-zero,
+ * which the reap line shows: no silent wrap of a 32-bit length, no silent
+ * unknown test. */
+Test(console, programs_refuse_bad_arguments, .timeout = 60)
+{
+	struct vmm_result r = run_script(IDLE, "guest spawn demo 5000 1\nguest spawn vmtest 99\n"
+					 "guest spawn demand 0\nguest schedule\ncheck\n", NULL);
+
+	assert_status(r, 0);
+	assert_out_has(r, "demo: want 1 to 4095 MiB to map and at most that many to touch\n");
+	assert_out_has(r, "vmtest: no such test (1-18, guest/include/vmtest.h): 99\n");
+	assert_out_has(r, "demand: mmap failed, errno 22\n");
+	assert_out_has(r, "pid 1 (demo): exited with status 1\npid 2 (vmtest): exited with status "
+		       "100\npid 3 (demand): exited with status 2\n1 of 1 round run\n");
+	assert_out_has(r, " rules, 0 violations\n");
 	vmm_result_free(&r);
 }
 

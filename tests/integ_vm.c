@@ -79,14 +79,23 @@ static char *out_line(const struct vmm_result *r, const char *prefix)
 /* A segfault report, exactly: Linux's show_signal_msg fields, the error
  * decoded, and the VMA holding the address or "no vma"; ip and sp are
  * taken from the line (they move with the build), then the whole line is
- * compared. */
+ * compared.  The address is addr, or with addr 0 one in [lo, lo + 4096)
+ * (a stack address, which moves with the build too). */
 static void assert_segfault_line(const struct vmm_result *r, int pid, unsigned long addr,
-				 const char *rest)
+				 unsigned long lo, const char *rest)
 {
 	char prefix[64], want[192];
 	unsigned long ip, sp;
 	char *line;
 
+	if (!addr) {
+		snprintf(prefix, sizeof(prefix), "vmtest[%d]: segfault at ", pid);
+		line = out_line(r, prefix);
+		cr_assert(sscanf(line + strlen(prefix), "%8lx", &addr) == 1, "line: %s", line);
+		cr_assert(addr >= lo && addr < lo + 4096, "address %#lx not in [%#lx, +4096): %s",
+			  addr, lo, line);
+		free(line);
+	}
 	snprintf(prefix, sizeof(prefix), "vmtest[%d]: segfault at %08lx ip ", pid, addr);
 	line = out_line(r, prefix);
 	cr_assert(sscanf(line + strlen(prefix), "%8lx sp %8lx", &ip, &sp) == 2, "line: %s", line);
@@ -110,8 +119,9 @@ static void assert_int40_is_gp(const struct vmm_result *r)
 
 	cr_assert(sscanf(line, "vmtest: int $0x40 at 0x%lx", &ip) == 1, "line: %s", line);
 	free(line);
-	snprintf(want, sizeof(want), "vmtest[17]: general protection fault at %08lx error %s\n", ip,
-		 harness_on_kvm() ? "202" : "402");
+	snprintf(want, sizeof(want), "traps: vmtest[17] general protection fault ip:%lx sp:", ip);
+	assert_out_has(*r, want);
+	snprintf(want, sizeof(want), " error:%s\n", harness_on_kvm() ? "202" : "402");
 	assert_out_has(*r, want);
 	cr_assert(!strstr(r->out, "invalid opcode"), "stdout:\n%.4000s", r->out);
 }
@@ -120,8 +130,8 @@ static void assert_int40_is_gp(const struct vmm_result *r)
  * its 8 MiB limit, and a hole. */
 static void assert_no_vma_reports(const struct vmm_result *r)
 {
-	assert_segfault_line(r, 6, 0xbf7fff94, "error 6 (not-present write user) no vma");
-	assert_segfault_line(r, 16, 0x20000000, "error 6 (not-present write user) no vma");
+	assert_segfault_line(r, 6, 0, 0xbf7ff000, "error 6 (not-present write user) no vma");
+	assert_segfault_line(r, 16, 0x20000000, 0, "error 6 (not-present write user) no vma");
 }
 
 static void assert_selftest_passed(const struct vmm_result *r)
@@ -182,6 +192,18 @@ Test(vm, kernel_fault_is_an_oops, .timeout = 60)
 			  "page fault: 0000 [#1] vector 14\n");
 	assert_out_has(r, "Kernel panic - not syncing: Fatal exception: page fault\n");
 	assert_err_has(r, "wl_crash_kernel_fault+0x");
+	vmm_result_free(&r);
+}
+
+/* run=demand refuses a size no task could map, saying why. */
+Test(vm, demand_refuses_a_size_no_task_can_map, .timeout = 60)
+{
+	struct vmm_result r = vmm_run(45, SMALL, "-c", "quiet run=demand size=0", NULL);
+
+	assert_status(r, 1);
+	assert_out_has(r, "demand: size=0: want 1 byte to 2048 MiB, what a task can map above "
+			  "0x40000000\n");
+	cr_assert_null(strstr(r.out, "demand: pages="), "%s", r.out);
 	vmm_result_free(&r);
 }
 

@@ -517,10 +517,15 @@ static int con_touch(const struct console_mailbox *rq, struct con_reply *r)
 	if (!vma || (vma->vm_start > addr && expand_stack(vma, addr)) ||
 	    !(vma->vm_flags & (write ? VM_WRITE : VM_READ)))
 		return -EFAULT;
-	if (handle_mm_fault(vma, addr, write ? FAULT_FLAG_WRITE : 0) & VM_FAULT_OOM)
-		return -ENOMEM;
-	t->faults++;
+	/* follow_page_mask first: a page already mapped with the access
+	 * asked for is taken as it is, and no fault is counted. */
 	ptep = lookup_pte(t->mm, addr);
+	if (!ptep || !pte_present(*ptep) || (write && !(pte_val(*ptep) & _PAGE_RW))) {
+		if (handle_mm_fault(vma, addr, write ? FAULT_FLAG_WRITE : 0) & VM_FAULT_OOM)
+			return -ENOMEM;
+		t->faults++;
+		ptep = lookup_pte(t->mm, addr);
+	}
 	BUG_ON(!ptep || !pte_present(*ptep));
 	r->id = (u32)t->pid;
 	r->va = (u32)(addr & PAGE_MASK);

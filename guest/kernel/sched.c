@@ -40,22 +40,18 @@ void ret_from_fork(void);
 
 #define STACK_TOP TASK_SIZE
 
+/* init_task is on task_list from the start (the two link each other), so
+ * every view of the list shows the kernel's own thread, pid 0. */
 struct task_struct init_task = {
 	.pid = 0,
 	.comm = "swapper",
 	.state = TASK_RUNNING,
 	.stack = init_stack,
-	.tasks = LIST_HEAD_INIT(init_task.tasks),
+	.tasks = { &task_list, &task_list },
 };
+struct list_head task_list = { &init_task.tasks, &init_task.tasks };
 struct task_struct *current = &init_task;
-LIST_HEAD(task_list);
 static int last_pid;
-
-static void task_list_init(void)
-{
-	if (list_empty(&task_list))
-		list_add(&init_task.tasks, &task_list);
-}
 
 void switch_mm(struct mm_struct *next)
 {
@@ -75,7 +71,6 @@ void schedule(void)
 {
 	struct task_struct *next = current;
 
-	task_list_init();
 	do {
 		next = list_entry(next->tasks.next == &task_list ? task_list.next : next->tasks.next,
 				  struct task_struct, tasks);
@@ -255,7 +250,6 @@ struct task_struct *spawn_program(const char *name, unsigned long arg, unsigned 
 	t->pid = ++last_pid;
 	snprintf(t->comm, sizeof(t->comm), "%s", name);
 	t->state = TASK_RUNNING;
-	task_list_init();
 	list_add_tail(&t->tasks, &task_list);
 	*err = 0;
 	return t;

@@ -168,7 +168,10 @@ static void do_invalid_op(struct pt_regs *regs)
 		return;
 	}
 	if (user_mode(regs)) {
-		printk("%s[%d]: invalid opcode at %08lx\n", current->comm, current->pid, regs->ip);
+		/* Linux's show_signal() line (arch/x86/kernel/traps.c); its
+		 * " in FILE[start+size]" is for file mappings, and there are none. */
+		printk("traps: %s[%d] trap invalid opcode ip:%lx sp:%lx error:%lx\n", current->comm,
+		       current->pid, regs->ip, regs->sp, regs->error_code);
 		kill_task(current, SIGSEGV);
 		return;
 	}
@@ -196,8 +199,8 @@ static void do_general_protection(struct pt_regs *regs)
 		return;
 	}
 	if (user_mode(regs)) {
-		printk("%s[%d]: general protection fault at %08lx error %lx\n", current->comm,
-		       current->pid, regs->ip, regs->error_code);
+		printk("traps: %s[%d] general protection fault ip:%lx sp:%lx error:%lx\n",
+		       current->comm, current->pid, regs->ip, regs->sp, regs->error_code);
 		kill_task(current, SIGSEGV);
 		return;
 	}

@@ -16,8 +16,10 @@ static long demand(ulong size)
 	unsigned char *p = (unsigned char *)sys_mmap(0, size, PROT_READ | PROT_WRITE,
 						     MAP_PRIVATE | MAP_ANONYMOUS);
 
-	if (is_err((long)p))
+	if (is_err((long)p)) {
+		put_num("demand: mmap failed, errno ", -(long)p, 10);
 		return 2;
+	}
 	sys_yield();
 	for (ulong i = 0; i < size; i += 4096)
 		p[i] = pattern(i >> 12);

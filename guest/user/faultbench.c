@@ -12,8 +12,10 @@ static long faultbench(ulong size, ulong read)
 	volatile unsigned char *p = (void *)sys_mmap(0, size, PROT_READ | PROT_WRITE,
 						     MAP_PRIVATE | MAP_ANONYMOUS);
 
-	if (is_err((long)p))
+	if (is_err((long)p)) {
+		put_num("faultbench: mmap failed, errno ", -(long)p, 10);
 		return 1;
+	}
 	sys_yield();
 	if (read)
 		for (ulong i = 0; i < size; i += 4096)

@@ -367,6 +367,7 @@ static long vmtest(ulong arg)
 	case VMTEST_GROWSDOWN_GAP:  return growsdown_gap();
 	case VMTEST_INT80_STRADDLE: return int80_straddle();
 	}
+	put_num("vmtest: no such test (1-18, guest/include/vmtest.h): ", arg & 0xff, 10);
 	return 100;
 }
 

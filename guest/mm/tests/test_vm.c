@@ -101,6 +101,11 @@ static int wl_demand(const char *arg)
 	int code;
 
 	(void)arg;
+	if (!w.size || w.size > TASK_SIZE - TASK_UNMAPPED_BASE) {
+		printk("demand: size=%lu: want 1 byte to %lu MiB, what a task can map above "
+		       "%#lx\n", w.size, (TASK_SIZE - TASK_UNMAPPED_BASE) >> 20, TASK_UNMAPPED_BASE);
+		return 1;
+	}
 	proc_caches_init();
 	mm_snapshot_take(&before, true);
 	w.t = spawn("demand", w.size);
@@ -111,7 +116,10 @@ static int wl_demand(const char *arg)
 	printk("demand: pages=%lu faults=%lu rss_before=%lu rss_after_touch=%lu rss_after_munmap=%lu "
 	       "buddy_restored=%s\n", w.size >> PAGE_SHIFT, w.faults, w.rss[0], w.rss[1], w.rss[2],
 	       restored ? "yes" : "no");
-	if (code)
+	if (code > 128)
+		printk("demand: the task was killed by signal %d before it finished: the counts "
+		       "above are from its last yield\n", code - 128);
+	else if (code)
 		printk("demand: the task exited with %d\n", code);
 	return code || !restored || w.step != 3 || w.faults != w.size >> PAGE_SHIFT;
 }
@@ -456,7 +464,9 @@ static int t_oom(void)
 	while (hog->state == TASK_RUNNING && get_mm_rss(hog->mm) < (big << (20 - PAGE_SHIFT)))
 		schedule();
 	CHECK(hog->state == TASK_RUNNING, "the %lu MiB task died before it held its memory", big);
-	small_mib = (nr_free_pages() >> (20 - PAGE_SHIFT)) + 16;
+	/* More than is left, less than the big one holds: 16 MiB more, or
+	 * on a small machine a quarter of the big one. */
+	small_mib = (nr_free_pages() >> (20 - PAGE_SHIFT)) + (big >= 32 ? 16 : big / 4 + 1);
 	CHECK(small_mib < big, "%lu MiB free: the second task would be the bigger", small_mib);
 	small = spawn("vmtest", small_mib << 8 | VMTEST_HOG);
 	CHECK(small, "spawn");
