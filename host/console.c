@@ -680,9 +680,21 @@ static int read_state(struct cmd_ctx *x);
 
 /* The address space a command looks at: task pid's, when one is named
  * (argument i), else the vCPU's (or, with kernel, swapper_pg_dir). */
+/* The task pid named by argument i, with the guest's state read for it. */
+static int arg_pid(struct cmd_ctx *x, unsigned i, int32_t *pid)
+{
+	uint64_t v;
+
+	if (con_parse_u64(x->l->argv[i], "pid", 0, INT32_MAX, &v, x->err, sizeof(x->err)) ||
+	    read_state(x))
+		return -1;
+	*pid = (int32_t)v;
+	return 0;
+}
+
 static int target_cr3(struct cmd_ctx *x, unsigned i, bool kernel, uint64_t *cr3)
 {
-	uint64_t pid;
+	int32_t pid;
 
 	if (i >= x->l->argc) {
 		if (!kernel)
@@ -692,9 +704,7 @@ static int target_cr3(struct cmd_ctx *x, unsigned i, bool kernel, uint64_t *cr3)
 		*cr3 = x->c->insp.st.swapper_cr3;
 		return 0;
 	}
-	if (con_parse_u64(x->l->argv[i], "pid", 0, INT32_MAX, &pid, x->err, sizeof(x->err)) ||
-	    read_state(x) ||
-	    insp_task_cr3(&x->c->insp, (int32_t)pid, cr3, x->err, sizeof(x->err)))
+	if (arg_pid(x, i, &pid) || insp_task_cr3(&x->c->insp, pid, cr3, x->err, sizeof(x->err)))
 		return -1;
 	return 0;
 }
@@ -774,11 +784,9 @@ static int cmd_proc_view(struct cmd_ctx *x)
 /* /proc/PID/maps of one task. */
 static int cmd_maps(struct cmd_ctx *x)
 {
-	uint64_t pid;
+	int32_t pid;
 
-	if (con_parse_u64(x->l->argv[0], "pid", 0, INT32_MAX, &pid, x->err, sizeof(x->err)) ||
-	    read_state(x) ||
-	    insp_view_maps(&x->c->insp, (int32_t)pid, x->f, x->err, sizeof(x->err)))
+	if (arg_pid(x, 0, &pid) || insp_view_maps(&x->c->insp, pid, x->f, x->err, sizeof(x->err)))
 		return -1;
 	return 0;
 }
@@ -1385,25 +1393,24 @@ static void give_up_waiting(struct console *c)
 {
 	char err[CON_LINE_MAX + 256];
 
-	if (c->pending[0] && c->request_late) {
-		/* The guest is busy, not unable: what it carries out is ours. */
-		snprintf(err, sizeof(err), "%s: the guest is still carrying out '%s' (late, above) "
-			 "and did not get to this within %g s, so it did not run; send it again "
-			 "once that answer is in", c->pending_cmd->name, c->request_text,
-			 c->o.timeout_s);
-		reply(c, c->pending, false, err, NULL);
-		c->pending[0] = '\0';
-	} else if (c->pending[0] && c->pending_cmd->need == NEED_IDLE) {
-		snprintf(err, sizeof(err), "%s: the guest did not wait for requests within %g s, so "
-			 "the request was not made; 'guest' requests need run=idle",
-			 c->pending_cmd->name, c->o.timeout_s);
-		reply(c, c->pending, false, err, NULL);
-		c->pending[0] = '\0';
-	} else if (c->pending[0]) {
-		snprintf(err, sizeof(err), "%s: the guest reached no checkpoint within %g s, so the "
-			 "command did not run; the guest keeps running (run=idle or a workload "
-			 "that calls checkpoint can be inspected)",
-			 c->pending_cmd->name, c->o.timeout_s);
+	if (c->pending[0]) {
+		const char *name = c->pending_cmd->name;
+
+		if (c->request_late)
+			/* The guest is busy, not unable: what it carries out is ours. */
+			snprintf(err, sizeof(err), "%s: the guest is still carrying out '%s' (late, "
+				 "above) and did not get to this within %g s, so it did not run; send "
+				 "it again once that answer is in", name, c->request_text,
+				 c->o.timeout_s);
+		else if (c->pending_cmd->need == NEED_IDLE)
+			snprintf(err, sizeof(err), "%s: the guest did not wait for requests within %g "
+				 "s, so the request was not made; 'guest' requests need run=idle",
+				 name, c->o.timeout_s);
+		else
+			snprintf(err, sizeof(err), "%s: the guest reached no checkpoint within %g s, "
+				 "so the command did not run; the guest keeps running (run=idle or a "
+				 "workload that calls checkpoint can be inspected)", name,
+				 c->o.timeout_s);
 		reply(c, c->pending, false, err, NULL);
 		c->pending[0] = '\0';
 	} else if (c->request_out && !c->request_late) {

@@ -131,6 +131,16 @@ static inline bool harness_on_kvm(void)
 	return !strcmp(harness_accel(), "kvm");
 }
 
+/* A console request that stays unanswered well past a 0.2 s
+ * --console-timeout on every accelerator: a round in which the program
+ * `demand` writes *mib MiB without yielding, in a guest of *mem (seconds on
+ * TCG; a bigger guest on KVM, where a fault is far cheaper). */
+static inline void harness_long_round(const char **mem, unsigned long *mib)
+{
+	*mem = harness_on_kvm() ? "3G" : "1G";
+	*mib = harness_on_kvm() ? 2048 : 768;
+}
+
 /* Skip the test (with the reason) when its accelerator is not here. */
 static inline void harness_require_accel(void)
 {

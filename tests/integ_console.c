@@ -1027,21 +1027,21 @@ Test(console, programs_refuse_bad_arguments, .timeout = 60)
 /*
  * A guest request still unanswered after --console-timeout is reported
  * late, and its answer follows when the guest gives it; a script's next
- * command waits for that answer.  Here the request is a round in which a
- * task writes 256 MiB (on KVM 2 GiB), a page at a time, without yielding:
- * far longer than 0.2 s.
+ * command waits for that answer.  The request is harness_long_round()'s.
  */
 Test(console, a_late_answer_follows_its_report, .timeout = 90)
 {
-	unsigned long mib = harness_on_kvm() ? 2048 : 256;
+	const char *mem;
+	unsigned long mib;
 	char text[128], want[128];
 	struct script s;
 	struct vmm_result r;
 
+	harness_long_round(&mem, &mib);
 	snprintf(text, sizeof(text), "guest spawn demand %luM\nguest schedule 2\ntasks\n", mib);
 	script(&s, text);
-	r = vmm_run(80, "-m", harness_on_kvm() ? "3G" : "512M", "-c", IDLE, "--console-timeout",
-		    "0.2", "--script", s.path, NULL);
+	r = vmm_run(80, "-m", mem, "-c", IDLE, "--console-timeout", "0.2", "--script", s.path,
+		    NULL);
 	unlink(s.path);
 	assert_status(r, 0);
 	assert_out_has(r, "(vmm) guest schedule 2\nerror: guest schedule 2: the guest has not "

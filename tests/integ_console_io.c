@@ -588,31 +588,23 @@ Test(console_io, a_guest_request_waits_for_the_guest_to_be_idle, .timeout = 60)
 	vmm_result_free(&r);
 }
 
-/* A guest request that runs long: a round in which a task writes mem_arg
- * of anonymous memory without yielding (seconds on TCG, and long enough
- * on KVM with the bigger guest). */
-static void long_round(const char **mem, const char **size)
-{
-	*mem = harness_on_kvm() ? "3G" : "1G";
-	*size = harness_on_kvm() ? "2G" : "768M";
-}
-
 /* While a late request still runs, a command typed meanwhile waits
  * --console-timeout and is refused naming the request that keeps the guest
  * busy, not run=idle or checkpoints; once the answer is in, it runs. */
 Test(console_io, a_command_behind_a_late_request_names_it, .timeout = 90)
 {
-	const char *mem, *size;
+	const char *mem;
+	unsigned long mib;
 	char path[64], line[96], *got;
 	int a;
 	pid_t pid;
 
-	long_round(&mem, &size);
+	harness_long_round(&mem, &mib);
 	snprintf(path, sizeof(path), "/tmp/integ_console_late%d.sock", getpid());
 	pid = spawn_console(path, "highmem=32M run=idle", "-m", mem, "--console-timeout", "0.2",
 			    NULL);
 	a = connect_to(path);
-	snprintf(line, sizeof(line), "guest spawn demand %s\n", size);
+	snprintf(line, sizeof(line), "guest spawn demand %luM\n", mib);
 	ask(a, line, "pid 1: demand spawned, stopped before its first instruction\n");
 	say(a, "guest schedule 2\n");
 	got = read_until(a, "error:");

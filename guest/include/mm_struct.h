@@ -157,6 +157,12 @@ void pgd_free(struct mm_struct *mm);
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsigned int flags);
 /* The PTE of a user address, or NULL if its page table is missing. */
 pte_t *lookup_pte(struct mm_struct *mm, unsigned long addr);
+/* One page of get_user_pages: the PTE mapping addr (inside vma, whose
+ * flags allow the access) with the access asked for, faulted in only when
+ * it is not mapped so already; *faulted says whether a fault was taken.
+ * NULL when the fault found no page. */
+pte_t *get_user_page_pte(struct vm_area_struct *vma, unsigned long addr, bool write,
+			 bool *faulted);
 /* Copy len bytes between buf and mm's addr (faulting pages in, as the
  * VMA allows); the bytes done. */
 int access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf, unsigned long len,

@@ -64,6 +64,9 @@ __attribute__((noreturn)) void do_exit(int code);
 void kill_task(struct task_struct *t, int sig);
 /* Free what a dead task still holds (its stack, its struct). */
 void release_task(struct task_struct *t);
+/* Release every dead task (init_task's work), calling report(t) first for
+ * each when given. */
+void reap_dead_tasks(void (*report)(const struct task_struct *t));
 /* The task with that pid, or NULL. */
 struct task_struct *find_task_by_pid(int pid);
 /* init_task's loop: run the round until t is dead, then reap it (t NULL:

@@ -507,6 +507,7 @@ static int con_touch(const struct console_mailbox *rq, struct con_reply *r)
 	unsigned long addr = rq->arg[1];
 	bool write = rq->arg[2];
 	struct vm_area_struct *vma;
+	bool faulted;
 	pte_t *ptep;
 
 	if (rq->arg[2] > 1)
@@ -517,16 +518,12 @@ static int con_touch(const struct console_mailbox *rq, struct con_reply *r)
 	if (!vma || (vma->vm_start > addr && expand_stack(vma, addr)) ||
 	    !(vma->vm_flags & (write ? VM_WRITE : VM_READ)))
 		return -EFAULT;
-	/* follow_page_mask first: a page already mapped with the access
-	 * asked for is taken as it is, and no fault is counted. */
-	ptep = lookup_pte(t->mm, addr);
-	if (!ptep || !pte_present(*ptep) || (write && !(pte_val(*ptep) & _PAGE_RW))) {
-		if (handle_mm_fault(vma, addr, write ? FAULT_FLAG_WRITE : 0) & VM_FAULT_OOM)
-			return -ENOMEM;
-		t->faults++;
-		ptep = lookup_pte(t->mm, addr);
-	}
-	BUG_ON(!ptep || !pte_present(*ptep));
+	/* A page already mapped with the access asked for is taken as it is,
+	 * and counts no fault of the task's. */
+	ptep = get_user_page_pte(vma, addr, write, &faulted);
+	if (!ptep)
+		return -ENOMEM;
+	t->faults += faulted;
 	r->id = (u32)t->pid;
 	r->va = (u32)(addr & PAGE_MASK);
 	r->pfn = (u32)pte_pfn(*ptep);
@@ -555,6 +552,15 @@ static int con_kill(const struct console_mailbox *rq, struct con_reply *r)
  * is cooperative: a task that never yields keeps the CPU, and this request
  * is answered only when it does.
  */
+static void report_exit(const struct task_struct *t)
+{
+	if (WIFSIGNALED(t->exit_code))
+		printk("pid %d (%s): killed by signal %d\n", t->pid, t->comm, WTERMSIG(t->exit_code));
+	else
+		printk("pid %d (%s): exited with status %d\n", t->pid, t->comm,
+		       WEXITSTATUS(t->exit_code));
+}
+
 static int con_schedule(const struct console_mailbox *rq, struct con_reply *r)
 {
 	u32 n;
@@ -562,20 +568,8 @@ static int con_schedule(const struct console_mailbox *rq, struct con_reply *r)
 	if (!rq->arg[0] || rq->arg[0] > CON_SCHED_MAX_ROUNDS)
 		return -EINVAL;
 	for (n = 0; n < rq->arg[0] && nr_tasks(); n++) {
-		struct task_struct *t, *tmp;
-
 		schedule();
-		list_for_each_entry_safe(t, tmp, &task_list, tasks) {
-			if (t->state != TASK_DEAD)
-				continue;
-			if (WIFSIGNALED(t->exit_code))
-				printk("pid %d (%s): killed by signal %d\n", t->pid, t->comm,
-				       WTERMSIG(t->exit_code));
-			else
-				printk("pid %d (%s): exited with status %d\n", t->pid, t->comm,
-				       WEXITSTATUS(t->exit_code));
-			release_task(t);
-		}
+		reap_dead_tasks(report_exit);
 	}
 	r->id = n;
 	return 0;

@@ -141,18 +141,27 @@ void release_task(struct task_struct *t)
 	kfree(t);
 }
 
+void reap_dead_tasks(void (*report)(const struct task_struct *t))
+{
+	struct task_struct *t, *n;
+
+	list_for_each_entry_safe(t, n, &task_list, tasks) {
+		if (t->state != TASK_DEAD)
+			continue;
+		if (report)
+			report(t);
+		release_task(t);
+	}
+}
+
 int wait_task(struct task_struct *t, void (*watch)(void *arg), void *arg)
 {
 	int code = 0;
 
 	BUG_ON(current != &init_task);
 	for (;;) {
-		struct task_struct *p, *n;
-
 		if (!t)
-			list_for_each_entry_safe(p, n, &task_list, tasks)
-				if (p->state == TASK_DEAD)
-					release_task(p);
+			reap_dead_tasks(NULL);
 		if (t ? t->state == TASK_DEAD : !nr_tasks())
 			break;
 		if (watch)

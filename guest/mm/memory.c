@@ -389,6 +389,24 @@ void free_pgd_range(struct mm_struct *mm, unsigned long addr, unsigned long end,
 
 /* ---- Another address space's memory (Linux's access_remote_vm) ----------- */
 
+/* follow_page_mask, then faultin_page when it finds nothing usable. */
+pte_t *get_user_page_pte(struct vm_area_struct *vma, unsigned long addr, bool write,
+			 bool *faulted)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pte_t *ptep = lookup_pte(mm, addr);
+
+	*faulted = false;
+	if (ptep && pte_present(*ptep) && (!write || (pte_val(*ptep) & _PAGE_RW)))
+		return ptep;
+	*faulted = true;
+	if (handle_mm_fault(vma, addr, write ? FAULT_FLAG_WRITE : 0))
+		return NULL;
+	ptep = lookup_pte(mm, addr);
+	BUG_ON(!ptep || !pte_present(*ptep));
+	return ptep;
+}
+
 int access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf, unsigned long len,
 		     bool write)
 {
@@ -399,16 +417,14 @@ int access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf, unsign
 		unsigned long n = min(len - done, PAGE_SIZE - off);
 		struct vm_area_struct *vma = vma_lookup(mm, a);
 		pte_t *ptep;
+		bool faulted;
 		u8 *kaddr;
 
 		if (!vma || !(vma->vm_flags & (write ? VM_WRITE : VM_READ)))
 			break;
-		ptep = lookup_pte(mm, a);
-		if (!ptep || !pte_present(*ptep) || (write && !(pte_val(*ptep) & _PAGE_RW))) {
-			if (handle_mm_fault(vma, a, write ? FAULT_FLAG_WRITE : 0))
-				break;
-			ptep = lookup_pte(mm, a);
-		}
+		ptep = get_user_page_pte(vma, a, write, &faulted);
+		if (!ptep)
+			break;
 		kaddr = kmap_atomic(pfn_to_page(pte_pfn(*ptep)));
 		if (write)
 			memcpy(kaddr + off, (u8 *)buf + done, n);
